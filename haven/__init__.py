@@ -1,0 +1,1 @@
+"""Haven: one system for the police and partner response to domestic abuse."""

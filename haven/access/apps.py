@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccessConfig(AppConfig):
+    name = "haven.access"
+    label = "access"
+    verbose_name = "Access: roles, need-to-know and the access log"

@@ -1,0 +1,93 @@
+"""Users with a force or agency and a role; the tamper-evident access log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from haven.access.roles import PARTNER_ROLES, Role
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=32, choices=Role.choices)
+    force = models.ForeignKey(
+        "forces.Force", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    agency = models.ForeignKey(
+        "forces.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    collar_number = models.CharField(max_length=16, blank=True)
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role in PARTNER_ROLES
+
+    def clean(self):
+        if self.is_partner and (self.agency_id is None or self.force_id is not None):
+            raise ValidationError("A partner user belongs to an agency and no force.")
+        if not self.is_partner and (self.force_id is None or self.agency_id is not None):
+            raise ValidationError("A police user belongs to a force and no agency.")
+
+    @property
+    def organisation(self):
+        return self.agency if self.is_partner else self.force
+
+
+class AccessLogEntry(models.Model):
+    """One processing operation on personal data (DPA 2018 s.62).
+
+    Append-only. Each row carries the hash of the previous row, so any edit,
+    insertion or deletion breaks the chain at that row (`haven audit verify`).
+    """
+
+    class Action(models.TextChoices):
+        COLLECTION = "collection", "Collection"
+        ALTERATION = "alteration", "Alteration"
+        CONSULTATION = "consultation", "Consultation"
+        DISCLOSURE = "disclosure", "Disclosure"
+        COMBINATION = "combination", "Combination"
+        ERASURE = "erasure", "Erasure"
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        REFUSED = "refused", "Refused"
+
+    at = models.DateTimeField(db_index=True)
+    # Ids and names are copied, not foreign keys: the log outlives users and records.
+    user_id_at = models.BigIntegerField(null=True, db_index=True)
+    username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=32, blank=True)
+    organisation = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    record_type = models.CharField(max_length=64)
+    record_id = models.CharField(max_length=64, blank=True)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    reason = models.CharField(max_length=500, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "access log entries"
+
+    def __str__(self) -> str:
+        return f"Access log entry {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The access log is append-only.")
+
+
+class AccessLogHead(models.Model):
+    """The last hash of the chain: one row, locked while an entry is appended."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Chain head at {self.last_id}"

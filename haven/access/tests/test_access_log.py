@@ -1,0 +1,67 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from haven.access.log import Action, record_access, verify_chain
+from haven.access.models import AccessLogEntry
+
+
+@pytest.fixture
+def three_entries(persona):
+    user = persona("hau")
+    return [
+        record_access(user, Action.CONSULTATION, record_type="person", record_id=i, person_id=i)
+        for i in (1, 2, 3)
+    ]
+
+
+def test_each_entry_links_to_the_one_before(three_entries):
+    first, second, third = three_entries
+    assert second.prev_hash == first.entry_hash
+    assert third.prev_hash == second.entry_hash
+    assert verify_chain().ok
+
+
+def test_verify_reports_the_entry_altered_directly_in_the_database(three_entries):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE access_accesslogentry SET username = %s WHERE id = %s",
+            ["someone_else", three_entries[1].pk],
+        )
+    report = verify_chain()
+    assert not report.ok
+    assert report.first_broken_id == three_entries[1].pk
+
+
+def test_verify_reports_a_deleted_entry(three_entries):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM access_accesslogentry WHERE id = %s", [three_entries[1].pk])
+    report = verify_chain()
+    assert not report.ok
+    assert report.first_broken_id == three_entries[2].pk
+
+
+def test_verify_notices_the_newest_entries_removed(three_entries):
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM access_accesslogentry WHERE id = %s", [three_entries[2].pk])
+    assert not verify_chain().ok
+
+
+def test_audit_verify_command_says_ok_then_names_the_broken_entry(three_entries, capsys):
+    call_command("audit", "verify")
+    assert "OK: 3 access log entries" in capsys.readouterr().out
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE access_accesslogentry SET reason = 'x' WHERE id = %s",
+                       [three_entries[0].pk])
+    with pytest.raises(CommandError, match=f"BROKEN at entry {three_entries[0].pk}"):
+        call_command("audit", "verify")
+
+
+def test_entries_cannot_be_edited_or_deleted_through_the_model(three_entries):
+    entry = AccessLogEntry.objects.get(pk=three_entries[0].pk)
+    entry.reason = "changed"
+    with pytest.raises(Exception, match="append-only"):
+        entry.save()
+    with pytest.raises(Exception, match="append-only"):
+        entry.delete()

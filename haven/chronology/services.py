@@ -1,0 +1,43 @@
+"""Rooms write to a person's chronology through `record_entry`; readers use `entries_for`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from haven.access.capabilities import max_sensitivity
+from haven.chronology.models import Entry
+
+
+def record_entry(
+    person,
+    *,
+    occurred_at,
+    kind: str,
+    source_room: str,
+    source_type: str,
+    source_id,
+    summary: str,
+    sensitivity: int = Entry.Sensitivity.NORMAL,
+    actor=None,
+) -> Entry:
+    """Add one event to a person's chronology (call inside the action's transaction)."""
+    if not summary.strip():
+        raise ValueError("A chronology entry needs a summary")
+    return Entry.objects.create(
+        person=person,
+        force_id=person.force_id,
+        occurred_at=occurred_at,
+        kind=kind,
+        source_room=source_room,
+        source_type=source_type,
+        source_id=str(source_id),
+        summary=summary[:300],
+        sensitivity=sensitivity,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def entries_for(user, person) -> QuerySet[Entry]:
+    """The entries this user may read, newest first. The caller has already authorised the person
+    through `access_person`, which logged the read."""
+    return Entry.objects.filter(person=person, sensitivity__lte=max_sensitivity(user))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "haven.intake"
+    label = "intake"
+    verbose_name = "Intake: incident logs, call checklist, grading, briefing, closure"

@@ -1,0 +1,67 @@
+"""Fetch-and-authorise for persons: the only way views and APIs reach a person.
+
+Missing and forbidden look the same (404), and both the read and the refused
+attempt are written to the access log.
+"""
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from haven.access.capabilities import can
+from haven.access.log import Action, Outcome, record_access
+from haven.people.models import Person
+
+
+def scoped_persons(user) -> QuerySet[Person]:
+    """Persons this user may see at all: their own force's, or (partners) those shared with them."""
+    if not (user and user.is_authenticated) or not can(user, "person.view"):
+        return Person.objects.none()
+    if user.is_partner:
+        return Person.objects.filter(
+            Q(shares__agency_id=user.agency_id) & Q(shares__ended_at__isnull=True)
+        ).distinct()
+    return Person.objects.filter(force_id=user.force_id)
+
+
+def access_person(user, person_id, *, reason: str = "", action: str = Action.CONSULTATION):
+    """Return the person, logging the consultation; raise 404 (and log the refusal) otherwise."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        pk = None
+    with transaction.atomic():
+        person = scoped_persons(user).filter(pk=pk).first() if pk is not None else None
+        record_access(
+            user,
+            action,
+            record_type="person",
+            record_id=person_id,
+            person_id=pk,
+            reason=reason,
+            outcome=Outcome.ALLOWED if person else Outcome.REFUSED,
+        )
+    if person is None:
+        raise Http404("Not found")
+    return person
+
+
+def visible_addresses(user, person: Person) -> list[dict]:
+    """Addresses as this user may see them: a confidential one is masked without need."""
+    show_confidential = can(user, "person.view_confidential_address")
+    rows = []
+    for address in person.addresses.order_by("-recorded_at"):
+        if address.confidential and not show_confidential:
+            rows.append({"masked": True, "confidential": True, "recorded_at": address.recorded_at})
+        else:
+            rows.append(
+                {
+                    "masked": False,
+                    "confidential": address.confidential,
+                    "line": address.line,
+                    "town": address.town,
+                    "postcode": address.postcode,
+                    "recorded_at": address.recorded_at,
+                }
+            )
+    return rows

@@ -1,0 +1,40 @@
+"""Person linkage: which police-system person records are the same person.
+
+Pure Python + DuckDB (via Splink 5); no Django. See `engine` for the design
+and `normalise` for how raw fields are cleaned. Stable public API::
+
+    from haven.people.linkage import (
+        LinkageSettings, prepare_records, train, predict_pairs, cluster,
+        link_records, explain_pair, score_against,
+    )
+"""
+
+from .engine import (
+    LinkageModel,
+    LinkageSettings,
+    LinkResult,
+    PairExplanation,
+    cluster,
+    explain_pair,
+    hard_conflict,
+    link_records,
+    predict_pairs,
+    score_against,
+    train,
+)
+from .normalise import prepare_records
+
+__all__ = [
+    "LinkResult",
+    "LinkageModel",
+    "LinkageSettings",
+    "PairExplanation",
+    "cluster",
+    "explain_pair",
+    "hard_conflict",
+    "link_records",
+    "predict_pairs",
+    "prepare_records",
+    "score_against",
+    "train",
+]

@@ -1,0 +1,101 @@
+"""POLE's P: one person however many systems know them, each system's record kept as it came."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Person(models.Model):
+    """The linked identity. Best values are derived from source records and may be recomputed."""
+
+    force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="persons")
+    forename = models.CharField(max_length=100, blank=True)
+    middle_names = models.CharField(max_length=200, blank=True)
+    surname = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=1, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency: a change names the version it read; a stale one is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["force", "surname", "forename"]),
+            models.Index(fields=["force", "date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Person {self.pk}"
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.forename, self.surname) if part) or "(no name)"
+
+
+class SourceRecord(models.Model):
+    """Exactly what one system said about one person. Linkage never edits these fields."""
+
+    force = models.ForeignKey("forces.Force", on_delete=models.PROTECT)
+    system = models.CharField(max_length=64)
+    source_id = models.CharField(max_length=128)
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="source_records"
+    )
+    forename = models.CharField(max_length=100, blank=True)
+    middle_names = models.CharField(max_length=200, blank=True)
+    surname = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=1, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    address_line = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
+    aliases = models.CharField(max_length=500, blank=True)
+    pnc_id = models.CharField(max_length=32, blank=True)
+    confidential_address = models.BooleanField(default=False)
+    # Columns the contract does not name are kept, never dropped.
+    attributes = models.JSONField(default=dict, blank=True)
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "system", "source_id"], name="one_record_per_source_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system}:{self.source_id}"
+
+
+class Address(models.Model):
+    """An address a person is known at. A confidential (refuge) address never leaves Haven."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    source_record = models.ForeignKey(
+        SourceRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    line = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=16, blank=True)
+    confidential = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Address {self.pk}"
+
+
+class PersonShare(models.Model):
+    """A person's case shared with a partner agency (IDVA service, children's services …)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="shares")
+    agency = models.ForeignKey("forces.Agency", on_delete=models.PROTECT, related_name="shares")
+    reason = models.CharField(max_length=300)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    granted_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Share {self.pk}"

@@ -1,0 +1,86 @@
+"""Create, scope and complete tasks. Completion refuses a stale version (no silent overwrite)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from haven.access.capabilities import can
+from haven.access.log import Action, record_access
+from haven.tasks.models import Task
+
+
+class StaleEdit(Exception):
+    """Someone else changed the record since it was read; reload and try again."""
+
+
+def create_task(
+    force,
+    *,
+    kind: str,
+    title: str,
+    owner_role: str,
+    due_at,
+    source_room: str,
+    source_type: str,
+    source_id,
+    person=None,
+    owner_user=None,
+    owner_agency=None,
+    actor=None,
+) -> Task:
+    return Task.objects.create(
+        force=force,
+        kind=kind,
+        title=title,
+        owner_role=owner_role,
+        owner_user=owner_user,
+        owner_agency=owner_agency,
+        person=person,
+        due_at=due_at,
+        source_room=source_room,
+        source_type=source_type,
+        source_id=str(source_id),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def tasks_for(user) -> QuerySet[Task]:
+    """Open work for this user: their own, their role's in their force, or their agency's."""
+    if not can(user, "tasks.view"):
+        return Task.objects.none()
+    open_tasks = Task.objects.filter(done_at__isnull=True).select_related("person")
+    if user.is_partner:
+        return open_tasks.filter(owner_agency_id=user.agency_id)
+    return open_tasks.filter(force_id=user.force_id).filter(
+        Q(owner_user=user) | Q(owner_user__isnull=True, owner_role=user.role)
+    )
+
+
+def overdue_for(user, now=None) -> QuerySet[Task]:
+    return tasks_for(user).filter(due_at__lt=now or timezone.now())
+
+
+def access_task(user, task_id) -> Task:
+    task = tasks_for(user).filter(pk=task_id).first() if str(task_id).isdigit() else None
+    if task is None:
+        raise Http404("Not found")
+    return task
+
+
+def do_complete_task(task: Task, *, version: int, note: str = "", actor) -> Task:
+    with transaction.atomic():
+        updated = Task.objects.filter(pk=task.pk, version=version, done_at__isnull=True).update(
+            done_at=timezone.now(), done_by=actor, outcome_note=note[:500], version=version + 1
+        )
+        if not updated:
+            raise StaleEdit("This task was changed or completed by someone else. Reload it.")
+        if task.person_id:
+            record_access(
+                actor, Action.ALTERATION, record_type="task", record_id=task.pk,
+                person_id=task.person_id, detail={"change": "completed"},
+            )
+    task.refresh_from_db()
+    return task

@@ -1,0 +1,91 @@
+"""Synthetic demo data: two alliance forces, a user for every role, Faker (en_GB) people.
+
+Only synthetic people, ever. Rooms add their own demo records through a `demo.py`
+module with `seed(context)`; they are called in ROOM_ORDER after the core.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from haven.access.models import User
+from haven.access.roles import PARTNER_ROLES, Role
+from haven.forces.models import Agency, Alliance, Force
+
+FORCES = [("WARKS", "Warwickshire Police"), ("WMERC", "West Mercia Police")]
+ROOM_ORDER = ["people", "intake", "risk"]
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    fake: Faker
+    forces: list[Force]
+    users: dict[tuple[str, str], User] = field(default_factory=dict)  # (force code, role)
+    people: dict[str, list] = field(default_factory=dict)  # force code -> persons
+
+
+def username_for(role: str, force_code: str) -> str:
+    return f"{role}.{force_code.lower()}"
+
+
+def ensure_forces() -> list[Force]:
+    alliance, _ = Alliance.objects.get_or_create(name="Warwickshire and West Mercia alliance")
+    forces = []
+    for code, name in FORCES:
+        force, _ = Force.objects.get_or_create(code=code, defaults={"name": name,
+                                                                    "alliance": alliance})
+        Agency.objects.get_or_create(force=force, kind=Agency.Kind.IDVA,
+                                     defaults={"name": f"{name.split()[0]} IDVA service"})
+        Agency.objects.get_or_create(force=force, kind=Agency.Kind.CHILDREN,
+                                     defaults={"name": f"{name.split()[0]} children's services"})
+        forces.append(force)
+    return forces
+
+
+def ensure_users(forces: list[Force], password: str) -> dict[tuple[str, str], User]:
+    users = {}
+    for force in forces:
+        for role in Role:
+            username = username_for(role.value, force.code)
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(username=username, role=role.value,
+                            first_name=role.label.split()[0], last_name=force.code.title())
+                if role in PARTNER_ROLES:
+                    kind = Agency.Kind.IDVA if role == Role.IDVA else Agency.Kind.CHILDREN
+                    user.agency = Agency.objects.get(force=force, kind=kind)
+                else:
+                    user.force = force
+                user.set_password(password)
+                user.save()
+            users[(force.code, role.value)] = user
+    return users
+
+
+@transaction.atomic
+def seed(seed_value: int = 2014, people_per_force: int = 60, password: str | None = None):
+    """Create the demo world. Returns (context, password or None if users already existed)."""
+    fresh = not User.objects.exists()
+    password = password or f"haven-demo-{secrets.token_hex(3)}"
+    forces = ensure_forces()
+    users = ensure_users(forces, password)
+    fake = Faker("en_GB")
+    fake.seed_instance(seed_value)
+    context = DemoContext(rng=random.Random(seed_value), fake=fake, forces=forces, users=users)
+    context.people_per_force = people_per_force
+    context.now = timezone.now()
+    for room in ROOM_ORDER:
+        try:
+            module = import_module(f"haven.{room}.demo")
+        except ModuleNotFoundError:
+            continue
+        module.seed(context)
+    return context, (password if fresh else None)

@@ -1,0 +1,34 @@
+// Copies the front-end packages Haven serves into haven/static/vendor/ (no CDN: machines are
+// offline). The precompiled CSS points at /assets/; we point it at our static path instead.
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "haven", "static", "vendor");
+const nm = join(root, "node_modules");
+
+rmSync(out, { recursive: true, force: true });
+
+function copyCss(from, to, assetBase) {
+  mkdirSync(dirname(to), { recursive: true });
+  const css = readFileSync(from, "utf8").replaceAll("url(/assets/", `url(${assetBase}/`);
+  writeFileSync(to, css);
+}
+
+const govuk = join(nm, "govuk-frontend", "dist", "govuk");
+copyCss(join(govuk, "govuk-frontend.min.css"), join(out, "govuk", "govuk-frontend.min.css"),
+  "/static/vendor/govuk/assets");
+cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk", "govuk-frontend.min.js"));
+cpSync(join(govuk, "assets"), join(out, "govuk", "assets"), { recursive: true });
+
+const moj = join(nm, "@ministryofjustice", "frontend", "moj");
+copyCss(join(moj, "moj-frontend.min.css"), join(out, "moj", "moj-frontend.min.css"),
+  "/static/vendor/moj/assets");
+cpSync(join(moj, "moj-frontend.min.js"), join(out, "moj", "moj-frontend.min.js"));
+cpSync(join(moj, "assets"), join(out, "moj", "assets"), { recursive: true });
+
+mkdirSync(join(out, "htmx"), { recursive: true });
+cpSync(join(nm, "htmx.org", "dist", "htmx.min.js"), join(out, "htmx", "htmx.min.js"));
+
+console.log(`assets built into ${out}`);
