@@ -16,13 +16,19 @@ involvements.csv per system, and DIR/truth.csv (system,source_id,person_id).
 from __future__ import annotations
 
 import argparse
+import sys
 import csv
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from faker import Faker
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+import jellyfish  # noqa: E402
+from faker import Faker  # noqa: E402
+
+from haven.people.linkage.nicknames import canonical_forenames  # noqa: E402
 
 SYSTEMS = ("command_and_control", "crime", "pvp", "intel")
 _PREFIX = {"command_and_control": "CC", "crime": "CR", "pvp": "PV", "intel": "IN"}
@@ -51,6 +57,14 @@ _FEMALE_COMMON = ["Elizabeth", "Katherine", "Samantha", "Rebecca", "Susan", "Jen
 _COMMON_SURNAMES = ["Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans",
                     "Wilson", "Thomas", "Johnson", "Roberts", "Khan", "Ali", "Patel",
                     "Hussain", "Begum"]
+
+
+def _alike(a: str, b: str) -> bool:
+    """Names parents would not give to twins (same, nickname-equivalent, near-identical)."""
+    a, b = a.lower(), b.lower()
+    if set(canonical_forenames(a)) & set(canonical_forenames(b)):
+        return True
+    return jellyfish.jaro_winkler_similarity(a, b) >= 0.8
 
 
 @dataclass
@@ -196,7 +210,7 @@ class Generator:
         elif kind < 0.92:  # twins: same surname, address, DOB; different forenames
             gender = rng.choice("MF")
             other = self._forename(gender)
-            while other == first.forename:
+            while _alike(other, first.forename):
                 other = self._forename(gender)
             members.append(self._person(address, gender=gender, forename=other,
                                         surname=first.surname, dob=first.dob))

@@ -293,8 +293,15 @@ def _middle_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return True
     if len(ma) == 1 or len(mb) == 1:
         return ma[0] == mb[0]
-    return ma == b.get("fn") or mb == a.get("fn") or (
-        jellyfish.jaro_winkler_similarity(ma, mb) >= 0.88)
+    return ma == b.get("fn") or mb == a.get("fn") or _similar_names(ma, mb)
+
+
+def _similar_names(a: str, b: str) -> bool:
+    """Spellings one or two keystrokes apart (two records may each carry a typo)."""
+    if jellyfish.jaro_winkler_similarity(a, b) >= 0.85:
+        return True
+    limit = 2 if min(len(a), len(b)) >= 6 else 1
+    return jellyfish.damerau_levenshtein_distance(a, b) <= limit
 
 
 def _forename_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -309,7 +316,7 @@ def _forename_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return True
     if a.get("fn_mp") and a.get("fn_mp") == b.get("fn_mp"):
         return True
-    return jellyfish.jaro_winkler_similarity(fa, fb) >= 0.88
+    return _similar_names(fa, fb)
 
 
 def hard_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
@@ -517,6 +524,36 @@ def _apply_clerical(groups: _Groups, settings: LinkageSettings) -> None:
             groups.union(ra, rb)
 
 
+def _ambiguous_records(edges: pd.DataFrame, profiles: Sequence[Mapping[str, Any]] | None,
+                       index: Mapping[str, int], max_degree: int = 30) -> set[str]:
+    """Records whose strong matches contradict each other.
+
+    Only neighbours the record itself is compatible with count: a record with
+    no date of birth matching both "John Smith b.1960" and
+    "John Smith b.1987" at one address could be father or son: greedy
+    clustering would pick one arbitrarily. Precision first: such a record is
+    linked to neither and its pairs go to clerical review.
+    """
+    if profiles is None or edges.empty:
+        return set()
+    neighbours: dict[str, list[str]] = {}
+    for uid_l, uid_r in zip(edges["uid_l"], edges["uid_r"], strict=True):
+        neighbours.setdefault(uid_l, []).append(uid_r)
+        neighbours.setdefault(uid_r, []).append(uid_l)
+    ambiguous = set()
+    for uid, near in neighbours.items():
+        if len(near) < 2:
+            continue
+        px = profiles[index[uid]]
+        near = [y for y in near[:max_degree] if not hard_conflict(px, profiles[index[y]])]
+        for i, y in enumerate(near):
+            py = profiles[index[y]]
+            if any(hard_conflict(py, profiles[index[z]]) for z in near[i + 1:]):
+                ambiguous.add(uid)
+                break
+    return ambiguous
+
+
 def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
     uids = model.prepared["uid"].tolist()
     settings = model.settings
@@ -526,18 +563,22 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
     refused: list[tuple[str, str, float]] = []
     edges = _ordered_edges(pairs, threshold)
     index = groups.index
+    ambiguous = _ambiguous_records(edges, profiles, index)
     for uid_l, uid_r, prob in zip(
         edges["uid_l"], edges["uid_r"], edges["match_probability"], strict=True
     ):
         ra, rb = groups.find(index[uid_l]), groups.find(index[uid_r])
         if ra == rb:
             continue
+        if uid_l in ambiguous or uid_r in ambiguous:
+            refused.append((uid_l, uid_r, float(prob)))
+            continue
         if groups.explicit_block(ra, rb) or groups.conflict(ra, rb):
             refused.append((uid_l, uid_r, float(prob)))
             continue
         groups.union(ra, rb)
-    logger.info("linkage clustered edges=%d refused=%d groups=%d", len(edges), len(refused),
-                len(groups.members))
+    logger.info("linkage clustered edges=%d refused=%d ambiguous=%d groups=%d", len(edges),
+                len(refused), len(ambiguous), len(groups.members))
     return _cluster_ids(groups, uids), refused
 
 
@@ -549,7 +590,8 @@ def cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float | None = 
     above `threshold` are added strongest first, and an edge is refused when it
     would put a cannot-link pair, or a hard conflict, into one cluster. So a
     cannot-link holds even through transitive links: the weakest edge on the
-    path is the one dropped.
+    path is the one dropped. A record whose strong matches conflict with each
+    other (father or son?) is linked to neither (see `_ambiguous_records`).
     """
     threshold = model.settings.link_threshold if threshold is None else threshold
     clusters, _ = _cluster(model, pairs, threshold)
