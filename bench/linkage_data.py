@@ -254,13 +254,13 @@ class Generator:
         name = person.forename
         r = rng.random()
         nicks = _NICKS.get(name.lower())
-        if nicks and r < 0.2:
+        if nicks and r < 0.15:
             return rng.choice(nicks)
-        if r < 0.25:
+        if 0.15 <= r < 0.20:
             return self._typo(name)
-        if r < 0.26:
+        if 0.20 <= r < 0.21:
             return name[0]
-        if r < 0.27:
+        if 0.21 <= r < 0.22:
             return ""
         return name.upper() if rng.random() < 0.1 else name
 

@@ -308,7 +308,9 @@ def _forename_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     fa, fb = a.get("fn"), b.get("fn")
     if not fa or not fb or fa == fb:
         return True
-    if set(a.get("fn_all") or ()) & set(b.get("fn_all") or ()):
+    forms_a = {fa, *(a.get("fn_all") or ())}
+    forms_b = {fb, *(b.get("fn_all") or ())}
+    if forms_a & forms_b:
         return True
     if len(fa) == 1 or len(fb) == 1:
         return fa[0] == fb[0]
@@ -316,7 +318,8 @@ def _forename_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return True
     if a.get("fn_mp") and a.get("fn_mp") == b.get("fn_mp"):
         return True
-    return _similar_names(fa, fb)
+    # nickname and typo together: "Rob" vs "Roert" (-> robert)
+    return any(_similar_names(x, y) for x in forms_a for y in forms_b)
 
 
 def hard_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
@@ -532,7 +535,9 @@ def _ambiguous_records(edges: pd.DataFrame, profiles: Sequence[Mapping[str, Any]
     no date of birth matching both "John Smith b.1960" and
     "John Smith b.1987" at one address could be father or son: greedy
     clustering would pick one arbitrarily. Precision first: such a record is
-    linked to neither and its pairs go to clerical review.
+    linked to neither and its pairs go to clerical review. Only records missing
+    a date of birth or forename can be ambiguous this way; complete records
+    are separated by the hard conflicts themselves.
     """
     if profiles is None or edges.empty:
         return set()
@@ -542,9 +547,9 @@ def _ambiguous_records(edges: pd.DataFrame, profiles: Sequence[Mapping[str, Any]
         neighbours.setdefault(uid_r, []).append(uid_l)
     ambiguous = set()
     for uid, near in neighbours.items():
-        if len(near) < 2:
-            continue
         px = profiles[index[uid]]
+        if len(near) < 2 or (px.get("dob") and px.get("fn")):
+            continue
         near = [y for y in near[:max_degree] if not hard_conflict(px, profiles[index[y]])]
         for i, y in enumerate(near):
             py = profiles[index[y]]
