@@ -104,11 +104,11 @@ class Pools:
 
 def _pools(fake: Faker, rng: random.Random) -> Pools:
     return Pools(
-        male=list({fake.first_name_male() for _ in range(3000)}),
-        female=list({fake.first_name_female() for _ in range(3000)}),
-        surnames=list({fake.last_name() for _ in range(6000)}),
-        streets=list({fake.street_name() for _ in range(5000)}),
-        towns=list({fake.city() for _ in range(600)}),
+        male=sorted({fake.first_name_male() for _ in range(3000)}),
+        female=sorted({fake.first_name_female() for _ in range(3000)}),
+        surnames=sorted({fake.last_name() for _ in range(6000)}),
+        streets=sorted({fake.street_name() for _ in range(5000)}),
+        towns=sorted({fake.city() for _ in range(600)}),
     )
 
 

@@ -81,3 +81,126 @@ class Involvement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} on {self.incident_id}"
+
+
+class IncidentState(models.TextChoices):
+    """The log's lifecycle, in order. `haven.intake.rules.NEXT_STATE` says which step may follow."""
+
+    OPENED = "opened", "Opened"
+    DISPATCHED = "dispatched", "Dispatched"
+    ATTENDED = "attended", "Attended"
+    RISK_ASSESSED = "risk_assessed", "Risk assessed"
+    ENDORSED = "endorsed", "Sergeant endorsed"
+    CLOSED = "closed", "Closed"
+
+
+class ResponseGrade(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate"
+    PRIORITY = "priority", "Priority"
+    SCHEDULED = "scheduled", "Scheduled"
+
+
+class IncidentProgress(models.Model):
+    """What happened to one log after the call: checklist, grade, flags, timings, supervision.
+
+    One row per incident (kept apart from `Incident` so that legacy imports stay lean).
+    """
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="progress")
+    question_set = models.CharField(max_length=32, blank=True)
+    # {question code: {"answer": str, "not_asked": reason}}; never logged.
+    checklist = models.JSONField(default=dict, blank=True)
+    checklist_complete = models.BooleanField(default=False)
+    grade = models.CharField(max_length=16, choices=ResponseGrade.choices, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+    serious = models.BooleanField(default=False)
+    serious_reasons = models.JSONField(default=list, blank=True)
+    repeat_victim = models.BooleanField(default=False)
+    risk_markers = models.JSONField(default=list, blank=True)
+    counter_allegation = models.BooleanField(default=False)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attended_at = models.DateTimeField(null=True, blank=True)
+    risk_assessed_at = models.DateTimeField(null=True, blank=True)
+    risk_assessment_id = models.BigIntegerField(null=True, blank=True)
+    endorsed_at = models.DateTimeField(null=True, blank=True)
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    endorsement = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dash_overdue_tagged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Progress of {self.incident_id}"
+
+
+class Grading(models.Model):
+    """One grading decision. Append-only: a re-grade adds a row, the history stays."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="gradings")
+    grade = models.CharField(max_length=16, choices=ResponseGrade.choices)
+    # THRIVE: threat, harm, risk, investigation, vulnerability, engagement (short notes).
+    thrive = models.JSONField(default=dict)
+    reason = models.TextField(blank=True, help_text="Why this grade, or why it changed")
+    supervisor_rationale = models.TextField(blank=True)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    delay_risk_checked = models.BooleanField(default=False)
+    delay_check_note = models.TextField(blank=True)
+    victim_requested = models.BooleanField(default=False)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    graded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["graded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Grading {self.pk} ({self.grade})"
+
+
+class StateChange(models.Model):
+    """Every step of the lifecycle, who took it and when (append-only)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="state_changes")
+    from_state = models.CharField(max_length=24)
+    to_state = models.CharField(max_length=24)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_state} -> {self.to_state}"
+
+
+class QuestionWording(models.Model):
+    """A force's own (licensed) wording for a checklist question, loaded as data.
+
+    Haven ships short labels only; `haven intake_load_wording` loads a force's text.
+    """
+
+    force = models.ForeignKey("forces.Force", on_delete=models.CASCADE, related_name="+")
+    question_set = models.CharField(max_length=32)
+    code = models.CharField(max_length=32)
+    wording = models.TextField()
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["force", "question_set", "code"], name="one_wording_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_set}:{self.code}"

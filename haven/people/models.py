@@ -17,6 +17,10 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency: a change names the version it read; a stale one is refused.
     version = models.PositiveIntegerField(default=1)
+    # Set when a user merged this person into another; the row is kept so unmerge can restore it.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         indexes = [
@@ -58,12 +62,27 @@ class SourceRecord(models.Model):
     attributes = models.JSONField(default=dict, blank=True)
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Blocking keys derived from the fields above (see haven.people.keys), indexed so the
+    # call-time lookup and incremental linkage find candidates without a scan.
+    sn_key = models.CharField(max_length=100, blank=True)
+    sn_phonetic = models.CharField(max_length=32, blank=True)
+    fn_key = models.CharField(max_length=100, blank=True)
+    phone_norm = models.CharField(max_length=20, blank=True)
+    postcode_norm = models.CharField(max_length=10, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["force", "system", "source_id"], name="one_record_per_source_id"
             )
+        ]
+        indexes = [
+            models.Index(fields=["force", "sn_key"], name="people_src_sn_key"),
+            models.Index(fields=["force", "sn_phonetic", "date_of_birth"],
+                         name="people_src_sn_phonetic"),
+            models.Index(fields=["force", "date_of_birth", "fn_key"], name="people_src_dob"),
+            models.Index(fields=["force", "phone_norm"], name="people_src_phone"),
+            models.Index(fields=["force", "postcode_norm"], name="people_src_postcode"),
         ]
 
     def __str__(self) -> str:
@@ -99,3 +118,10 @@ class PersonShare(models.Model):
 
     def __str__(self) -> str:
         return f"Share {self.pk}"
+
+
+from haven.people.models_history import LegacyRecord, WarningMarker  # noqa: E402
+from haven.people.models_linkage import LinkRun, MergeEvent, ReviewItem  # noqa: E402
+
+__all__ = ["Address", "LegacyRecord", "LinkRun", "MergeEvent", "Person", "PersonShare",
+           "ReviewItem", "SourceRecord", "WarningMarker"]

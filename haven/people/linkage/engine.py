@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,8 @@ class LinkageSettings:
     use_hard_conflicts: refuse links across hard conflicts (see conflicts.py).
     u_max_pairs / em_max_pairs: sample sizes for training (bounds cost at 1M).
     min_m_probability: floor for EM-estimated m probabilities (no accidental vetoes).
+    sparse_needs_corroboration: an edge where one side lacks DOB or forename links
+        only if the two groups share a phone, e-mail, PNC id or middle name.
     prior_recall: assumed recall of the deterministic rules used for the prior.
     seed: fixes u sampling so runs are reproducible.
     """
@@ -69,6 +72,7 @@ class LinkageSettings:
     em_max_pairs: float = 2e6
     prior_recall: float = 0.7
     min_m_probability: float = 1e-3
+    sparse_needs_corroboration: bool = True
     seed: int = 42
 
 
@@ -273,17 +277,23 @@ def all_comparisons() -> list[CustomComparison]:
 
 
 def _dob_compatible(a: str, b: str) -> bool:
-    """Same DOB up to the data-entry errors we tolerate (swap, one digit, year +-1)."""
+    """Same DOB up to the data-entry errors we tolerate.
+
+    Tolerated: day/month swapped; one digit wrong anywhere; two digits wrong
+    when the years are within two (each record may carry its own slip). Not
+    tolerated: a decade-digit change plus another difference, which is what a
+    parent and child of the same name look like (1956-07-28 vs 1976-01-28).
+    """
     if a == b:
         return True
     ya, ma, da = a[0:4], a[5:7], a[8:10]
     yb, mb, db = b[0:4], b[5:7], b[8:10]
     if ya == yb and ma == db and da == mb:
         return True
-    # Both records may carry a one-digit slip, hence up to two differing digits.
-    if sum(x != y for x, y in zip(a, b, strict=True)) <= 2:
+    differing = sum(x != y for x, y in zip(a, b, strict=True))
+    if differing == 1:
         return True
-    return ma == mb and da == db and abs(int(ya) - int(yb)) <= 1
+    return differing == 2 and abs(int(ya) - int(yb)) <= 2
 
 
 def _middle_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
@@ -487,6 +497,11 @@ class _Groups:
                     return reason
         return None
 
+    def corroborated(self, ra: int, rb: int) -> bool:
+        """Some member of each group shares a personal identifier (see _corroborated)."""
+        return any(_corroborated(self.profiles[a], self.profiles[b])
+                   for a in self.members[ra] for b in self.members[rb])
+
     def union(self, ra: int, rb: int) -> None:
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
@@ -495,7 +510,8 @@ class _Groups:
 
 
 def _profiles(model: LinkageModel) -> list[dict[str, Any]]:
-    cols = ["dob", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp"]  # read by hard_conflict
+    # read by hard_conflict / _corroborated
+    cols = ["dob", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp", "phone", "email"]
     return model.prepared[cols].to_dict("records")
 
 
@@ -525,6 +541,26 @@ def _apply_clerical(groups: _Groups, settings: LinkageSettings) -> None:
         ra, rb = groups.find(groups.index[a]), groups.find(groups.index[b])
         if ra != rb and not groups.explicit_block(ra, rb):
             groups.union(ra, rb)
+
+
+def _is_sparse(profile: Mapping[str, Any]) -> bool:
+    """No date of birth, or no usable forename: the record cannot tell relatives apart."""
+    forename = profile.get("fn")
+    return not profile.get("dob") or not forename or len(forename) == 1
+
+
+def _corroborated(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """An identifier a relative would not share: phone, e-mail, PNC id or full middle name.
+
+    Sparse records (no DOB or forename) join a group only when some record of
+    each side shares one of these: name and address alone are exactly what a
+    father and son "Jr", or twins, have in common.
+    """
+    for column in ("phone", "email", "pnc"):
+        if a.get(column) and a.get(column) == b.get(column):
+            return True
+    middle = a.get("mn")
+    return bool(middle and len(middle) > 1 and middle == b.get("mn"))
 
 
 def _ambiguous_records(edges: pd.DataFrame, profiles: Sequence[Mapping[str, Any]] | None,
@@ -559,31 +595,55 @@ def _ambiguous_records(edges: pd.DataFrame, profiles: Sequence[Mapping[str, Any]
     return ambiguous
 
 
+def _edge_refusal(groups: _Groups, uid_l: str, uid_r: str, ra: int, rb: int,
+                  ambiguous: set[str], settings: LinkageSettings) -> str | None:
+    """Why an above-threshold edge may not join its two groups (None: it may)."""
+    if uid_l in ambiguous or uid_r in ambiguous:
+        return "ambiguous"
+    if groups.explicit_block(ra, rb):
+        return "cannot_link"
+    if groups.conflict(ra, rb):
+        return "conflict"
+    profiles = groups.profiles
+    if profiles is not None and settings.sparse_needs_corroboration:
+        pl, pr = profiles[groups.index[uid_l]], profiles[groups.index[uid_r]]
+        if (_is_sparse(pl) or _is_sparse(pr)) and not groups.corroborated(ra, rb):
+            return "uncorroborated"
+    return None
+
+
 def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
     uids = model.prepared["uid"].tolist()
     settings = model.settings
     profiles = _profiles(model) if settings.use_hard_conflicts else None
     groups = _Groups(uids, profiles)
     _apply_clerical(groups, settings)
-    refused: list[tuple[str, str, float]] = []
     edges = _ordered_edges(pairs, threshold)
     index = groups.index
     ambiguous = _ambiguous_records(edges, profiles, index)
-    for uid_l, uid_r, prob in zip(
-        edges["uid_l"], edges["uid_r"], edges["match_probability"], strict=True
-    ):
-        ra, rb = groups.find(index[uid_l]), groups.find(index[uid_r])
-        if ra == rb:
-            continue
-        if uid_l in ambiguous or uid_r in ambiguous:
+    pending = list(zip(edges["uid_l"], edges["uid_r"], edges["match_probability"], strict=True))
+    # Later passes retry edges refused only for want of corroboration: the group
+    # may since have gained the record that carries the shared phone or e-mail.
+    for _ in range(3):
+        retry, refused, joined, reasons = [], [], 0, Counter()
+        for uid_l, uid_r, prob in pending:
+            ra, rb = groups.find(index[uid_l]), groups.find(index[uid_r])
+            if ra == rb:
+                continue
+            reason = _edge_refusal(groups, uid_l, uid_r, ra, rb, ambiguous, settings)
+            if reason is None:
+                groups.union(ra, rb)
+                joined += 1
+                continue
             refused.append((uid_l, uid_r, float(prob)))
-            continue
-        if groups.explicit_block(ra, rb) or groups.conflict(ra, rb):
-            refused.append((uid_l, uid_r, float(prob)))
-            continue
-        groups.union(ra, rb)
-    logger.info("linkage clustered edges=%d refused=%d ambiguous=%d groups=%d", len(edges),
-                len(refused), len(ambiguous), len(groups.members))
+            reasons[reason] += 1
+            if reason == "uncorroborated":
+                retry.append((uid_l, uid_r, prob))
+        if not joined or not retry:
+            break
+        pending = retry + [r for r in refused if r[:2] not in {x[:2] for x in retry}]
+    logger.info("linkage clustered edges=%d refused=%s ambiguous=%d groups=%d", len(edges),
+                dict(reasons), len(ambiguous), len(groups.members))
     return _cluster_ids(groups, uids), refused
 
 
