@@ -183,6 +183,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Every read and change is scoped to the caller's force or agency and logged.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Self-hosted Swagger UI: machines are offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

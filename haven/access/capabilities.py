@@ -49,6 +49,7 @@ MATRIX: dict[str, set[str]] = {
     "risk.downgrade_high": SENIOR_OFFICERS,
     "risk.hau_review": {R.HAU, R.DARM},
     "questionnaire.load": {R.SYSTEM_ADMIN},
+    "risk.measures": {R.ANALYST, R.HAU, R.DARM, R.SUPERINTENDENT, R.SENIOR_LEADER},
     # work and oversight
     "tasks.view": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES},
     "audit.search": {R.AUDITOR},

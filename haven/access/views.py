@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.access.audit import search_entries
 from haven.access.capabilities import require
 from haven.access.log import Action, record_access
 from haven.access.models import AccessLogEntry
@@ -69,24 +70,7 @@ def audit_search(request):
     entries = AccessLogEntry.objects.none()
     if form.is_valid() and any(form.cleaned_data.values()):
         data = form.cleaned_data
-        # An auditor audits their own force: its users' actions and reads of its people.
-        from django.db.models import Q
-
-        from haven.people.models import Person
-
-        own_people = Person.objects.filter(force_id=request.user.force_id).values("id")
-        entries = AccessLogEntry.objects.filter(
-            Q(organisation=request.user.force.code) | Q(person_id__in=own_people)
-        )
-        if data["person_id"] is not None:
-            entries = entries.filter(person_id=data["person_id"])
-        if data["username"]:
-            entries = entries.filter(username=data["username"])
-        if data["date_from"]:
-            entries = entries.filter(at__date__gte=data["date_from"])
-        if data["date_to"]:
-            entries = entries.filter(at__date__lte=data["date_to"])
-        entries = entries.order_by("-id")[:500]
+        entries = search_entries(request.user, data)
         with transaction.atomic():
             # Searching the log is itself a consultation of personal data.
             record_access(

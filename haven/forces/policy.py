@@ -32,6 +32,17 @@ DEFAULTS: dict[str, Default] = {
     "history_lookback_days": Default(365, "Call-time history summaries: last 12 months"),
     "dash_due_hours_after_attendance": Default(24, "DASH expected after attendance [D]"),
     "hau_review_due_hours": Default(24, "HAU reviews each assessment within a day [D]"),
+    "dash_high_threshold_by_instrument": Default(
+        {"dash-2009-police": 14, "safelives-ric": 14},
+        "Visible high per instrument: 14 on SafeLives 24-q [V]; forces set the 27-q form [S]",
+    ),
+    "stalking_screen_min_incidents": Default(2, "Stalking screen: two or more incidents [V]"),
+    "idva_offer_grades": Default(["high"], "IDVA offered to high-risk victims (SafeLives) [V]"),
+    "reassessment_due_hours": Default(24, "Live risk: re-assess within a day of a new event [D]"),
+    "hau_followup_due_hours": Default(
+        {"case_update": 24, "marac_referral": 24, "idva_offer": 48, "childrens_referral": 24},
+        "Follow-up after HAU review; IDVA contact within 2 working days (local) [S]/[D]",
+    ),
     "victim_update_working_days_enhanced": Default(1, "Victims' Code enhanced [S]"),
     "victim_update_working_days_standard": Default(5, "Victims' Code standard [S]"),
     "dvpo_hearing_hours": Default(48, "CSA 2010 s.27: DVPO hearing within 48 hours [V]"),

@@ -78,8 +78,8 @@ class SourceRecord(models.Model):
         ]
         indexes = [
             models.Index(fields=["force", "sn_key"], name="people_src_sn_key"),
-            models.Index(fields=["force", "sn_phonetic", "date_of_birth"],
-                         name="people_src_sn_phonetic"),
+            models.Index(fields=["force", "sn_phonetic", "fn_key"], name="people_src_sn_phonetic"),
+            models.Index(fields=["force", "fn_key"], name="people_src_fn_key"),
             models.Index(fields=["force", "date_of_birth", "fn_key"], name="people_src_dob"),
             models.Index(fields=["force", "phone_norm"], name="people_src_phone"),
             models.Index(fields=["force", "postcode_norm"], name="people_src_postcode"),

@@ -1,0 +1,243 @@
+"""Fetch-and-authorise for incident logs, and the log's lifecycle.
+
+    opened → dispatched → attended → risk assessed → sergeant endorsed → closed
+
+Each step is one `do_…` in a transaction that writes the access log and the chronology of
+every person involved. Creating a log and grading it are in `creation.py` and `grading.py`
+(re-exported here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from haven.access.capabilities import can, require
+from haven.access.log import Action, Outcome, record_access
+from haven.chronology.services import record_entry
+from haven.forces.policy import policy
+from haven.intake import rules
+from haven.intake.models import Incident, IncidentProgress, StateChange
+from haven.tasks.services import StaleEdit, create_task
+
+__all__ = [
+    "StaleEdit", "TransitionRefused", "access_incident", "scoped_incidents",
+    "do_dispatch_incident", "do_record_attendance", "do_record_risk_assessed",
+    "do_endorse_incident", "do_close_incident", "sweep_overdue_dash", "progress_of",
+]
+
+TransitionRefused = rules.TransitionRefused
+
+
+def scoped_incidents(user) -> QuerySet[Incident]:
+    """Incident logs this user may see: their own force's (partners see none here)."""
+    if not (user and user.is_authenticated) or not can(user, "incident.view"):
+        return Incident.objects.none()
+    if user.is_partner or user.force_id is None:
+        return Incident.objects.none()
+    return Incident.objects.filter(force_id=user.force_id)
+
+
+def access_incident(user, incident_id, *, reason: str = "", action: str = Action.CONSULTATION):
+    """Return the incident (404 alike for missing and forbidden), logging a consultation of
+    each person involved, or the refused attempt."""
+    try:
+        pk = int(incident_id)
+    except (TypeError, ValueError):
+        pk = None
+    with transaction.atomic():
+        incident = scoped_incidents(user).filter(pk=pk).first() if pk is not None else None
+        if incident is None:
+            record_access(user, action, record_type="incident", record_id=incident_id,
+                          reason=reason, outcome=Outcome.REFUSED)
+        else:
+            log_people(user, incident, action, reason=reason)
+    if incident is None:
+        raise Http404("Not found")
+    return incident
+
+
+def log_people(user, incident: Incident, action: str, *, reason: str = "",
+               detail: dict | None = None) -> None:
+    """One access-log entry per person involved (ids only), or one for the log itself."""
+    person_ids = sorted(set(incident.involvements.values_list("person_id", flat=True)))
+    for person_id in person_ids or [None]:
+        record_access(user, action, record_type="incident", record_id=incident.pk,
+                      person_id=person_id, reason=reason, detail=detail)
+
+
+def write_chronology(incident: Incident, *, kind: str, summary: str, actor, at=None) -> None:
+    """Put one event about this log on the chronology of every person involved."""
+    seen = set()
+    for involvement in incident.involvements.select_related("person"):
+        if involvement.person_id in seen:
+            continue
+        seen.add(involvement.person_id)
+        record_entry(
+            involvement.person, occurred_at=at or timezone.now(), kind=kind,
+            source_room="intake", source_type="incident", source_id=incident.pk,
+            summary=f"{incident.reference}: {summary}", actor=actor,
+        )
+
+
+def progress_of(incident: Incident) -> IncidentProgress:
+    progress, _ = IncidentProgress.objects.get_or_create(incident=incident)
+    return progress
+
+
+def bump_version(incident: Incident, version: int | None, **fields) -> None:
+    """`UPDATE … WHERE version = v`; a stale version raises StaleEdit, never overwrites."""
+    current = incident.version if version is None else int(version)
+    updated = Incident.objects.filter(pk=incident.pk, version=current).update(
+        version=current + 1, **fields
+    )
+    if not updated:
+        raise StaleEdit("This incident log was changed by someone else since you opened it. "
+                        "Reload it and try again.")
+    incident.version = current + 1
+    for name, value in fields.items():
+        setattr(incident, name, value)
+
+
+def _transition(incident: Incident, target: str, *, actor, version=None, note: str = "",
+                at=None, capability: str | None = None) -> IncidentProgress:
+    if capability:
+        require(actor, capability)
+    at = at or timezone.now()
+    fresh = Incident.objects.select_for_update().get(pk=incident.pk)
+    rules.check_transition(fresh.state, target, domestic_abuse=fresh.domestic_abuse)
+    if version is None:
+        version = fresh.version
+    from_state = fresh.state
+    bump_version(incident, version, state=target)
+    StateChange.objects.create(incident=incident, from_state=from_state, to_state=target,
+                               at=at, by=actor if getattr(actor, "is_authenticated", False)
+                               else None, note=note)
+    log_people(actor, incident, Action.ALTERATION, detail={"state": target})
+    return progress_of(incident)
+
+
+def do_dispatch_incident(incident: Incident, *, actor, version=None) -> Incident:
+    with transaction.atomic():
+        progress = progress_of(incident)
+        if incident.domestic_abuse and not progress.checklist_complete:
+            raise TransitionRefused("Complete the call checklist before dispatching.")
+        if not progress.grade:
+            raise TransitionRefused("Grade the call before dispatching.")
+        progress = _transition(incident, rules.DISPATCHED, actor=actor, version=version,
+                               capability="incident.dispatch")
+        progress.dispatched_at = timezone.now()
+        progress.save(update_fields=["dispatched_at"])
+        write_chronology(incident, kind="incident_dispatched",
+                         summary=f"officers dispatched ({progress.grade})", actor=actor)
+    return incident
+
+
+def do_record_attendance(incident: Incident, *, actor, version=None) -> Incident:
+    with transaction.atomic():
+        progress = _transition(incident, rules.ATTENDED, actor=actor, version=version,
+                               capability="incident.attend")
+        progress.attended_at = timezone.now()
+        progress.save(update_fields=["attended_at"])
+        write_chronology(incident, kind="incident_attended", summary="officer arrived",
+                         actor=actor)
+    return incident
+
+
+def do_record_risk_assessed(incident: Incident, *, assessment_id, actor) -> Incident:
+    """Called by the risk room when a DASH for this incident is completed.
+
+    attended → risk assessed, recording the time (arrival → DASH). A later assessment of the
+    same log (a re-assessment) records its id and leaves the state and first time alone.
+    """
+    with transaction.atomic():
+        fresh = Incident.objects.select_for_update().get(pk=incident.pk)
+        progress = progress_of(fresh)
+        if fresh.state in (rules.RISK_ASSESSED, rules.ENDORSED, rules.CLOSED):
+            progress.risk_assessment_id = assessment_id
+            progress.save(update_fields=["risk_assessment_id"])
+            log_people(actor, fresh, Action.ALTERATION,
+                       detail={"risk_assessment": str(assessment_id)})
+            incident.refresh_from_db()
+            return incident
+        if fresh.state != rules.ATTENDED:
+            raise TransitionRefused("Record the officer's arrival on the log before its "
+                                    "risk assessment.")
+        progress = _transition(incident, rules.RISK_ASSESSED, actor=actor,
+                               note=f"assessment {assessment_id}")
+        progress.risk_assessed_at = timezone.now()
+        progress.risk_assessment_id = assessment_id
+        progress.save(update_fields=["risk_assessed_at", "risk_assessment_id"])
+        write_chronology(incident, kind="incident_risk_assessed",
+                         summary="risk assessment (DASH) completed", actor=actor)
+    return incident
+
+
+def do_endorse_incident(incident: Incident, *, supervision: str, actor, version=None) -> Incident:
+    """The sergeant's review of the action taken and the risk assessment."""
+    if not (supervision or "").strip():
+        raise TransitionRefused("Record your supervision: the action taken and the risk "
+                                "assessment you reviewed (field: supervision).")
+    with transaction.atomic():
+        progress = _transition(incident, rules.ENDORSED, actor=actor, version=version,
+                               note="sergeant endorsement", capability="incident.endorse")
+        progress.endorsed_at = timezone.now()
+        progress.endorsed_by = actor
+        progress.endorsement = supervision.strip()
+        progress.save(update_fields=["endorsed_at", "endorsed_by", "endorsement"])
+        write_chronology(incident, kind="incident_endorsed",
+                         summary="sergeant reviewed and endorsed the log", actor=actor)
+    return incident
+
+
+def do_close_incident(incident: Incident, *, actor, version=None) -> Incident:
+    with transaction.atomic():
+        progress = _transition(incident, rules.CLOSED, actor=actor, version=version,
+                               capability="incident.close")
+        progress.closed_at = timezone.now()
+        progress.closed_by = actor
+        progress.save(update_fields=["closed_at", "closed_by"])
+        write_chronology(incident, kind="incident_closed", summary="log closed", actor=actor)
+    return incident
+
+
+def _dash_overdue(progress: IncidentProgress, force, now) -> bool:
+    hours = policy(force, "dash_due_hours_after_attendance", at=now)
+    return progress.attended_at is not None and progress.attended_at + dt.timedelta(
+        hours=hours) <= now
+
+
+def sweep_overdue_dash(force=None, *, now=None, actor=None) -> list[Incident]:
+    """Tag to the HAU queue every DA log attended without a DASH within the force's time."""
+    now = now or timezone.now()
+    candidates = Incident.objects.filter(
+        domestic_abuse=True, state=rules.ATTENDED, progress__attended_at__isnull=False,
+        progress__dash_overdue_tagged_at__isnull=True,
+    ).select_related("force", "progress")
+    if force is not None:
+        candidates = candidates.filter(force=force)
+    tagged = []
+    for incident in candidates:
+        if not _dash_overdue(incident.progress, incident.force, now):
+            continue
+        with transaction.atomic():
+            progress = IncidentProgress.objects.select_for_update().get(pk=incident.progress.pk)
+            if progress.dash_overdue_tagged_at is not None:
+                continue
+            progress.dash_overdue_tagged_at = now
+            progress.save(update_fields=["dash_overdue_tagged_at"])
+            victim = incident.involvements.filter(role="victim").select_related("person").first()
+            create_task(
+                incident.force, kind="missing_dash", owner_role="hau", due_at=now,
+                title=f"No DASH on {incident.reference} since attendance",
+                source_room="intake", source_type="incident", source_id=incident.pk,
+                person=victim.person if victim else None, actor=actor,
+            )
+            write_chronology(incident, kind="dash_overdue", actor=actor, at=now,
+                             summary="no DASH within the expected time; tagged to the HAU")
+        tagged.append(incident)
+    return tagged

@@ -1,0 +1,99 @@
+"""Normalised keys of one record, per record (no pandas), consistent with the linkage engine.
+
+The linkage engine (`haven.people.linkage.normalise`) prepares whole frames for Splink;
+the call-time lookup and incremental linkage need the same normal forms for one record
+at a time, in microseconds. Both use the engine's own normalisers, so "(07700) 900 123"
+and "+447700900123" or "cv34 4aa" and "CV34 4AA" agree here exactly as they do there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from haven.people.linkage.nicknames import canonical_forenames, canonical_key
+from haven.people.linkage.normalise import (
+    metaphone,
+    name_tokens,
+    normalise_email,
+    normalise_gender,
+    normalise_phone,
+    normalise_pnc,
+    normalise_postcode,
+    soundex,
+)
+
+KEY_FIELDS = ("sn_key", "sn_phonetic", "fn_key", "phone_norm", "postcode_norm")
+
+
+def _squash(token: str) -> str:
+    return token.replace("-", "")
+
+
+def surname_key(value: Any) -> str:
+    return "".join(_squash(t) for t in name_tokens(value))
+
+
+def forename_key(value: Any) -> str:
+    tokens = name_tokens(value)
+    return _squash(tokens[0]) if tokens else ""
+
+
+def iso_date(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def blocking_keys(fields: dict) -> dict[str, str]:
+    """The indexed blocking columns of a SourceRecord, from its raw fields."""
+    sn = surname_key(fields.get("surname"))
+    fn = forename_key(fields.get("forename"))
+    return {
+        "sn_key": sn[:100],
+        "sn_phonetic": (metaphone(sn) or "")[:32] if sn else "",
+        "fn_key": (canonical_key(fn) or "")[:100] if fn else "",
+        "phone_norm": (normalise_phone(fields.get("phone")) or "")[:20],
+        "postcode_norm": (normalise_postcode(fields.get("postcode"))[0] or "")[:10],
+    }
+
+
+def profile(fields: dict) -> dict[str, Any]:
+    """Comparison-ready values of one record (a light mirror of `prepare_records`)."""
+    fore = name_tokens(fields.get("forename"))
+    middle = [*fore[1:], *name_tokens(fields.get("middle_names"))]
+    sn = surname_key(fields.get("surname"))
+    fn = _squash(fore[0]) if fore else ""
+    fn_all = set(canonical_forenames(fn)) if fn else set()
+    sn_all = {sn} if sn else set()
+    for alias in str(fields.get("aliases") or "").split(";"):
+        tokens = name_tokens(alias)
+        if len(tokens) >= 2:
+            fn_all.update(canonical_forenames(_squash(tokens[0])))
+            sn_all.add(_squash(tokens[-1]))
+    pc, sector, district = normalise_postcode(fields.get("postcode"))
+    return {
+        "fn": fn or None,
+        "mn": _squash(middle[0]) if middle else None,
+        "sn": sn or None,
+        "fn_all": fn_all,
+        "sn_all": sn_all,
+        "fn_mp": metaphone(fn) if fn else None,
+        "sn_mp": metaphone(sn) if sn else None,
+        "sn_sx": soundex(sn) if sn else None,
+        "dob": iso_date(fields.get("date_of_birth")),
+        "gender": normalise_gender(fields.get("gender")),
+        "pc": pc,
+        "pc_sector": sector,
+        "pc_district": district,
+        "phone": normalise_phone(fields.get("phone")),
+        "email": normalise_email(fields.get("email")),
+        "pnc": normalise_pnc(fields.get("pnc_id")),
+    }

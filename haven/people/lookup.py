@@ -1,0 +1,163 @@
+"""Call-time lookup: who might this caller be? Ranked candidates, explained, with history.
+
+Blocking uses the indexed keys on SourceRecord (normalised surname and its phonetic
+code, canonical forename, date of birth, E.164 phone, postcode), a handful of small
+indexed queries capped at `BLOCK_LIMIT` rows each; candidates are scored in Python with
+the light scorer (`haven.people.scoring`) whose levels mirror the Splink model. One
+access-log entry per lookup names the candidates, never the search terms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.http import Http404
+
+from haven.access.capabilities import can
+from haven.access.log import Action, Outcome, record_access
+from haven.people.access import scoped_persons
+from haven.people.history import history_summaries
+from haven.people.keys import blocking_keys, iso_date, profile
+from haven.people.models import SourceRecord
+from haven.people.scoring import compare
+
+BLOCK_LIMIT = 200
+CRITERIA = ("forename", "surname", "date_of_birth", "phone", "postcode")
+RECORD_FIELDS = ("id", "person_id", "system", "source_id", "forename", "middle_names",
+                 "surname", "aliases", "date_of_birth", "gender", "phone", "email", "postcode",
+                 "pnc_id")
+
+
+class LookupCriteriaError(ValueError):
+    """Bad lookup input; `field` names the parameter at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Candidate:
+    person: object
+    score: float
+    explanation: list[dict] = field(default_factory=list)
+    history: dict = field(default_factory=dict)
+    matched_record: dict = field(default_factory=dict)  # {system, source_id} of the best match
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def clean_criteria(forename="", surname="", date_of_birth=None, phone="", postcode="") -> dict:
+    """Validated criteria; raises LookupCriteriaError naming the field."""
+    dob = None
+    if date_of_birth not in (None, ""):
+        dob = iso_date(date_of_birth)
+        if dob is None:
+            raise LookupCriteriaError("date_of_birth",
+                                      "date_of_birth must be a date as YYYY-MM-DD")
+    criteria = {
+        "forename": (forename or "").strip(),
+        "surname": (surname or "").strip(),
+        "date_of_birth": dob,
+        "phone": (phone or "").strip(),
+        "postcode": (postcode or "").strip(),
+    }
+    if not any(criteria.values()):
+        raise LookupCriteriaError(
+            "non_field_errors",
+            "Give at least one of forename, surname, date_of_birth, phone or postcode")
+    return criteria
+
+
+def _blocks(criteria: dict) -> list[dict]:
+    keys = blocking_keys(criteria)
+    sn, fn = keys["sn_phonetic"], keys["fn_key"]
+    dob = criteria["date_of_birth"]
+    blocks = []
+    if keys["phone_norm"]:
+        blocks.append({"phone_norm": keys["phone_norm"]})
+    if keys["postcode_norm"]:
+        blocks.append({"postcode_norm": keys["postcode_norm"]})
+    if sn and fn:
+        blocks.append({"sn_phonetic": sn, "fn_key": fn})
+    if sn and dob:
+        blocks.append({"sn_phonetic": sn, "date_of_birth": dob})
+    if fn and dob:
+        blocks.append({"date_of_birth": dob, "fn_key": fn})
+    if keys["sn_key"]:
+        blocks.append({"sn_key": keys["sn_key"]})
+    if sn and not (fn or dob):
+        blocks.append({"sn_phonetic": sn})
+    if fn and not (sn or dob):
+        blocks.append({"fn_key": fn})
+    if dob and not (sn or fn):
+        blocks.append({"date_of_birth": dob})
+    return blocks
+
+
+def _candidate_records(user, criteria: dict) -> list[dict]:
+    base = SourceRecord.objects.filter(person__isnull=False)
+    if user.is_partner:
+        base = base.filter(person__in=scoped_persons(user))
+    else:
+        base = base.filter(force_id=user.force_id)
+    seen: dict[int, dict] = {}
+    for block in _blocks(criteria):
+        for row in base.filter(**block).values(*RECORD_FIELDS)[:BLOCK_LIMIT]:
+            seen.setdefault(row["id"], row)
+    return list(seen.values())
+
+
+def rank(criteria: dict, records: list[dict]) -> dict[int, tuple[float, list, dict]]:
+    """person id -> (best score, its explanation, matched record) over that person's records."""
+    query = profile(criteria)
+    best: dict[int, tuple[float, list, dict]] = {}
+    for row in records:
+        score, explanation = compare(query, profile(row))
+        current = best.get(row["person_id"])
+        if current is None or score > current[0]:
+            best[row["person_id"]] = (score, explanation,
+                                      {"system": row["system"], "source_id": row["source_id"]})
+    return best
+
+
+def find_candidates(user, *, forename="", surname="", date_of_birth=None, phone="",
+                    postcode="", limit=10, reason="", at: dt.datetime | None = None
+                    ) -> list[Candidate]:
+    """Ranked candidate persons for a caller's (partial, possibly misspelt) details.
+
+    Requires `person.lookup` (else 404, logged as refused). Raises LookupCriteriaError
+    (with `.field`) for a malformed date of birth or no criteria at all. Writes one
+    access-log entry (record_type "lookup") with the candidate ids only.
+    """
+    if not can(user, "person.lookup"):
+        if getattr(user, "is_authenticated", False):
+            record_access(user, Action.CONSULTATION, record_type="lookup",
+                          outcome=Outcome.REFUSED)
+        raise Http404("Not found")
+    criteria = clean_criteria(forename, surname, date_of_birth, phone, postcode)
+    best = rank(criteria, _candidate_records(user, criteria))
+    ordered = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    person_ids = [pk for pk, _ in ordered[: limit * 2]]
+    persons = {p.pk: p for p in scoped_persons(user).filter(pk__in=person_ids,
+                                                             merged_into__isnull=True)
+               .select_related("force")}
+    candidates = [
+        Candidate(person=persons[pk], score=round(score, 4), explanation=explanation,
+                  matched_record=matched)
+        for pk, (score, explanation, matched) in ordered if pk in persons
+    ][:limit]
+    histories = history_summaries([c.person for c in candidates], at=at)
+    for candidate in candidates:
+        candidate.history = histories[candidate.person.pk]
+    with transaction.atomic():
+        record_access(
+            user, Action.CONSULTATION, record_type="lookup", reason=reason,
+            detail={"candidates": [c.person.pk for c in candidates],
+                    "criteria_given": sorted(k for k, v in criteria.items() if v)},
+        )
+    return candidates

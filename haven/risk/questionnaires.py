@@ -1,0 +1,126 @@
+"""Questionnaires as versioned data: install Haven's short labels, load a force's licensed wording.
+
+A loaded file must carry exactly the codes of the version it replaces: the wording may
+change, the questions may not (that would be a new instrument, e.g. DARA). The new labels
+become a NEW version; assessments already made keep the version they were asked with.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEFAULT_FILES = ["dash-2009-police.json", "stalking-screen-2009.json", "hba-screen.json"]
+DASH = "dash-2009-police"
+STALKING = "stalking-screen-2009"
+HBA = "hba-screen"
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire file that cannot be loaded; the message names what is wrong."""
+
+
+def read_file(path) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise QuestionnaireError(f"No such file: {path}") from exc
+    except json.JSONDecodeError as exc:
+        raise QuestionnaireError(f"{path} is not valid JSON: {exc}") from exc
+    return validate(data)
+
+
+def validate(data: dict) -> dict:
+    if not isinstance(data, dict):
+        raise QuestionnaireError("A questionnaire file is a JSON object")
+    for key in ("instrument", "questions"):
+        if not data.get(key):
+            raise QuestionnaireError(f"The file has no {key!r}")
+    seen = set()
+    for index, question in enumerate(data["questions"], start=1):
+        for key in ("code", "section", "order", "label"):
+            if question.get(key) in (None, ""):
+                raise QuestionnaireError(f"Question {index} has no {key!r}")
+        if question["code"] in seen:
+            raise QuestionnaireError(f"Code {question['code']} appears twice")
+        seen.add(question["code"])
+    return data
+
+
+def _create(version_model, question_model, data: dict, *, force=None, loaded_by=None, base=None):
+    last = version_model.objects.filter(instrument=data["instrument"]).order_by("-number").first()
+    version = version_model.objects.create(
+        instrument=data["instrument"],
+        number=(last.number + 1) if last else 1,
+        force=force,
+        title=data.get("title") or (base.title if base else data["instrument"]),
+        wording_source=data.get("wording_source", "")[:200],
+        loaded_by=loaded_by,
+    )
+    indicators = {q.code: q.indicator for q in base.questions.all()} if base else {}
+    question_model.objects.bulk_create(
+        question_model(
+            version=version,
+            code=q["code"],
+            section=q["section"][:80],
+            order=int(q["order"]),
+            label=q["label"][:300],
+            indicator=q.get("indicator", indicators.get(q["code"], "")) or "",
+        )
+        for q in data["questions"]
+    )
+    return version
+
+
+def install_defaults(version_model=None, question_model=None) -> list:
+    """Install Haven's own versions that are missing (safe to run again). Used by a migration."""
+    if version_model is None:
+        from haven.risk.models import Question, QuestionnaireVersion
+
+        version_model, question_model = QuestionnaireVersion, Question
+    made = []
+    for name in DEFAULT_FILES:
+        data = read_file(DATA_DIR / name)
+        if not version_model.objects.filter(instrument=data["instrument"]).exists():
+            made.append(_create(version_model, question_model, data))
+    return made
+
+
+def current_version(instrument: str, force=None):
+    """The version a new assessment uses: the force's own latest, else Haven's latest."""
+    from haven.risk.models import QuestionnaireVersion
+
+    versions = QuestionnaireVersion.objects.filter(instrument=instrument).order_by("-number")
+    own = versions.filter(force=force).first() if force is not None else None
+    return own or versions.filter(force__isnull=True).first()
+
+
+def load_wording(path, *, force=None, loaded_by=None):
+    """Load licensed wording as a new version. Refuses added, removed or renamed codes."""
+    from haven.risk.models import Question, QuestionnaireVersion
+
+    data = read_file(path)
+    base = current_version(data["instrument"], force)
+    if base is None:
+        raise QuestionnaireError(
+            f"Unknown instrument {data['instrument']!r}: Haven has no version of it to reword"
+        )
+    old_codes = set(base.questions.values_list("code", flat=True))
+    new_codes = {q["code"] for q in data["questions"]}
+    added, removed = sorted(new_codes - old_codes), sorted(old_codes - new_codes)
+    if added or removed:
+        parts = []
+        if added:
+            parts.append("adds " + ", ".join(added))
+        if removed:
+            parts.append("removes " + ", ".join(removed))
+        raise QuestionnaireError(
+            f"The file {' and '.join(parts)} compared with {base}. Loading wording may only "
+            "change labels; the codes must stay the same."
+        )
+    with transaction.atomic():
+        return _create(QuestionnaireVersion, Question, data, force=force, loaded_by=loaded_by,
+                       base=base)
