@@ -5,6 +5,7 @@ through DATABASE_URL in production and in CI.
 """
 
 import os
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -27,10 +28,34 @@ def env_int(name: str, default: int) -> int:
 
 DEMO = env_bool("HAVEN_DEMO")
 DEBUG = env_bool("HAVEN_DEBUG", default=DEMO)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    # Tests and a bare checkout still start; production must set SECRET_KEY.
-    "insecure-development-key-set-SECRET_KEY-in-production"
-)
+
+
+def _local_secret_key() -> str:
+    """A key generated once per installation and kept in var/ (demo, tests, a laptop).
+
+    Production sets SECRET_KEY in the environment and keeps it out of the disk image.
+    """
+    from django.core.management.utils import get_random_secret_key
+
+    path = VAR_DIR / "secret_key"
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        # O_EXCL: when two processes start together, exactly one writes the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(get_random_secret_key())
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)  # the other process is still writing it
+    raise RuntimeError(f"{path} is empty: delete it or set SECRET_KEY")
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [

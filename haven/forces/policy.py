@@ -33,8 +33,8 @@ DEFAULTS: dict[str, Default] = {
     "dash_due_hours_after_attendance": Default(24, "DASH expected after attendance [D]"),
     "hau_review_due_hours": Default(24, "HAU reviews each assessment within a day [D]"),
     "dash_high_threshold_by_instrument": Default(
-        {"dash-2009-police": 14, "safelives-ric": 14},
-        "Visible high per instrument: 14 on SafeLives 24-q [V]; forces set the 27-q form [S]",
+        {}, "Per-instrument override of dash_high_threshold, e.g. {\"dash-2009-police\": 14}: "
+        "14 is SafeLives' 24-q figure [V]; forces set their own for the 27-q form [S]",
     ),
     "stalking_screen_min_incidents": Default(2, "Stalking screen: two or more incidents [V]"),
     "idva_offer_grades": Default(["high"], "IDVA offered to high-risk victims (SafeLives) [V]"),

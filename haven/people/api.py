@@ -1,8 +1,10 @@
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from haven.people.access import access_person
-from haven.people.serializers import PersonSerializer
+from haven.people.lookup import LookupCriteriaError, find_candidates
+from haven.people.serializers import PersonSerializer, candidate_data
 
 
 class PersonViewSet(viewsets.ViewSet):
@@ -13,6 +15,22 @@ class PersonViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         person = access_person(request.user, pk, reason=request.query_params.get("reason", ""))
         return Response(PersonSerializer(person, context={"request": request}).data)
+
+    @action(detail=False, methods=["get"], url_path="lookup")
+    def lookup(self, request):
+        """Ranked candidates for a caller's details: any of forename, surname, date_of_birth
+        (YYYY-MM-DD), phone, postcode. 400 names the field; the lookup is logged."""
+        params = request.query_params
+        try:
+            candidates = find_candidates(
+                request.user, forename=params.get("forename", ""),
+                surname=params.get("surname", ""), date_of_birth=params.get("date_of_birth"),
+                phone=params.get("phone", ""), postcode=params.get("postcode", ""),
+                reason=params.get("reason", ""),
+            )
+        except LookupCriteriaError as error:
+            return Response({error.field: [str(error)]}, status=400)
+        return Response({"results": [candidate_data(c) for c in candidates]})
 
 
 def register(router):

@@ -84,7 +84,8 @@ def _involvements(summaries, ids, at, windows):
         window = windows[person_id]["repeat"]
         dates.sort()
         summary = summaries[person_id]
-        summary["repeat_victim"] = any(b - a <= window for a, b in zip(dates, dates[1:]))
+        gaps = (b - a for a, b in zip(dates, dates[1:], strict=False))
+        summary["repeat_victim"] = any(gap <= window for gap in gaps)
         summary["recent_victim_incident"] = at - dates[-1] <= window
     for person_id, found in roles.items():
         summary = summaries[person_id]
@@ -101,7 +102,7 @@ def _legacy(summaries, ids, at, windows):
                                              kind=LegacyRecord.Kind.ORDER, ends_at__gte=at)
                  .values_list("other_party__person_id", "source_id", "occurred_at", "ends_at",
                               "data"))
-    for person_id, kind, source_id, occurred, ends, data in rows:
+    for person_id, kind, _source_id, occurred, ends, data in rows:
         summary, window = summaries[person_id], windows[person_id]
         if kind == LegacyRecord.Kind.RISK_ASSESSMENT and occurred and at - occurred <= window[
                 "history"]:
@@ -163,9 +164,9 @@ def _children(summaries, persons):
     children = defaultdict(set)
     for child_id, postcode, line in rows:
         for person_id, own_line in addresses.get(postcode.replace(" ", "").upper(), ()):
-            if not own_line or not line or own_line == line.strip().lower():
-                if child_id != person_id:
-                    children[person_id].add(child_id)
+            same_place = not own_line or not line or own_line == line.strip().lower()
+            if same_place and child_id != person_id:
+                children[person_id].add(child_id)
     for person_id, found in children.items():
         summaries[person_id]["children_at_address"] = len(found)
 

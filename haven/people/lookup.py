@@ -19,7 +19,7 @@ from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
 from haven.people.access import scoped_persons
 from haven.people.history import history_summaries
-from haven.people.keys import blocking_keys, iso_date, profile
+from haven.people.keys import blocking_keys, forename_key, iso_date, profile
 from haven.people.models import SourceRecord
 from haven.people.scoring import compare
 
@@ -84,6 +84,12 @@ def _blocks(criteria: dict) -> list[dict]:
         blocks.append({"postcode_norm": keys["postcode_norm"]})
     if sn and fn:
         blocks.append({"sn_phonetic": sn, "fn_key": fn})
+        # Same sounding surname and forename initial: catches typos the nickname key misses.
+        # A range, not LIKE, so the (force, sn_phonetic, fn_key) index serves it everywhere.
+        initial = forename_key(criteria["forename"])[:1]
+        if initial:
+            blocks.append({"sn_phonetic": sn, "fn_key__gte": initial,
+                           "fn_key__lt": chr(ord(initial) + 1)})
     if sn and dob:
         blocks.append({"sn_phonetic": sn, "date_of_birth": dob})
     if fn and dob:

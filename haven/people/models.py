@@ -88,6 +88,21 @@ class SourceRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.system}:{self.source_id}"
 
+    def save(self, *args, **kwargs):
+        self.refresh_keys()
+        super().save(*args, **kwargs)
+
+    def refresh_keys(self) -> None:
+        """Recompute the blocking keys from the fields as the system gave them."""
+        from haven.people.keys import blocking_keys
+
+        for name, value in blocking_keys(self.__dict__).items():
+            setattr(self, name, value)
+
+    @property
+    def uid(self) -> str:
+        return f"{self.system}:{self.source_id}"
+
 
 class Address(models.Model):
     """An address a person is known at. A confidential (refuge) address never leaves Haven."""

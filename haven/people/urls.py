@@ -1,8 +1,13 @@
 from django.urls import path
 
-from haven.people import views
+from haven.people import views, views_linkage
 
 app_name = "people"
 urlpatterns = [
+    path("search/", views.search, name="search"),
     path("<int:person_id>/", views.person_detail, name="detail"),
+    path("review/", views_linkage.review_queue, name="review_queue"),
+    path("review/<int:item_id>/", views_linkage.review_item, name="review_item"),
+    path("<int:person_id>/merge/", views_linkage.merge, name="merge"),
+    path("merges/<int:merge_id>/unmerge/", views_linkage.unmerge, name="unmerge"),
 ]

@@ -1,19 +1,41 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from haven.chronology.services import entries_for
-from haven.people.access import access_person, visible_addresses
+from haven.access.capabilities import require
+from haven.people.access import access_person
+from haven.people.lookup import CRITERIA, LookupCriteriaError, find_candidates
+from haven.people.person_page import person_context
+
+SEARCH_FIELDS = [
+    ("forename", "First name", "", "text"),
+    ("surname", "Last name", "", "text"),
+    ("date_of_birth", "Date of birth", "For example, 1984-03-27", "text"),
+    ("phone", "Phone number", "", "tel"),
+    ("postcode", "Postcode", "", "text"),
+]
 
 
 @login_required
 def person_detail(request, person_id):
     person = access_person(request.user, person_id, reason=request.GET.get("reason", ""))
-    return render(
-        request,
-        "people/person.html",
-        {
-            "person": person,
-            "addresses": visible_addresses(request.user, person),
-            "entries": entries_for(request.user, person)[:200],
-        },
-    )
+    return render(request, "people/person.html", person_context(request.user, person))
+
+
+@login_required
+def search(request):
+    """As-you-type lookup; htmx requests get only the candidates partial."""
+    require(request.user, "person.lookup")
+    values = {name: request.GET.get(name, "").strip() for name in CRITERIA}
+    candidates, error, searched = [], None, any(values.values())
+    if searched:
+        try:
+            candidates = find_candidates(request.user, **values)
+        except LookupCriteriaError as exc:
+            error = {"field": exc.field, "message": str(exc)}
+    if request.headers.get("HX-Request"):
+        return render(request, "people/_candidates.html",
+                      {"candidates": candidates, "searched": searched, "partial_error": error})
+    fields = [{"name": n, "label": label, "hint": hint, "type": t, "value": values[n]}
+              for n, label, hint, t in SEARCH_FIELDS]
+    return render(request, "people/search.html", {"candidates": candidates, "error": error,
+                                                   "fields": fields, "searched": searched})

@@ -118,6 +118,7 @@ class Assessment(models.Model):
     escalation = models.BooleanField(default=False)
     stalking_triggered = models.BooleanField(default=False)
     hba_triggered = models.BooleanField(default=False)
+    hba_concern = models.BooleanField(default=False, help_text="HBA or forced marriage indicated")
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -622,26 +622,29 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
     index = groups.index
     ambiguous = _ambiguous_records(edges, profiles, index)
     pending = list(zip(edges["uid_l"], edges["uid_r"], edges["match_probability"], strict=True))
+    refusals: dict[tuple[str, str], tuple[str, float]] = {}
     # Later passes retry edges refused only for want of corroboration: the group
     # may since have gained the record that carries the shared phone or e-mail.
     for _ in range(3):
-        retry, refused, joined, reasons = [], [], 0, Counter()
+        retry, joined = [], 0
         for uid_l, uid_r, prob in pending:
             ra, rb = groups.find(index[uid_l]), groups.find(index[uid_r])
-            if ra == rb:
-                continue
-            reason = _edge_refusal(groups, uid_l, uid_r, ra, rb, ambiguous, settings)
+            reason = None if ra == rb else _edge_refusal(
+                groups, uid_l, uid_r, ra, rb, ambiguous, settings)
             if reason is None:
-                groups.union(ra, rb)
-                joined += 1
+                if ra != rb:
+                    groups.union(ra, rb)
+                    joined += 1
+                refusals.pop((uid_l, uid_r), None)
                 continue
-            refused.append((uid_l, uid_r, float(prob)))
-            reasons[reason] += 1
+            refusals[(uid_l, uid_r)] = (reason, float(prob))
             if reason == "uncorroborated":
                 retry.append((uid_l, uid_r, prob))
         if not joined or not retry:
             break
-        pending = retry + [r for r in refused if r[:2] not in {x[:2] for x in retry}]
+        pending = retry
+    refused = [(left, right, prob) for (left, right), (_, prob) in refusals.items()]
+    reasons = Counter(reason for reason, _ in refusals.values())
     logger.info("linkage clustered edges=%d refused=%s ambiguous=%d groups=%d", len(edges),
                 dict(reasons), len(ambiguous), len(groups.members))
     return _cluster_ids(groups, uids), refused

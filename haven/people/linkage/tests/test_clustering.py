@@ -1,0 +1,86 @@
+"""Constrained clustering and hard conflicts: no Splink model needed."""
+
+import pandas as pd
+
+from haven.people.linkage import LinkageSettings, cluster, hard_conflict, prepare_records
+from haven.people.linkage.engine import LinkageModel
+
+
+def _model(records, **settings):
+    prepared = prepare_records(records)
+    return LinkageModel(linker=None, db_api=None, prepared=prepared,
+                        settings=LinkageSettings(**settings))
+
+
+def _rec(uid, forename="John", dob="1980-01-01", phone="07700900123", **kw):
+    system, source_id = uid.split(":")
+    return {"uid": uid, "system": system, "source_id": source_id, "forename": forename,
+            "surname": "Smith", "date_of_birth": dob, "phone": phone, "postcode": "LS6 2QR",
+            **kw}
+
+
+def _pairs(*edges):
+    return pd.DataFrame(
+        [(a, b, p, 20.0 * p) for a, b, p in edges],
+        columns=["uid_l", "uid_r", "match_probability", "match_weight"],
+    )
+
+
+def test_cannot_link_respected_through_transitive_links():
+    records = [_rec("a:1"), _rec("b:1"), _rec("c:1")]
+    pairs = _pairs(("a:1", "b:1", 0.9999), ("b:1", "c:1", 0.995))
+    model = _model(records, cannot_link={frozenset({"a:1", "c:1"})})
+    clusters = cluster(model, pairs)
+    assert clusters["a:1"] != clusters["c:1"]
+    # the weaker edge (b-c) is the one dropped
+    assert clusters["a:1"] == clusters["b:1"]
+
+
+def test_must_link_joins_below_threshold_pairs():
+    records = [_rec("a:1"), _rec("b:1", forename="J")]
+    model = _model(records, must_link={frozenset({"a:1", "b:1"})})
+    clusters = cluster(model, _pairs(("a:1", "b:1", 0.3)))
+    assert clusters["a:1"] == clusters["b:1"] == "a:1"
+
+
+def test_hard_conflict_blocks_a_strong_edge():
+    records = [_rec("a:1", dob="1960-04-02"), _rec("b:1", dob="1987-11-20")]
+    clusters = cluster(_model(records), _pairs(("a:1", "b:1", 0.99999)))
+    assert clusters["a:1"] != clusters["b:1"]
+
+
+def test_sparse_record_between_father_and_son_is_left_alone():
+    """A DOB-less "John Smith" matching both father and son links to neither."""
+    records = [_rec("a:1", dob="1960-04-02", phone=""), _rec("b:1", dob="1987-11-20", phone=""),
+               _rec("c:1", dob="", phone="")]
+    pairs = _pairs(("a:1", "c:1", 0.9999), ("b:1", "c:1", 0.9998))
+    clusters = cluster(_model(records), pairs)
+    assert len({clusters["a:1"], clusters["b:1"], clusters["c:1"]}) == 3
+
+
+def test_sparse_record_links_when_corroborated():
+    records = [_rec("a:1"), _rec("c:1", dob="")]
+    clusters = cluster(_model(records), _pairs(("a:1", "c:1", 0.9999)))
+    assert clusters["a:1"] == clusters["c:1"]
+
+
+def test_hard_conflict_rules():
+    prepared = prepare_records([
+        _rec("a:1", dob="1980-03-12"),
+        _rec("a:2", dob="1980-12-03"),  # day/month swapped
+        _rec("a:3", dob="1981-03-12"),  # one digit
+        _rec("a:4", dob="2005-07-30"),  # son
+        _rec("a:5", forename="Bill", dob="1980-03-12", gender="M"),
+        _rec("a:6", forename="William", dob="1980-03-12", gender="F"),
+        _rec("a:7", forename="Kevin", dob="1980-03-12"),  # twin
+        _rec("a:8", dob="1980-03-12", pnc_id="12/345678A"),
+        _rec("a:9", dob="1980-03-12", pnc_id="13/111111B"),
+    ]).to_dict("records")
+    a1, a2, a3, a4, a5, a6, a7, a8, a9 = prepared
+    assert hard_conflict(a1, a2) is None
+    assert hard_conflict(a1, a3) is None
+    assert hard_conflict(a1, a4) == "date_of_birth"
+    assert hard_conflict(a5, a6) == "gender"
+    assert hard_conflict(a1, a7) == "forename"
+    assert hard_conflict(a8, a9) == "pnc_id"
+    assert hard_conflict(a5, {**a6, "gender": None}) is None  # Bill ~ William, no gender

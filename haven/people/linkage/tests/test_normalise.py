@@ -1,0 +1,99 @@
+"""Normalisation and nickname tests: cheap, no model."""
+
+import phonenumbers
+import pytest
+
+from haven.people.linkage.nicknames import canonical_forenames, canonical_key, table_size
+from haven.people.linkage.normalise import (
+    clean_name,
+    normalise_email,
+    normalise_phone,
+    normalise_pnc,
+    normalise_postcode,
+    parse_dob,
+    prepare_records,
+)
+
+
+@pytest.mark.parametrize(
+    ("nick", "canonical"),
+    [("bill", "william"), ("billy", "william"), ("liz", "elizabeth"), ("betty", "elizabeth"),
+     ("bob", "robert"), ("katie", "katherine"), ("jimmy", "james"), ("dave", "david"),
+     ("becky", "rebecca"), ("tony", "anthony"), ("sue", "susan"), ("jenny", "jennifer"),
+     ("harry", "henry"), ("jack", "john"), ("peggy", "margaret"), ("maggie", "margaret")],
+)
+def test_nicknames_map_to_canonical(nick, canonical):
+    assert canonical in canonical_forenames(nick)
+
+
+def test_ambiguous_nickname_keeps_both_and_unknown_maps_to_itself():
+    assert canonical_forenames("sam") == ("samantha", "samuel")
+    assert canonical_forenames("steve") == ("stephen", "steven")
+    assert canonical_forenames("zebedee") == ("zebedee",)
+    assert canonical_key("") is None
+    assert 70 <= table_size() <= 110
+
+
+def test_clean_name_strips_accents_apostrophes_and_case():
+    assert clean_name("  O'Brien ") == "obrien"
+    assert clean_name("Zoë") == "zoe"
+    assert clean_name("Smith-Jones") == "smith-jones"
+    assert clean_name(None) == ""
+
+
+@pytest.mark.parametrize("raw", ["07700 900123", "+447700900123", "(07700) 900 123",
+                                 "07700900123", "0044 7700 900123", "+44 (0)7700 900123"])
+def test_phone_formats_agree_on_e164(raw):
+    assert normalise_phone(raw) == "+447700900123"
+
+
+@pytest.mark.parametrize("raw", ["0113 496 0000", "07700 900123", "020 7946 0000"])
+def test_phone_fast_path_matches_phonenumbers(raw):
+    parsed = phonenumbers.parse(raw, "GB")
+    expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    assert normalise_phone(raw) == expected
+
+
+def test_phone_junk_is_none():
+    assert normalise_phone("") is None
+    assert normalise_phone("n/a") is None
+
+
+def test_postcode_case_and_spacing():
+    assert normalise_postcode("sw1a1aa") == ("SW1A1AA", "SW1A1", "SW1A")
+    assert normalise_postcode(" LS6  2QR ") == ("LS62QR", "LS62", "LS6")
+    assert normalise_postcode("not a postcode")[1] is None
+    assert normalise_postcode("") == (None, None, None)
+
+
+def test_email_pnc_and_dob():
+    assert normalise_email("  Jo@Example.COM ") == "jo@example.com"
+    assert normalise_email("nope") is None
+    assert normalise_pnc("2012/345678a") == normalise_pnc("12/0345678A") == "12/0345678A"
+    assert parse_dob("1980-02-30") is None
+    assert parse_dob("2999-01-01") is None
+    assert parse_dob("1980-02-03") == "1980-02-03"
+
+
+def test_prepare_records_builds_comparison_columns():
+    frame = prepare_records([
+        {"system": "crime", "source_id": "1", "forename": "Bill", "surname": "Smith-Jones",
+         "aliases": "William Brown", "date_of_birth": "1980-03-12", "gender": "m",
+         "phone": "(07700) 900 123", "postcode": "ls6 2qr", "incident_keys": "I2;I1"},
+        {"system": "pvp", "source_id": "2", "forename": "William John", "surname": "Smith"},
+    ])
+    first, second = frame.to_dict("records")
+    assert first["uid"] == "crime:1"
+    assert first["fn_key"] == second["fn_key"] == "william"
+    assert second["mn"] == "john"
+    assert {"smith", "jones", "brown", "smithjones"} <= set(first["sn_all"])
+    assert first["dob_dm"] == "03-12" and first["dob_y"] == "1980"
+    assert first["gender"] == "M" and first["phone"] == "+447700900123"
+    assert first["pc"] == "LS62QR" and first["pc_district"] == "LS6"
+    assert first["incident_keys"] == ["I1", "I2"]
+    assert second["dob"] is None and second["incident_keys"] is None
+
+
+def test_prepare_records_rejects_duplicate_uids():
+    with pytest.raises(ValueError, match="unique"):
+        prepare_records([{"uid": "a:1"}, {"uid": "a:1"}])

@@ -1,0 +1,270 @@
+"""Changes to persons and source records: add a record (incremental linkage), best values.
+
+Every change runs in `transaction.atomic()` with its access-log entry and chronology
+entry. Merge and unmerge are in `haven.people.merge`; clerical review in
+`haven.people.review`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.access.log import Action, record_access
+from haven.chronology.services import record_entry
+from haven.forces.policy import policy
+from haven.people.keys import blocking_keys, iso_date, profile
+from haven.people.linkage import hard_conflict
+from haven.people.models import Address, Person, ReviewItem, SourceRecord
+from haven.people.scoring import compare
+
+logger = logging.getLogger(__name__)
+
+RAW_FIELDS = ("forename", "middle_names", "surname", "date_of_birth", "gender", "phone",
+              "email", "address_line", "town", "postcode", "aliases", "pnc_id",
+              "confidential_address")
+BEST_FIELDS = ("forename", "middle_names", "surname", "date_of_birth", "gender")
+MAX_REVIEWS_PER_RECORD = 3
+CANDIDATE_BLOCK_LIMIT = 200
+
+
+class InvalidRecord(ValueError):
+    """A source record field is malformed; `field` names it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def clean_fields(fields: dict) -> tuple[dict, dict]:
+    """(model fields, extra attributes) from a raw dict; raises InvalidRecord naming the field."""
+    clean, extra = {}, {}
+    for name, value in fields.items():
+        if name in RAW_FIELDS:
+            clean[name] = value
+        elif name not in ("system", "source_id", "force", "person"):
+            extra[name] = value
+    for name in RAW_FIELDS:
+        value = clean.get(name)
+        if name == "date_of_birth":
+            if value in (None, ""):
+                clean[name] = None
+                continue
+            parsed = iso_date(value)
+            if parsed is None:
+                raise InvalidRecord(name, "date_of_birth must be a date as YYYY-MM-DD")
+            clean[name] = dt.date.fromisoformat(parsed)
+        elif name == "confidential_address":
+            clean[name] = str(value).strip().lower() in {"1", "true", "yes"} if value else False
+        elif name == "gender":
+            gender = str(value or "").strip().upper()[:1]
+            if gender and gender not in {"F", "M", "X"}:
+                raise InvalidRecord(name, "gender must be F, M, X or blank")
+            clean[name] = gender
+        else:
+            text = "" if value is None else str(value).strip()
+            max_length = SourceRecord._meta.get_field(name).max_length
+            if len(text) > max_length:
+                raise InvalidRecord(name, f"{name} is longer than {max_length} characters")
+            clean[name] = text
+    return clean, extra
+
+
+def best_values(records) -> dict:
+    """Derived best values: the most common non-blank value, most recent record on a tie."""
+    records = sorted(records, key=lambda r: (r.updated_at or timezone.now(), r.pk or 0),
+                     reverse=True)
+    out = {}
+    for name in BEST_FIELDS:
+        values = [getattr(r, name) for r in records if getattr(r, name) not in (None, "")]
+        if not values:
+            out[name] = None if name == "date_of_birth" else ""
+            continue
+        counts = Counter(values)
+        top = max(counts.values())
+        out[name] = next(v for v in values if counts[v] == top)
+    return out
+
+
+def refresh_person(person: Person) -> Person:
+    """Recompute a person's best values from their source records (never edits the records)."""
+    records = list(person.source_records.all())
+    if records:
+        values = best_values(records)
+        changed = [k for k, v in values.items() if getattr(person, k) != v]
+        for name in changed:
+            setattr(person, name, values[name])
+        if changed:
+            person.save(update_fields=[*changed, "updated_at"])
+    return person
+
+
+def _address_from(record: SourceRecord, person: Person) -> None:
+    if not (record.address_line or record.postcode):
+        return
+    exists = person.addresses.filter(line=record.address_line, postcode=record.postcode,
+                                     town=record.town).first()
+    if exists is None:
+        Address.objects.create(person=person, source_record=record, line=record.address_line,
+                               town=record.town, postcode=record.postcode,
+                               confidential=record.confidential_address)
+    elif record.confidential_address and not exists.confidential:
+        # A confidential flag from any system sticks: it is never lowered by another system.
+        exists.confidential = True
+        exists.save(update_fields=["confidential"])
+
+
+def new_person_for(record: SourceRecord) -> Person:
+    values = best_values([record])
+    return Person.objects.create(force_id=record.force_id, **values)
+
+
+def score_record(record: SourceRecord, *, exclude_person: int | None = None
+                 ) -> list[tuple[int, float, list, SourceRecord | None, str | None]]:
+    """Score a record against the persons of its force: [(person id, probability,
+    explanation, best matching record, conflict)], best first. A person any of whose
+    records has a hard conflict with this one scores 0 (precision first)."""
+    fields = {name: getattr(record, name) for name in RAW_FIELDS}
+    query = profile(fields)
+    keys = blocking_keys(fields)
+    base = SourceRecord.objects.filter(force_id=record.force_id, person__isnull=False).exclude(
+        pk=record.pk)
+    if exclude_person:
+        base = base.exclude(person_id=exclude_person)
+    blocks = []
+    if keys["phone_norm"]:
+        blocks.append({"phone_norm": keys["phone_norm"]})
+    if keys["sn_phonetic"] and keys["fn_key"]:
+        blocks.append({"sn_phonetic": keys["sn_phonetic"], "fn_key": keys["fn_key"]})
+    if record.date_of_birth and keys["fn_key"]:
+        blocks.append({"date_of_birth": record.date_of_birth, "fn_key": keys["fn_key"]})
+    if record.date_of_birth and keys["sn_phonetic"]:
+        blocks.append({"date_of_birth": record.date_of_birth,
+                       "sn_phonetic": keys["sn_phonetic"]})
+    if keys["postcode_norm"] and keys["fn_key"]:
+        blocks.append({"postcode_norm": keys["postcode_norm"], "fn_key": keys["fn_key"]})
+    if record.pnc_id:
+        blocks.append({"pnc_id": record.pnc_id})
+    seen: dict[int, SourceRecord] = {}
+    for block in blocks:
+        for other in base.filter(**block)[:CANDIDATE_BLOCK_LIMIT]:
+            seen.setdefault(other.pk, other)
+    per_person: dict[int, list] = {}
+    for other in seen.values():
+        other_profile = profile({name: getattr(other, name) for name in RAW_FIELDS})
+        score, explanation = compare(query, other_profile)
+        conflict = hard_conflict(query, other_profile)
+        per_person.setdefault(other.person_id, []).append((score, explanation, other, conflict))
+    results = []
+    for person_id, rows in per_person.items():
+        conflict = next((c for *_, c in rows if c), None)
+        score, explanation, other, _ = max(rows, key=lambda r: r[0])
+        results.append((person_id, 0.0 if conflict else score, explanation, other, conflict))
+    return sorted(results, key=lambda r: (-r[1], r[0]))
+
+
+def queue_review(record_a: SourceRecord, record_b: SourceRecord, probability: float,
+                 evidence: list, *, conflict: str | None = None, run=None) -> ReviewItem | None:
+    """Put a pair on the clerical review queue unless it is queued or decided already."""
+    a, b = sorted((record_a, record_b), key=lambda r: r.pk)
+    item, created = ReviewItem.objects.get_or_create(
+        record_a=a, record_b=b,
+        defaults={"force_id": a.force_id, "probability": probability, "evidence": evidence,
+                  "conflict": conflict or "", "run": run},
+    )
+    if not created and not item.decision:
+        item.probability, item.evidence, item.run = probability, evidence, run or item.run
+        item.save(update_fields=["probability", "evidence", "run"])
+    return item
+
+
+def link_record(record: SourceRecord) -> tuple[str, list[ReviewItem]]:
+    """Incremental linkage of one record: ('linked'|'new', review items queued)."""
+    threshold = policy(record.force, "linkage_link_threshold")
+    lower, _upper = policy(record.force, "linkage_review_band")
+    scored = score_record(record)
+    strong = [r for r in scored if r[1] >= threshold]
+    reviews: list[ReviewItem] = []
+    outcome = "new"
+    if len(strong) == 1:
+        record.person_id = strong[0][0]
+        outcome = "linked"
+    elif len(strong) > 1:
+        # Two different persons both look certain: linking to either could be wrong.
+        for _person_id, score, explanation, other, conflict in strong[:MAX_REVIEWS_PER_RECORD]:
+            reviews.append((other, score, explanation, conflict))
+    if record.person_id is None:
+        record.person = new_person_for(record)
+    record.save()
+    queued = {other.pk for other, *_ in reviews}
+    for _person_id, score, explanation, other, conflict in scored:
+        if outcome == "linked" or len(reviews) >= MAX_REVIEWS_PER_RECORD:
+            break
+        in_band = lower <= score < threshold
+        if other.pk not in queued and (in_band or (conflict and _name_and_dob_agree(
+                explanation))):
+            reviews.append((other, score, explanation, conflict))
+    items = [queue_review(record, other, score, explanation, conflict=conflict)
+             for other, score, explanation, conflict in reviews]
+    return outcome, [i for i in items if i is not None]
+
+
+def _name_and_dob_agree(explanation: list) -> bool:
+    """A conflicting pair is worth a human look only if names agree (father and son?)."""
+    levels = {e["field"]: e["level"] for e in explanation}
+    return levels.get("surname") == "exact" and levels.get("forename") in {
+        "exact", "nickname or alias"}
+
+
+def do_add_source_record(force, fields: dict, *, system: str, source_id: str, actor
+                         ) -> SourceRecord:
+    """Store what `system` says about a person and link it at once (incremental linkage).
+
+    Links to the one person scoring at/above policy `linkage_link_threshold` (and with no
+    hard conflict); pairs in `linkage_review_band` go to the clerical review queue; else
+    a new Person. Re-adding the same (system, source_id) updates the record as given.
+    Raises InvalidRecord (with `.field`) for a malformed field.
+    """
+    if not system or not str(source_id or "").strip():
+        raise InvalidRecord("source_id" if system else "system",
+                            "system and source_id are required")
+    clean, extra = clean_fields(fields)
+    with transaction.atomic():
+        record = SourceRecord.objects.select_for_update().filter(
+            force=force, system=system, source_id=str(source_id)).first()
+        created = record is None
+        if created:
+            record = SourceRecord(force=force, system=system, source_id=str(source_id))
+        for name, value in clean.items():
+            setattr(record, name, value)
+        record.attributes = {**(record.attributes or {}), **extra}
+        if created or record.person_id is None:
+            outcome, reviews = link_record(record)
+        else:
+            record.save()
+            outcome, reviews = "updated", []
+        person = record.person
+        _address_from(record, person)
+        refresh_person(person)
+        record_access(actor, Action.COLLECTION, record_type="source_record", record_id=record.pk,
+                      person_id=person.pk, detail={"system": system, "outcome": outcome})
+        if outcome == "linked":
+            record_access(actor, Action.COMBINATION, record_type="person", record_id=person.pk,
+                          person_id=person.pk,
+                          detail={"source_record": record.pk, "incremental": True})
+        if reviews:
+            record_access(actor, Action.COMBINATION, record_type="review_item",
+                          person_id=person.pk, detail={"queued": [r.pk for r in reviews]})
+        record_entry(
+            person, occurred_at=timezone.now(), kind="record_linked" if outcome == "linked"
+            else "record_created", source_room="people", source_type="source_record",
+            source_id=record.pk, summary=f"Known to {system.replace('_', ' ')} "
+            f"({'linked to this person' if outcome == 'linked' else 'record received'})",
+            actor=actor)
+    logger.info("people source record id=%s outcome=%s reviews=%d", record.pk, outcome,
+                len(reviews))
+    return record

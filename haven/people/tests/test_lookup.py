@@ -1,0 +1,183 @@
+import datetime as dt
+
+import pytest
+
+from haven.access.models import AccessLogEntry
+from haven.people.lookup import LookupCriteriaError, find_candidates
+from haven.people.models import LegacyRecord, WarningMarker
+from haven.people.tests.conftest import days_ago
+
+URL = "/api/v1/people/lookup"
+
+
+@pytest.fixture
+def dana(add_record):
+    add_record("pvp", "P1", forename="Danielle", surname="Whitfield",
+               date_of_birth="1988-04-12", phone="07700 900123", postcode="CV34 4AA",
+               address_line="1 Test Street", town="Warwick")
+    return add_record("crime", "C9", forename="Dani", surname="Whitfield",
+                      date_of_birth="1988-04-12", postcode="cv344aa").person
+
+
+@pytest.fixture
+def others(add_record):
+    add_record("pvp", "P2", forename="Daniel", surname="Whitford", date_of_birth="1960-01-01")
+    add_record("pvp", "P3", forename="Susan", surname="Green", date_of_birth="1975-06-30",
+               phone="07700900999")
+
+
+def test_a_misspelt_partial_name_finds_the_person_first_and_explains_why(dana, others,
+                                                                         persona):
+    found = find_candidates(persona("call_handler"), forename="Danni", surname="Whitfeld")
+    assert found[0].person == dana
+    fields = {e["field"]: e["level"] for e in found[0].explanation}
+    assert fields["surname"].startswith("jaro-winkler")
+    assert 0 < found[0].score <= 1
+
+
+def test_a_phone_in_another_format_finds_the_person(dana, others, persona):
+    found = find_candidates(persona("call_handler"), phone="+44 7700 900123")
+    assert [c.person for c in found] == [dana]
+    assert found[0].explanation == [{"field": "phone", "level": "exact", "weight": 8.0}]
+
+
+def test_a_day_month_swapped_birth_date_still_ranks_the_person_first(dana, others, persona):
+    found = find_candidates(persona("call_handler"), surname="Whitfield",
+                            date_of_birth="1988-12-04")
+    assert found[0].person == dana
+    assert {"field": "date_of_birth", "level": "day and month swapped", "weight": 5.0} in \
+        found[0].explanation
+
+
+def test_each_lookup_writes_one_log_entry_with_candidate_ids_but_no_search_terms(
+        dana, persona):
+    find_candidates(persona("call_handler"), forename="Danielle", surname="Whitfield")
+    entry = AccessLogEntry.objects.get(record_type="lookup")
+    assert entry.detail["candidates"] == [dana.pk]
+    assert "Whitfield" not in str(entry.detail) and "Danielle" not in str(entry.detail)
+    assert entry.username == "call_handler.warks"
+
+
+def test_the_other_forces_people_are_not_found(dana, persona):
+    assert find_candidates(persona("call_handler", "WMERC"), surname="Whitfield") == []
+
+
+def test_a_malformed_birth_date_is_refused_naming_the_field(persona, db):
+    with pytest.raises(LookupCriteriaError) as error:
+        find_candidates(persona("call_handler"), date_of_birth="12/04/1988")
+    assert error.value.field == "date_of_birth"
+
+
+def test_history_shows_repeat_victim_orders_markers_grade_and_marac(dana, persona,
+                                                                    victim_history):
+    victim_history(dana, days_ago(300), days_ago(20))
+    record = dana.source_records.first()
+    LegacyRecord.objects.create(force=dana.force, system="pvp", kind="order", source_id="O1",
+                                occurred_at=days_ago(10), ends_at=days_ago(-30),
+                                other_party=record, data={"kind": "dvpo"})
+    LegacyRecord.objects.create(force=dana.force, system="pvp", kind="risk_assessment",
+                                source_id="R1", occurred_at=days_ago(20), subject=record,
+                                data={"officer_grade": "medium", "supervisor_grade": "high"})
+    LegacyRecord.objects.create(force=dana.force, system="pvp", kind="risk_assessment",
+                                source_id="R0", occurred_at=days_ago(900), subject=record,
+                                data={"officer_grade": "standard"})
+    LegacyRecord.objects.create(force=dana.force, system="pvp", kind="marac", source_id="M1",
+                                occurred_at=days_ago(15), subject=record,
+                                data={"heard_at": "2026-01-01"})
+    WarningMarker.objects.create(person=dana, kind="weapons", recorded_at=days_ago(5))
+    history = find_candidates(persona("call_handler"), surname="Whitfield")[0].history
+    assert history["da_incidents"]["count"] == 2
+    assert history["repeat_victim"] is True
+    assert history["highest_dash_grade_12m"] == "high"
+    assert history["marac"]["referred_at"] is not None
+    assert [o["kind"] for o in history["live_orders"]] == ["dvpo"]
+    assert [m["kind"] for m in history["warning_markers"]] == ["weapons"]
+    assert history["roles"] == ["victim"]
+
+
+def test_incidents_further_apart_than_the_repeat_window_are_not_a_repeat(dana, victim_history):
+    from haven.people.history import history_summary
+
+    victim_history(dana, days_ago(800), days_ago(20))
+    summary = history_summary(dana)
+    assert summary["repeat_victim"] is False
+    assert summary["recent_victim_incident"] is True
+
+
+def test_the_repeat_window_comes_from_the_forces_policy(dana, victim_history):
+    from haven.forces.models import PolicySetting
+    from haven.people.history import history_summary
+
+    victim_history(dana, days_ago(800), days_ago(20))
+    PolicySetting.objects.create(force=dana.force, key="repeat_window_days", value=1000,
+                                 effective_from=dt.date(2000, 1, 1))
+    assert history_summary(dana)["repeat_victim"] is True
+
+
+def test_victim_and_suspect_roles_hint_at_a_counter_allegation(dana, victim_history):
+    from haven.people.history import history_summary
+
+    victim_history(dana, days_ago(100))
+    victim_history(dana, days_ago(50), role="suspect")
+    summary = history_summary(dana)
+    assert summary["roles"] == ["suspect", "victim"]
+    assert summary["counter_allegation"] is True
+
+
+def test_children_recorded_at_the_persons_address_are_counted(dana, victim_history,
+                                                              make_person):
+    from haven.people.history import history_summary
+
+    child = make_person(forename="Kai")
+    victim_history(child, days_ago(40), role="child", postcode="CV344AA")
+    assert history_summary(dana)["children_at_address"] == 1
+
+
+def test_api_returns_ranked_candidates_with_history(client_as, dana, others):
+    data = client_as("call_handler").get(URL, {"surname": "whitfield", "forename": "dani"}
+                                         ).json()
+    first = data["results"][0]
+    assert first["person"]["id"] == dana.pk
+    assert first["history"]["da_incidents"] == {"count": 0, "last_at": None}
+    assert first["explanation"]
+
+
+def test_api_refuses_a_malformed_birth_date_naming_the_field(client_as, db):
+    response = client_as("call_handler").get(URL, {"date_of_birth": "31-02-1990"})
+    assert response.status_code == 400
+    assert "date_of_birth" in response.json()
+
+
+def test_api_refuses_a_lookup_with_no_details(client_as, db):
+    response = client_as("call_handler").get(URL)
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+
+
+@pytest.mark.parametrize("role", ["trainer", "analyst", "idva", "auditor"])
+def test_roles_without_lookup_get_404(client_as, dana, role):
+    assert client_as(role).get(URL, {"surname": "Whitfield"}).status_code == 404
+    assert client_as(role).get("/people/search/", {"surname": "Whitfield"}).status_code == 404
+
+
+def test_the_other_force_finds_no_one_through_the_api_or_page(client_as, dana):
+    client = client_as("call_handler", "WMERC")
+    assert client.get(URL, {"surname": "Whitfield"}).json()["results"] == []
+    page = client.get("/people/search/", {"surname": "Whitfield"}).content
+    assert b"Whitfield" not in page and b"No one found" in page
+
+
+def test_search_page_shows_candidates_and_htmx_gets_only_the_partial(client_as, dana):
+    client = client_as("call_handler")
+    page = client.get("/people/search/", {"surname": "Whitfield"}).content.decode()
+    assert "Find a person" in page and "Danielle Whitfield" in page
+    assert 'hx-trigger="keyup changed delay:300ms' in page
+    partial = client.get("/people/search/", {"surname": "Whitfield"},
+                         headers={"HX-Request": "true"}).content.decode()
+    assert "Danielle Whitfield" in partial and "<html" not in partial
+
+
+def test_search_page_shows_an_error_summary_for_a_bad_birth_date(client_as, db):
+    page = client_as("call_handler").get("/people/search/", {"date_of_birth": "tomorrow"})
+    assert b"govuk-error-summary" in page.content
+    assert b"date_of_birth must be a date" in page.content

@@ -1,0 +1,125 @@
+"""Live risk: a new event about a victim or their abuser flags the victim's grade for a fresh look.
+
+Subscribed in `RiskConfig.ready()` to the domain events in `haven.core.events`. Rooms that
+come later (investigation, protection) may call `do_flag_reassessment` directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.access.log import Action, record_access
+from haven.chronology.services import record_entry
+from haven.forces.policy import policy
+from haven.intake.models import Involvement
+from haven.risk import intake_link
+from haven.risk.models import Assessment, ReassessmentFlag
+from haven.risk.services import current_assessment
+from haven.tasks.services import create_task
+
+SOURCES = set(ReassessmentFlag.Source.values)
+
+
+def do_flag_reassessment(person, *, reason: str, source: str, actor, source_ref: str = "",
+                         at=None) -> ReassessmentFlag | None:
+    """Flag `person`'s current assessment for re-assessment, with the reason shown.
+
+    Returns the flag, the existing open flag for the same event, or None when the person has
+    no assessment to re-assess.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {sorted(SOURCES)}")
+    if not reason.strip():
+        raise ValueError("reason: say what happened")
+    assessment = current_assessment(person)
+    if assessment is None:
+        return None
+    existing = ReassessmentFlag.objects.filter(
+        assessment=assessment, source=source, source_ref=str(source_ref),
+        cleared_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        flag = ReassessmentFlag.objects.create(
+            assessment=assessment, person=person, force_id=person.force_id, reason=reason[:300],
+            source=source, source_ref=str(source_ref)[:64], raised_at=at or now, raised_by=user)
+        create_task(
+            assessment.force, kind="reassessment",
+            title=f"Re-assess risk (assessment {assessment.pk}): {reason[:120]}",
+            owner_role="hau", person=person, source_room="risk", source_type="reassessment_flag",
+            source_id=flag.pk, actor=actor,
+            due_at=now + dt.timedelta(hours=policy(assessment.force, "reassessment_due_hours",
+                                                   at=now)))
+        record_access(actor, Action.ALTERATION, record_type="risk_assessment",
+                      record_id=assessment.pk, person_id=person.pk,
+                      detail={"flag": flag.pk, "source": source})
+        record_entry(person, occurred_at=at or now, kind="risk_reassessment_flagged",
+                     source_room="risk", source_type="reassessment_flag", source_id=flag.pk,
+                     actor=actor, summary=f"Risk grade flagged for re-assessment: {reason}")
+    return flag
+
+
+def victims_of_abuser(person) -> list:
+    """Victims whose assessed incidents name this person as the suspect."""
+    victim_ids = (Assessment.objects.filter(
+        incident__involvements__person=person,
+        incident__involvements__role=Involvement.Role.SUSPECT)
+        .values_list("victim_id", flat=True).distinct())
+    from haven.people.models import Person
+
+    return list(Person.objects.filter(pk__in=set(victim_ids)).exclude(pk=person.pk))
+
+
+def on_incident_recorded(incident, actor=None, **_):
+    flagged = set()
+    for victim in intake_link.victims_of(incident):
+        current = current_assessment(victim)
+        if current is not None and current.incident_id != incident.pk:
+            do_flag_reassessment(victim, reason=f"New incident {incident.reference}",
+                                 source=ReassessmentFlag.Source.INCIDENT,
+                                 source_ref=incident.pk, actor=actor)
+            flagged.add(victim.pk)
+    for suspect in intake_link.suspects_of(incident):
+        for victim in victims_of_abuser(suspect):
+            if victim.pk not in flagged:
+                do_flag_reassessment(
+                    victim, reason=f"Abuser named in new incident {incident.reference}",
+                    source=ReassessmentFlag.Source.INCIDENT, source_ref=incident.pk,
+                    actor=actor)
+                flagged.add(victim.pk)
+
+
+def _about_person(person, *, own_reason: str, abuser_reason: str, source: str, ref: str,
+                  at, actor):
+    do_flag_reassessment(person, reason=own_reason, source=source, source_ref=ref, at=at,
+                         actor=actor)
+    for victim in victims_of_abuser(person):
+        do_flag_reassessment(victim, reason=abuser_reason, source=source, source_ref=ref, at=at,
+                             actor=actor)
+
+
+def on_custody_event(person, kind, occurred_at=None, actor=None, **_):
+    when = timezone.localtime(occurred_at).strftime("%d %b %Y %H:%M") if occurred_at else ""
+    _about_person(person, own_reason=f"Custody event ({kind}) {when}".strip(),
+                  abuser_reason=f"Abuser custody event: {kind} {when}".strip(),
+                  source=ReassessmentFlag.Source.CUSTODY, ref=f"{kind}:{person.pk}:{when}",
+                  at=occurred_at, actor=actor)
+
+
+def on_order_breached(person, order_ref, occurred_at=None, actor=None, **_):
+    _about_person(person, own_reason=f"Order {order_ref} breached",
+                  abuser_reason=f"Abuser breached order {order_ref}",
+                  source=ReassessmentFlag.Source.BREACH, ref=str(order_ref),
+                  at=occurred_at, actor=actor)
+
+
+def open_flags(assessment_or_person) -> list[ReassessmentFlag]:
+    qs = ReassessmentFlag.objects.filter(cleared_at__isnull=True)
+    if isinstance(assessment_or_person, Assessment):
+        return list(qs.filter(assessment=assessment_or_person))
+    return list(qs.filter(person=assessment_or_person))

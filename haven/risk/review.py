@@ -1,0 +1,116 @@
+"""The harm assessment unit's review: regrade if needed, check the response, set next steps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from haven.access.capabilities import require
+from haven.access.log import Action, record_access
+from haven.chronology.services import record_entry
+from haven.forces.models import Agency
+from haven.forces.policy import policy
+from haven.people.models import PersonShare
+from haven.risk import rules
+from haven.risk.models import Assessment, GradingEvent
+from haven.risk.rules import GradingRefused
+from haven.risk.services import _bump, regrade, scoped_assessments
+from haven.tasks.models import Task
+from haven.tasks.services import create_task
+
+STEP_OWNERS = {
+    # kind: (owner role, partner agency kind or None, title)
+    "case_update": ("darm", None, "Open or update the victim's case"),
+    "marac_referral": ("marac_coordinator", None, "MARAC referral"),
+    "idva_offer": ("idva", Agency.Kind.IDVA, "IDVA offer"),
+    "childrens_referral": ("childrens_services", Agency.Kind.CHILDREN,
+                           "Children's services referral"),
+    "encompass_notification": ("hau", None, "Operation Encompass notification to school"),
+}
+
+
+def hau_queue(user) -> QuerySet[Assessment]:
+    """Assessments awaiting HAU review in the user's force, most urgent first."""
+    return (scoped_assessments(user).exclude(status=Assessment.Status.REVIEWED)
+            .select_related("incident").prefetch_related("flags")
+            .order_by("completed_at", "id"))
+
+
+def _due(force, kind: str, now):
+    if kind == "encompass_notification":
+        start = policy(force, "encompass_school_day_start", at=now)
+        return rules.next_school_day_start(timezone.localtime(now), start)
+    hours = (policy(force, "hau_followup_due_hours", at=now) or {}).get(kind)
+    if hours is None:
+        hours = policy(force, "hau_review_due_hours", at=now)
+    return now + dt.timedelta(hours=hours)
+
+
+def do_review_hau(assessment: Assessment, *, version, grade: str, rationale: str = "",
+                  response_matched: bool | None, notes: str = "", actor) -> list[Task]:
+    """Record the HAU review and create the follow-up tasks. Returns the tasks created."""
+    require(actor, "risk.hau_review")
+    if assessment.force_id != actor.force_id:
+        raise Http404("Not found")
+    if assessment.status == Assessment.Status.REVIEWED:
+        raise GradingRefused("grade", "The HAU has already reviewed this assessment.")
+    if response_matched is None:
+        raise GradingRefused("response_matched", "Say whether the response matched the risk")
+    if response_matched is False and not notes.strip():
+        raise GradingRefused("notes", "Say how the response fell short of the risk")
+    changed = regrade(assessment, grade=grade, rationale=rationale, actor=actor)
+    now = timezone.now()
+    force = assessment.force
+    children = list(assessment.children.values("name", "age", "school", "present"))
+    steps = rules.next_steps(grade=grade, escalation_flag=assessment.escalation,
+                             children=children,
+                             idva_grades=policy(force, "idva_offer_grades", at=now))
+    with transaction.atomic():
+        before = assessment.grade
+        _bump(assessment, version, grade=grade, status=Assessment.Status.REVIEWED, hau_by=actor,
+              hau_at=now, hau_response_matched=response_matched, hau_notes=notes)
+        GradingEvent.objects.create(
+            assessment=assessment, stage=GradingEvent.Stage.HAU, actor=actor, role=actor.role,
+            at=now, from_grade=before, to_grade=grade, rationale=rationale,
+            score=assessment.score)
+        Task.objects.filter(kind="hau_review", source_room="risk", source_type="assessment",
+                            source_id=str(assessment.pk), done_at__isnull=True).update(
+            done_at=now, done_by=actor, outcome_note="HAU review recorded")
+        tasks = [_step_task(assessment, step, now=now, actor=actor) for step in steps]
+        record_access(actor, Action.ALTERATION, record_type="risk_assessment",
+                      record_id=assessment.pk, person_id=assessment.victim_id,
+                      detail={"stage": "hau", "from": before, "to": grade,
+                              "tasks": [t.pk for t in tasks]})
+        what = f"regraded {before} to {grade}" if changed else f"{grade} confirmed"
+        next_titles = ", ".join(STEP_OWNERS[s.kind][2] for s in steps)
+        record_entry(assessment.victim, occurred_at=now, kind="dash_hau_reviewed",
+                     source_room="risk", source_type="assessment", source_id=assessment.pk,
+                     actor=actor, summary=f"HAU review of risk assessment: {what}. "
+                                          f"Next: {next_titles}")
+    return tasks
+
+
+def _step_task(assessment: Assessment, step: rules.Step, *, now, actor) -> Task:
+    role, agency_kind, title = STEP_OWNERS[step.kind]
+    agency = None
+    if agency_kind:
+        agency = Agency.objects.filter(force_id=assessment.force_id, kind=agency_kind).first()
+        if agency is not None:
+            reason = f"{title} after HAU review"
+            if not PersonShare.objects.filter(person_id=assessment.victim_id, agency=agency,
+                                              ended_at__isnull=True).exists():
+                PersonShare.objects.create(person_id=assessment.victim_id, agency=agency,
+                                           reason=reason, granted_by=actor)
+            record_access(actor, Action.DISCLOSURE, record_type="person",
+                          record_id=assessment.victim_id, person_id=assessment.victim_id,
+                          reason=reason, detail={"agency": agency.pk})
+    return create_task(
+        assessment.force, kind=step.kind,
+        title=f"{title} ({step.why.lower()}; assessment {assessment.pk})",
+        owner_role=role, owner_agency=agency, person=assessment.victim,
+        due_at=_due(assessment.force, step.kind, now), source_room="risk",
+        source_type="assessment", source_id=assessment.pk, actor=actor)

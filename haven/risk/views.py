@@ -1,0 +1,206 @@
+"""Thin views: parse, access_…, do_…, render."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from haven.access.capabilities import can, require
+from haven.forces.policy import policy
+from haven.people.access import access_person
+from haven.risk import forms, intake_link, live, measures, rules
+from haven.risk.models import Answer, Assessment
+from haven.risk.questionnaires import DASH, HBA, STALKING, current_version
+from haven.risk.review import do_review_hau, hau_queue
+from haven.risk.services import (
+    GradingRefused,
+    StaleEdit,
+    access_assessment,
+    do_complete_assessment,
+    do_review_sergeant,
+    scoped_assessments,
+    threshold_for,
+)
+
+VALUE_CHOICES = Answer.Value.choices
+SOURCE_CHOICES = Answer.Source.choices
+
+
+@login_required
+def assessment_list(request):
+    require(request.user, "risk.view")
+    status = request.GET.get("status", "")
+    rows = scoped_assessments(request.user).select_related("incident")
+    if status in Assessment.Status.values:
+        rows = rows.filter(status=status)
+    return render(request, "risk/list.html", {
+        "assessments": rows[:200], "status": status, "statuses": Assessment.Status.choices})
+
+
+def _blocks(force, post, errors=None):
+    """The questionnaires to show, grouped by section, with what was posted."""
+    errors = errors or {}
+    blocks = []
+    for instrument in (DASH, STALKING, HBA):
+        version = current_version(instrument, force)
+        if version is None:
+            continue
+        questions = []
+        for q in version.questions.all():
+            questions.append({
+                "q": q, "value": post.get(f"answer_{q.code}", ""),
+                "source": post.get(f"source_{q.code}", Answer.Source.VICTIM),
+                "comment": post.get(f"comment_{q.code}", ""),
+                "error": errors.get(f"answer_{q.code}") or errors.get(f"source_{q.code}")})
+        sections = [(name, list(items)) for name, items in
+                    groupby(questions, key=lambda row: row["q"].section)]
+        blocks.append({"version": version, "sections": sections,
+                       "optional": instrument != DASH})
+    return blocks
+
+
+def _child_rows(post, errors):
+    rows = []
+    for n in range(1, forms.CHILD_ROWS + 1):
+        prefix = f"child_{n}_"
+        rows.append({"n": n, "name": post.get(prefix + "name", ""),
+                     "age": post.get(prefix + "age", ""), "school": post.get(prefix + "school", ""),
+                     "present": post.get(prefix + "present") == "yes",
+                     "error": errors.get(prefix + "name") or errors.get(prefix + "age")})
+    return rows
+
+
+@login_required
+def new_assessment(request):
+    require(request.user, "risk.complete")
+    params = request.POST if request.method == "POST" else request.GET
+    incident = None
+    if params.get("incident"):
+        incident = intake_link.access_incident(request.user, params["incident"],
+                                               reason="risk assessment")
+    victims = intake_link.victims_of(incident) if incident else []
+    person_id = params.get("person") or (victims[0].pk if len(victims) == 1 else None)
+    if person_id is None:
+        if incident is None:
+            raise Http404("Not found")
+        return render(request, "risk/choose_victim.html", {"incident": incident,
+                                                           "victims": victims})
+    if incident is not None and int(person_id) not in {v.pk for v in victims}:
+        raise Http404("Not found")
+    victim = access_person(request.user, person_id, reason="risk assessment")
+    errors = {}
+    if request.method == "POST":
+        questions = [q for block in _blocks(request.user.force, {})
+                     for _, rows in block["sections"] for q in (r["q"] for r in rows)]
+        data = forms.assessment_input(request.POST, questions)
+        try:
+            assessment = do_complete_assessment(victim=victim, incident=incident, data=data,
+                                                actor=request.user)
+        except GradingRefused as exc:
+            errors[exc.field] = str(exc)
+        else:
+            messages.success(request, f"Assessment {assessment.pk} completed: "
+                                      f"{assessment.get_grade_display()} risk")
+            return redirect("risk:detail", assessment.pk)
+    force = request.user.force
+    return render(request, "risk/new.html", {
+        "incident": incident, "victim": victim, "blocks": _blocks(force, request.POST, errors),
+        "errors": errors, "post": request.POST, "value_choices": VALUE_CHOICES,
+        "source_choices": SOURCE_CHOICES, "definitions": rules.DEFINITIONS,
+        "prompts": rules.PROMPTS.values(), "children_rows": _child_rows(request.POST, errors),
+        "threshold": threshold_for(force, DASH), "medium_band": policy(force, "dash_medium_band"),
+        "methods": Assessment.Method.choices, "responses": Assessment.VictimResponse.choices,
+    }, status=400 if errors else 200)
+
+
+def _detail_context(request, assessment, errors=None, stage=""):
+    answers = list(assessment.answers.select_related("question", "question__version"))
+    values = {a.question.code: a.value for a in answers}
+    indicators = {a.question.code: a.question.indicator for a in answers}
+    user = request.user
+    return {
+        "a": assessment, "answers": answers, "children": assessment.children.all(),
+        "events": assessment.grading_events.select_related("actor"),
+        "flags": live.open_flags(assessment),
+        "prompts": [rules.PROMPTS[k] for k in rules.prompts(
+            values, indicators, escalation_flag=assessment.escalation,
+            hba_concern=assessment.hba_concern)],
+        "review_reasons": (["Not done in person (telephone): review"]
+                           if assessment.method == "telephone" else [])
+        + (["Victim did not answer: score from observation and records only"]
+           if assessment.victim_response != "answered" else []),
+        "can_sergeant": can(user, "risk.review_sergeant")
+        and assessment.status == Assessment.Status.AWAITING_SERGEANT,
+        "can_hau": can(user, "risk.hau_review")
+        and assessment.status != Assessment.Status.REVIEWED,
+        "grades": rules.GRADES, "definitions": rules.DEFINITIONS, "errors": errors or {},
+        "stage": stage, "post": request.POST,
+    }
+
+
+@login_required
+def assessment_detail(request, assessment_id):
+    require(request.user, "risk.view")
+    assessment = access_assessment(request.user, assessment_id)
+    return render(request, "risk/detail.html", _detail_context(request, assessment))
+
+
+def _review(request, assessment_id, stage, action):
+    require(request.user, action)
+    assessment = access_assessment(request.user, assessment_id, reason=f"{stage} review")
+    post = request.POST
+    try:
+        if stage == "sergeant":
+            do_review_sergeant(assessment, version=post.get("version"), grade=post.get("grade"),
+                               rationale=post.get("rationale", ""),
+                               guidance=post.get("guidance", ""), actor=request.user)
+            messages.success(request, "Supervisor review recorded")
+        else:
+            tasks = do_review_hau(
+                assessment, version=post.get("version"), grade=post.get("grade"),
+                rationale=post.get("rationale", ""),
+                response_matched=forms.yes_no(post.get("response_matched")),
+                notes=post.get("notes", ""), actor=request.user)
+            messages.success(request, f"HAU review recorded: {len(tasks)} follow-up tasks "
+                                      "created")
+    except GradingRefused as exc:
+        errors = {exc.field: str(exc)}
+    except StaleEdit as exc:
+        errors = {"version": str(exc)}
+    else:
+        return redirect("risk:detail", assessment.pk)
+    assessment.refresh_from_db()
+    return render(request, "risk/detail.html",
+                  _detail_context(request, assessment, errors, stage), status=400)
+
+
+@login_required
+@require_POST
+def sergeant_review(request, assessment_id):
+    return _review(request, assessment_id, "sergeant", "risk.review_sergeant")
+
+
+@login_required
+@require_POST
+def hau_review(request, assessment_id):
+    return _review(request, assessment_id, "hau", "risk.hau_review")
+
+
+@login_required
+def queue(request):
+    require(request.user, "risk.hau_review")
+    return render(request, "risk/queue.html", {"assessments": hau_queue(request.user)[:200]})
+
+
+@login_required
+def measures_page(request):
+    require(request.user, "risk.measures")
+    if request.user.force_id is None:
+        raise Http404("Not found")
+    return render(request, "risk/measures.html",
+                  {"m": measures.all_measures(request.user.force)})
