@@ -58,8 +58,14 @@ def pairwise_scores(records: pd.DataFrame, clusters: dict[str, str]) -> dict[str
     precision = correct / predicted if predicted else 1.0
     recall = correct / truth if truth else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "predicted_pairs": predicted,
-            "true_pairs": truth, "false_pairs": predicted - correct}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "predicted_pairs": predicted,
+        "true_pairs": truth,
+        "false_pairs": predicted - correct,
+    }
 
 
 def run_haven(records: pd.DataFrame) -> tuple[dict[str, str], dict[str, float]]:
@@ -89,12 +95,22 @@ def _clean(value) -> str:
 
 def run_exact(records: pd.DataFrame) -> dict[str, str]:
     """Baseline: same cleaned forename, surname and date of birth (all present)."""
-    keys = (records["forename"].map(_clean) + "|" + records["surname"].map(_clean) + "|"
-            + records["date_of_birth"].fillna("").astype(str))
-    complete = (records["forename"].map(_clean) != "") & (records["surname"].map(_clean) != "") & (
-        records["date_of_birth"].fillna("") != "")
-    return {uid: (key if ok else uid)
-            for uid, key, ok in zip(records["uid"], keys, complete, strict=True)}
+    keys = (
+        records["forename"].map(_clean)
+        + "|"
+        + records["surname"].map(_clean)
+        + "|"
+        + records["date_of_birth"].fillna("").astype(str)
+    )
+    complete = (
+        (records["forename"].map(_clean) != "")
+        & (records["surname"].map(_clean) != "")
+        & (records["date_of_birth"].fillna("") != "")
+    )
+    return {
+        uid: (key if ok else uid)
+        for uid, key, ok in zip(records["uid"], keys, complete, strict=True)
+    }
 
 
 def run_splink_default(records: pd.DataFrame, threshold: float = 0.99) -> dict[str, str]:
@@ -126,14 +142,17 @@ def run_splink_default(records: pd.DataFrame, threshold: float = 0.99) -> dict[s
     )
     linker = Linker(table, settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("forename", "surname", "date_of_birth")], recall=0.7)
+        [block_on("forename", "surname", "date_of_birth")], recall=0.7
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=42)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("forename", "surname"))
+        block_on("forename", "surname")
+    )
     pairs = linker.inference.predict(threshold_match_probability=threshold / 2)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
-        pairs, threshold_match_probability=threshold).as_pandas_dataframe()
+        pairs, threshold_match_probability=threshold
+    ).as_pandas_dataframe()
     return dict(zip(clustered["uid"], clustered["cluster_id"].astype(str), strict=True))
 
 
@@ -149,13 +168,14 @@ def quality_run(n_records: int, seed: int) -> tuple[list[dict], dict]:
     (haven_clusters, stages), haven_time = timed(run_haven, records)
     rows.append(("Haven engine", pairwise_scores(records, haven_clusters), haven_time))
     exact_clusters, exact_time = timed(run_exact, records)
-    rows.append(("Exact forename+surname+DOB", pairwise_scores(records, exact_clusters),
-                 exact_time))
+    rows.append(
+        ("Exact forename+surname+DOB", pairwise_scores(records, exact_clusters), exact_time)
+    )
     splink_clusters, splink_time = timed(run_splink_default, records)
-    rows.append(("Splink, plain configuration", pairwise_scores(records, splink_clusters),
-                 splink_time))
-    info = {"records": len(records), "people": records["person_id"].nunique(),
-            "stages": stages}
+    rows.append(
+        ("Splink, plain configuration", pairwise_scores(records, splink_clusters), splink_time)
+    )
+    info = {"records": len(records), "people": records["person_id"].nunique(), "stages": stages}
     return rows, info
 
 
@@ -182,42 +202,61 @@ def _machine() -> str:
         pass
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"`nproc` = {nproc} ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"`nproc` = {nproc} ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 def render(command: str, rows, info, scale) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    out = [SECTION, "",
-           f"Command: `{command}`  ",
-           f"Date: {now}  ",
-           f"Machine: {_machine()}", "",
-           f"Synthetic data (`bench/linkage_data.py`, seeded): {info['records']:,} records of "
-           f"{info['people']:,} people across 4 systems, with nicknames, typos, swapped "
-           "day/month, one-digit DOB slips, blanks, marriage surnames, moves, phone/postcode "
-           "formats, and the precision traps (father/son of one name at one address, twins, "
-           "mother/daughter, common names).", "",
-           "Pairwise metrics (every pair of records put in one cluster is a predicted link):", "",
-           "| method | precision | recall | F1 | false pairs | wall time (s) |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        SECTION,
+        "",
+        f"Command: `{command}`  ",
+        f"Date: {now}  ",
+        f"Machine: {_machine()}",
+        "",
+        f"Synthetic data (`bench/linkage_data.py`, seeded): {info['records']:,} records of "
+        f"{info['people']:,} people across 4 systems, with nicknames, typos, swapped "
+        "day/month, one-digit DOB slips, blanks, marriage surnames, moves, phone/postcode "
+        "formats, and the precision traps (father/son of one name at one address, twins, "
+        "mother/daughter, common names).",
+        "",
+        "Pairwise metrics (every pair of records put in one cluster is a predicted link):",
+        "",
+        "| method | precision | recall | F1 | false pairs | wall time (s) |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, s, seconds in rows:
-        out.append(f"| {name} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | "
-                   f"{s['false_pairs']:,} | {seconds:.1f} |")
+        out.append(
+            f"| {name} | {s['precision']:.4f} | {s['recall']:.4f} | {s['f1']:.4f} | "
+            f"{s['false_pairs']:,} | {seconds:.1f} |"
+        )
     st = info["stages"]
-    out += ["", f"Haven stages (s): prepare {st['prepare']:.1f}, train {st['train']:.1f}, "
-            f"predict {st['predict']:.1f} ({st['pairs']:,} scored pairs), cluster "
-            f"{st['cluster']:.1f}.", ""]
+    out += [
+        "",
+        f"Haven stages (s): prepare {st['prepare']:.1f}, train {st['train']:.1f}, "
+        f"predict {st['predict']:.1f} ({st['pairs']:,} scored pairs), cluster "
+        f"{st['cluster']:.1f}.",
+        "",
+    ]
     if scale:
-        out += ["Scale (Haven full relink: prepare + train + predict + cluster; generation "
-                "not included in total):", "",
-                "| records | total (s) | prepare | train | predict | cluster | scored pairs | "
-                "precision | recall | F1 |",
-                "|---|---|---|---|---|---|---|---|---|---|"]
+        out += [
+            "Scale (Haven full relink: prepare + train + predict + cluster; generation "
+            "not included in total):",
+            "",
+            "| records | total (s) | prepare | train | predict | cluster | scored pairs | "
+            "precision | recall | F1 |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for r in scale:
-            out.append(f"| {r['records']:,} | {r['total']:.1f} | {r['prepare']:.1f} | "
-                       f"{r['train']:.1f} | {r['predict']:.1f} | {r['cluster']:.1f} | "
-                       f"{r['pairs']:,} | {r['precision']:.4f} | {r['recall']:.4f} | "
-                       f"{r['f1']:.4f} |")
+            out.append(
+                f"| {r['records']:,} | {r['total']:.1f} | {r['prepare']:.1f} | "
+                f"{r['train']:.1f} | {r['predict']:.1f} | {r['cluster']:.1f} | "
+                f"{r['pairs']:,} | {r['precision']:.4f} | {r['recall']:.4f} | "
+                f"{r['f1']:.4f} |"
+            )
         out.append("")
     return "\n".join(out) + "\n"
 
@@ -246,8 +285,11 @@ def main() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     rows, info = quality_run(args.records, args.seed)
     for name, s, seconds in rows:
-        print(f"{name:30s} P={s['precision']:.4f} R={s['recall']:.4f} F1={s['f1']:.4f} "
-              f"false_pairs={s['false_pairs']} t={seconds:.1f}s", flush=True)
+        print(
+            f"{name:30s} P={s['precision']:.4f} R={s['recall']:.4f} F1={s['f1']:.4f} "
+            f"false_pairs={s['false_pairs']} t={seconds:.1f}s",
+            flush=True,
+        )
     print("haven stages", info["stages"], flush=True)
     scale = []
     for n in [int(x) for x in args.scale.split(",") if x.strip()]:

@@ -16,9 +16,9 @@ involvements.csv per system, and DIR/truth.csv (system,source_id,person_id).
 from __future__ import annotations
 
 import argparse
-import sys
 import csv
 import random
+import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -33,30 +33,114 @@ from haven.people.linkage.nicknames import canonical_forenames  # noqa: E402
 SYSTEMS = ("command_and_control", "crime", "pvp", "intel")
 _PREFIX = {"command_and_control": "CC", "crime": "CR", "pvp": "PV", "intel": "IN"}
 PEOPLE_COLUMNS = (
-    "source_id", "forename", "middle_names", "surname", "date_of_birth", "gender", "phone",
-    "email", "address_line", "town", "postcode", "aliases", "pnc_id", "confidential_address",
+    "source_id",
+    "forename",
+    "middle_names",
+    "surname",
+    "date_of_birth",
+    "gender",
+    "phone",
+    "email",
+    "address_line",
+    "town",
+    "postcode",
+    "aliases",
+    "pnc_id",
+    "confidential_address",
 )
 _NICKS = {
-    "william": ["Bill", "Will", "Billy"], "elizabeth": ["Liz", "Beth", "Betty"],
-    "robert": ["Bob", "Rob"], "katherine": ["Kate", "Katie"], "james": ["Jim", "Jimmy"],
-    "david": ["Dave"], "stephen": ["Steve"], "steven": ["Steve"], "samantha": ["Sam"],
-    "samuel": ["Sam"], "christopher": ["Chris"], "michael": ["Mike", "Mick"],
-    "thomas": ["Tom"], "rebecca": ["Becky"], "daniel": ["Dan", "Danny"], "matthew": ["Matt"],
-    "anthony": ["Tony"], "susan": ["Sue"], "jennifer": ["Jen", "Jenny"],
-    "nicholas": ["Nick"], "alexander": ["Alex"], "andrew": ["Andy"], "peter": ["Pete"],
-    "richard": ["Rich", "Dick"], "edward": ["Ed", "Eddie"], "henry": ["Harry"],
-    "john": ["Jack"], "margaret": ["Peggy", "Maggie"], "joseph": ["Joe"],
-    "benjamin": ["Ben"], "victoria": ["Vicky"], "deborah": ["Debbie"],
+    "william": ["Bill", "Will", "Billy"],
+    "elizabeth": ["Liz", "Beth", "Betty"],
+    "robert": ["Bob", "Rob"],
+    "katherine": ["Kate", "Katie"],
+    "james": ["Jim", "Jimmy"],
+    "david": ["Dave"],
+    "stephen": ["Steve"],
+    "steven": ["Steve"],
+    "samantha": ["Sam"],
+    "samuel": ["Sam"],
+    "christopher": ["Chris"],
+    "michael": ["Mike", "Mick"],
+    "thomas": ["Tom"],
+    "rebecca": ["Becky"],
+    "daniel": ["Dan", "Danny"],
+    "matthew": ["Matt"],
+    "anthony": ["Tony"],
+    "susan": ["Sue"],
+    "jennifer": ["Jen", "Jenny"],
+    "nicholas": ["Nick"],
+    "alexander": ["Alex"],
+    "andrew": ["Andy"],
+    "peter": ["Pete"],
+    "richard": ["Rich", "Dick"],
+    "edward": ["Ed", "Eddie"],
+    "henry": ["Harry"],
+    "john": ["Jack"],
+    "margaret": ["Peggy", "Maggie"],
+    "joseph": ["Joe"],
+    "benjamin": ["Ben"],
+    "victoria": ["Vicky"],
+    "deborah": ["Debbie"],
 }
-_MALE_COMMON = ["William", "Robert", "James", "David", "Stephen", "Samuel", "Christopher",
-                "Michael", "Thomas", "Daniel", "Matthew", "Anthony", "Nicholas", "Andrew",
-                "Peter", "Richard", "Edward", "Henry", "John", "Joseph", "Benjamin",
-                "Mohammed", "Steven", "Alexander"]
-_FEMALE_COMMON = ["Elizabeth", "Katherine", "Samantha", "Rebecca", "Susan", "Jennifer",
-                  "Margaret", "Victoria", "Deborah", "Sarah", "Emma", "Laura", "Claire"]
-_COMMON_SURNAMES = ["Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans",
-                    "Wilson", "Thomas", "Johnson", "Roberts", "Khan", "Ali", "Patel",
-                    "Hussain", "Begum"]
+_MALE_COMMON = [
+    "William",
+    "Robert",
+    "James",
+    "David",
+    "Stephen",
+    "Samuel",
+    "Christopher",
+    "Michael",
+    "Thomas",
+    "Daniel",
+    "Matthew",
+    "Anthony",
+    "Nicholas",
+    "Andrew",
+    "Peter",
+    "Richard",
+    "Edward",
+    "Henry",
+    "John",
+    "Joseph",
+    "Benjamin",
+    "Mohammed",
+    "Steven",
+    "Alexander",
+]
+_FEMALE_COMMON = [
+    "Elizabeth",
+    "Katherine",
+    "Samantha",
+    "Rebecca",
+    "Susan",
+    "Jennifer",
+    "Margaret",
+    "Victoria",
+    "Deborah",
+    "Sarah",
+    "Emma",
+    "Laura",
+    "Claire",
+]
+_COMMON_SURNAMES = [
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Johnson",
+    "Roberts",
+    "Khan",
+    "Ali",
+    "Patel",
+    "Hussain",
+    "Begum",
+]
 
 
 def _alike(a: str, b: str) -> bool:
@@ -145,11 +229,15 @@ class Generator:
         rng = self.rng
         area = rng.choice(["B", "M", "L", "LS", "S", "NE", "CF", "BS", "NG", "SW", "E", "N"])
         letters = "ABDEFGHJLNPQRSTUWXYZ"
-        return f"{area}{rng.randint(1, 29)} {rng.randint(0, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+        inward = f"{rng.randint(0, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+        return f"{area}{rng.randint(1, 29)} {inward}"
 
     def _address(self) -> Address:
-        return Address(f"{self.rng.randint(1, 250)} {self.rng.choice(self.pools.streets)}",
-                       self.rng.choice(self.pools.towns), self._postcode())
+        return Address(
+            f"{self.rng.randint(1, 250)} {self.rng.choice(self.pools.streets)}",
+            self.rng.choice(self.pools.towns),
+            self._postcode(),
+        )
 
     def _phone(self) -> str:
         while True:
@@ -157,6 +245,11 @@ class Generator:
             if number not in self.phones:
                 self.phones.add(number)
                 return number
+
+    def _pnc(self) -> str:
+        rng = self.rng
+        letter = rng.choice("ABCDEFGHJKLMNPQRTUVWXYZ")
+        return f"{rng.randint(0, 99):02d}/{rng.randint(1, 999999):06d}{letter}"
 
     def _dob(self, lo: int = 1950, hi: int = 2006) -> date:
         return date(lo, 1, 1) + timedelta(days=self.rng.randint(0, (hi - lo) * 365))
@@ -173,11 +266,16 @@ class Generator:
         surname = kw.pop("surname", None) or self._surname()
         middle = self._forename(gender) if rng.random() < 0.6 else ""
         person = Person(
-            pid=len(self.people), forename=forename, middle=middle, surname=surname,
-            dob=kw.pop("dob", None) or self._dob(), gender=gender,
-            phone=kw.pop("phone", None) or self._phone(), email="", address=address,
-            pnc=f"{rng.randint(0, 99):02d}/{rng.randint(1, 999999):06d}{rng.choice('ABCDEFGHJKLMNPQRTUVWXYZ')}"
-            if rng.random() < 0.15 else None,
+            pid=len(self.people),
+            forename=forename,
+            middle=middle,
+            surname=surname,
+            dob=kw.pop("dob", None) or self._dob(),
+            gender=gender,
+            phone=kw.pop("phone", None) or self._phone(),
+            email="",
+            address=address,
+            pnc=self._pnc() if rng.random() < 0.15 else None,
         )
         if gender == "F" and rng.random() < 0.2:
             person.maiden = self._surname()
@@ -199,34 +297,59 @@ class Generator:
             return members
         if kind < 0.75:  # couple, sometimes sharing the surname
             same = rng.random() < 0.5
-            members.append(self._person(address, gender="F" if first.gender == "M" else "M",
-                                        surname=first.surname if same else None))
+            members.append(
+                self._person(
+                    address,
+                    gender="F" if first.gender == "M" else "M",
+                    surname=first.surname if same else None,
+                )
+            )
         elif kind < 0.84:  # father and son of the same name ("Jr"), ~25 years apart
             first.gender, first.maiden = "M", None
             first.forename = self._forename("M")
             first.dob = self._dob(1950, 1978)
-            members.append(self._person(address, gender="M", forename=first.forename,
-                                        surname=first.surname, dob=self._child_dob(first.dob)))
+            members.append(
+                self._person(
+                    address,
+                    gender="M",
+                    forename=first.forename,
+                    surname=first.surname,
+                    dob=self._child_dob(first.dob),
+                )
+            )
         elif kind < 0.92:  # twins: same surname, address, DOB; different forenames
             gender = rng.choice("MF")
             other = self._forename(gender)
             while _alike(other, first.forename):
                 other = self._forename(gender)
-            members.append(self._person(address, gender=gender, forename=other,
-                                        surname=first.surname, dob=first.dob))
+            twin = self._person(
+                address, gender=gender, forename=other, surname=first.surname, dob=first.dob
+            )
+            # parents do not give one twin the other's forename as a middle name
+            if _alike(twin.middle or "x", first.forename):
+                twin.middle = ""
+            if _alike(first.middle or "x", twin.forename):
+                first.middle = ""
+            members.append(twin)
         else:  # mother and daughter, sometimes the same forename
             first.gender = "F"
             first.forename = self._forename("F")
             first.dob = self._dob(1950, 1978)
-            members.append(self._person(
-                address, gender="F", surname=first.surname, dob=self._child_dob(first.dob),
-                forename=first.forename if rng.random() < 0.3 else None))
+            members.append(
+                self._person(
+                    address,
+                    gender="F",
+                    surname=first.surname,
+                    dob=self._child_dob(first.dob),
+                    forename=first.forename if rng.random() < 0.3 else None,
+                )
+            )
         return members
 
     def _build_people(self) -> None:
         while len(self.people) < self.n_people:
             self.households.append(self._household())
-        del self.people[self.n_people:]
+        del self.people[self.n_people :]
         keep = {p.pid for p in self.people}
         self.households = [[p for p in h if p.pid in keep] for h in self.households]
         self.households = [h for h in self.households if h]
@@ -242,11 +365,11 @@ class Generator:
         op = rng.random()
         letters = "abcdefghijklmnopqrstuvwxyz"
         if op < 0.33:
-            return text[:i] + text[i + 1:]
+            return text[:i] + text[i + 1 :]
         if op < 0.66:
-            return text[:i] + rng.choice(letters) + text[i + 1:]
+            return text[:i] + rng.choice(letters) + text[i + 1 :]
         if i < len(text) - 1:
-            return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+            return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
         return text + rng.choice(letters)
 
     def _forename_noisy(self, person: Person) -> str:
@@ -276,7 +399,7 @@ class Generator:
             for _ in range(10):
                 pos = rng.choice([2, 3, 6, 8, 9])
                 digit = str((int(text[pos]) + rng.choice([1, -1])) % 10)
-                cand = text[:pos] + digit + text[pos + 1:]
+                cand = text[:pos] + digit + text[pos + 1 :]
                 try:
                     if date.fromisoformat(cand) <= date(2010, 1, 1):
                         return cand
@@ -290,8 +413,13 @@ class Generator:
             return ""
         local = phone[1:]
         style = rng.randrange(4)
-        return [f"{phone[:5]} {phone[5:]}", f"+44{local}", f"({phone[:5]}) {phone[5:8]} {phone[8:]}",
-                phone][style]
+        styles = [
+            f"{phone[:5]} {phone[5:]}",
+            f"+44{local}",
+            f"({phone[:5]}) {phone[5:8]} {phone[8:]}",
+            phone,
+        ]
+        return styles[style]
 
     def _postcode_noisy(self, postcode: str) -> str:
         r = self.rng.random()
@@ -361,8 +489,9 @@ class Generator:
             involved = rng.sample(household, min(len(household), rng.choice([1, 2, 2])))
             systems = rng.sample(SYSTEMS, rng.choice([1, 2, 2, 3]))
             for system in systems:
-                self.incidents[system].append({"source_id": key, "postcode":
-                                               household[0].address.postcode})
+                self.incidents[system].append(
+                    {"source_id": key, "postcode": household[0].address.postcode}
+                )
                 for role, person in zip(("victim", "suspect"), involved, strict=False):
                     records = person.records.get(system)
                     if not records:
@@ -370,9 +499,13 @@ class Generator:
                     record = records[0]
                     keys = [k for k in record["incident_keys"].split(";") if k]
                     record["incident_keys"] = ";".join([*keys, key])
-                    self.involvements[system].append({
-                        "incident_source_id": key, "person_source_id": record["source_id"],
-                        "role": role})
+                    self.involvements[system].append(
+                        {
+                            "incident_source_id": key,
+                            "person_source_id": record["source_id"],
+                            "role": role,
+                        }
+                    )
 
     def generate(self) -> list[dict]:
         """All records, shuffled, each with its true `person_id`."""
@@ -388,8 +521,9 @@ class Generator:
         return records
 
 
-def generate_records(n_records: int | None = None, n_people: int | None = None,
-                     seed: int = 7) -> list[dict]:
+def generate_records(
+    n_records: int | None = None, n_people: int | None = None, seed: int = 7
+) -> list[dict]:
     """Records with truth (`person_id`); give either a target record count or people count."""
     if n_people is None:
         n_people = max(1, int((n_records or 1000) / 2.3))
@@ -405,14 +539,26 @@ def write_export(records: list[dict], out: Path, generator: Generator | None = N
         rows = [r for r in records if r["system"] == system]
         _write_csv(folder / "people.csv", PEOPLE_COLUMNS, rows)
         if generator is not None:
-            incidents = [{"source_id": i["source_id"], "occurred_at": "2024-01-01T12:00:00",
-                          "reported_via": "call", "postcode": i["postcode"],
-                          "category": "domestic"} for i in generator.incidents[system]]
-            _write_csv(folder / "incidents.csv", ("source_id", "occurred_at", "reported_via",
-                                                  "postcode", "category"), incidents)
-            _write_csv(folder / "involvements.csv",
-                       ("incident_source_id", "person_source_id", "role", "relationship"),
-                       generator.involvements[system])
+            incidents = [
+                {
+                    "source_id": i["source_id"],
+                    "occurred_at": "2024-01-01T12:00:00",
+                    "reported_via": "call",
+                    "postcode": i["postcode"],
+                    "category": "domestic",
+                }
+                for i in generator.incidents[system]
+            ]
+            _write_csv(
+                folder / "incidents.csv",
+                ("source_id", "occurred_at", "reported_via", "postcode", "category"),
+                incidents,
+            )
+            _write_csv(
+                folder / "involvements.csv",
+                ("incident_source_id", "person_source_id", "role", "relationship"),
+                generator.involvements[system],
+            )
     _write_csv(out / "truth.csv", ("system", "source_id", "person_id"), records)
 
 

@@ -66,15 +66,24 @@ def _fallback_candidates(user, *, forename, surname, date_of_birth, postcode, li
         persons = persons.filter(addresses__postcode__iexact=postcode.strip())
         reasons.append("postcode")
     explanation = "Same " + ", ".join(reasons)
+    found = list(persons.distinct().order_by("surname", "forename", "id")[:limit])
+    from haven.access.log import Action, record_access
+
+    record_access(user, Action.CONSULTATION, record_type="lookup",
+                  detail={"candidates": [p.pk for p in found]})
     return [Candidate(person=p, explanation=explanation, history=history_summary(p))
-            for p in persons.distinct().order_by("surname", "forename", "id")[:limit]]
+            for p in found]
 
 
 def history_summary(person, at=None) -> dict:
     """The person's history in one look (people room's summary when available)."""
-    lookup = _people_lookup()
-    if lookup is not None and hasattr(lookup, "history_summary"):
-        return dict(lookup.history_summary(person))
+    try:
+        from haven.people.history import history_summary as people_summary
+    except ImportError:
+        lookup = _people_lookup()
+        people_summary = getattr(lookup, "history_summary", None)
+    if people_summary is not None:
+        return dict(people_summary(person, at=at))
     return _own_summary(person, at=at)
 
 
@@ -116,11 +125,14 @@ def markers_from_history(history: dict) -> list[str]:
         markers.append("repeat_victim")
     if str(history.get("highest_dash_grade_12m") or "").lower() == "high":
         markers.append("high_risk")
-    if history.get("marac_12m"):
+    if history.get("marac_12m") or history.get("marac"):
         markers.append("marac")
     if history.get("live_orders"):
         markers.append("live_order")
-    warnings = " ".join(str(w) for w in history.get("warning_markers") or []).lower()
+    warnings = " ".join(
+        str(w.get("kind", "") if isinstance(w, dict) else w)
+        for w in history.get("warning_markers") or []
+    ).lower()
     if "weapon" in warnings or "firearm" in warnings:
         markers.append("weapons_marker")
     if history.get("open_case"):
@@ -152,3 +164,17 @@ def address_history(force, *, address_line="", postcode="", excluding=None, at=N
             seen.add(involvement.person_id)
             child_people.append(involvement.person)
     return {"incidents": incidents, "children": child_people}
+
+
+def scoped_person(user, person_id):
+    """A person the handler picked from the lookup: fetched through people's access (404 else)."""
+    from haven.people.access import access_person
+
+    return access_person(user, person_id, reason="named on an incident log")
+
+
+def persons_in_scope(user, person_ids) -> list:
+    """People already picked on the call screen (kept while the handler searches for others)."""
+    from haven.people.access import scoped_persons
+
+    return list(scoped_persons(user).filter(pk__in=list(person_ids)).order_by("pk"))

@@ -220,6 +220,9 @@ def sweep_overdue_dash(force=None, *, now=None, actor=None) -> list[Incident]:
     ).select_related("force", "progress")
     if force is not None:
         candidates = candidates.filter(force=force)
+    if any(f.name == "risk_assessments" for f in Incident._meta.get_fields()):
+        # A DASH the risk room holds against the log (even one recorded out of order) counts.
+        candidates = candidates.filter(risk_assessments__isnull=True)
     tagged = []
     for incident in candidates:
         if not _dash_overdue(incident.progress, incident.force, now):

@@ -1,3 +1,4 @@
+from django.urls import re_path
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -35,3 +36,11 @@ class PersonViewSet(viewsets.ViewSet):
 
 def register(router):
     router.register("people", PersonViewSet, basename="person")
+    # The issue names the endpoint without a trailing slash; serve both spellings.
+    get_urls = router.get_urls
+
+    def get_urls_with_lookup():
+        view = PersonViewSet.as_view({"get": "lookup"})
+        return [re_path(r"^people/lookup$", view, name="person-lookup-bare"), *get_urls()]
+
+    router.get_urls = get_urls_with_lookup

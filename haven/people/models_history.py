@@ -16,6 +16,8 @@ class LegacyRecord(models.Model):
         MARAC = "marac", "MARAC referral"
         ORDER = "order", "Order"
         INTEL = "intel", "Intelligence"
+        # The full incidents.csv row (lat/long, response grade ...) behind an intake.Incident.
+        INCIDENT = "incident", "Incident (export row)"
 
     force = models.ForeignKey("forces.Force", on_delete=models.PROTECT)
     system = models.CharField(max_length=64)

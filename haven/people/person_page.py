@@ -5,9 +5,9 @@ from __future__ import annotations
 from haven.access.capabilities import can
 from haven.chronology.services import entries_for
 from haven.people.access import visible_addresses
+from haven.people.keys import profile
 from haven.people.models import MergeEvent, ReviewItem
 from haven.people.scoring import compare
-from haven.people.keys import profile
 from haven.people.services import RAW_FIELDS
 
 

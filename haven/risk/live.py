@@ -76,14 +76,14 @@ def victims_of_abuser(person) -> list:
 
 
 def on_incident_recorded(incident, actor=None, **_):
-    flagged = set()
-    for victim in intake_link.victims_of(incident):
+    victims = intake_link.victims_of(incident)
+    flagged = {victim.pk for victim in victims}  # handled here, not as the abuser's victims
+    for victim in victims:
         current = current_assessment(victim)
         if current is not None and current.incident_id != incident.pk:
             do_flag_reassessment(victim, reason=f"New incident {incident.reference}",
                                  source=ReassessmentFlag.Source.INCIDENT,
                                  source_ref=incident.pk, actor=actor)
-            flagged.add(victim.pk)
     for suspect in intake_link.suspects_of(incident):
         for victim in victims_of_abuser(suspect):
             if victim.pk not in flagged:

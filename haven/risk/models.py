@@ -44,7 +44,8 @@ class QuestionnaireVersion(models.Model):
     class Meta:
         ordering = ["instrument", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["instrument", "number"], name="one_number_per_instrument")
+            models.UniqueConstraint(fields=["instrument", "number"],
+                                    name="one_number_per_instrument")
         ]
 
     def __str__(self) -> str:

@@ -17,12 +17,12 @@ VALUES = (YES, NO, NOT_KNOWN, NOT_ASKED)
 ANSWERED, REFUSED, UNABLE = "answered", "refused", "unable"
 
 DEFINITIONS = {
-    HIGH: "Identifiable indicators of risk of serious harm; it could happen at any time and "
-          "the impact would be serious.",
+    STANDARD: "Current evidence does not indicate that serious harm is likely.",
     MEDIUM: "Identifiable indicators of risk of serious harm; serious harm is unlikely unless "
             "circumstances change (e.g. loss of accommodation, relationship breakdown, drink "
             "or drugs).",
-    STANDARD: "Current evidence does not indicate that serious harm is likely.",
+    HIGH: "Identifiable indicators of risk of serious harm; it could happen at any time and "
+          "the impact would be serious.",
 }
 
 # High-risk indicators prompted whatever the score (R-DASH-13), in the order shown.
@@ -63,7 +63,8 @@ def score_answers(answers: dict[str, str]) -> int:
     """Score = the number of 'yes' answers. No, not known and not asked never score."""
     for code, value in answers.items():
         if value not in VALUES:
-            raise GradingRefused(f"answer_{code}", f"{code}: choose yes, no, not known or not asked")
+            raise GradingRefused(f"answer_{code}",
+                                 f"{code}: choose yes, no, not known or not asked")
     return sum(1 for value in answers.values() if value == YES)
 
 

@@ -1,4 +1,4 @@
-"""Completing an assessment and its sergeant review. HAU review and live risk: `review.py`, `live.py`.
+"""Completing an assessment and its sergeant review (HAU review: `review.py`; live: `live.py`).
 
 Each `do_…` runs in one transaction with its access-log entry and chronology entry.
 """
@@ -134,12 +134,12 @@ def evaluate(force, victim, data: AssessmentInput, *, at) -> dict:
     values = {code: row[1] for code, row in dash_answers.items()}
     indicators = {code: row[0].indicator for code, row in dash_answers.items()}
     threshold = threshold_for(force, dash.instrument, at)
+    if data.method not in Assessment.Method.values:
+        raise GradingRefused("method", "Say whether the assessment was in person or by telephone")
     result = rules.assess_score(
         values, threshold=threshold, medium_band=policy(force, "dash_medium_band", at=at),
         victim_response=data.victim_response, response_reason=data.response_reason,
         method=data.method)
-    if data.method not in Assessment.Method.values:
-        raise GradingRefused("method", "Say whether the assessment was in person or by telephone")
     times = intake_link.da_incident_times(victim)
     escalation = rules.escalation(
         times, at=at, window_days=policy(force, "escalation_window_days", at=at),
@@ -203,10 +203,11 @@ def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, acto
                       record_id=assessment.pk, person_id=victim.pk,
                       detail={"grade": assessment.grade, "score": result.score})
         how = " by telephone" if data.method == Assessment.Method.TELEPHONE else ""
+        partial = ", victim did not answer" if result.partial else ""
         record_entry(victim, occurred_at=now, kind="dash_completed", source_room="risk",
                      source_type="assessment", source_id=assessment.pk, actor=actor,
                      summary=f"Risk assessment{how}: {assessment.get_grade_display()} risk "
-                             f"(score {result.score}{', victim did not answer' if result.partial else ''})")
+                             f"(score {result.score}{partial})")
         if incident is not None:
             intake_link.record_risk_assessed(incident, assessment_id=assessment.pk, actor=actor)
     return assessment

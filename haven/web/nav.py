@@ -12,6 +12,7 @@ NAV = [
     ("Incidents", "intake:list", "incident.view"),
     ("Assessments", "risk:list", "risk.view"),
     ("HAU queue", "risk:hau_queue", "risk.hau_review"),
+    ("Risk measures", "risk:measures", "risk.measures"),
     ("Linkage review", "people:review_queue", "linkage.review"),
     ("Tasks", "tasks:list", "tasks.view"),
     ("Access log", "access:audit", "audit.search"),

@@ -8,6 +8,12 @@ from django.utils import timezone
 _refs = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Personas are saved with a password; a fast hasher keeps this room's run short."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_incident(forces, make_person):
     """make_incident(force_code="WARKS", state="opened", victim=None, suspect=None, **fields)."""
@@ -28,5 +34,29 @@ def make_incident(forces, make_person):
         Involvement.objects.create(incident=incident, person=suspect, role="suspect",
                                    relationship="partner")
         return incident
+
+    return make
+
+
+@pytest.fixture
+def findable_person(forces, persona, make_person):
+    """findable_person(surname=..., **fields) -> a Person the call-time lookup can find.
+
+    Goes through the people room's `do_add_source_record` when it exists, else `make_person`.
+    """
+    counter = itertools.count(1)
+
+    def make(force_code="WARKS", **fields):
+        try:
+            from haven.people.services import do_add_source_record
+        except ImportError:
+            return make_person(force_code, **fields)
+        fields.setdefault("forename", "Alex")
+        fields.setdefault("postcode", "CV34 4AA")
+        fields.setdefault("address_line", "1 Test Street")
+        record = do_add_source_record(forces[force_code], fields, system="niche",
+                                      source_id=f"intake-{next(counter)}",
+                                      actor=persona("system_admin"))
+        return record.person
 
     return make

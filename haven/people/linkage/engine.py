@@ -42,8 +42,6 @@ from .normalise import PREPARED_SCHEMA, prepare_records
 
 logger = logging.getLogger(__name__)
 
-Pair = frozenset  # frozenset({uid_a, uid_b})
-
 
 @dataclass
 class LinkageSettings:
@@ -53,7 +51,7 @@ class LinkageSettings:
     review_band: (lower, upper) probabilities of pairs sent to clerical review.
     predict_threshold: pairs below this probability are not kept at all.
     must_link / cannot_link: clerical decisions as frozensets of two uids.
-    use_hard_conflicts: refuse links across hard conflicts (see conflicts.py).
+    use_hard_conflicts: refuse links across hard conflicts (see `hard_conflict`).
     u_max_pairs / em_max_pairs: sample sizes for training (bounds cost at 1M).
     min_m_probability: floor for EM-estimated m probabilities (no accidental vetoes).
     sparse_needs_corroboration: an edge where one side lacks DOB or forename links
@@ -106,11 +104,13 @@ class LinkResult:
     uncertain_pairs: (uid_l, uid_r, probability) for clerical review: pairs in the
         review band left unlinked, and above-threshold pairs refused by a conflict.
     pairs: every scored pair at/above settings.predict_threshold.
+    model: the trained model, for explain_pair / score_against after a full run.
     """
 
     clusters: dict[str, str]
     uncertain_pairs: list[tuple[str, str, float]]
     pairs: pd.DataFrame
+    model: LinkageModel | None = None
 
 
 class PairExplanation(list):
@@ -159,78 +159,103 @@ _ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
 
 
 def _forename() -> CustomComparison:
-    return CustomComparison([
-        _null("fn"),
-        _level("fn_l = fn_r", "exact", tf_adjustment_column="fn", tf_adjustment_weight=0.5),
-        _level("list_has_any(fn_all_l, fn_all_r)", "nickname or alias"),
-        _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.92", "jaro-winkler >= 0.92"),
-        _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.88", "jaro-winkler >= 0.88"),
-        _level("fn_mp_l = fn_mp_r", "sounds alike (metaphone)"),
-        _level("(length(fn_l) = 1 OR length(fn_r) = 1) AND fn_initial_l = fn_initial_r",
-               "initial only"),
-        _level("fn_l = mn_r OR mn_l = fn_r", "forename is the other's middle name"),
-        _ELSE,
-    ], output_column_name="forename")
+    return CustomComparison(
+        [
+            _null("fn"),
+            _level("fn_l = fn_r", "exact", tf_adjustment_column="fn", tf_adjustment_weight=0.5),
+            _level("list_has_any(fn_all_l, fn_all_r)", "nickname or alias"),
+            _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.92", "jaro-winkler >= 0.92"),
+            _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.88", "jaro-winkler >= 0.88"),
+            _level("fn_mp_l = fn_mp_r", "sounds alike (metaphone)"),
+            _level(
+                "(length(fn_l) = 1 OR length(fn_r) = 1) AND fn_initial_l = fn_initial_r",
+                "initial only",
+            ),
+            _level("fn_l = mn_r OR mn_l = fn_r", "forename is the other's middle name"),
+            _ELSE,
+        ],
+        output_column_name="forename",
+    )
 
 
 def _middle() -> CustomComparison:
-    return CustomComparison([
-        _null("mn"),
-        _level("mn_l = mn_r", "exact"),
-        _level("mn_initial_l = mn_initial_r", "same initial"),
-        _ELSE,
-    ], output_column_name="middle_name")
+    return CustomComparison(
+        [
+            _null("mn"),
+            _level("mn_l = mn_r", "exact"),
+            _level("mn_initial_l = mn_initial_r", "same initial"),
+            _ELSE,
+        ],
+        output_column_name="middle_name",
+    )
 
 
 def _surname() -> CustomComparison:
-    return CustomComparison([
-        _null("sn"),
-        _level("sn_l = sn_r", "exact", tf_adjustment_column="sn", tf_adjustment_weight=0.5),
-        _level("list_has_any(sn_all_l, sn_all_r)", "alias or former surname"),
-        _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "jaro-winkler >= 0.92"),
-        _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.88", "jaro-winkler >= 0.88"),
-        _level("sn_mp_l = sn_mp_r OR sn_sx_l = sn_sx_r", "sounds alike"),
-        _ELSE,
-    ], output_column_name="surname")
+    return CustomComparison(
+        [
+            _null("sn"),
+            _level("sn_l = sn_r", "exact", tf_adjustment_column="sn", tf_adjustment_weight=0.5),
+            _level("list_has_any(sn_all_l, sn_all_r)", "alias or former surname"),
+            _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "jaro-winkler >= 0.92"),
+            _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.88", "jaro-winkler >= 0.88"),
+            _level("sn_mp_l = sn_mp_r OR sn_sx_l = sn_sx_r", "sounds alike"),
+            _ELSE,
+        ],
+        output_column_name="surname",
+    )
 
 
 def _dob() -> CustomComparison:
     year_gap = "abs(cast(dob_y_l AS INTEGER) - cast(dob_y_r AS INTEGER))"
-    return CustomComparison([
-        _null("dob"),
-        _level("dob_l = dob_r", "exact"),
-        _level("dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
-               "day and month swapped"),
-        _level("levenshtein(dob_l, dob_r) = 1", "one digit different"),
-        _level(f"dob_m_l = dob_m_r AND dob_d_l = dob_d_r AND {year_gap} <= 1",
-               "same day and month, year within 1"),
-        _level("dob_y_l = dob_y_r", "year only"),
-        _ELSE,
-    ], output_column_name="date_of_birth")
+    return CustomComparison(
+        [
+            _null("dob"),
+            _level("dob_l = dob_r", "exact"),
+            _level(
+                "dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
+                "day and month swapped",
+            ),
+            _level("levenshtein(dob_l, dob_r) = 1", "one digit different"),
+            _level(
+                f"dob_m_l = dob_m_r AND dob_d_l = dob_d_r AND {year_gap} <= 1",
+                "same day and month, year within 1",
+            ),
+            _level("dob_y_l = dob_y_r", "year only"),
+            _ELSE,
+        ],
+        output_column_name="date_of_birth",
+    )
 
 
 def _simple(name: str, col: str) -> CustomComparison:
-    return CustomComparison([_null(col), _level(f"{col}_l = {col}_r", "exact"), _ELSE],
-                            output_column_name=name)
+    return CustomComparison(
+        [_null(col), _level(f"{col}_l = {col}_r", "exact"), _ELSE], output_column_name=name
+    )
 
 
 def _postcode() -> CustomComparison:
-    return CustomComparison([
-        _null("pc"),
-        _level("pc_l = pc_r", "full postcode"),
-        _level("pc_sector_l = pc_sector_r", "same sector"),
-        _level("pc_district_l = pc_district_r", "same district"),
-        _ELSE,
-    ], output_column_name="postcode")
+    return CustomComparison(
+        [
+            _null("pc"),
+            _level("pc_l = pc_r", "full postcode"),
+            _level("pc_sector_l = pc_sector_r", "same sector"),
+            _level("pc_district_l = pc_district_r", "same district"),
+            _ELSE,
+        ],
+        output_column_name="postcode",
+    )
 
 
 def _email() -> CustomComparison:
-    return CustomComparison([
-        _null("email"),
-        _level("email_l = email_r", "exact"),
-        _level("split_part(email_l, '@', 1) = split_part(email_r, '@', 1)", "same username"),
-        _ELSE,
-    ], output_column_name="email")
+    return CustomComparison(
+        [
+            _null("email"),
+            _level("email_l = email_r", "exact"),
+            _level("split_part(email_l, '@', 1) = split_part(email_r, '@', 1)", "same username"),
+            _ELSE,
+        ],
+        output_column_name="email",
+    )
 
 
 def _pnc() -> CustomComparison:
@@ -239,11 +264,16 @@ def _pnc() -> CustomComparison:
     Fixed, not trained: PNC ids are too sparse for EM to estimate well.
     """
     fixed = {"fix_m_probability": True, "fix_u_probability": True}
-    return CustomComparison([
-        _null("pnc"),
-        _level("pnc_l = pnc_r", "same PNC id", m_probability=0.995, u_probability=1e-7, **fixed),
-        {**_ELSE, "m_probability": 0.005, "u_probability": 0.9999999, **fixed},
-    ], output_column_name="pnc_id")
+    return CustomComparison(
+        [
+            _null("pnc"),
+            _level(
+                "pnc_l = pnc_r", "same PNC id", m_probability=0.995, u_probability=1e-7, **fixed
+            ),
+            {**_ELSE, "m_probability": 0.005, "u_probability": 0.9999999, **fixed},
+        ],
+        output_column_name="pnc_id",
+    )
 
 
 def _incident() -> CustomComparison:
@@ -253,20 +283,38 @@ def _incident() -> CustomComparison:
     estimate it, and a too-small u would let a shared incident (which
     relatives also share) swamp the name evidence.
     """
-    return CustomComparison([
-        {"sql_condition": "incident_keys_l IS NULL OR incident_keys_r IS NULL",
-         "label_for_charts": "missing", "is_null_level": True},
-        _level("list_has_any(incident_keys_l, incident_keys_r)", "shared incident",
-               u_probability=1e-3, fix_u_probability=True),
-        _ELSE,
-    ], output_column_name="incident")
+    return CustomComparison(
+        [
+            {
+                "sql_condition": "incident_keys_l IS NULL OR incident_keys_r IS NULL",
+                "label_for_charts": "missing",
+                "is_null_level": True,
+            },
+            _level(
+                "list_has_any(incident_keys_l, incident_keys_r)",
+                "shared incident",
+                u_probability=1e-3,
+                fix_u_probability=True,
+            ),
+            _ELSE,
+        ],
+        output_column_name="incident",
+    )
 
 
 def all_comparisons() -> list[CustomComparison]:
     """Every comparison the model scores (order is the order in explanations)."""
     return [
-        _forename(), _middle(), _surname(), _dob(), _simple("gender", "gender"), _postcode(),
-        _simple("phone", "phone"), _email(), _pnc(), _incident(),
+        _forename(),
+        _middle(),
+        _surname(),
+        _dob(),
+        _simple("gender", "gender"),
+        _postcode(),
+        _simple("phone", "phone"),
+        _email(),
+        _pnc(),
+        _incident(),
     ]
 
 
@@ -296,16 +344,6 @@ def _dob_compatible(a: str, b: str) -> bool:
     return differing == 2 and abs(int(ya) - int(yb)) <= 2
 
 
-def _middle_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Two recorded middle names must agree (or one be the other's initial)."""
-    ma, mb = a.get("mn"), b.get("mn")
-    if not ma or not mb or ma == mb:
-        return True
-    if len(ma) == 1 or len(mb) == 1:
-        return ma[0] == mb[0]
-    return ma == b.get("fn") or mb == a.get("fn") or _similar_names(ma, mb)
-
-
 def _similar_names(a: str, b: str) -> bool:
     """Spellings one or two keystrokes apart (two records may each carry a typo)."""
     if jellyfish.jaro_winkler_similarity(a, b) >= 0.85:
@@ -314,7 +352,13 @@ def _similar_names(a: str, b: str) -> bool:
     return jellyfish.damerau_levenshtein_distance(a, b) <= limit
 
 
-def _forename_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+def _initial_alike(x: str, y: str) -> bool:
+    """An initial agrees with any name starting with it."""
+    return (len(x) == 1 or len(y) == 1) and x[0] == y[0]
+
+
+def _forenames_alike(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Forenames that one person could have been recorded under (aligned fields)."""
     fa, fb = a.get("fn"), b.get("fn")
     if not fa or not fb or fa == fb:
         return True
@@ -324,12 +368,40 @@ def _forename_compatible(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return True
     if len(fa) == 1 or len(fb) == 1:
         return fa[0] == fb[0]
-    if fa == b.get("mn") or fb == a.get("mn"):
-        return True
     if a.get("fn_mp") and a.get("fn_mp") == b.get("fn_mp"):
         return True
     # nickname and typo together: "Rob" vs "Roert" (-> robert)
     return any(_similar_names(x, y) for x in forms_a for y in forms_b)
+
+
+def _middles_alike(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    ma, mb = a.get("mn"), b.get("mn")
+    if not ma or not mb or ma == mb:
+        return True
+    return _initial_alike(ma, mb) or _similar_names(ma, mb)
+
+
+def _goes_by_middle_name(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """A is recorded under B's middle name ("Sarah" for "Amelia Sarah").
+
+    Only if A's own other given name does not contradict B's forename:
+    "Samuel Phillip" and "Phillip Kieran" are two people (e.g. twins).
+    """
+    fa, ma, fb = a.get("fn"), a.get("mn"), b.get("fn")
+    if not fa or fa != b.get("mn"):
+        return False
+    return not ma or not fb or ma == fb or _initial_alike(ma, fb) or _similar_names(ma, fb)
+
+
+def _given_names_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
+    """'forename' / 'middle_name' when the given names cannot be one person's."""
+    if _goes_by_middle_name(a, b) or _goes_by_middle_name(b, a):
+        return None
+    if not _forenames_alike(a, b):
+        return "forename"
+    if not _middles_alike(a, b):
+        return "middle_name"
+    return None
 
 
 def hard_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
@@ -345,11 +417,7 @@ def hard_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
         return "date_of_birth"
     if {a.get("gender"), b.get("gender")} == {"M", "F"}:
         return "gender"
-    if not _forename_compatible(a, b):
-        return "forename"
-    if not _middle_compatible(a, b):
-        return "middle_name"
-    return None
+    return _given_names_conflict(a, b)
 
 
 def _blocking_rules() -> list:
@@ -385,8 +453,9 @@ def _splink_settings() -> SettingsCreator:
 
 def _to_arrow(prepared: pd.DataFrame) -> pa.Table:
     """Typed Arrow table, so all-blank columns still have string/list types in DuckDB."""
-    return pa.Table.from_pandas(prepared[list(PREPARED_SCHEMA.names)], schema=PREPARED_SCHEMA,
-                                preserve_index=False)
+    return pa.Table.from_pandas(
+        prepared[list(PREPARED_SCHEMA.names)], schema=PREPARED_SCHEMA, preserve_index=False
+    )
 
 
 def _as_prepared(records: Any) -> pd.DataFrame:
@@ -435,8 +504,9 @@ def train(df: Any, settings: LinkageSettings | None = None) -> LinkageModel:
             rule, estimate_without_term_frequencies=True, max_pairs=settings.em_max_pairs
         )
     _floor_m_probabilities(linker, settings.min_m_probability)
-    logger.info("linkage trained records=%d seconds=%.1f", len(prepared),
-                time.perf_counter() - started)
+    logger.info(
+        "linkage trained records=%d seconds=%.1f", len(prepared), time.perf_counter() - started
+    )
     return LinkageModel(linker=linker, db_api=db_api, prepared=prepared, settings=settings)
 
 
@@ -450,19 +520,27 @@ def predict_pairs(model: LinkageModel, threshold: float | None = None) -> pd.Dat
     scored = model.linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     )
-    sql = (
-        f"select uid_l, uid_r, match_probability, match_weight "
-        f"from {scored.physical_name}"
-    )
+    # physical_name is Splink's own generated table name, never user input
+    sql = f"select uid_l, uid_r, match_probability, match_weight from {scored.physical_name}"  # noqa: S608
     pairs = model.db_api.duckdb_con.sql(sql).df()
     scored.drop_table_from_database_and_remove_from_cache()
-    logger.info("linkage predicted pairs=%d seconds=%.1f", len(pairs),
-                time.perf_counter() - started)
+    logger.info(
+        "linkage predicted pairs=%d seconds=%.1f", len(pairs), time.perf_counter() - started
+    )
     return pairs
 
 
+_CONFLICT_FIELDS = ("dob", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp")
+_CORROBORATION_FIELDS = ("phone", "email", "pnc", "mn")
+
+
 class _Groups:
-    """Union-find whose groups remember what forbids them from joining others."""
+    """Union-find whose groups remember what forbids them from joining others.
+
+    Conflict checks compare *distinct* conflict signatures (dob, pnc, gender,
+    names) between two groups and memoise the answers: most records of one
+    person share a signature, so a million-record relink stays linear.
+    """
 
     def __init__(self, uids: Sequence[str], profiles: Sequence[Mapping[str, Any]] | None):
         self.index = {uid: i for i, uid in enumerate(uids)}
@@ -470,6 +548,24 @@ class _Groups:
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(uids))}
         self.profiles = profiles
         self.forbidden: dict[int, set[int]] = {}
+        self._sig_profiles: list[Mapping[str, Any]] = []
+        self.sigs: dict[int, set[int]] = {}
+        self._memo: dict[tuple[int, int], str | None] = {}
+        if profiles is not None:
+            self._intern_signatures(profiles)
+
+    def _intern_signatures(self, profiles: Sequence[Mapping[str, Any]]) -> None:
+        ids: dict[tuple, int] = {}
+        for i, profile in enumerate(profiles):
+            key = tuple(
+                tuple(v) if isinstance(v, list) else v
+                for v in (profile.get(f) for f in _CONFLICT_FIELDS)
+            )
+            sig = ids.get(key)
+            if sig is None:
+                sig = ids[key] = len(self._sig_profiles)
+                self._sig_profiles.append(profile)
+            self.sigs[i] = {sig}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -483,36 +579,51 @@ class _Groups:
 
     def explicit_block(self, ra: int, rb: int) -> bool:
         """True when a clerical cannot-link separates the two groups."""
+        if not self.forbidden:
+            return False
         members_b = set(self.members[rb])
         return any(self.forbidden.get(m, set()) & members_b for m in self.members[ra])
+
+    def _sig_conflict(self, a: int, b: int) -> str | None:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._memo:
+            self._memo[key] = hard_conflict(self._sig_profiles[a], self._sig_profiles[b])
+        return self._memo[key]
 
     def conflict(self, ra: int, rb: int) -> str | None:
         """First hard conflict between any member of one group and any of the other."""
         if self.profiles is None:
             return None
-        for a in self.members[ra]:
-            for b in self.members[rb]:
-                reason = hard_conflict(self.profiles[a], self.profiles[b])
+        for a in self.sigs[ra]:
+            for b in self.sigs[rb]:
+                reason = self._sig_conflict(a, b)
                 if reason:
                     return reason
         return None
 
     def corroborated(self, ra: int, rb: int) -> bool:
         """Some member of each group shares a personal identifier (see _corroborated)."""
-        return any(_corroborated(self.profiles[a], self.profiles[b])
-                   for a in self.members[ra] for b in self.members[rb])
+        return any(
+            _corroborated(self.profiles[a], self.profiles[b])
+            for a in self.members[ra]
+            for b in self.members[rb]
+        )
 
     def union(self, ra: int, rb: int) -> None:
         if len(self.members[ra]) < len(self.members[rb]):
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
+        if self.profiles is not None:
+            self.sigs[ra] |= self.sigs.pop(rb)
 
 
 def _profiles(model: LinkageModel) -> list[dict[str, Any]]:
-    # read by hard_conflict / _corroborated
-    cols = ["dob", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp", "phone", "email"]
-    return model.prepared[cols].to_dict("records")
+    """Per-record fields read by hard_conflict and _corroborated."""
+    cols = list(dict.fromkeys(_CONFLICT_FIELDS + _CORROBORATION_FIELDS))
+    frame = model.prepared[cols]
+    columns = [frame[c].tolist() for c in cols]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def _ordered_edges(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -563,8 +674,12 @@ def _corroborated(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return bool(middle and len(middle) > 1 and middle == b.get("mn"))
 
 
-def _ambiguous_records(edges: pd.DataFrame, profiles: Sequence[Mapping[str, Any]] | None,
-                       index: Mapping[str, int], max_degree: int = 30) -> set[str]:
+def _ambiguous_records(
+    edges: pd.DataFrame,
+    profiles: Sequence[Mapping[str, Any]] | None,
+    index: Mapping[str, int],
+    max_degree: int = 30,
+) -> set[str]:
     """Records whose strong matches contradict each other.
 
     Only neighbours the record itself is compatible with count: a record with
@@ -589,14 +704,21 @@ def _ambiguous_records(edges: pd.DataFrame, profiles: Sequence[Mapping[str, Any]
         near = [y for y in near[:max_degree] if not hard_conflict(px, profiles[index[y]])]
         for i, y in enumerate(near):
             py = profiles[index[y]]
-            if any(hard_conflict(py, profiles[index[z]]) for z in near[i + 1:]):
+            if any(hard_conflict(py, profiles[index[z]]) for z in near[i + 1 :]):
                 ambiguous.add(uid)
                 break
     return ambiguous
 
 
-def _edge_refusal(groups: _Groups, uid_l: str, uid_r: str, ra: int, rb: int,
-                  ambiguous: set[str], settings: LinkageSettings) -> str | None:
+def _edge_refusal(
+    groups: _Groups,
+    uid_l: str,
+    uid_r: str,
+    ra: int,
+    rb: int,
+    ambiguous: set[str],
+    settings: LinkageSettings,
+) -> str | None:
     """Why an above-threshold edge may not join its two groups (None: it may)."""
     if uid_l in ambiguous or uid_r in ambiguous:
         return "ambiguous"
@@ -629,8 +751,11 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
         retry, joined = [], 0
         for uid_l, uid_r, prob in pending:
             ra, rb = groups.find(index[uid_l]), groups.find(index[uid_r])
-            reason = None if ra == rb else _edge_refusal(
-                groups, uid_l, uid_r, ra, rb, ambiguous, settings)
+            reason = (
+                None
+                if ra == rb
+                else _edge_refusal(groups, uid_l, uid_r, ra, rb, ambiguous, settings)
+            )
             if reason is None:
                 if ra != rb:
                     groups.union(ra, rb)
@@ -645,13 +770,19 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
         pending = retry
     refused = [(left, right, prob) for (left, right), (_, prob) in refusals.items()]
     reasons = Counter(reason for reason, _ in refusals.values())
-    logger.info("linkage clustered edges=%d refused=%s ambiguous=%d groups=%d", len(edges),
-                dict(reasons), len(ambiguous), len(groups.members))
+    logger.info(
+        "linkage clustered edges=%d refused=%s ambiguous=%d groups=%d",
+        len(edges),
+        dict(reasons),
+        len(ambiguous),
+        len(groups.members),
+    )
     return _cluster_ids(groups, uids), refused
 
 
-def cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float | None = None
-            ) -> dict[str, str]:
+def cluster(
+    model: LinkageModel, pairs: pd.DataFrame, threshold: float | None = None
+) -> dict[str, str]:
     """Group records into persons: uid -> cluster id (smallest uid of the cluster).
 
     Greedy constrained clustering: must-links are joined first; then edges at or
@@ -666,14 +797,16 @@ def cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float | None = 
     return clusters
 
 
-def _uncertain(pairs: pd.DataFrame, clusters: Mapping[str, str], refused: Iterable,
-               settings: LinkageSettings) -> list[tuple[str, str, float]]:
+def _uncertain(
+    pairs: pd.DataFrame, clusters: Mapping[str, str], refused: Iterable, settings: LinkageSettings
+) -> list[tuple[str, str, float]]:
     lower, upper = settings.review_band
     decided = settings.must_link | settings.cannot_link
     band = pairs[(pairs["match_probability"] >= lower) & (pairs["match_probability"] < upper)]
     out: dict[frozenset, tuple[str, str, float]] = {}
-    for uid_l, uid_r, prob in zip(band["uid_l"], band["uid_r"], band["match_probability"],
-                                  strict=True):
+    for uid_l, uid_r, prob in zip(
+        band["uid_l"], band["uid_r"], band["match_probability"], strict=True
+    ):
         if clusters[uid_l] != clusters[uid_r]:
             out[frozenset((uid_l, uid_r))] = (uid_l, uid_r, float(prob))
     for uid_l, uid_r, prob in refused:
@@ -686,60 +819,69 @@ def link_records(records: Any, settings: LinkageSettings | None = None) -> LinkR
     """Full run: prepare, train, predict, cluster. See `LinkResult`."""
     settings = settings or LinkageSettings()
     model = train(records, settings)
-    pairs = predict_pairs(model, threshold=min(settings.predict_threshold,
-                                               settings.review_band[0]))
+    pairs = predict_pairs(model, threshold=min(settings.predict_threshold, settings.review_band[0]))
     clusters, refused = _cluster(model, pairs, settings.link_threshold)
     uncertain = _uncertain(pairs, clusters, refused, settings)
-    return LinkResult(clusters=clusters, uncertain_pairs=uncertain, pairs=pairs)
+    return LinkResult(clusters=clusters, uncertain_pairs=uncertain, pairs=pairs, model=model)
 
 
-def _score(model: LinkageModel, left: list[dict], right: list[dict]) -> pd.DataFrame:
-    scored = model.linker.inference.score_pairs(left, right)
+def _score(model: LinkageModel, left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
+    """Score every left x right pair with the trained model (no blocking).
+
+    Inputs are registered as typed Arrow tables (blank columns keep their
+    string/list types) and dropped afterwards, so a long-lived model used for
+    many incremental look-ups does not accumulate tables.
+    """
+    tables = [model.db_api.register(_to_arrow(frame)) for frame in (left, right)]
+    scored = model.linker.inference.score_pairs(*tables)
     frame = scored.as_pandas_dataframe()
     scored.drop_table_from_database_and_remove_from_cache()
+    for table in tables:
+        table.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
     return frame
 
 
-def _prepared_dicts(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    frame = prepare_records(list(records))
-    return frame.to_dict("records")
-
-
-def explain_pair(model: LinkageModel, rec_a: Mapping[str, Any], rec_b: Mapping[str, Any]
-                 ) -> PairExplanation:
+def explain_pair(
+    model: LinkageModel, rec_a: Mapping[str, Any], rec_b: Mapping[str, Any]
+) -> PairExplanation:
     """Why the model scores two raw records as it does, field by field.
 
     Returns a list of {field, comparison_level (Splink label), gamma,
     match_weight (log2 Bayes factor), bayes_factor, values_l, values_r}, with
     `.match_probability`, `.match_weight` and `.conflict` attributes.
     """
-    left, right = _prepared_dicts([rec_a, rec_b])
-    row = _score(model, [left], [right]).iloc[0]
+    prepared = prepare_records([rec_a, rec_b])
+    left, right = prepared.to_dict("records")
+    row = _score(model, prepared.iloc[[0]], prepared.iloc[[1]]).iloc[0]
     explanation = PairExplanation()
     for comparison in model.linker._settings_obj.comparisons:
         name = comparison.output_column_name
         gamma = int(row[f"gamma_{name}"])
-        level = next(lv for lv in comparison.comparison_levels
-                     if lv.comparison_vector_value == gamma)
+        level = next(
+            lv for lv in comparison.comparison_levels if lv.comparison_vector_value == gamma
+        )
         weight = float(row.get(f"mw_{name}", 0.0)) + float(row.get(f"mw_tf_adj_{name}", 0.0))
         columns = COLUMNS_FOR[name]
-        explanation.append({
-            "field": name,
-            "comparison_level": level.label_for_charts,
-            "gamma": gamma,
-            "match_weight": weight,
-            "bayes_factor": 2.0 ** weight,
-            "values_l": {c: left.get(c) for c in columns},
-            "values_r": {c: right.get(c) for c in columns},
-        })
+        explanation.append(
+            {
+                "field": name,
+                "comparison_level": level.label_for_charts,
+                "gamma": gamma,
+                "match_weight": weight,
+                "bayes_factor": 2.0**weight,
+                "values_l": {c: left.get(c) for c in columns},
+                "values_r": {c: right.get(c) for c in columns},
+            }
+        )
     explanation.match_probability = float(row["match_probability"])
     explanation.match_weight = float(row["match_weight"])
     explanation.conflict = hard_conflict(left, right)
     return explanation
 
 
-def score_against(model: LinkageModel, new_record: Mapping[str, Any],
-                  candidates: Sequence[Mapping[str, Any]]) -> list[tuple[str, float]]:
+def score_against(
+    model: LinkageModel, new_record: Mapping[str, Any], candidates: Sequence[Mapping[str, Any]]
+) -> list[tuple[str, float]]:
     """Score one new raw record against existing raw records, best first.
 
     Incremental: uses the trained model via Splink's `score_pairs` (no re-run of
@@ -748,9 +890,10 @@ def score_against(model: LinkageModel, new_record: Mapping[str, Any],
     """
     if not candidates:
         return []
-    prepared = _prepared_dicts([new_record, *candidates])
-    new, others = prepared[0], prepared[1:]
-    frame = _score(model, [new], others)
+    prepared = prepare_records([new_record, *candidates])
+    rows = prepared.to_dict("records")
+    new, others = rows[0], rows[1:]
+    frame = _score(model, prepared.iloc[[0]], prepared.iloc[1:])
     probs = dict(zip(frame["uid_r"], frame["match_probability"], strict=True))
     results = []
     for other in others:

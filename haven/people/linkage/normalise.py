@@ -254,9 +254,7 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     alias_tokens = _map_unique(frame["aliases"].astype(object), _alias_names)
     # A forename field holding "John Paul" keeps "paul" as a middle name.
     out["fn"] = fore_tokens.map(lambda t: _squash(t[0]) if t else None)
-    middle = [
-        (list(f[1:]) + list(m)) for f, m in zip(fore_tokens, middle_tokens, strict=True)
-    ]
+    middle = [(list(f[1:]) + list(m)) for f, m in zip(fore_tokens, middle_tokens, strict=True)]
     out["mn"] = [_squash(m[0]) if m else None for m in middle]
     out["sn"] = sur_tokens.map(lambda t: "".join(_squash(x) for x in t) if t else None)
     fn_str = out["fn"].fillna("")
@@ -266,12 +264,8 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     out["fn_mp"] = _map_unique(fn_str, metaphone)
     out["sn_mp"] = _map_unique(out["sn"].fillna(""), metaphone)
     out["sn_sx"] = _map_unique(out["sn"].fillna(""), soundex)
-    out["fn_all"] = [
-        _forename_set(f, a) for f, a in zip(fn_str, alias_tokens, strict=True)
-    ]
-    out["sn_all"] = [
-        _surname_set(s, a) for s, a in zip(sur_tokens, alias_tokens, strict=True)
-    ]
+    out["fn_all"] = [_forename_set(f, a) for f, a in zip(fn_str, alias_tokens, strict=True)]
+    out["sn_all"] = [_surname_set(s, a) for s, a in zip(sur_tokens, alias_tokens, strict=True)]
 
 
 def _dob_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
@@ -282,8 +276,7 @@ def _dob_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     out["dob_d"] = out["dob"].str[8:10]
     # Order-free day/month key: "03-12" and "12-03" block together (swapped entry).
     out["dob_dm"] = [
-        None if d is None or d != d else "-".join(sorted((d[5:7], d[8:10])))
-        for d in out["dob"]
+        None if d is None or d != d else "-".join(sorted((d[5:7], d[8:10]))) for d in out["dob"]
     ]
 
 
@@ -318,9 +311,30 @@ def prepare_records(records: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.D
 
 _LIST_COLUMNS = ("fn_all", "sn_all", "incident_keys")
 _STRING_COLUMNS = (
-    "uid", "system", "source_id", "fn", "mn", "sn", "fn_key", "fn_initial", "mn_initial",
-    "fn_mp", "sn_mp", "sn_sx", "dob", "dob_y", "dob_m", "dob_d", "dob_dm", "gender",
-    "pc", "pc_sector", "pc_district", "phone", "email", "pnc",
+    "uid",
+    "system",
+    "source_id",
+    "fn",
+    "mn",
+    "sn",
+    "fn_key",
+    "fn_initial",
+    "mn_initial",
+    "fn_mp",
+    "sn_mp",
+    "sn_sx",
+    "dob",
+    "dob_y",
+    "dob_m",
+    "dob_d",
+    "dob_dm",
+    "gender",
+    "pc",
+    "pc_sector",
+    "pc_district",
+    "phone",
+    "email",
+    "pnc",
 )
 
 #: Arrow schema of `prepare_records` output (DuckDB needs types even for blank columns).

@@ -5,17 +5,102 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-FORENAMES_M = ["William", "James", "Robert", "David", "Thomas", "Daniel", "Peter", "Mark",
-               "Paul", "George", "Oliver", "Harry", "Liam", "Noah", "Adam", "Ryan", "Kevin",
-               "Gary", "Neil", "Carl", "Dean", "Wayne", "Lee", "Scott", "Craig"]
-FORENAMES_F = ["Elizabeth", "Sarah", "Emma", "Laura", "Rebecca", "Susan", "Jennifer", "Claire",
-               "Helen", "Karen", "Lisa", "Amy", "Chloe", "Megan", "Holly", "Zoe", "Ruth",
-               "Fiona", "Gemma", "Jade", "Kelly", "Donna", "Tracy", "Paula", "Sharon"]
-SURNAMES = ["Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson",
-            "Thomas", "Johnson", "Roberts", "Khan", "Patel", "Hughes", "Edwards", "Green",
-            "Hall", "Wood", "Harris", "Lewis", "Martin", "Jackson", "Clarke", "Clark",
-            "Turner", "Hill", "Scott", "Cooper", "Morris", "Ward", "Moore", "King", "Watson",
-            "Baker", "Harrison", "Morgan", "Young", "Allen", "Mitchell", "Bell"]
+FORENAMES_M = [
+    "William",
+    "James",
+    "Robert",
+    "David",
+    "Thomas",
+    "Daniel",
+    "Peter",
+    "Mark",
+    "Paul",
+    "George",
+    "Oliver",
+    "Harry",
+    "Liam",
+    "Noah",
+    "Adam",
+    "Ryan",
+    "Kevin",
+    "Gary",
+    "Neil",
+    "Carl",
+    "Dean",
+    "Wayne",
+    "Lee",
+    "Scott",
+    "Craig",
+]
+FORENAMES_F = [
+    "Elizabeth",
+    "Sarah",
+    "Emma",
+    "Laura",
+    "Rebecca",
+    "Susan",
+    "Jennifer",
+    "Claire",
+    "Helen",
+    "Karen",
+    "Lisa",
+    "Amy",
+    "Chloe",
+    "Megan",
+    "Holly",
+    "Zoe",
+    "Ruth",
+    "Fiona",
+    "Gemma",
+    "Jade",
+    "Kelly",
+    "Donna",
+    "Tracy",
+    "Paula",
+    "Sharon",
+]
+SURNAMES = [
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Johnson",
+    "Roberts",
+    "Khan",
+    "Patel",
+    "Hughes",
+    "Edwards",
+    "Green",
+    "Hall",
+    "Wood",
+    "Harris",
+    "Lewis",
+    "Martin",
+    "Jackson",
+    "Clarke",
+    "Clark",
+    "Turner",
+    "Hill",
+    "Scott",
+    "Cooper",
+    "Morris",
+    "Ward",
+    "Moore",
+    "King",
+    "Watson",
+    "Baker",
+    "Harrison",
+    "Morgan",
+    "Young",
+    "Allen",
+    "Mitchell",
+    "Bell",
+]
 SYSTEMS = ["command_and_control", "crime", "pvp", "intel"]
 
 
@@ -29,13 +114,13 @@ def _person(rng: random.Random, pid: int) -> dict:
         "gender": gender,
         "phone": f"07{rng.randint(100000000, 999999999)}",
         "postcode": f"LS{rng.randint(1, 28)} {rng.randint(1, 9)}{rng.choice('ABDEFG')}"
-                    f"{rng.choice('HJLNPQ')}",
+        f"{rng.choice('HJLNPQ')}",
     }
 
 
 def _typo(rng: random.Random, text: str) -> str:
     i = rng.randint(1, len(text) - 2)
-    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
 def record(system: str, source_id: str, person: dict, **override) -> dict:

@@ -8,15 +8,24 @@ from haven.people.linkage.engine import LinkageModel
 
 def _model(records, **settings):
     prepared = prepare_records(records)
-    return LinkageModel(linker=None, db_api=None, prepared=prepared,
-                        settings=LinkageSettings(**settings))
+    return LinkageModel(
+        linker=None, db_api=None, prepared=prepared, settings=LinkageSettings(**settings)
+    )
 
 
 def _rec(uid, forename="John", dob="1980-01-01", phone="07700900123", **kw):
     system, source_id = uid.split(":")
-    return {"uid": uid, "system": system, "source_id": source_id, "forename": forename,
-            "surname": "Smith", "date_of_birth": dob, "phone": phone, "postcode": "LS6 2QR",
-            **kw}
+    return {
+        "uid": uid,
+        "system": system,
+        "source_id": source_id,
+        "forename": forename,
+        "surname": "Smith",
+        "date_of_birth": dob,
+        "phone": phone,
+        "postcode": "LS6 2QR",
+        **kw,
+    }
 
 
 def _pairs(*edges):
@@ -51,8 +60,11 @@ def test_hard_conflict_blocks_a_strong_edge():
 
 def test_sparse_record_between_father_and_son_is_left_alone():
     """A DOB-less "John Smith" matching both father and son links to neither."""
-    records = [_rec("a:1", dob="1960-04-02", phone=""), _rec("b:1", dob="1987-11-20", phone=""),
-               _rec("c:1", dob="", phone="")]
+    records = [
+        _rec("a:1", dob="1960-04-02", phone=""),
+        _rec("b:1", dob="1987-11-20", phone=""),
+        _rec("c:1", dob="", phone=""),
+    ]
     pairs = _pairs(("a:1", "c:1", 0.9999), ("b:1", "c:1", 0.9998))
     clusters = cluster(_model(records), pairs)
     assert len({clusters["a:1"], clusters["b:1"], clusters["c:1"]}) == 3
@@ -65,17 +77,19 @@ def test_sparse_record_links_when_corroborated():
 
 
 def test_hard_conflict_rules():
-    prepared = prepare_records([
-        _rec("a:1", dob="1980-03-12"),
-        _rec("a:2", dob="1980-12-03"),  # day/month swapped
-        _rec("a:3", dob="1981-03-12"),  # one digit
-        _rec("a:4", dob="2005-07-30"),  # son
-        _rec("a:5", forename="Bill", dob="1980-03-12", gender="M"),
-        _rec("a:6", forename="William", dob="1980-03-12", gender="F"),
-        _rec("a:7", forename="Kevin", dob="1980-03-12"),  # twin
-        _rec("a:8", dob="1980-03-12", pnc_id="12/345678A"),
-        _rec("a:9", dob="1980-03-12", pnc_id="13/111111B"),
-    ]).to_dict("records")
+    prepared = prepare_records(
+        [
+            _rec("a:1", dob="1980-03-12"),
+            _rec("a:2", dob="1980-12-03"),  # day/month swapped
+            _rec("a:3", dob="1981-03-12"),  # one digit
+            _rec("a:4", dob="2005-07-30"),  # son
+            _rec("a:5", forename="Bill", dob="1980-03-12", gender="M"),
+            _rec("a:6", forename="William", dob="1980-03-12", gender="F"),
+            _rec("a:7", forename="Kevin", dob="1980-03-12"),  # twin
+            _rec("a:8", dob="1980-03-12", pnc_id="12/345678A"),
+            _rec("a:9", dob="1980-03-12", pnc_id="13/111111B"),
+        ]
+    ).to_dict("records")
     a1, a2, a3, a4, a5, a6, a7, a8, a9 = prepared
     assert hard_conflict(a1, a2) is None
     assert hard_conflict(a1, a3) is None

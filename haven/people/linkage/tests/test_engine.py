@@ -13,25 +13,56 @@ from haven.people.linkage import (
 
 from .factories import population, record
 
-FATHER = {"pid": 9001, "forename": "Gareth", "surname": "Pryce", "dob": "1958-02-11",
-          "gender": "M", "phone": "07111222333", "postcode": "CF10 1AA"}
+FATHER = {
+    "pid": 9001,
+    "forename": "Gareth",
+    "surname": "Pryce",
+    "dob": "1958-02-11",
+    "gender": "M",
+    "phone": "07111222333",
+    "postcode": "CF10 1AA",
+}
 SON = {**FATHER, "pid": 9002, "dob": "1984-09-23", "phone": "07111222444"}
-TWIN_A = {"pid": 9003, "forename": "Olivia", "surname": "Quinlan", "dob": "1999-05-05",
-          "gender": "F", "phone": "07222333444", "postcode": "LS2 9JT"}
+TWIN_A = {
+    "pid": 9003,
+    "forename": "Olivia",
+    "surname": "Quinlan",
+    "dob": "1999-05-05",
+    "gender": "F",
+    "phone": "07222333444",
+    "postcode": "LS2 9JT",
+}
 TWIN_B = {**TWIN_A, "pid": 9004, "forename": "Phoebe", "phone": "07222333555"}
-WILLIAM = {"pid": 9005, "forename": "William", "surname": "Ashworth", "dob": "1975-06-30",
-           "gender": "M", "phone": "07333444555", "postcode": "M1 1AE"}
+WILLIAM = {
+    "pid": 9005,
+    "forename": "William",
+    "surname": "Ashworth",
+    "dob": "1975-06-30",
+    "gender": "M",
+    "phone": "07333444555",
+    "postcode": "M1 1AE",
+}
 
 
 def _traps() -> list[dict]:
     return [
-        record("crime", "F1", FATHER), record("pvp", "F2", FATHER, phone="+44 7111 222333"),
-        record("crime", "S1", SON), record("intel", "S2", SON, postcode="cf101aa"),
-        record("crime", "T1", TWIN_A), record("pvp", "T2", TWIN_A),
-        record("crime", "T3", TWIN_B), record("intel", "T4", TWIN_B),
+        record("crime", "F1", FATHER),
+        record("pvp", "F2", FATHER, phone="+44 7111 222333"),
+        record("crime", "S1", SON),
+        record("intel", "S2", SON, postcode="cf101aa"),
+        record("crime", "T1", TWIN_A),
+        record("pvp", "T2", TWIN_A),
+        record("crime", "T3", TWIN_B),
+        record("intel", "T4", TWIN_B),
         record("crime", "W1", WILLIAM),
-        record("command_and_control", "W2", WILLIAM, forename="Bill", surname="Ashwroth",
-               phone="(07333) 444 555"),
+        record(
+            "command_and_control",
+            "W2",
+            WILLIAM,
+            forename="Bill",
+            surname="Ashwroth",
+            phone="(07333) 444 555",
+        ),
     ]
 
 
@@ -46,8 +77,13 @@ def result(records):
 
 
 @pytest.fixture(scope="module")
-def model(records):
-    return train(records, LinkageSettings())
+def model(result):
+    return result.model
+
+
+def test_train_returns_a_model_over_all_records(records):
+    model = train(records[:200], LinkageSettings(u_max_pairs=2e4))
+    assert len(model.prepared) == 200
 
 
 def test_father_and_son_not_merged(result):
@@ -104,8 +140,11 @@ def test_explain_pair_reports_conflict(model):
 
 def test_score_against_ranks_right_person_first(model):
     new = record("intel", "NEW", WILLIAM, forename="Billy", phone="")
-    candidates = [record("crime", "F1", FATHER), record("crime", "W1", WILLIAM),
-                  record("crime", "T1", TWIN_A)]
+    candidates = [
+        record("crime", "F1", FATHER),
+        record("crime", "W1", WILLIAM),
+        record("crime", "T1", TWIN_A),
+    ]
     ranked = score_against(model, new, candidates)
     assert ranked[0][0] == "crime:W1"
     assert ranked[0][1] > 0.9

@@ -17,10 +17,24 @@ from haven.people.linkage.normalise import (
 
 @pytest.mark.parametrize(
     ("nick", "canonical"),
-    [("bill", "william"), ("billy", "william"), ("liz", "elizabeth"), ("betty", "elizabeth"),
-     ("bob", "robert"), ("katie", "katherine"), ("jimmy", "james"), ("dave", "david"),
-     ("becky", "rebecca"), ("tony", "anthony"), ("sue", "susan"), ("jenny", "jennifer"),
-     ("harry", "henry"), ("jack", "john"), ("peggy", "margaret"), ("maggie", "margaret")],
+    [
+        ("bill", "william"),
+        ("billy", "william"),
+        ("liz", "elizabeth"),
+        ("betty", "elizabeth"),
+        ("bob", "robert"),
+        ("katie", "katherine"),
+        ("jimmy", "james"),
+        ("dave", "david"),
+        ("becky", "rebecca"),
+        ("tony", "anthony"),
+        ("sue", "susan"),
+        ("jenny", "jennifer"),
+        ("harry", "henry"),
+        ("jack", "john"),
+        ("peggy", "margaret"),
+        ("maggie", "margaret"),
+    ],
 )
 def test_nicknames_map_to_canonical(nick, canonical):
     assert canonical in canonical_forenames(nick)
@@ -41,8 +55,17 @@ def test_clean_name_strips_accents_apostrophes_and_case():
     assert clean_name(None) == ""
 
 
-@pytest.mark.parametrize("raw", ["07700 900123", "+447700900123", "(07700) 900 123",
-                                 "07700900123", "0044 7700 900123", "+44 (0)7700 900123"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "07700 900123",
+        "+447700900123",
+        "(07700) 900 123",
+        "07700900123",
+        "0044 7700 900123",
+        "+44 (0)7700 900123",
+    ],
+)
 def test_phone_formats_agree_on_e164(raw):
     assert normalise_phone(raw) == "+447700900123"
 
@@ -76,12 +99,23 @@ def test_email_pnc_and_dob():
 
 
 def test_prepare_records_builds_comparison_columns():
-    frame = prepare_records([
-        {"system": "crime", "source_id": "1", "forename": "Bill", "surname": "Smith-Jones",
-         "aliases": "William Brown", "date_of_birth": "1980-03-12", "gender": "m",
-         "phone": "(07700) 900 123", "postcode": "ls6 2qr", "incident_keys": "I2;I1"},
-        {"system": "pvp", "source_id": "2", "forename": "William John", "surname": "Smith"},
-    ])
+    frame = prepare_records(
+        [
+            {
+                "system": "crime",
+                "source_id": "1",
+                "forename": "Bill",
+                "surname": "Smith-Jones",
+                "aliases": "William Brown",
+                "date_of_birth": "1980-03-12",
+                "gender": "m",
+                "phone": "(07700) 900 123",
+                "postcode": "ls6 2qr",
+                "incident_keys": "I2;I1",
+            },
+            {"system": "pvp", "source_id": "2", "forename": "William John", "surname": "Smith"},
+        ]
+    )
     first, second = frame.to_dict("records")
     assert first["uid"] == "crime:1"
     assert first["fn_key"] == second["fn_key"] == "william"

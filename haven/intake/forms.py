@@ -1,0 +1,90 @@
+"""Parsing the call screen and the grading form into the services' keyword arguments.
+
+Plain functions over a QueryDict-like mapping, so views stay thin and the API can share them.
+"""
+
+from __future__ import annotations
+
+from haven.intake import rules
+from haven.intake.models import Incident, Involvement
+
+PERSON_ROLES = [("", "Not involved")] + [(r.value, r.label) for r in Involvement.Role]
+
+
+def question_rows(question_set: str, data=None, errors=None, wording=None) -> list[dict]:
+    """The checklist questions with what was typed and any error, for the template."""
+    data, errors, wording = data or {}, errors or {}, wording or {}
+    rows = []
+    for question in rules.questions(question_set):
+        code = question["code"]
+        rows.append({
+            **question,
+            "text": wording.get(code, question["label"]),
+            "value": data.get(f"q_{code}", ""),
+            "not_asked": data.get(f"notasked_{code}", ""),
+            "error": errors.get(f"checklist.{code}", ""),
+        })
+    return rows
+
+
+def parse_checklist(data, question_set: str) -> dict:
+    checklist = {}
+    for question in rules.questions(question_set):
+        code = question["code"]
+        answer = (data.get(f"q_{code}") or "").strip()
+        not_asked = (data.get(f"notasked_{code}") or "").strip()
+        if answer or not_asked:
+            checklist[code] = {"answer": answer, "not_asked": not_asked}
+    return checklist
+
+
+def chosen_people(data) -> list[tuple[int, str]]:
+    """(person id, role) from the `role_<id>` selects beside each candidate."""
+    chosen = []
+    for key in data:
+        if key.startswith("role_") and key[5:].isdigit() and data.get(key):
+            chosen.append((int(key[5:]), data.get(key)))
+    return sorted(chosen)
+
+
+def parse_call(data) -> dict:
+    category = data.get("category", "") or Incident.Category.DOMESTIC
+    question_set = rules.question_set_for(category)
+    return {
+        "reported_via": data.get("reported_via", ""),
+        "category": category,
+        "domestic_abuse": data.get("domestic_abuse", "yes") != "no",
+        "address_line": data.get("address_line", ""),
+        "town": data.get("town", ""),
+        "postcode": data.get("postcode", ""),
+        "summary": data.get("summary", ""),
+        "checklist": parse_checklist(data, question_set),
+    }
+
+
+def parse_grading(data) -> dict:
+    return {
+        "grade": data.get("grade", ""),
+        "thrive": {part: data.get(f"thrive_{part}", "") for part in rules.THRIVE},
+        "reason": data.get("reason", ""),
+        "supervisor_rationale": data.get("supervisor_rationale", ""),
+        "delay_risk_checked": data.get("delay_risk_checked") in ("on", "yes", "true", True),
+        "delay_check_note": data.get("delay_check_note", ""),
+        "victim_requested": data.get("victim_requested") in ("on", "yes", "true", True),
+    }
+
+
+def version_of(data) -> int | None:
+    value = str(data.get("version", "")).strip()
+    return int(value) if value.isdigit() else None
+
+
+# Anchor ids for the error summary: field name -> id of the input it links to.
+def field_anchor(field: str) -> str:
+    if field.startswith("checklist."):
+        return "q_" + field.split(".", 1)[1]
+    if field.startswith("involvements"):
+        return "people"
+    if field == "thrive":
+        return "thrive_threat"
+    return field

@@ -1,0 +1,178 @@
+"""Row validation per export file: clean values, or a reason naming the column.
+
+Rules are plain functions over plain dicts (no database): references to other files
+are resolved later, in `store`, against what is already stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from haven.intake.models import Incident, Involvement
+
+PEOPLE_COLUMNS = ("source_id", "forename", "middle_names", "surname", "date_of_birth",
+                  "gender", "phone", "email", "address_line", "town", "postcode", "aliases",
+                  "pnc_id", "confidential_address")
+LENGTHS = {"forename": 100, "middle_names": 200, "surname": 100, "phone": 64, "email": 254,
+           "address_line": 200, "town": 100, "postcode": 16, "aliases": 500, "pnc_id": 32,
+           "source_id": 128}
+GRADES = {"standard", "medium", "high"}
+ORDER_KINDS = {"dvpn", "dvpo", "bail_conditions", "restraining_order", "non_molestation_order",
+               "dapn", "dapo"}
+DASH_ANSWERS = set("YNK-")
+
+
+class RowError(ValueError):
+    """A bad row; the message names the column."""
+
+
+def _required(row: dict, column: str) -> str:
+    value = (row.get(column) or "").strip()
+    if not value:
+        raise RowError(f"{column} is required")
+    return value
+
+
+def parse_date(row: dict, column: str) -> dt.date | None:
+    value = (row.get(column) or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RowError(f"{column} is not a date as YYYY-MM-DD: unparseable") from None
+
+
+def parse_datetime(row: dict, column: str, *, required: bool = False) -> dt.datetime | None:
+    value = (row.get(column) or "").strip()
+    if not value:
+        if required:
+            raise RowError(f"{column} is required")
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise RowError(f"{column} is not an ISO 8601 date-time: unparseable") from None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)  # local UK time when no offset is given
+    return parsed
+
+
+def _flag(row: dict, column: str) -> bool | None:
+    value = (row.get(column) or "").strip()
+    if value == "":
+        return None
+    if value in {"1", "0"}:
+        return value == "1"
+    raise RowError(f"{column} must be 1, 0 or blank")
+
+
+def _choice(row: dict, column: str, allowed, *, default: str = "") -> str:
+    value = (row.get(column) or "").strip().lower()
+    if not value:
+        return default
+    if value not in allowed:
+        raise RowError(f"{column} {value!r} is not one of {', '.join(sorted(allowed))}")
+    return value
+
+
+def _lengths(values: dict) -> None:
+    for column, limit in LENGTHS.items():
+        if len(values.get(column) or "") > limit:
+            raise RowError(f"{column} is longer than {limit} characters")
+
+
+def person_row(row: dict) -> dict:
+    source_id = _required(row, "source_id")
+    values = {c: (row.get(c) or "").strip() for c in PEOPLE_COLUMNS}
+    values["source_id"] = source_id
+    _lengths(values)
+    values["date_of_birth"] = parse_date(row, "date_of_birth")
+    if values["date_of_birth"] and values["date_of_birth"] > timezone.localdate():
+        raise RowError("date_of_birth is in the future")
+    values["gender"] = _choice(row, "gender", {"f", "m", "x"}).upper()
+    values["confidential_address"] = bool(_flag(row, "confidential_address"))
+    values["attributes"] = {k: v for k, v in row.items() if k not in PEOPLE_COLUMNS and k}
+    return values
+
+
+def incident_row(row: dict) -> dict:
+    source_id = _required(row, "source_id")
+    occurred = parse_datetime(row, "occurred_at")
+    return {
+        "source_id": source_id,
+        "occurred_at": occurred,
+        "reported_via": _choice(row, "reported_via", set(Incident.ReportedVia.values),
+                                default=Incident.ReportedVia.CALL),
+        "category": _choice(row, "category", set(Incident.Category.values),
+                            default=Incident.Category.OTHER),
+        "address_line": (row.get("address_line") or "").strip()[:200],
+        "town": (row.get("town") or "").strip()[:100],
+        "postcode": (row.get("postcode") or "").strip()[:16],
+        "summary": (row.get("summary") or "").strip(),
+        "children_present": _flag(row, "children_present"),
+    }
+
+
+def involvement_row(row: dict) -> dict:
+    return {
+        "incident_source_id": _required(row, "incident_source_id"),
+        "person_source_id": _required(row, "person_source_id"),
+        "role": _choice(row, "role", set(Involvement.Role.values)) or _required(row, "role"),
+        "relationship": _choice(row, "relationship", set(Involvement.Relationship.values)),
+    }
+
+
+def _legacy(row: dict, *, subject: str, other: str | None, occurred: str,
+            ends: str | None = None, subject_required: bool = True) -> dict:
+    values = {
+        "source_id": _required(row, "source_id"),
+        "subject": (_required(row, subject) if subject_required
+                    else (row.get(subject) or "").strip()),
+        "other_party": (row.get(other) or "").strip() if other else "",
+        "incident": (row.get("incident_source_id") or "").strip(),
+        "occurred_at": parse_datetime(row, occurred),
+        "ends_at": parse_datetime(row, ends) if ends else None,
+        "data": {k: v for k, v in row.items() if k},
+    }
+    return values
+
+
+def crime_row(row: dict) -> dict:
+    values = _legacy(row, subject="victim_source_id", other="suspect_source_id",
+                     occurred="recorded_at", subject_required=False)
+    _flag(row, "domestic_abuse")
+    _flag(row, "arrested")
+    parse_datetime(row, "outcome_at")
+    return values
+
+
+def risk_row(row: dict) -> dict:
+    values = _legacy(row, subject="victim_source_id", other=None, occurred="completed_at")
+    answers = (row.get("answers") or "").strip().upper()
+    if answers and (len(answers) != 27 or set(answers) - DASH_ANSWERS):
+        raise RowError("answers must be 27 characters, each Y, N, K or -")
+    _choice(row, "officer_grade", GRADES)
+    _choice(row, "supervisor_grade", GRADES)
+    return values
+
+
+def marac_row(row: dict) -> dict:
+    values = _legacy(row, subject="victim_source_id", other=None, occurred="referred_at")
+    parse_datetime(row, "heard_at")
+    return values
+
+
+def order_row(row: dict) -> dict:
+    values = _legacy(row, subject="subject_source_id", other="protected_source_id",
+                     occurred="starts_at", ends="ends_at")
+    _choice(row, "kind", ORDER_KINDS)
+    if values["occurred_at"] and values["ends_at"] and values["ends_at"] < values["occurred_at"]:
+        raise RowError("ends_at is before starts_at")
+    return values
+
+
+def intel_row(row: dict) -> dict:
+    return _legacy(row, subject="person_source_id", other=None, occurred="recorded_at")

@@ -1,0 +1,142 @@
+"""Risk API: read an assessment, complete one, record the reviews. Same rules as the pages;
+a 400 names the field (`{"<field>": ["message"]}`)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from haven.access.capabilities import require
+from haven.people.access import access_person
+from haven.risk import intake_link
+from haven.risk.forms import yes_no
+from haven.risk.models import Assessment
+from haven.risk.review import do_review_hau
+from haven.risk.services import (
+    AssessmentInput,
+    GradingRefused,
+    StaleEdit,
+    access_assessment,
+    do_complete_assessment,
+    do_review_sergeant,
+)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    answers = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
+    questionnaire = serializers.StringRelatedField()
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "victim", "incident", "questionnaire", "status", "method",
+                  "victim_response", "score", "threshold", "grade", "grade_basis", "escalation",
+                  "stalking_triggered", "hba_triggered", "completed_at", "sergeant_at", "hau_at",
+                  "version", "answers", "flags", "history"]
+
+    def get_answers(self, a):
+        return [{"code": x.question.code, "value": x.value, "source": x.source}
+                for x in a.answers.select_related("question")]
+
+    def get_flags(self, a):
+        return [{"reason": f.reason, "source": f.source, "raised_at": f.raised_at}
+                for f in a.flags.filter(cleared_at__isnull=True)]
+
+    def get_history(self, a):
+        return [{"stage": e.stage, "role": e.role, "at": e.at, "from": e.from_grade,
+                 "to": e.to_grade, "rationale": e.rationale} for e in a.grading_events.all()]
+
+
+def _refused(exc) -> Response:
+    field = getattr(exc, "field", "non_field_errors")
+    return Response({field: [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _answers(raw) -> dict:
+    if not isinstance(raw, dict):
+        raise GradingRefused("answers", "answers must be an object of code -> answer")
+    answers = {}
+    for code, item in raw.items():
+        if isinstance(item, dict):
+            answers[code] = (item.get("value", ""), item.get("source", "victim"),
+                             item.get("comment", ""))
+        else:
+            answers[code] = (str(item), "victim", "")
+    return answers
+
+
+class AssessmentViewSet(viewsets.ViewSet):
+    """Risk assessments in the caller's force; every read and change is logged."""
+
+    serializer_class = AssessmentSerializer
+
+    def retrieve(self, request, pk=None):
+        require(request.user, "risk.view")
+        return Response(AssessmentSerializer(access_assessment(request.user, pk)).data)
+
+    def create(self, request):
+        require(request.user, "risk.complete")
+        body = request.data
+        incident = None
+        if body.get("incident"):
+            incident = intake_link.access_incident(request.user, body["incident"],
+                                                   reason="risk assessment")
+        if not body.get("person"):
+            return Response({"person": ["Give the victim's person id"]}, status=400)
+        victim = access_person(request.user, body["person"], reason="risk assessment")
+        try:
+            data = AssessmentInput(
+                answers=_answers(body.get("answers", {})), grade=body.get("grade", ""),
+                rationale=body.get("rationale", ""), method=body.get("method", "in_person"),
+                victim_response=body.get("victim_response", "answered"),
+                response_reason=body.get("response_reason", ""),
+                victim_view=body.get("victim_view", ""),
+                other_information=body.get("other_information", ""),
+                hba_concern=bool(body.get("hba_concern")), children=body.get("children") or [])
+            assessment = do_complete_assessment(victim=victim, incident=incident, data=data,
+                                                actor=request.user)
+        except GradingRefused as exc:
+            return _refused(exc)
+        return Response(AssessmentSerializer(assessment).data, status=201)
+
+    @action(detail=True, methods=["post"])
+    def sergeant_review(self, request, pk=None):
+        require(request.user, "risk.review_sergeant")
+        assessment = access_assessment(request.user, pk, reason="sergeant review")
+        try:
+            do_review_sergeant(assessment, version=request.data.get("version"),
+                               grade=request.data.get("grade", ""),
+                               rationale=request.data.get("rationale", ""),
+                               guidance=request.data.get("guidance", ""), actor=request.user)
+        except GradingRefused as exc:
+            return _refused(exc)
+        except StaleEdit as exc:
+            return Response({"version": [str(exc)]}, status=409)
+        return Response(AssessmentSerializer(assessment).data)
+
+    @action(detail=True, methods=["post"])
+    def hau_review(self, request, pk=None):
+        require(request.user, "risk.hau_review")
+        assessment = access_assessment(request.user, pk, reason="HAU review")
+        matched = request.data.get("response_matched")
+        if not isinstance(matched, bool):
+            matched = yes_no(str(matched or "").lower())
+        try:
+            tasks = do_review_hau(assessment, version=request.data.get("version"),
+                                  grade=request.data.get("grade", ""),
+                                  rationale=request.data.get("rationale", ""),
+                                  response_matched=matched, notes=request.data.get("notes", ""),
+                                  actor=request.user)
+        except GradingRefused as exc:
+            return _refused(exc)
+        except StaleEdit as exc:
+            return Response({"version": [str(exc)]}, status=409)
+        data = AssessmentSerializer(assessment).data
+        data["tasks"] = [{"id": t.pk, "kind": t.kind, "due_at": t.due_at} for t in tasks]
+        return Response(data)
+
+
+def register(router):
+    router.register("risk/assessments", AssessmentViewSet, basename="risk-assessment")

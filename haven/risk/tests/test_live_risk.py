@@ -1,0 +1,81 @@
+"""Live risk: a new incident, a custody event or a breach flags the victim's current grade."""
+
+import pytest
+from django.utils import timezone
+
+from haven.chronology.models import Entry
+from haven.core.events import publish
+from haven.risk.live import do_flag_reassessment
+from haven.risk.models import ReassessmentFlag
+from haven.risk.tests.conftest import dash_answers
+from haven.tasks.models import Task
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_incident_for_the_victim_flags_their_grade(complete_dash, make_da_incident,
+                                                         persona):
+    a = complete_dash(yes=8, grade="medium")
+    new = make_da_incident(victim=a.victim)
+    publish("incident_recorded", incident=new, actor=persona("call_handler"))
+    flag = ReassessmentFlag.objects.get(assessment=a)
+    assert flag.reason == f"New incident {new.reference}"
+    task = Task.objects.get(kind="reassessment")
+    assert (task.owner_role, task.person_id) == ("hau", a.victim_id)
+    assert Entry.objects.filter(person=a.victim, kind="risk_reassessment_flagged").exists()
+
+
+def test_the_assessed_incident_itself_does_not_flag(complete_dash, persona):
+    a = complete_dash()
+    publish("incident_recorded", incident=a.incident, actor=persona("call_handler"))
+    assert not ReassessmentFlag.objects.exists()
+
+
+def test_the_abuser_in_a_new_incident_flags_earlier_victims(complete_dash, make_da_incident,
+                                                            persona):
+    a = complete_dash()
+    abuser = a.incident.involvements.get(role="suspect").person
+    publish("incident_recorded", incident=make_da_incident(suspect=abuser),
+            actor=persona("call_handler"))
+    assert ReassessmentFlag.objects.get(person=a.victim).reason.startswith(
+        "Abuser named in new incident")
+
+
+def test_release_from_custody_flags_the_victim(complete_dash, persona):
+    a = complete_dash()
+    abuser = a.incident.involvements.get(role="suspect").person
+    publish("custody_event", person=abuser, kind="released", occurred_at=timezone.now(),
+            actor=persona("detective"))
+    assert "Abuser custody event: released" in ReassessmentFlag.objects.get(person=a.victim).reason
+
+
+def test_an_order_breach_flags_once_per_event(complete_dash, persona):
+    a = complete_dash()
+    abuser = a.incident.involvements.get(role="suspect").person
+    for _ in range(2):
+        publish("order_breached", person=abuser, order_ref="DVPO-7",
+                occurred_at=timezone.now(), actor=persona("detective"))
+    assert ReassessmentFlag.objects.get(person=a.victim).reason == "Abuser breached order DVPO-7"
+
+
+def test_a_new_assessment_clears_the_flags(complete_dash, make_da_incident, persona):
+    a = complete_dash()
+    do_flag_reassessment(a.victim, reason="Breach", source="order_breached", actor=None)
+    stalking = {f"SD{n:02d}": ("no", "victim", "") for n in range(1, 12)}
+    complete_dash(incident=make_da_incident(victim=a.victim),
+                  answers=dash_answers(2) | stalking)
+    assert ReassessmentFlag.objects.get().cleared_at is not None
+
+
+def test_a_person_without_an_assessment_is_not_flagged(make_person):
+    assert do_flag_reassessment(make_person(), reason="x", source="other", actor=None) is None
+
+
+def test_flag_is_shown_on_the_assessment_and_the_hau_queue(complete_dash, client_as):
+    a = complete_dash()
+    do_flag_reassessment(a.victim, reason="Abuser released from prison", source="custody_event",
+                         actor=None)
+    client = client_as("hau")
+    assert b"Re-assess: Abuser released from prison" in client.get(f"/risk/{a.pk}/").content
+    assert b"Abuser released from prison" in client.get("/risk/hau/").content
+    assert b"Abuser released from prison" in client.get("/").content
