@@ -6,6 +6,7 @@ force and missing are all 404.
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -47,11 +48,11 @@ class IncidentSerializer(serializers.ModelSerializer):
                   "risk_markers", "counter_allegation", "involvements", "timings",
                   "source_system", "source_id"]
 
-    def get_involvements(self, incident):
+    def get_involvements(self, incident) -> list[dict]:
         return [{"person": i.person_id, "role": i.role, "relationship": i.relationship}
                 for i in incident.involvements.order_by("id")]
 
-    def get_timings(self, incident):
+    def get_timings(self, incident) -> dict:
         p = incident.progress
         return rules.timings(incident.opened_at, p.dispatched_at, p.attended_at,
                              p.risk_assessed_at, p.endorsed_at)
@@ -80,6 +81,8 @@ def _people(user, rows) -> tuple[list, dict]:
     return found, errors
 
 
+@extend_schema_view(**{name: extend_schema(parameters=[
+    OpenApiParameter("id", int, OpenApiParameter.PATH)]) for name in ("retrieve", "grade", "step")})
 class IncidentViewSet(viewsets.ViewSet):
     serializer_class = IncidentSerializer
 

@@ -8,7 +8,7 @@ written, and `incident_recorded` is published.
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.access.capabilities import require
@@ -28,10 +28,23 @@ class IntakeInvalid(Exception):
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 
-def next_reference(force, at) -> str:
+def next_reference(force, at, attempt: int = 0) -> str:
     prefix = f"{force.code}-{at:%Y%m%d}-"
     count = Incident.objects.filter(force=force, reference__startswith=prefix).count()
-    return f"{prefix}{count + 1:04d}"
+    return f"{prefix}{count + 1 + attempt:04d}"
+
+
+def _new_incident(force, opened_at, **fields) -> Incident:
+    """Insert with the next free reference; a concurrent call taking it moves us on one."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Incident.objects.create(
+                    force=force, reference=next_reference(force, opened_at, attempt),
+                    opened_at=opened_at, **fields)
+        except IntegrityError:
+            continue
+    raise IntakeInvalid({"reference": "Could not allocate a log reference; try again."})
 
 
 def _validate(force, *, reported_via, category, checklist, involvements, domestic_abuse):
@@ -92,10 +105,10 @@ def do_create_incident(
     now = timezone.now()
     opened_at = opened_at or now
     with transaction.atomic():
-        incident = Incident.objects.create(
-            force=force, reference=next_reference(force, opened_at), reported_via=reported_via,
+        incident = _new_incident(
+            force, opened_at, reported_via=reported_via,
             category=category, domestic_abuse=domestic_abuse, occurred_at=occurred_at,
-            opened_at=opened_at, address_line=address_line.strip(), town=town.strip(),
+            address_line=address_line.strip(), town=town.strip(),
             postcode=postcode.strip().upper(), summary=summary,
             children_present={"yes": True, "no": False}.get(
                 rules.answer(checklist, "children_present")),
@@ -139,16 +152,24 @@ def do_add_involvement(incident: Incident, *, person, role: str, relationship: s
     return involvement
 
 
-def victim_markers(incident: Incident) -> list[str]:
-    """Markers of the victims on this log, from their history (repeat within the window)."""
+# What a suspect's history adds to the log's markers (a victim's adds all of them).
+SUSPECT_MARKERS = ("live_order", "weapons_marker")
+
+
+def incident_markers(incident: Incident) -> list[str]:
+    """Markers for this log from the history of its victims (repeat within the window, high
+    risk, MARAC, live order) and of its suspects (live order, weapons or firearms)."""
     markers: list[str] = []
-    victims = incident.involvements.filter(role=Involvement.Role.VICTIM).select_related("person")
-    for involvement in victims:
+    involved = incident.involvements.filter(
+        role__in=[Involvement.Role.VICTIM, Involvement.Role.SUSPECT]).select_related("person")
+    for involvement in involved:
         summary = history.history_summary(involvement.person, at=incident.opened_at)
         # The summary counts this log too; repeat means an earlier one within the window.
         found = [m for m in history.markers_from_history(summary) if m != "repeat_victim"]
-        if history.is_repeat_victim(involvement.person, at=incident.opened_at,
-                                    excluding=incident):
+        if involvement.role == Involvement.Role.SUSPECT:
+            found = [m for m in found if m in SUSPECT_MARKERS]
+        elif history.is_repeat_victim(involvement.person, at=incident.opened_at,
+                                      excluding=incident):
             found.append("repeat_victim")
         markers.extend(m for m in found if m not in markers)
     return markers
@@ -174,7 +195,7 @@ def counter_allegations(incident: Incident) -> list[tuple[int, int]]:
 
 
 def _after_people_saved(incident, progress, *, actor, action, opened=True, person=None):
-    progress.risk_markers = victim_markers(incident)
+    progress.risk_markers = incident_markers(incident)
     progress.repeat_victim = "repeat_victim" in progress.risk_markers
     newly_counter = False
     if not progress.counter_allegation and counter_allegations(incident):

@@ -16,7 +16,7 @@ from haven.access.capabilities import can, require
 from haven.access.log import Action
 from haven.forces.policy import policy
 from haven.intake import rules
-from haven.intake.creation import IntakeInvalid, victim_markers
+from haven.intake.creation import IntakeInvalid, incident_markers
 from haven.intake.models import Grading, Incident, IncidentProgress
 from haven.intake.services import bump_version, log_people, write_chronology
 
@@ -43,7 +43,7 @@ def do_grade_incident(
         progress = IncidentProgress.objects.select_for_update().get(incident=incident)
         if incident.state == rules.CLOSED:
             raise IntakeInvalid({"grade": "This log is closed; it cannot be re-graded."})
-        markers = victim_markers(incident)
+        markers = incident_markers(incident)
         errors = rules.grading_errors(
             grade=grade, thrive=thrive, markers=markers,
             supervisor_rationale=supervisor_rationale,

@@ -16,6 +16,8 @@ MARKER_LABELS = {
     "open_case": "Open case",
 }
 
+ROLE_ORDER = ["victim", "child", "suspect", "caller", "witness", "other"]
+
 ON_ARRIVAL = [
     "Speak to the victim alone, away from the suspect and any family members.",
     "Take positive action: arrest where the grounds exist; record why if you do not.",
@@ -48,7 +50,10 @@ def checklist_rows(incident: Incident) -> list[dict]:
 
 def people_rows(incident: Incident) -> list[dict]:
     rows = []
-    for involvement in incident.involvements.select_related("person").order_by("role", "id"):
+    involvements = sorted(incident.involvements.select_related("person"),
+                          key=lambda i: (ROLE_ORDER.index(i.role)
+                                         if i.role in ROLE_ORDER else len(ROLE_ORDER), i.pk))
+    for involvement in involvements:
         summary = history.history_summary(involvement.person)
         rows.append({
             "involvement": involvement, "person": involvement.person, "history": summary,
@@ -69,7 +74,7 @@ def warnings(incident: Incident) -> list[str]:
 
 def incident_context(user, incident: Incident) -> dict:
     progress = incident.progress
-    step = rules.NEXT_STATE.get(incident.state)
+    step = rules.next_step(incident.state, domestic_abuse=incident.domestic_abuse)
     address = history.address_history(incident.force, address_line=incident.address_line,
                                        postcode=incident.postcode, excluding=incident,
                                        at=incident.opened_at)

@@ -47,6 +47,13 @@ SERIOUS_LABELS = {
 }
 
 
+def next_step(state: str, *, domestic_abuse: bool = True) -> tuple[str, str] | None:
+    """(next state, capability) from here; a non-DA log goes from attended to the sergeant."""
+    if state == ATTENDED and not domestic_abuse:
+        return ENDORSED, "incident.endorse"
+    return NEXT_STATE.get(state)
+
+
 class TransitionRefused(Exception):
     """A lifecycle step that may not happen now; the message says why."""
 

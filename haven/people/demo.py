@@ -1,9 +1,18 @@
-"""Demo persons: synthetic (Faker en_GB), some at a confidential (refuge) address."""
+"""Demo persons: synthetic (Faker en_GB), some at a confidential (refuge) address.
+
+Some persons are also known to the control-room log (a nickname, another phone format)
+and linked; a few crime records with a day/month swap wait in the linkage review queue.
+"""
 
 import datetime as dt
 
 from haven.chronology.services import record_entry
-from haven.people.models import Address, Person, SourceRecord
+from haven.people.models import Address, Person, SourceRecord, WarningMarker
+from haven.people.services import do_add_source_record
+
+NICKNAMES = {"William": "Bill", "Robert": "Bob", "Elizabeth": "Liz", "Katherine": "Kate",
+             "James": "Jim", "Margaret": "Maggie", "Michael": "Mike", "Thomas": "Tom",
+             "Samantha": "Sam", "Rebecca": "Becky", "Daniel": "Dan", "Jennifer": "Jen"}
 
 
 def seed(context):
@@ -43,3 +52,29 @@ def seed(context):
             )
             persons.append(person)
         context.people[force.code] = persons
+        _duplicates(context, force, persons)
+
+
+def _duplicates(context, force, persons):
+    """The same people as other systems hold them: linked at once, or queued for review."""
+    admin = context.users.get((force.code, "system_admin"))
+    for n, person in enumerate(persons):
+        record = person.source_records.first()
+        if n % 5 == 1:
+            do_add_source_record(force, {
+                "forename": NICKNAMES.get(person.forename, person.forename),
+                "surname": person.surname, "date_of_birth": person.date_of_birth,
+                "gender": person.gender, "phone": record.phone.replace(" ", ""),
+                "postcode": record.postcode.lower(), "address_line": record.address_line,
+                "town": record.town,
+            }, system="command_and_control", source_id=f"{force.code}-CC{n:05d}", actor=admin)
+        dob = person.date_of_birth
+        if n % 12 == 3 and dob and dob.day <= 12 and dob.day != dob.month:
+            do_add_source_record(force, {
+                "forename": person.forename, "surname": person.surname,
+                "date_of_birth": dob.replace(month=dob.day, day=dob.month),
+                "gender": person.gender,
+            }, system="crime", source_id=f"{force.code}-CR{n:05d}", actor=admin)
+        if n % 15 == 4:
+            WarningMarker.objects.create(person=person, kind=context.rng.choice(
+                ["weapons", "violence", "self_harm"]), recorded_at=context.now)

@@ -22,7 +22,7 @@ def person_relations() -> list[tuple[type, str]]:
     """(model, field name) for every many-to-one relation onto Person."""
     out = []
     for rel in Person._meta.related_objects:
-        if rel.many_to_one and (rel.related_model, rel.field.name) not in SKIP:
+        if rel.one_to_many and (rel.related_model, rel.field.name) not in SKIP:
             out.append((rel.related_model, rel.field.name))
     return sorted(out, key=lambda mf: (mf[0]._meta.label, mf[1]))
 

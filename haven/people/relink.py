@@ -33,13 +33,14 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
     """Join a just-ingested record (alone on its own person) to an existing person if
     exactly one scores at/above `linkage_link_threshold`; queue review for the band."""
     from haven.people.movers import move_person_data
+    from haven.people.scoring import corroborated
     from haven.people.services import refresh_person
 
     threshold = policy(record.force, "linkage_link_threshold")
     lower, _ = policy(record.force, "linkage_review_band")
     scored = score(record, exclude_person=record.person_id)
     strong = [r for r in scored if r[1] >= threshold]
-    if len(strong) == 1:
+    if len(strong) == 1 and corroborated(strong[0][2]):
         own = record.person
         target = Person.objects.get(pk=strong[0][0])
         move_person_data(own, target)

@@ -38,7 +38,8 @@ def access_review_item(user, item_id) -> ReviewItem:
 def evidence_for(item: ReviewItem) -> list[dict]:
     """Per-field evidence: stored from the run, else computed with the light scorer."""
     if item.evidence:
-        return item.evidence
+        return [{"field": e.get("field", ""), "level": e.get("level", e.get("comparison_level")),
+                 "weight": e.get("weight", e.get("match_weight", 0.0))} for e in item.evidence]
     a, b = (profile({n: getattr(r, n) for n in RAW_FIELDS}) for r in (item.record_a,
                                                                         item.record_b))
     return compare(a, b)[1]

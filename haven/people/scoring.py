@@ -16,12 +16,12 @@ import jellyfish
 # Comparison-level weights (log2 Bayes factors). These are model parameters, not policy:
 # the thresholds that decide links and reviews come from `policy()`.
 WEIGHTS: dict[str, dict[str, float]] = {
-    "forename": {"exact": 4.0, "nickname or alias": 3.0, "jaro-winkler >= 0.92": 2.5,
+    "forename": {"exact": 5.0, "nickname or alias": 4.0, "jaro-winkler >= 0.92": 2.5,
                  "jaro-winkler >= 0.88": 1.5, "sounds alike": 1.5, "initial only": 0.5,
                  "forename is the other's middle name": 1.0, "different": -3.0},
-    "surname": {"exact": 5.0, "alias or former surname": 4.0, "jaro-winkler >= 0.92": 3.0,
+    "surname": {"exact": 6.0, "alias or former surname": 4.5, "jaro-winkler >= 0.92": 3.0,
                 "jaro-winkler >= 0.88": 2.0, "sounds alike": 1.5, "different": -4.0},
-    "date_of_birth": {"exact": 8.0, "day and month swapped": 5.0, "one digit different": 4.0,
+    "date_of_birth": {"exact": 10.0, "day and month swapped": 6.0, "one digit different": 5.0,
                       "same day and month, year within 1": 3.0, "year only": -1.0,
                       "different": -6.0},
     "gender": {"exact": 0.5, "different": -3.0},
@@ -32,7 +32,7 @@ WEIGHTS: dict[str, dict[str, float]] = {
     "pnc_id": {"same PNC id": 14.0, "different": -10.0},
 }
 # log2 prior odds that a query and a random record are the same person.
-PRIOR_WEIGHT = -10.0
+PRIOR_WEIGHT = -13.0
 JW_HIGH, JW_LOW = 0.92, 0.88
 
 
@@ -142,6 +142,16 @@ def compare(query: dict[str, Any], record: dict[str, Any]) -> tuple[float, list[
         total += weight
         explanation.append({"field": name, "level": level, "weight": weight})
     return probability(total), explanation
+
+
+# Levels that count as the same date of birth (or PNC id) for an automatic incremental link.
+CORROBORATING = {("date_of_birth", "exact"), ("date_of_birth", "day and month swapped"),
+                 ("date_of_birth", "one digit different"), ("pnc_id", "same PNC id")}
+
+
+def corroborated(explanation: list[dict]) -> bool:
+    """An automatic link needs a matching date of birth or PNC id, not household evidence."""
+    return any((e["field"], e["level"]) in CORROBORATING for e in explanation)
 
 
 def probability(weight: float) -> float:

@@ -20,7 +20,7 @@ from haven.forces.policy import policy
 from haven.people.keys import blocking_keys, iso_date, profile
 from haven.people.linkage import hard_conflict
 from haven.people.models import Address, Person, ReviewItem, SourceRecord
-from haven.people.scoring import compare
+from haven.people.scoring import compare, corroborated
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +188,11 @@ def link_record(record: SourceRecord) -> tuple[str, list[ReviewItem]]:
     lower, _upper = policy(record.force, "linkage_review_band")
     scored = score_record(record)
     strong = [r for r in scored if r[1] >= threshold]
-    reviews: list[ReviewItem] = []
+    reviews: list = []
+    if len(strong) == 1 and not corroborated(strong[0][2]):
+        # Name, phone and address alone also fit a father and son: let a person decide.
+        reviews.append((strong[0][3], strong[0][1], strong[0][2], strong[0][4]))
+        strong = []
     outcome = "new"
     if len(strong) == 1:
         record.person_id = strong[0][0]

@@ -10,8 +10,12 @@ from haven.access.capabilities import can, require
 from haven.people.access import access_person
 from haven.people.merge import do_merge_persons, do_unmerge
 from haven.people.models import MergeEvent
-from haven.people.review import access_review_item, do_decide_review, evidence_for, \
-    review_items_for
+from haven.people.review import (
+    access_review_item,
+    do_decide_review,
+    evidence_for,
+    review_items_for,
+)
 from haven.people.services import RAW_FIELDS, InvalidRecord
 from haven.tasks.services import StaleEdit
 

@@ -36,15 +36,15 @@ class AssessmentSerializer(serializers.ModelSerializer):
                   "stalking_triggered", "hba_triggered", "completed_at", "sergeant_at", "hau_at",
                   "version", "answers", "flags", "history"]
 
-    def get_answers(self, a):
+    def get_answers(self, a) -> list[dict]:
         return [{"code": x.question.code, "value": x.value, "source": x.source}
                 for x in a.answers.select_related("question")]
 
-    def get_flags(self, a):
+    def get_flags(self, a) -> list[dict]:
         return [{"reason": f.reason, "source": f.source, "raised_at": f.raised_at}
                 for f in a.flags.filter(cleared_at__isnull=True)]
 
-    def get_history(self, a):
+    def get_history(self, a) -> list[dict]:
         return [{"stage": e.stage, "role": e.role, "at": e.at, "from": e.from_grade,
                  "to": e.to_grade, "rationale": e.rationale} for e in a.grading_events.all()]
 
@@ -71,6 +71,7 @@ class AssessmentViewSet(viewsets.ViewSet):
     """Risk assessments in the caller's force; every read and change is logged."""
 
     serializer_class = AssessmentSerializer
+    lookup_value_regex = r"\d+"
 
     def retrieve(self, request, pk=None):
         require(request.user, "risk.view")

@@ -57,9 +57,10 @@ def seed(context):
 
 def _victims(context, force):
     """Victims of demo incidents when intake seeded some, else demo people without one."""
+    # Attended logs are left for the officer's "Assessments to complete".
     found = [(i.person, i.incident) for i in Involvement.objects.filter(
-        incident__force=force, role=Involvement.Role.VICTIM).select_related("person", "incident")
-        [:len(PLAN)]]
+        incident__force=force, role=Involvement.Role.VICTIM).exclude(incident__state="attended")
+        .select_related("person", "incident")[:len(PLAN)]]
     for person in context.people.get(force.code, [])[:len(PLAN)]:
         if len(found) >= len(PLAN):
             break

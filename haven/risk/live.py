@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from haven.access.log import Action, record_access
@@ -17,8 +18,9 @@ from haven.forces.policy import policy
 from haven.intake.models import Involvement
 from haven.risk import intake_link
 from haven.risk.models import Assessment, ReassessmentFlag
+from haven.risk.rules import GradingRefused
 from haven.risk.services import current_assessment
-from haven.tasks.services import create_task
+from haven.tasks.services import StaleEdit, create_task
 
 SOURCES = set(ReassessmentFlag.Source.values)
 
@@ -61,6 +63,34 @@ def do_flag_reassessment(person, *, reason: str, source: str, actor, source_ref:
         record_entry(person, occurred_at=at or now, kind="risk_reassessment_flagged",
                      source_room="risk", source_type="reassessment_flag", source_id=flag.pk,
                      actor=actor, summary=f"Risk grade flagged for re-assessment: {reason}")
+    return flag
+
+
+def do_clear_flag(flag: ReassessmentFlag, *, note: str, actor) -> ReassessmentFlag:
+    """The HAU looked again and decided no new assessment is needed: say why."""
+    from haven.access.capabilities import require
+    from haven.tasks.models import Task
+
+    require(actor, "risk.hau_review")
+    if flag.force_id != actor.force_id:
+        raise Http404("Not found")
+    if not note.strip():
+        raise GradingRefused("note", "Say why no new assessment is needed")
+    now = timezone.now()
+    with transaction.atomic():
+        if not ReassessmentFlag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
+                cleared_at=now, cleared_by=actor):
+            raise StaleEdit("This flag was already dealt with. Reload the page.")
+        Task.objects.filter(kind="reassessment", source_type="reassessment_flag",
+                            source_id=str(flag.pk), done_at__isnull=True).update(
+            done_at=now, done_by=actor, outcome_note=note[:500])
+        record_access(actor, Action.ALTERATION, record_type="risk_assessment",
+                      record_id=flag.assessment_id, person_id=flag.person_id,
+                      detail={"flag": flag.pk, "change": "cleared"})
+        record_entry(flag.person, occurred_at=now, kind="risk_reassessment_cleared",
+                     source_room="risk", source_type="reassessment_flag", source_id=flag.pk,
+                     actor=actor, summary=f"Re-assessment flag closed by the HAU: {note}")
+    flag.refresh_from_db()
     return flag
 
 

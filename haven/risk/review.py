@@ -73,7 +73,7 @@ def do_review_hau(assessment: Assessment, *, version, grade: str, rationale: str
         before = assessment.grade
         _bump(assessment, version, grade=grade, status=Assessment.Status.REVIEWED, hau_by=actor,
               hau_at=now, hau_response_matched=response_matched, hau_notes=notes)
-        GradingEvent.objects.create(
+        event = GradingEvent.objects.create(
             assessment=assessment, stage=GradingEvent.Stage.HAU, actor=actor, role=actor.role,
             at=now, from_grade=before, to_grade=grade, rationale=rationale,
             score=assessment.score)
@@ -83,7 +83,7 @@ def do_review_hau(assessment: Assessment, *, version, grade: str, rationale: str
         tasks = [_step_task(assessment, step, now=now, actor=actor) for step in steps]
         record_access(actor, Action.ALTERATION, record_type="risk_assessment",
                       record_id=assessment.pk, person_id=assessment.victim_id,
-                      detail={"stage": "hau", "from": before, "to": grade,
+                      detail={"stage": "hau", "grading_event": event.pk,
                               "tasks": [t.pk for t in tasks]})
         what = f"regraded {before} to {grade}" if changed else f"{grade} confirmed"
         next_titles = ", ".join(STEP_OWNERS[s.kind][2] for s in steps)

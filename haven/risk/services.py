@@ -201,7 +201,7 @@ def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, acto
             cleared_at=now, cleared_by=actor)
         record_access(actor, Action.COLLECTION, record_type="risk_assessment",
                       record_id=assessment.pk, person_id=victim.pk,
-                      detail={"grade": assessment.grade, "score": result.score})
+                      detail={"questionnaire": assessment.questionnaire_id})
         how = " by telephone" if data.method == Assessment.Method.TELEPHONE else ""
         partial = ", victim did not answer" if result.partial else ""
         record_entry(victim, occurred_at=now, kind="dash_completed", source_room="risk",
@@ -244,20 +244,20 @@ def do_review_sergeant(assessment: Assessment, *, version, grade: str, rationale
     if assessment.force_id != actor.force_id:
         raise Http404("Not found")
     if assessment.status != Assessment.Status.AWAITING_SERGEANT:
-        raise GradingRefused("grade", "This assessment has already had its supervisor review.")
+        raise GradingRefused("grade", "This assessment is no longer awaiting supervisor review.")
     changed = regrade(assessment, grade=grade, rationale=rationale, actor=actor)
     now = timezone.now()
     with transaction.atomic():
         before = assessment.grade
         _bump(assessment, version, grade=grade, status=Assessment.Status.AWAITING_HAU,
               sergeant_by=actor, sergeant_at=now, safeguarding_guidance=guidance)
-        GradingEvent.objects.create(
+        event = GradingEvent.objects.create(
             assessment=assessment, stage=GradingEvent.Stage.SERGEANT, actor=actor,
             role=actor.role, at=now, from_grade=before, to_grade=grade, rationale=rationale,
             score=assessment.score)
         record_access(actor, Action.ALTERATION, record_type="risk_assessment",
                       record_id=assessment.pk, person_id=assessment.victim_id,
-                      detail={"stage": "sergeant", "from": before, "to": grade})
+                      detail={"stage": "sergeant", "grading_event": event.pk})
         what = f"regraded {before} to {grade}" if changed else f"{grade} confirmed"
         record_entry(assessment.victim, occurred_at=now, kind="dash_supervisor_reviewed",
                      source_room="risk", source_type="assessment", source_id=assessment.pk,

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:assessment_id>/", views.assessment_detail, name="detail"),
     path("<int:assessment_id>/sergeant/", views.sergeant_review, name="sergeant_review"),
     path("<int:assessment_id>/hau/", views.hau_review, name="hau_review"),
+    path("<int:assessment_id>/flags/<int:flag_id>/clear/", views.clear_flag, name="clear_flag"),
 ]

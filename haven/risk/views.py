@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from haven.access.capabilities import can, require
+from haven.access.log import Action, record_access
 from haven.forces.policy import policy
 from haven.people.access import access_person
 from haven.risk import forms, intake_link, live, measures, rules
@@ -26,6 +28,7 @@ from haven.risk.services import (
     scoped_assessments,
     threshold_for,
 )
+from haven.tasks.models import Task
 
 VALUE_CHOICES = Answer.Value.choices
 SOURCE_CHOICES = Answer.Source.choices
@@ -35,11 +38,21 @@ SOURCE_CHOICES = Answer.Source.choices
 def assessment_list(request):
     require(request.user, "risk.view")
     status = request.GET.get("status", "")
-    rows = scoped_assessments(request.user).select_related("incident")
+    rows = scoped_assessments(request.user).select_related("incident").prefetch_related("flags")
     if status in Assessment.Status.values:
         rows = rows.filter(status=status)
+    rows = _logged(request.user, list(rows[:200]), "assessment list")
     return render(request, "risk/list.html", {
-        "assessments": rows[:200], "status": status, "statuses": Assessment.Status.choices})
+        "assessments": rows, "status": status, "statuses": Assessment.Status.choices})
+
+
+def _logged(user, assessments, reason):
+    """A list shows grades of named persons (by id): one access-log entry names them all."""
+    if assessments:
+        record_access(user, Action.CONSULTATION, record_type="risk_assessment_list",
+                      reason=reason, detail={"assessments": [a.pk for a in assessments],
+                                             "persons": sorted({a.victim_id for a in assessments})})
+    return assessments
 
 
 def _blocks(force, post, errors=None):
@@ -59,8 +72,10 @@ def _blocks(force, post, errors=None):
                 "error": errors.get(f"answer_{q.code}") or errors.get(f"source_{q.code}")})
         sections = [(name, list(items)) for name, items in
                     groupby(questions, key=lambda row: row["q"].section)]
-        blocks.append({"version": version, "sections": sections,
-                       "optional": instrument != DASH})
+        optional = instrument != DASH
+        blocks.append({"version": version, "sections": sections, "optional": optional,
+                       "open": not optional or any(r["value"] or r["error"] for r in questions),
+                       "screen": {STALKING: "stalking", HBA: "hba"}.get(instrument, "")})
     return blocks
 
 
@@ -90,7 +105,7 @@ def new_assessment(request):
             raise Http404("Not found")
         return render(request, "risk/choose_victim.html", {"incident": incident,
                                                            "victims": victims})
-    if incident is not None and int(person_id) not in {v.pk for v in victims}:
+    if incident is not None and str(person_id) not in {str(v.pk) for v in victims}:
         raise Http404("Not found")
     victim = access_person(request.user, person_id, reason="risk assessment")
     errors = {}
@@ -118,6 +133,15 @@ def new_assessment(request):
     }, status=400 if errors else 200)
 
 
+def _incident_url(assessment) -> str:
+    if assessment.incident_id is None:
+        return ""
+    try:
+        return reverse("intake:detail", args=[assessment.incident_id])
+    except NoReverseMatch:  # intake pages not built
+        return ""
+
+
 def _detail_context(request, assessment, errors=None, stage=""):
     answers = list(assessment.answers.select_related("question", "question__version"))
     values = {a.question.code: a.value for a in answers}
@@ -140,6 +164,11 @@ def _detail_context(request, assessment, errors=None, stage=""):
         and assessment.status != Assessment.Status.REVIEWED,
         "grades": rules.GRADES, "definitions": rules.DEFINITIONS, "errors": errors or {},
         "stage": stage, "post": request.POST,
+        "can_clear_flags": can(user, "risk.hau_review"),
+        "incident_url": _incident_url(assessment),
+        "next_steps": Task.objects.filter(source_room="risk", source_type="assessment",
+                                          source_id=str(assessment.pk))
+        .exclude(kind="hau_review").select_related("owner_agency"),
     }
 
 
@@ -192,9 +221,31 @@ def hau_review(request, assessment_id):
 
 
 @login_required
+@require_POST
+def clear_flag(request, assessment_id, flag_id):
+    require(request.user, "risk.hau_review")
+    assessment = access_assessment(request.user, assessment_id, reason="re-assessment flag")
+    flag = assessment.flags.filter(pk=flag_id).first()
+    if flag is None:
+        raise Http404("Not found")
+    try:
+        live.do_clear_flag(flag, note=request.POST.get("note", ""), actor=request.user)
+    except GradingRefused as exc:
+        errors = {f"note-{flag.pk}": str(exc)}
+    except StaleEdit as exc:
+        errors = {f"note-{flag.pk}": str(exc)}
+    else:
+        messages.success(request, "Re-assessment flag closed")
+        return redirect("risk:detail", assessment.pk)
+    return render(request, "risk/detail.html", _detail_context(request, assessment, errors),
+                  status=400)
+
+
+@login_required
 def queue(request):
     require(request.user, "risk.hau_review")
-    return render(request, "risk/queue.html", {"assessments": hau_queue(request.user)[:200]})
+    rows = _logged(request.user, list(hau_queue(request.user)[:200]), "HAU queue")
+    return render(request, "risk/queue.html", {"assessments": rows})
 
 
 @login_required

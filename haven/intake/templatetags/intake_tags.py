@@ -8,3 +8,11 @@ def humanise(value) -> str:
     """"risk_assessed" -> "Risk assessed"."""
     text = str(value or "").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+@register.filter
+def field(data, name) -> str:
+    """What was typed into `name` on the form just refused (so it is not lost)."""
+    if not data:
+        return ""
+    return data.get(name, "")

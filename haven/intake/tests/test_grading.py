@@ -80,3 +80,29 @@ def test_an_officer_cannot_grade(repeat_call, persona):
     with pytest.raises(Http404):
         do_grade_incident(repeat_call, grade="immediate", thrive=THRIVE,
                           actor=persona("response_officer"))
+
+
+def test_a_suspects_live_order_holds_the_grade_and_warns_the_officer(
+        forces, persona, findable_person, client_as):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from haven.people.models import LegacyRecord, WarningMarker
+
+    suspect = findable_person(forename="Ray", surname="Holt")
+    now = timezone.now()
+    LegacyRecord.objects.create(
+        force=forces["WARKS"], system="niche", kind="order", source_id="O-1",
+        subject=suspect.source_records.first(), occurred_at=now - dt.timedelta(days=10),
+        ends_at=now + dt.timedelta(days=20), data={"kind": "dvpo"})
+    WarningMarker.objects.create(person=suspect, kind="firearms", recorded_at=now)
+    incident = do_create_incident(
+        forces["WARKS"], reported_via="call", category="domestic", checklist=full_checklist(),
+        involvements=[{"person": suspect, "role": "suspect"}], actor=persona("call_handler"))
+    with pytest.raises(IntakeInvalid) as refused:
+        do_grade_incident(incident, grade="scheduled", thrive=THRIVE, delay_risk_checked=True,
+                          delay_check_note="Asked", actor=persona("call_handler"))
+    assert "a live order or bail condition" in refused.value.errors["grade"]
+    briefing = client_as("response_officer").get(f"/intake/{incident.pk}/briefing/").content
+    assert b"Weapons or firearms marker" in briefing

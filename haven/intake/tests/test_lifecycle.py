@@ -111,3 +111,34 @@ def test_sweep_tags_a_log_attended_without_dash_to_the_hau_once(make_incident):
     task = Task.objects.get(kind="missing_dash")
     assert (task.owner_role, task.source_id) == ("hau", str(incident.pk))
     assert not Task.objects.filter(source_id=str(fresh.pk)).exists()
+
+
+def test_each_step_writes_the_access_log_for_every_person(make_incident, persona):
+    incident = make_incident(state="dispatched")
+    services.do_record_attendance(incident, actor=persona("response_officer"))
+    changed = AccessLogEntry.objects.filter(action="alteration", record_type="incident",
+                                            detail__state="attended")
+    assert changed.count() == 2
+
+
+def test_a_non_da_log_goes_from_attended_to_the_sergeant(make_incident, client_as, persona):
+    incident = make_incident(state="attended", domestic_abuse=False)
+    page = client_as("sergeant").get(f"/intake/{incident.pk}/").content
+    assert b"Endorse the log" in page
+    services.do_endorse_incident(incident, supervision="No DA; advice given.",
+                                 actor=persona("sergeant"))
+    incident.refresh_from_db()
+    assert incident.state == "endorsed"
+
+
+def test_the_force_timing_summary_measures_each_interval(make_incident, forces):
+    from haven.intake.measures import timing_summary
+
+    opened = timezone.now() - dt.timedelta(hours=2)
+    make_incident(opened_at=opened, progress={
+        "dispatched_at": opened + dt.timedelta(minutes=4),
+        "attended_at": opened + dt.timedelta(minutes=30)})
+    summary = timing_summary(forces["WARKS"])
+    assert summary["call_to_dispatch"]["median_minutes"] == 4.0
+    assert summary["call_to_arrival"]["median_minutes"] == 30.0
+    assert summary["arrival_to_dash"]["count"] == 0

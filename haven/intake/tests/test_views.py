@@ -124,3 +124,13 @@ def test_the_list_shows_open_logs_and_tags_missing_dash(client_as, make_incident
                   progress={"attended_at": timezone.now() - dt.timedelta(days=3)})
     page = client_as("hau").get(reverse("intake:list")).content
     assert b"DASH overdue" in page
+
+
+def test_a_refused_grade_keeps_what_the_handler_typed(client_as, make_incident):
+    incident = make_incident()
+    response = client_as("call_handler").post(
+        reverse("intake:grade", args=[incident.pk]),
+        {"grade": "immediate", "thrive_threat": "Threats made tonight"})
+    assert response.status_code == 400
+    assert b'value="Threats made tonight"' in response.content
+    assert b"missing harm" in response.content

@@ -54,8 +54,9 @@ class LinkageSettings:
     use_hard_conflicts: refuse links across hard conflicts (see `hard_conflict`).
     u_max_pairs / em_max_pairs: sample sizes for training (bounds cost at 1M).
     min_m_probability: floor for EM-estimated m probabilities (no accidental vetoes).
-    sparse_needs_corroboration: an edge where one side lacks DOB or forename links
-        only if the two groups share a phone, e-mail, PNC id or middle name.
+    sparse_needs_corroboration: an edge where one side lacks a DOB links only if
+        the two groups share a phone, e-mail, PNC id or middle name; one where a
+        side lacks a forename is refused if their phones or e-mails differ.
     prior_recall: assumed recall of the deterministic rules used for the prior.
     seed: fixes u sampling so runs are reproducible.
     """
@@ -534,44 +535,84 @@ _CONFLICT_FIELDS = ("dob", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp")
 _CORROBORATION_FIELDS = ("phone", "email", "pnc", "mn")
 
 
+class _Records:
+    """Column lists of the fields clustering reads, plus interned conflict signatures.
+
+    Records of one person mostly share (dob, pnc, gender, names), so hard
+    conflicts are computed between distinct signatures and memoised; nothing
+    is built per record beyond plain lists, which keeps 1M records cheap.
+    """
+
+    def __init__(self, prepared: pd.DataFrame):
+        fields = list(dict.fromkeys(_CONFLICT_FIELDS + _CORROBORATION_FIELDS))
+        self.cols = {c: prepared[c].tolist() for c in fields}
+        key = prepared["fn_all"].map(lambda v: ";".join(v) if v else "")
+        for column in ("dob", "pnc", "gender", "fn", "mn", "fn_mp"):
+            key = key + "|" + prepared[column].fillna("").astype(str)
+        codes, uniques = pd.factorize(key)
+        self.sig_of: list[int] = codes.tolist()
+        first = pd.Series(range(len(codes))).groupby(codes).first().tolist()
+        self.sig_profiles = [self.profile(i, _CONFLICT_FIELDS) for i in first]
+        self._memo: dict[tuple[int, int], str | None] = {}
+
+    def profile(self, i: int, fields: Sequence[str] = _CONFLICT_FIELDS) -> dict[str, Any]:
+        return {f: self.cols[f][i] for f in fields}
+
+    def sig_conflict(self, a: int, b: int) -> str | None:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._memo:
+            self._memo[key] = hard_conflict(self.sig_profiles[a], self.sig_profiles[b])
+        return self._memo[key]
+
+    def conflict(self, i: int, j: int) -> str | None:
+        return self.sig_conflict(self.sig_of[i], self.sig_of[j])
+
+    def lacks_dob(self, i: int) -> bool:
+        return not self.cols["dob"][i]
+
+    def lacks_forename(self, i: int) -> bool:
+        forename = self.cols["fn"][i]
+        return not forename or len(forename) == 1
+
+    def corroborated(self, i: int, j: int) -> bool:
+        return _corroborated(
+            self.profile(i, _CORROBORATION_FIELDS), self.profile(j, _CORROBORATION_FIELDS)
+        )
+
+    def contradicted(self, i: int, j: int) -> bool:
+        return _contradicted(
+            self.profile(i, _CORROBORATION_FIELDS), self.profile(j, _CORROBORATION_FIELDS)
+        )
+
+
 class _Groups:
     """Union-find whose groups remember what forbids them from joining others.
 
-    Conflict checks compare *distinct* conflict signatures (dob, pnc, gender,
-    names) between two groups and memoise the answers: most records of one
-    person share a signature, so a million-record relink stays linear.
+    Singletons carry no per-group state (members/signatures are created on the
+    first union), so a million mostly-unlinked records stay cheap.
     """
 
-    def __init__(self, uids: Sequence[str], profiles: Sequence[Mapping[str, Any]] | None):
+    def __init__(self, uids: Sequence[str], records: _Records | None):
         self.index = {uid: i for i, uid in enumerate(uids)}
         self.parent = list(range(len(uids)))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(len(uids))}
-        self.profiles = profiles
+        self.records = records
+        self.unions = 0
+        self._members: dict[int, list[int]] = {}
+        self._sigs: dict[int, set[int]] = {}
         self.forbidden: dict[int, set[int]] = {}
-        self._sig_profiles: list[Mapping[str, Any]] = []
-        self.sigs: dict[int, set[int]] = {}
-        self._memo: dict[tuple[int, int], str | None] = {}
-        if profiles is not None:
-            self._intern_signatures(profiles)
-
-    def _intern_signatures(self, profiles: Sequence[Mapping[str, Any]]) -> None:
-        ids: dict[tuple, int] = {}
-        for i, profile in enumerate(profiles):
-            key = tuple(
-                tuple(v) if isinstance(v, list) else v
-                for v in (profile.get(f) for f in _CONFLICT_FIELDS)
-            )
-            sig = ids.get(key)
-            if sig is None:
-                sig = ids[key] = len(self._sig_profiles)
-                self._sig_profiles.append(profile)
-            self.sigs[i] = {sig}
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
         return i
+
+    def members(self, root: int) -> list[int]:
+        return self._members.get(root) or [root]
+
+    def sigs(self, root: int) -> set[int]:
+        return self._sigs.get(root) or {self.records.sig_of[root]}
 
     def forbid(self, a: int, b: int) -> None:
         self.forbidden.setdefault(a, set()).add(b)
@@ -581,22 +622,16 @@ class _Groups:
         """True when a clerical cannot-link separates the two groups."""
         if not self.forbidden:
             return False
-        members_b = set(self.members[rb])
-        return any(self.forbidden.get(m, set()) & members_b for m in self.members[ra])
-
-    def _sig_conflict(self, a: int, b: int) -> str | None:
-        key = (a, b) if a < b else (b, a)
-        if key not in self._memo:
-            self._memo[key] = hard_conflict(self._sig_profiles[a], self._sig_profiles[b])
-        return self._memo[key]
+        members_b = set(self.members(rb))
+        return any(self.forbidden.get(m, set()) & members_b for m in self.members(ra))
 
     def conflict(self, ra: int, rb: int) -> str | None:
         """First hard conflict between any member of one group and any of the other."""
-        if self.profiles is None:
+        if self.records is None:
             return None
-        for a in self.sigs[ra]:
-            for b in self.sigs[rb]:
-                reason = self._sig_conflict(a, b)
+        for a in self.sigs(ra):
+            for b in self.sigs(rb):
+                reason = self.records.sig_conflict(a, b)
                 if reason:
                     return reason
         return None
@@ -604,26 +639,35 @@ class _Groups:
     def corroborated(self, ra: int, rb: int) -> bool:
         """Some member of each group shares a personal identifier (see _corroborated)."""
         return any(
-            _corroborated(self.profiles[a], self.profiles[b])
-            for a in self.members[ra]
-            for b in self.members[rb]
+            self.records.corroborated(a, b) for a in self.members(ra) for b in self.members(rb)
+        )
+
+    def contradicted(self, ra: int, rb: int) -> bool:
+        """Some member of each group carries a different phone or e-mail."""
+        return any(
+            self.records.contradicted(a, b) for a in self.members(ra) for b in self.members(rb)
         )
 
     def union(self, ra: int, rb: int) -> None:
-        if len(self.members[ra]) < len(self.members[rb]):
-            ra, rb = rb, ra
+        members_a, members_b = self.members(ra), self.members(rb)
+        if len(members_a) < len(members_b):
+            ra, rb, members_a, members_b = rb, ra, members_b, members_a
         self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
-        if self.profiles is not None:
-            self.sigs[ra] |= self.sigs.pop(rb)
+        self._members[ra] = members_a + members_b
+        self._members.pop(rb, None)
+        if self.records is not None:
+            self._sigs[ra] = self.sigs(ra) | self.sigs(rb)
+            self._sigs.pop(rb, None)
+        self.unions += 1
 
-
-def _profiles(model: LinkageModel) -> list[dict[str, Any]]:
-    """Per-record fields read by hard_conflict and _corroborated."""
-    cols = list(dict.fromkeys(_CONFLICT_FIELDS + _CORROBORATION_FIELDS))
-    frame = model.prepared[cols]
-    columns = [frame[c].tolist() for c in cols]
-    return [dict(zip(cols, row, strict=True)) for row in zip(*columns, strict=True)]
+    def labels(self, uids: Sequence[str]) -> dict[str, str]:
+        """uid -> smallest uid of its group (stable across runs)."""
+        best: dict[int, str] = {}
+        roots = [self.find(i) for i in range(len(uids))]
+        for root, uid in zip(roots, uids, strict=True):
+            if root not in best or uid < best[root]:
+                best[root] = uid
+        return {uid: best[root] for root, uid in zip(roots, uids, strict=True)}
 
 
 def _ordered_edges(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -631,13 +675,6 @@ def _ordered_edges(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
     return strong.sort_values(
         ["match_weight", "uid_l", "uid_r"], ascending=[False, True, True], kind="stable"
     )
-
-
-def _cluster_ids(groups: _Groups, uids: Sequence[str]) -> dict[str, str]:
-    label: dict[int, str] = {}
-    for root, members in groups.members.items():
-        label[root] = min(uids[m] for m in members)
-    return {uid: label[groups.find(i)] for i, uid in enumerate(uids)}
 
 
 def _apply_clerical(groups: _Groups, settings: LinkageSettings) -> None:
@@ -654,18 +691,30 @@ def _apply_clerical(groups: _Groups, settings: LinkageSettings) -> None:
             groups.union(ra, rb)
 
 
-def _is_sparse(profile: Mapping[str, Any]) -> bool:
-    """No date of birth, or no usable forename: the record cannot tell relatives apart."""
+def _lacks_dob(profile: Mapping[str, Any]) -> bool:
+    return not profile.get("dob")
+
+
+def _lacks_forename(profile: Mapping[str, Any]) -> bool:
     forename = profile.get("fn")
-    return not profile.get("dob") or not forename or len(forename) == 1
+    return not forename or len(forename) == 1
+
+
+def _contradicted(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Both records carry a phone or e-mail, and they differ."""
+    return any(
+        a.get(column) and b.get(column) and a.get(column) != b.get(column)
+        for column in ("phone", "email")
+    )
 
 
 def _corroborated(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """An identifier a relative would not share: phone, e-mail, PNC id or full middle name.
 
-    Sparse records (no DOB or forename) join a group only when some record of
+    A record without a date of birth joins a group only when some record of
     each side shares one of these: name and address alone are exactly what a
-    father and son "Jr", or twins, have in common.
+    father and son "Jr" have in common. A record without a forename (twins
+    risk) is refused only when phones or e-mails actively differ.
     """
     for column in ("phone", "email", "pnc"):
         if a.get(column) and a.get(column) == b.get(column):
@@ -675,109 +724,111 @@ def _corroborated(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
 
 
 def _ambiguous_records(
-    edges: pd.DataFrame,
-    profiles: Sequence[Mapping[str, Any]] | None,
-    index: Mapping[str, int],
-    max_degree: int = 30,
-) -> set[str]:
+    left: Sequence[int], right: Sequence[int], records: _Records | None, max_degree: int = 30
+) -> set[int]:
     """Records whose strong matches contradict each other.
 
-    Only neighbours the record itself is compatible with count: a record with
-    no date of birth matching both "John Smith b.1960" and
+    A record with no date of birth matching both "John Smith b.1960" and
     "John Smith b.1987" at one address could be father or son: greedy
     clustering would pick one arbitrarily. Precision first: such a record is
-    linked to neither and its pairs go to clerical review. Only records missing
-    a date of birth or forename can be ambiguous this way; complete records
-    are separated by the hard conflicts themselves.
+    linked to neither and its pairs go to clerical review. Only neighbours the
+    record itself is compatible with count, and only records missing a date of
+    birth or forename can be ambiguous this way (complete records are
+    separated by the hard conflicts themselves).
     """
-    if profiles is None or edges.empty:
+    if records is None:
         return set()
-    neighbours: dict[str, list[str]] = {}
-    for uid_l, uid_r in zip(edges["uid_l"], edges["uid_r"], strict=True):
-        neighbours.setdefault(uid_l, []).append(uid_r)
-        neighbours.setdefault(uid_r, []).append(uid_l)
+    sparse = {
+        i for i in set(left) | set(right) if records.lacks_dob(i) or not records.cols["fn"][i]
+    }
+    neighbours: dict[int, list[int]] = {}
+    for a, b in zip(left, right, strict=True):
+        if a in sparse:
+            neighbours.setdefault(a, []).append(b)
+        if b in sparse:
+            neighbours.setdefault(b, []).append(a)
     ambiguous = set()
-    for uid, near in neighbours.items():
-        px = profiles[index[uid]]
-        if len(near) < 2 or (px.get("dob") and px.get("fn")):
-            continue
-        near = [y for y in near[:max_degree] if not hard_conflict(px, profiles[index[y]])]
-        for i, y in enumerate(near):
-            py = profiles[index[y]]
-            if any(hard_conflict(py, profiles[index[z]]) for z in near[i + 1 :]):
-                ambiguous.add(uid)
-                break
+    for x, near in neighbours.items():
+        near = [y for y in near[:max_degree] if not records.conflict(x, y)]
+        if any(records.conflict(y, z) for k, y in enumerate(near) for z in near[k + 1 :]):
+            ambiguous.add(x)
     return ambiguous
 
 
 def _edge_refusal(
     groups: _Groups,
-    uid_l: str,
-    uid_r: str,
+    i: int,
+    j: int,
     ra: int,
     rb: int,
-    ambiguous: set[str],
+    ambiguous: set[int],
     settings: LinkageSettings,
 ) -> str | None:
     """Why an above-threshold edge may not join its two groups (None: it may)."""
-    if uid_l in ambiguous or uid_r in ambiguous:
+    if i in ambiguous or j in ambiguous:
         return "ambiguous"
     if groups.explicit_block(ra, rb):
         return "cannot_link"
     if groups.conflict(ra, rb):
         return "conflict"
-    profiles = groups.profiles
-    if profiles is not None and settings.sparse_needs_corroboration:
-        pl, pr = profiles[groups.index[uid_l]], profiles[groups.index[uid_r]]
-        if (_is_sparse(pl) or _is_sparse(pr)) and not groups.corroborated(ra, rb):
-            return "uncorroborated"
+    records = groups.records
+    if records is None or not settings.sparse_needs_corroboration:
+        return None
+    if (records.lacks_dob(i) or records.lacks_dob(j)) and not groups.corroborated(ra, rb):
+        return "uncorroborated"
+    if (
+        (records.lacks_forename(i) or records.lacks_forename(j))
+        and groups.contradicted(ra, rb)
+        and not groups.corroborated(ra, rb)
+    ):
+        return "uncorroborated"
     return None
 
 
 def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
     uids = model.prepared["uid"].tolist()
     settings = model.settings
-    profiles = _profiles(model) if settings.use_hard_conflicts else None
-    groups = _Groups(uids, profiles)
+    records = _Records(model.prepared) if settings.use_hard_conflicts else None
+    groups = _Groups(uids, records)
     _apply_clerical(groups, settings)
     edges = _ordered_edges(pairs, threshold)
-    index = groups.index
-    ambiguous = _ambiguous_records(edges, profiles, index)
-    pending = list(zip(edges["uid_l"], edges["uid_r"], edges["match_probability"], strict=True))
-    refusals: dict[tuple[str, str], tuple[str, float]] = {}
+    position = pd.Index(uids)
+    left = position.get_indexer(edges["uid_l"]).tolist()
+    right = position.get_indexer(edges["uid_r"]).tolist()
+    ambiguous = _ambiguous_records(left, right, records)
+    pending = list(zip(left, right, edges["match_probability"].tolist(), strict=True))
+    refusals: dict[tuple[int, int], tuple[str, float]] = {}
     # Later passes retry edges refused only for want of corroboration: the group
     # may since have gained the record that carries the shared phone or e-mail.
     for _ in range(3):
         retry, joined = [], 0
-        for uid_l, uid_r, prob in pending:
-            ra, rb = groups.find(index[uid_l]), groups.find(index[uid_r])
-            reason = (
-                None
-                if ra == rb
-                else _edge_refusal(groups, uid_l, uid_r, ra, rb, ambiguous, settings)
-            )
-            if reason is None:
-                if ra != rb:
-                    groups.union(ra, rb)
-                    joined += 1
-                refusals.pop((uid_l, uid_r), None)
+        for i, j, prob in pending:
+            ra, rb = groups.find(i), groups.find(j)
+            if ra == rb:
+                refusals.pop((i, j), None)
                 continue
-            refusals[(uid_l, uid_r)] = (reason, float(prob))
+            reason = _edge_refusal(groups, i, j, ra, rb, ambiguous, settings)
+            if reason is None:
+                groups.union(ra, rb)
+                joined += 1
+                refusals.pop((i, j), None)
+                continue
+            refusals[(i, j)] = (reason, float(prob))
             if reason == "uncorroborated":
-                retry.append((uid_l, uid_r, prob))
+                retry.append((i, j, prob))
         if not joined or not retry:
             break
         pending = retry
-    refused = [(left, right, prob) for (left, right), (_, prob) in refusals.items()]
+    refused = [(uids[i], uids[j], prob) for (i, j), (_, prob) in refusals.items()]
     reasons = Counter(reason for reason, _ in refusals.values())
     logger.info(
-        "linkage clustered edges=%d refused=%s ambiguous=%d groups=%d",
+        "linkage clustered edges=%d refused=%s ambiguous=%d links=%d",
         len(edges),
         dict(reasons),
         len(ambiguous),
-        len(groups.members),
+        groups.unions,
     )
-    return _cluster_ids(groups, uids), refused
+    return groups.labels(uids), refused
 
 
 def cluster(

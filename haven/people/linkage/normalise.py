@@ -237,7 +237,8 @@ def _to_frame(records: pd.DataFrame | Sequence[Mapping[str, Any]] | Iterable) ->
     frame["uid"] = frame["uid"].astype(str)
     if frame["uid"].duplicated().any():
         raise ValueError("uid must be unique across records")
-    return frame
+    # Plain Python objects: iterating pandas' Arrow-backed strings row by row is slow.
+    return frame[list(INPUT_COLUMNS)].astype(object)
 
 
 def _map_unique(series: pd.Series, func) -> pd.Series:
@@ -247,11 +248,24 @@ def _map_unique(series: pd.Series, func) -> pd.Series:
     return series.map(mapping)
 
 
+def _text(value: Any) -> str:
+    """A cell as text, "" for None/NaN."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def _cached(cache: dict, key: Any, compute) -> Any:
+    """Memoise per call of prepare_records (the value lists are shared, never mutated)."""
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     fore_tokens = _map_unique(frame["forename"].astype(object), name_tokens)
     middle_tokens = _map_unique(frame["middle_names"].astype(object), name_tokens)
     sur_tokens = _map_unique(frame["surname"].astype(object), name_tokens)
-    alias_tokens = _map_unique(frame["aliases"].astype(object), _alias_names)
     # A forename field holding "John Paul" keeps "paul" as a middle name.
     out["fn"] = fore_tokens.map(lambda t: _squash(t[0]) if t else None)
     middle = [(list(f[1:]) + list(m)) for f, m in zip(fore_tokens, middle_tokens, strict=True)]
@@ -264,8 +278,18 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     out["fn_mp"] = _map_unique(fn_str, metaphone)
     out["sn_mp"] = _map_unique(out["sn"].fillna(""), metaphone)
     out["sn_sx"] = _map_unique(out["sn"].fillna(""), soundex)
-    out["fn_all"] = [_forename_set(f, a) for f, a in zip(fn_str, alias_tokens, strict=True)]
-    out["sn_all"] = [_surname_set(s, a) for s, a in zip(sur_tokens, alias_tokens, strict=True)]
+    # Computed once per distinct (name, aliases) pair: most records repeat both.
+    raw_aliases = frame["aliases"].map(_text).tolist()
+    fn_all: dict[tuple[str, str], list[str] | None] = {}
+    sn_all: dict[tuple[str, str], list[str] | None] = {}
+    out["fn_all"] = [
+        _cached(fn_all, (f, a), lambda f=f, a=a: _forename_set(f, _alias_names(a)))
+        for f, a in zip(fn_str, raw_aliases, strict=True)
+    ]
+    out["sn_all"] = [
+        _cached(sn_all, (s, a), lambda s=s, a=a: _surname_set(name_tokens(s), _alias_names(a)))
+        for s, a in zip(frame["surname"].map(_text).tolist(), raw_aliases, strict=True)
+    ]
 
 
 def _dob_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:

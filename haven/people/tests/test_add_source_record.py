@@ -28,7 +28,7 @@ def test_a_near_match_goes_to_review_and_stays_a_separate_person(add_record):
     assert {item.record_a_id, item.record_b_id} == {first.pk, second.pk}
     lower, upper = DEFAULTS["linkage_review_band"].value
     assert lower <= item.probability < upper
-    assert {"field": "date_of_birth", "level": "day and month swapped", "weight": 5.0} in \
+    assert {"field": "date_of_birth", "level": "day and month swapped", "weight": 6.0} in \
         item.evidence
 
 

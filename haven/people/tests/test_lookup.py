@@ -45,7 +45,7 @@ def test_a_day_month_swapped_birth_date_still_ranks_the_person_first(dana, other
     found = find_candidates(persona("call_handler"), surname="Whitfield",
                             date_of_birth="1988-12-04")
     assert found[0].person == dana
-    assert {"field": "date_of_birth", "level": "day and month swapped", "weight": 5.0} in \
+    assert {"field": "date_of_birth", "level": "day and month swapped", "weight": 6.0} in \
         found[0].explanation
 
 

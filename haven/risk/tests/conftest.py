@@ -14,7 +14,7 @@ PLAIN = ["PD01", "PD03", "PD05", "PD07", "PD10", "PD11", "PD12", "PD19", "PD20",
 
 
 def dash_answers(yes=0, *, codes=None, rest="no", source="victim"):
-    """Answers to all 27 questions: the first `yes` plain codes (or `codes`) yes, the rest `rest`."""
+    """All 27 answers: the first `yes` plain codes (or `codes`) are yes, the rest `rest`."""
     chosen = set(codes if codes is not None else PLAIN[:yes])
     return {c: ("yes" if c in chosen else rest, source, "") for c in CODES}
 

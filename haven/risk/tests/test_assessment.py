@@ -8,6 +8,7 @@ from django.http import Http404
 from haven.access.models import AccessLogEntry
 from haven.chronology.models import Entry
 from haven.forces.models import PolicySetting
+from haven.forces.policy import policy
 from haven.risk.models import Assessment, GradingEvent
 from haven.risk.services import AssessmentInput, GradingRefused, do_complete_assessment
 from haven.risk.tests.conftest import dash_answers
@@ -22,7 +23,8 @@ def test_completing_a_dash_puts_it_in_the_hau_queue_with_a_due_time(complete_das
                                                             "awaiting_sergeant")
     task = Task.objects.get(kind="hau_review", source_id=str(a.pk))
     assert task.owner_role == "hau" and task.person_id == a.victim_id
-    assert task.due_at == a.completed_at + dt.timedelta(hours=24)
+    hours = policy(a.force, "hau_review_due_hours")
+    assert task.due_at == a.completed_at + dt.timedelta(hours=hours)
     assert GradingEvent.objects.get(assessment=a).to_grade == "high"
 
 

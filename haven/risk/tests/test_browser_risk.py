@@ -20,6 +20,11 @@ def test_dash_on_a_phone_then_sergeant_regrade_then_hau_next_steps(page_as, make
     for code in CODES:
         officer.check(f"#answer_{code}" if code in yes else f"#answer_{code}-no")
     assert officer.inner_text("[data-testid=live-score]") == "Score so far: 5 “yes” answers."
+    # A stalking answer opens the stalking screen.
+    assert not officer.evaluate("document.querySelector('details[data-screen=stalking]').open")
+    officer.check("#answer_PD08")
+    assert officer.evaluate("document.querySelector('details[data-screen=stalking]').open")
+    officer.check("#answer_PD08-no")
     officer.fill("#child_1_name", "Sam")
     officer.fill("#child_1_age", "8")
     officer.fill("#child_1_school", "Oak Primary School")
@@ -52,6 +57,7 @@ def test_dash_on_a_phone_then_sergeant_regrade_then_hau_next_steps(page_as, make
     hau.click("text=Record HAU review and create next steps")
     hau.wait_for_selector("text=HAU review recorded: 5 follow-up tasks created")
     assert hau.inner_text("[data-testid=status]") == "HAU reviewed"
+    assert "MARAC referral" in hau.inner_text("[data-testid=next-steps]")
     kinds = set(Task.objects.filter(source_id=str(assessment.pk), done_at__isnull=True)
                 .values_list("kind", flat=True))
     assert kinds == {"case_update", "marac_referral", "idva_offer", "childrens_referral",

@@ -79,3 +79,21 @@ def test_flag_is_shown_on_the_assessment_and_the_hau_queue(complete_dash, client
     assert b"Re-assess: Abuser released from prison" in client.get(f"/risk/{a.pk}/").content
     assert b"Abuser released from prison" in client.get("/risk/hau/").content
     assert b"Abuser released from prison" in client.get("/").content
+
+
+def test_hau_closes_a_flag_with_a_reason(complete_dash, client_as):
+    a = complete_dash()
+    flag = do_flag_reassessment(a.victim, reason="Abuser bailed", source="custody_event",
+                                actor=None)
+    url = f"/risk/{a.pk}/flags/{flag.pk}/clear/"
+    assert client_as("sergeant").post(url, {"note": "x"}).status_code == 404
+    assert client_as("hau", "WMERC").post(url, {"note": "x"}).status_code == 404
+    client = client_as("hau")
+    response = client.post(url, {"note": ""})
+    assert response.status_code == 400 and f'href="#note-{flag.pk}"'.encode() in response.content
+    assert client.post(url, {"note": "Bail conditions keep him away"}).status_code == 302
+    flag.refresh_from_db()
+    assert flag.cleared_at is not None
+    assert Task.objects.get(kind="reassessment").done_at is not None
+    assert Entry.objects.filter(kind="risk_reassessment_cleared", person=a.victim).exists()
+    assert b"Re-assess: Abuser bailed" not in client.get(f"/risk/{a.pk}/").content

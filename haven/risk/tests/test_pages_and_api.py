@@ -197,3 +197,51 @@ def test_api_other_force_gets_404(client_as, complete_dash, make_da_incident):
             f"/api/v1/risk/assessments/{a.pk}/{action}/", {"version": a.version,
                                                             "grade": "standard"},
             content_type="application/json").status_code == 404
+
+
+def test_lists_log_which_assessments_were_shown(client_as, complete_dash):
+    a = complete_dash()
+    for url in ("/risk/", "/risk/hau/"):
+        assert client_as("hau").get(url).status_code == 200
+    entries = AccessLogEntry.objects.filter(record_type="risk_assessment_list")
+    assert [e.detail["assessments"] for e in entries] == [[a.pk], [a.pk]]
+
+
+def test_a_person_who_is_not_the_incidents_victim_is_refused(client_as, make_da_incident,
+                                                             make_person):
+    incident = make_da_incident()
+    stranger = make_person()
+    url = f"/risk/new/?incident={incident.pk}&person={stranger.pk}"
+    assert client_as("response_officer").get(url).status_code == 404
+
+
+def test_an_assessment_without_an_incident(client_as, make_person):
+    victim = make_person()
+    client = client_as("detective")
+    assert client.get(f"/risk/new/?person={victim.pk}").status_code == 200
+    data = {"person": victim.pk, "method": "telephone", "victim_response": "answered",
+            "grade": "standard", **{f"answer_{c}": "no" for c in CODES}}
+    response = client.post("/risk/new/", data)
+    a = Assessment.objects.get()
+    assert response.status_code == 302 and a.incident is None and a.method == "telephone"
+    page = client.get(f"/risk/{a.pk}/").content
+    assert b"Not done in person (telephone): review" in page
+    assert client.get("/risk/new/").status_code == 404
+
+
+def test_api_reviews_refuse_the_wrong_role(client_as, complete_dash):
+    a = complete_dash()
+    body = {"version": a.version, "grade": "standard", "response_matched": True}
+    officer = client_as("response_officer")
+    for action in ("sergeant_review", "hau_review"):
+        assert officer.post(f"/api/v1/risk/assessments/{a.pk}/{action}/", body,
+                            content_type="application/json").status_code == 404
+    a.refresh_from_db()
+    assert a.status == "awaiting_sergeant"
+
+
+def test_measures_count_only_the_users_own_force(client_as, complete_dash):
+    complete_dash()
+    page = client_as("analyst", "WMERC").get("/risk/measures/").content.decode()
+    assert "0 of 0" in page
+    assert "1 of 1" in client_as("analyst").get("/risk/measures/").content.decode()

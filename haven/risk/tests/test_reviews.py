@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from haven.access.models import AccessLogEntry
 from haven.chronology.models import Entry
+from haven.forces.policy import policy
 from haven.people.models import PersonShare
 from haven.risk.models import GradingEvent
 from haven.risk.review import do_review_hau
@@ -106,7 +107,8 @@ def test_hau_review_of_a_standard_risk_opens_only_the_case(complete_dash, person
     tasks = do_review_hau(a, version=a.version, grade="standard", response_matched=True,
                           actor=persona("hau"))
     assert [t.kind for t in tasks] == ["case_update"]
-    assert tasks[0].due_at - a.hau_at == dt.timedelta(hours=24)
+    hours = policy(a.force, "hau_followup_due_hours")["case_update"]
+    assert tasks[0].due_at - a.hau_at == dt.timedelta(hours=hours)
 
 
 def test_hau_must_say_whether_the_response_matched(complete_dash, persona):

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from haven.forces.policy import DEFAULTS
 from haven.risk import rules
 from haven.risk.rules import GradingRefused
 
@@ -153,7 +154,8 @@ AT = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 ])
 def test_escalation_at_three_incidents_in_the_window(days_ago, incidents, expected):
     times = [AT - dt.timedelta(days=d) for d in days_ago]
-    assert rules.escalation(times, at=AT, window_days=365, incidents=incidents) is expected
+    window = DEFAULTS["escalation_window_days"].value
+    assert rules.escalation(times, at=AT, window_days=window, incidents=incidents) is expected
 
 
 INDICATORS = {"PD02": "very_frightened", "PD04": "isolation", "PD08": "stalking",

@@ -98,3 +98,10 @@ def test_hard_conflict_rules():
     assert hard_conflict(a1, a7) == "forename"
     assert hard_conflict(a8, a9) == "pnc_id"
     assert hard_conflict(a5, {**a6, "gender": None}) is None  # Bill ~ William, no gender
+
+
+def test_forename_less_record_refused_only_when_phone_differs():
+    records = [_rec("a:1"), _rec("b:1", forename=""), _rec("c:1", forename="", phone="07999111222")]
+    clusters = cluster(_model(records), _pairs(("a:1", "b:1", 0.9999), ("a:1", "c:1", 0.9998)))
+    assert clusters["a:1"] == clusters["b:1"]
+    assert clusters["c:1"] == "c:1"

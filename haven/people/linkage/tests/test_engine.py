@@ -8,7 +8,6 @@ from haven.people.linkage import (
     link_records,
     predict_pairs,
     score_against,
-    train,
 )
 
 from .factories import population, record
@@ -79,11 +78,6 @@ def result(records):
 @pytest.fixture(scope="module")
 def model(result):
     return result.model
-
-
-def test_train_returns_a_model_over_all_records(records):
-    model = train(records[:200], LinkageSettings(u_max_pairs=2e4))
-    assert len(model.prepared) == 200
 
 
 def test_father_and_son_not_merged(result):

@@ -1,0 +1,31 @@
+"""History at first contact: the people room's lookup, or intake's own fallback, and the
+address's history."""
+
+from haven.access.models import AccessLogEntry
+from haven.intake import history
+
+
+def test_without_the_people_lookup_a_scoped_query_still_finds_the_caller(
+        monkeypatch, make_person, make_incident, persona):
+    monkeypatch.setattr(history, "_people_lookup", lambda: None)
+    dana = make_person(forename="Dana", surname="Whitfield")
+    make_person("WMERC", forename="Dana", surname="Whitfield")
+    make_incident(victim=dana)
+    found = history.find_candidates(persona("call_handler"), surname="whitfield")
+    assert [c.person for c in found] == [dana]
+    assert found[0].history["da_incidents"]["count"] == 1
+    assert AccessLogEntry.objects.filter(record_type="lookup").exists()
+
+
+def test_the_address_history_counts_earlier_incidents_and_children(forces, make_incident,
+                                                                   make_person):
+    from haven.intake.models import Involvement
+
+    earlier = make_incident(postcode="CV34 4AA", address_line="1 Test Street")
+    Involvement.objects.create(incident=earlier, person=make_person(forename="Kid"),
+                               role="child")
+    make_incident(postcode="CV34 4AA", address_line="9 Other Road")
+    found = history.address_history(forces["WARKS"], address_line="1 test street",
+                                    postcode="cv34 4aa")
+    assert found["incidents"] == [earlier]
+    assert [p.forename for p in found["children"]] == ["Kid"]
