@@ -28,6 +28,11 @@ def _fast_passwords(settings):
 @pytest.fixture
 def make_da_incident(forces, make_person):
     from haven.intake.models import Incident, Involvement
+    from haven.risk.questionnaires import install_defaults
+
+    # A transactional (browser) test that ran before this one flushed every table, including
+    # the questionnaires the data migration installed; put them back.
+    install_defaults()
 
     def make(force_code="WARKS", *, victim=None, suspect=None, state="attended", **fields):
         fields.setdefault("reported_via", "call")
