@@ -1,7 +1,8 @@
 """Person linkage: which police-system person records are the same person.
 
-Pure Python + DuckDB (via Splink 5); no Django. See `engine` for the design
-and `normalise` for how raw fields are cleaned. Stable public API::
+Pure Python + DuckDB (via Splink 5); no Django. See `engine` for the design,
+`comparisons` for the Splink model, `conflicts` and `clustering` for the precision
+rules, and `normalise` for how raw fields are cleaned. Stable public API::
 
     from haven.people.linkage import (
         LinkageSettings, prepare_records, train, predict_pairs, cluster,
@@ -9,14 +10,14 @@ and `normalise` for how raw fields are cleaned. Stable public API::
     )
 """
 
+from .clustering import cluster
+from .conflicts import hard_conflict
 from .engine import (
     LinkageModel,
     LinkageSettings,
     LinkResult,
     PairExplanation,
-    cluster,
     explain_pair,
-    hard_conflict,
     link_records,
     predict_pairs,
     score_against,

@@ -1,0 +1,354 @@
+"""Constrained clustering: join scored pairs into persons, refusing links that a hard
+conflict, a clerical decision, an ambiguity or missing corroboration forbids."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .conflicts import hard_conflict
+
+if TYPE_CHECKING:
+    from .engine import LinkageModel, LinkageSettings
+
+logger = logging.getLogger(__name__)
+
+_CONFLICT_FIELDS = ("dob", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp")
+_CORROBORATION_FIELDS = ("phone", "email", "pnc", "mn")
+
+
+class _Records:
+    """Column lists of the fields clustering reads, plus interned conflict signatures.
+
+    Records of one person mostly share (dob, pnc, gender, names), so hard
+    conflicts are computed between distinct signatures and memoised; nothing
+    is built per record beyond plain lists, which keeps 1M records cheap.
+    """
+
+    def __init__(self, prepared: pd.DataFrame):
+        fields = list(dict.fromkeys(_CONFLICT_FIELDS + _CORROBORATION_FIELDS))
+        self.cols = {c: prepared[c].tolist() for c in fields}
+        key = prepared["fn_all"].map(lambda v: ";".join(v) if v else "")
+        for column in ("dob", "pnc", "gender", "fn", "mn", "fn_mp"):
+            key = key + "|" + prepared[column].fillna("").astype(str)
+        codes, uniques = pd.factorize(key)
+        self.sig_of: list[int] = codes.tolist()
+        first = pd.Series(range(len(codes))).groupby(codes).first().tolist()
+        self.sig_profiles = [self.profile(i, _CONFLICT_FIELDS) for i in first]
+        self._memo: dict[tuple[int, int], str | None] = {}
+
+    def profile(self, i: int, fields: Sequence[str] = _CONFLICT_FIELDS) -> dict[str, Any]:
+        return {f: self.cols[f][i] for f in fields}
+
+    def sig_conflict(self, a: int, b: int) -> str | None:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._memo:
+            self._memo[key] = hard_conflict(self.sig_profiles[a], self.sig_profiles[b])
+        return self._memo[key]
+
+    def conflict(self, i: int, j: int) -> str | None:
+        return self.sig_conflict(self.sig_of[i], self.sig_of[j])
+
+    def lacks_dob(self, i: int) -> bool:
+        return not self.cols["dob"][i]
+
+    def lacks_forename(self, i: int) -> bool:
+        forename = self.cols["fn"][i]
+        return not forename or len(forename) == 1
+
+    def corroborated(self, i: int, j: int) -> bool:
+        return _corroborated(
+            self.profile(i, _CORROBORATION_FIELDS), self.profile(j, _CORROBORATION_FIELDS)
+        )
+
+    def contradicted(self, i: int, j: int) -> bool:
+        return _contradicted(
+            self.profile(i, _CORROBORATION_FIELDS), self.profile(j, _CORROBORATION_FIELDS)
+        )
+
+
+class _Groups:
+    """Union-find whose groups remember what forbids them from joining others.
+
+    Singletons carry no per-group state (members/signatures are created on the
+    first union), so a million mostly-unlinked records stay cheap.
+    """
+
+    def __init__(self, uids: Sequence[str], records: _Records | None):
+        self.index = {uid: i for i, uid in enumerate(uids)}
+        self.parent = list(range(len(uids)))
+        self.records = records
+        self.unions = 0
+        self._members: dict[int, list[int]] = {}
+        self._sigs: dict[int, set[int]] = {}
+        self.forbidden: dict[int, set[int]] = {}
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def members(self, root: int) -> list[int]:
+        return self._members.get(root) or [root]
+
+    def sigs(self, root: int) -> set[int]:
+        return self._sigs.get(root) or {self.records.sig_of[root]}
+
+    def forbid(self, a: int, b: int) -> None:
+        self.forbidden.setdefault(a, set()).add(b)
+        self.forbidden.setdefault(b, set()).add(a)
+
+    def explicit_block(self, ra: int, rb: int) -> bool:
+        """True when a clerical cannot-link separates the two groups."""
+        if not self.forbidden:
+            return False
+        members_b = set(self.members(rb))
+        return any(self.forbidden.get(m, set()) & members_b for m in self.members(ra))
+
+    def conflict(self, ra: int, rb: int) -> str | None:
+        """First hard conflict between any member of one group and any of the other."""
+        if self.records is None:
+            return None
+        for a in self.sigs(ra):
+            for b in self.sigs(rb):
+                reason = self.records.sig_conflict(a, b)
+                if reason:
+                    return reason
+        return None
+
+    def corroborated(self, ra: int, rb: int) -> bool:
+        """Some member of each group shares a personal identifier (see _corroborated)."""
+        return any(
+            self.records.corroborated(a, b) for a in self.members(ra) for b in self.members(rb)
+        )
+
+    def contradicted(self, ra: int, rb: int) -> bool:
+        """Some member of each group carries a different phone or e-mail."""
+        return any(
+            self.records.contradicted(a, b) for a in self.members(ra) for b in self.members(rb)
+        )
+
+    def union(self, ra: int, rb: int) -> None:
+        members_a, members_b = self.members(ra), self.members(rb)
+        if len(members_a) < len(members_b):
+            ra, rb, members_a, members_b = rb, ra, members_b, members_a
+        self.parent[rb] = ra
+        self._members[ra] = members_a + members_b
+        self._members.pop(rb, None)
+        if self.records is not None:
+            self._sigs[ra] = self.sigs(ra) | self.sigs(rb)
+            self._sigs.pop(rb, None)
+        self.unions += 1
+
+    def labels(self, uids: Sequence[str]) -> dict[str, str]:
+        """uid -> smallest uid of its group (stable across runs)."""
+        best: dict[int, str] = {}
+        roots = [self.find(i) for i in range(len(uids))]
+        for root, uid in zip(roots, uids, strict=True):
+            if root not in best or uid < best[root]:
+                best[root] = uid
+        return {uid: best[root] for root, uid in zip(roots, uids, strict=True)}
+
+
+def _ordered_edges(pairs: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    strong = pairs[pairs["match_probability"] >= threshold]
+    return strong.sort_values(
+        ["match_weight", "uid_l", "uid_r"], ascending=[False, True, True], kind="stable"
+    )
+
+
+def _apply_clerical(groups: _Groups, settings: LinkageSettings) -> None:
+    for pair in settings.cannot_link:
+        a, b = tuple(pair)
+        if a in groups.index and b in groups.index:
+            groups.forbid(groups.index[a], groups.index[b])
+    for pair in sorted(settings.must_link, key=sorted):
+        a, b = sorted(pair)
+        if a not in groups.index or b not in groups.index:
+            continue
+        ra, rb = groups.find(groups.index[a]), groups.find(groups.index[b])
+        if ra != rb and not groups.explicit_block(ra, rb):
+            groups.union(ra, rb)
+
+
+def _lacks_dob(profile: Mapping[str, Any]) -> bool:
+    return not profile.get("dob")
+
+
+def _lacks_forename(profile: Mapping[str, Any]) -> bool:
+    forename = profile.get("fn")
+    return not forename or len(forename) == 1
+
+
+def _contradicted(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Both records carry a phone or e-mail, and they differ."""
+    return any(
+        a.get(column) and b.get(column) and a.get(column) != b.get(column)
+        for column in ("phone", "email")
+    )
+
+
+def _corroborated(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """An identifier a relative would not share: phone, e-mail, PNC id or full middle name.
+
+    A record without a date of birth joins a group only when some record of
+    each side shares one of these: name and address alone are exactly what a
+    father and son "Jr" have in common. A record without a forename (twins
+    risk) is refused only when phones or e-mails actively differ.
+    """
+    for column in ("phone", "email", "pnc"):
+        if a.get(column) and a.get(column) == b.get(column):
+            return True
+    middle = a.get("mn")
+    return bool(middle and len(middle) > 1 and middle == b.get("mn"))
+
+
+def _ambiguous_records(
+    left: Sequence[int], right: Sequence[int], records: _Records | None, max_degree: int = 30
+) -> set[int]:
+    """Records whose strong matches contradict each other.
+
+    A record with no date of birth matching both "John Smith b.1960" and
+    "John Smith b.1987" at one address could be father or son: greedy
+    clustering would pick one arbitrarily. Precision first: such a record is
+    linked to neither and its pairs go to clerical review. Only neighbours the
+    record itself is compatible with count, and only records missing a date of
+    birth or forename can be ambiguous this way (complete records are
+    separated by the hard conflicts themselves).
+    """
+    if records is None:
+        return set()
+    sparse = {
+        i for i in set(left) | set(right) if records.lacks_dob(i) or not records.cols["fn"][i]
+    }
+    neighbours: dict[int, list[int]] = {}
+    for a, b in zip(left, right, strict=True):
+        if a in sparse:
+            neighbours.setdefault(a, []).append(b)
+        if b in sparse:
+            neighbours.setdefault(b, []).append(a)
+    ambiguous = set()
+    for x, near in neighbours.items():
+        near = [y for y in near[:max_degree] if not records.conflict(x, y)]
+        if any(records.conflict(y, z) for k, y in enumerate(near) for z in near[k + 1 :]):
+            ambiguous.add(x)
+    return ambiguous
+
+
+def _edge_refusal(
+    groups: _Groups,
+    i: int,
+    j: int,
+    ra: int,
+    rb: int,
+    ambiguous: set[int],
+    settings: LinkageSettings,
+) -> str | None:
+    """Why an above-threshold edge may not join its two groups (None: it may)."""
+    if i in ambiguous or j in ambiguous:
+        return "ambiguous"
+    if groups.explicit_block(ra, rb):
+        return "cannot_link"
+    if groups.conflict(ra, rb):
+        return "conflict"
+    records = groups.records
+    if records is None or not settings.sparse_needs_corroboration:
+        return None
+    if (records.lacks_dob(i) or records.lacks_dob(j)) and not groups.corroborated(ra, rb):
+        return "uncorroborated"
+    if (
+        (records.lacks_forename(i) or records.lacks_forename(j))
+        and groups.contradicted(ra, rb)
+        and not groups.corroborated(ra, rb)
+    ):
+        return "uncorroborated"
+    return None
+
+
+def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
+    uids = model.prepared["uid"].tolist()
+    settings = model.settings
+    records = _Records(model.prepared) if settings.use_hard_conflicts else None
+    groups = _Groups(uids, records)
+    _apply_clerical(groups, settings)
+    edges = _ordered_edges(pairs, threshold)
+    position = pd.Index(uids)
+    left = position.get_indexer(edges["uid_l"]).tolist()
+    right = position.get_indexer(edges["uid_r"]).tolist()
+    ambiguous = _ambiguous_records(left, right, records)
+    pending = list(zip(left, right, edges["match_probability"].tolist(), strict=True))
+    refusals: dict[tuple[int, int], tuple[str, float]] = {}
+    # Later passes retry edges refused only for want of corroboration: the group
+    # may since have gained the record that carries the shared phone or e-mail.
+    for _ in range(3):
+        retry, joined = [], 0
+        for i, j, prob in pending:
+            ra, rb = groups.find(i), groups.find(j)
+            if ra == rb:
+                refusals.pop((i, j), None)
+                continue
+            reason = _edge_refusal(groups, i, j, ra, rb, ambiguous, settings)
+            if reason is None:
+                groups.union(ra, rb)
+                joined += 1
+                refusals.pop((i, j), None)
+                continue
+            refusals[(i, j)] = (reason, float(prob))
+            if reason == "uncorroborated":
+                retry.append((i, j, prob))
+        if not joined or not retry:
+            break
+        pending = retry
+    refused = [(uids[i], uids[j], prob) for (i, j), (_, prob) in refusals.items()]
+    reasons = Counter(reason for reason, _ in refusals.values())
+    logger.info(
+        "linkage clustered edges=%d refused=%s ambiguous=%d links=%d",
+        len(edges),
+        dict(reasons),
+        len(ambiguous),
+        groups.unions,
+    )
+    return groups.labels(uids), refused
+
+
+def cluster(
+    model: LinkageModel, pairs: pd.DataFrame, threshold: float | None = None
+) -> dict[str, str]:
+    """Group records into persons: uid -> cluster id (smallest uid of the cluster).
+
+    Greedy constrained clustering: must-links are joined first; then edges at or
+    above `threshold` are added strongest first, and an edge is refused when it
+    would put a cannot-link pair, or a hard conflict, into one cluster. So a
+    cannot-link holds even through transitive links: the weakest edge on the
+    path is the one dropped. A record whose strong matches conflict with each
+    other (father or son?) is linked to neither (see `_ambiguous_records`).
+    """
+    threshold = model.settings.link_threshold if threshold is None else threshold
+    clusters, _ = _cluster(model, pairs, threshold)
+    return clusters
+
+
+def _uncertain(
+    pairs: pd.DataFrame, clusters: Mapping[str, str], refused: Iterable, settings: LinkageSettings
+) -> list[tuple[str, str, float]]:
+    lower, upper = settings.review_band
+    decided = settings.must_link | settings.cannot_link
+    band = pairs[(pairs["match_probability"] >= lower) & (pairs["match_probability"] < upper)]
+    out: dict[frozenset, tuple[str, str, float]] = {}
+    for uid_l, uid_r, prob in zip(
+        band["uid_l"], band["uid_r"], band["match_probability"], strict=True
+    ):
+        if clusters[uid_l] != clusters[uid_r]:
+            out[frozenset((uid_l, uid_r))] = (uid_l, uid_r, float(prob))
+    for uid_l, uid_r, prob in refused:
+        out[frozenset((uid_l, uid_r))] = (uid_l, uid_r, prob)
+    kept = [v for k, v in out.items() if k not in decided]
+    return sorted(kept, key=lambda t: (-t[2], t[0], t[1]))
+
+

@@ -1,0 +1,222 @@
+"""Splink comparisons, blocking rules and settings for UK police person records."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from splink import SettingsCreator, block_on
+from splink.comparison_library import CustomComparison
+
+logger = logging.getLogger(__name__)
+
+def _null(*cols: str) -> dict[str, Any]:
+    cond = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in cols)
+    return {"sql_condition": cond, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, **extra}
+
+
+_ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
+
+
+def _forename() -> CustomComparison:
+    return CustomComparison(
+        [
+            _null("fn"),
+            _level("fn_l = fn_r", "exact", tf_adjustment_column="fn", tf_adjustment_weight=0.5),
+            _level("list_has_any(fn_all_l, fn_all_r)", "nickname or alias"),
+            _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.92", "jaro-winkler >= 0.92"),
+            _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.88", "jaro-winkler >= 0.88"),
+            _level("fn_mp_l = fn_mp_r", "sounds alike (metaphone)"),
+            _level(
+                "(length(fn_l) = 1 OR length(fn_r) = 1) AND fn_initial_l = fn_initial_r",
+                "initial only",
+            ),
+            _level("fn_l = mn_r OR mn_l = fn_r", "forename is the other's middle name"),
+            _ELSE,
+        ],
+        output_column_name="forename",
+    )
+
+
+def _middle() -> CustomComparison:
+    return CustomComparison(
+        [
+            _null("mn"),
+            _level("mn_l = mn_r", "exact"),
+            _level("mn_initial_l = mn_initial_r", "same initial"),
+            _ELSE,
+        ],
+        output_column_name="middle_name",
+    )
+
+
+def _surname() -> CustomComparison:
+    return CustomComparison(
+        [
+            _null("sn"),
+            _level("sn_l = sn_r", "exact", tf_adjustment_column="sn", tf_adjustment_weight=0.5),
+            _level("list_has_any(sn_all_l, sn_all_r)", "alias or former surname"),
+            _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "jaro-winkler >= 0.92"),
+            _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.88", "jaro-winkler >= 0.88"),
+            _level("sn_mp_l = sn_mp_r OR sn_sx_l = sn_sx_r", "sounds alike"),
+            _ELSE,
+        ],
+        output_column_name="surname",
+    )
+
+
+def _dob() -> CustomComparison:
+    year_gap = "abs(cast(dob_y_l AS INTEGER) - cast(dob_y_r AS INTEGER))"
+    return CustomComparison(
+        [
+            _null("dob"),
+            _level("dob_l = dob_r", "exact"),
+            _level(
+                "dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
+                "day and month swapped",
+            ),
+            _level("levenshtein(dob_l, dob_r) = 1", "one digit different"),
+            _level(
+                f"dob_m_l = dob_m_r AND dob_d_l = dob_d_r AND {year_gap} <= 1",
+                "same day and month, year within 1",
+            ),
+            _level("dob_y_l = dob_y_r", "year only"),
+            _ELSE,
+        ],
+        output_column_name="date_of_birth",
+    )
+
+
+def _simple(name: str, col: str) -> CustomComparison:
+    return CustomComparison(
+        [_null(col), _level(f"{col}_l = {col}_r", "exact"), _ELSE], output_column_name=name
+    )
+
+
+def _postcode() -> CustomComparison:
+    return CustomComparison(
+        [
+            _null("pc"),
+            _level("pc_l = pc_r", "full postcode"),
+            _level("pc_sector_l = pc_sector_r", "same sector"),
+            _level("pc_district_l = pc_district_r", "same district"),
+            _ELSE,
+        ],
+        output_column_name="postcode",
+    )
+
+
+def _email() -> CustomComparison:
+    return CustomComparison(
+        [
+            _null("email"),
+            _level("email_l = email_r", "exact"),
+            _level("split_part(email_l, '@', 1) = split_part(email_r, '@', 1)", "same username"),
+            _ELSE,
+        ],
+        output_column_name="email",
+    )
+
+
+def _pnc() -> CustomComparison:
+    """PNC ids are curated: equal is near-certain, different is strong evidence against.
+
+    Fixed, not trained: PNC ids are too sparse for EM to estimate well.
+    """
+    fixed = {"fix_m_probability": True, "fix_u_probability": True}
+    return CustomComparison(
+        [
+            _null("pnc"),
+            _level(
+                "pnc_l = pnc_r", "same PNC id", m_probability=0.995, u_probability=1e-7, **fixed
+            ),
+            {**_ELSE, "m_probability": 0.005, "u_probability": 0.9999999, **fixed},
+        ],
+        output_column_name="pnc_id",
+    )
+
+
+def _incident() -> CustomComparison:
+    """Recorded on the same incident in two systems.
+
+    u is fixed: random pairs almost never share an incident, so sampling cannot
+    estimate it, and a too-small u would let a shared incident (which
+    relatives also share) swamp the name evidence.
+    """
+    return CustomComparison(
+        [
+            {
+                "sql_condition": "incident_keys_l IS NULL OR incident_keys_r IS NULL",
+                "label_for_charts": "missing",
+                "is_null_level": True,
+            },
+            _level(
+                "list_has_any(incident_keys_l, incident_keys_r)",
+                "shared incident",
+                u_probability=1e-3,
+                fix_u_probability=True,
+            ),
+            _ELSE,
+        ],
+        output_column_name="incident",
+    )
+
+
+def all_comparisons() -> list[CustomComparison]:
+    """Every comparison the model scores (order is the order in explanations)."""
+    return [
+        _forename(),
+        _middle(),
+        _surname(),
+        _dob(),
+        _simple("gender", "gender"),
+        _postcode(),
+        _simple("phone", "phone"),
+        _email(),
+        _pnc(),
+        _incident(),
+    ]
+
+
+# --------------------------------------------------------------------------
+# Hard conflicts: facts that forbid two records being one person, whatever
+# the shared household evidence says.
+# --------------------------------------------------------------------------
+
+
+
+def _blocking_rules() -> list:
+    """Candidate-pair rules: each keeps blocks small so 1M records stay bounded."""
+    return [
+        block_on("dob", "sn_mp"),
+        block_on("dob", "fn_key"),
+        block_on("dob", "pc_district"),
+        block_on("fn_key", "sn", "dob_y"),
+        block_on("fn_key", "sn", "pc_district"),
+        block_on("fn_mp", "sn_mp", "dob_y"),
+        block_on("dob_y", "dob_dm", "fn_initial"),
+        block_on("pc", "fn_initial"),
+        block_on("phone"),
+        block_on("email"),
+        block_on("pnc"),
+        block_on("incident_keys", arrays_to_explode=["incident_keys"]),
+    ]
+
+
+def _splink_settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="uid",
+        comparisons=all_comparisons(),
+        blocking_rules_to_generate_predictions=_blocking_rules(),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        max_iterations=20,
+        em_convergence=0.001,
+    )
+
+

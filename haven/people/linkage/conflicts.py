@@ -1,0 +1,108 @@
+"""Hard conflicts: evidence that two records cannot be one person, whatever Splink scores."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import jellyfish
+
+logger = logging.getLogger(__name__)
+
+def _dob_compatible(a: str, b: str) -> bool:
+    """Same DOB up to the data-entry errors we tolerate.
+
+    Tolerated: day/month swapped; one digit wrong anywhere; two digits wrong
+    when the years are within two (each record may carry its own slip). Not
+    tolerated: a decade-digit change plus another difference, which is what a
+    parent and child of the same name look like (1956-07-28 vs 1976-01-28).
+    """
+    if a == b:
+        return True
+    ya, ma, da = a[0:4], a[5:7], a[8:10]
+    yb, mb, db = b[0:4], b[5:7], b[8:10]
+    if ya == yb and ma == db and da == mb:
+        return True
+    differing = sum(x != y for x, y in zip(a, b, strict=True))
+    if differing == 1:
+        return True
+    return differing == 2 and abs(int(ya) - int(yb)) <= 2
+
+
+def _similar_names(a: str, b: str) -> bool:
+    """Spellings one or two keystrokes apart (two records may each carry a typo)."""
+    if jellyfish.jaro_winkler_similarity(a, b) >= 0.85:
+        return True
+    limit = 2 if min(len(a), len(b)) >= 6 else 1
+    return jellyfish.damerau_levenshtein_distance(a, b) <= limit
+
+
+def _initial_alike(x: str, y: str) -> bool:
+    """An initial agrees with any name starting with it."""
+    return (len(x) == 1 or len(y) == 1) and x[0] == y[0]
+
+
+def _forenames_alike(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Forenames that one person could have been recorded under (aligned fields)."""
+    fa, fb = a.get("fn"), b.get("fn")
+    if not fa or not fb or fa == fb:
+        return True
+    forms_a = {fa, *(a.get("fn_all") or ())}
+    forms_b = {fb, *(b.get("fn_all") or ())}
+    if forms_a & forms_b:
+        return True
+    if len(fa) == 1 or len(fb) == 1:
+        return fa[0] == fb[0]
+    if a.get("fn_mp") and a.get("fn_mp") == b.get("fn_mp"):
+        return True
+    # nickname and typo together: "Rob" vs "Roert" (-> robert)
+    return any(_similar_names(x, y) for x in forms_a for y in forms_b)
+
+
+def _middles_alike(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    ma, mb = a.get("mn"), b.get("mn")
+    if not ma or not mb or ma == mb:
+        return True
+    return _initial_alike(ma, mb) or _similar_names(ma, mb)
+
+
+def _goes_by_middle_name(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """A is recorded under B's middle name ("Sarah" for "Amelia Sarah").
+
+    Only if A's own other given name does not contradict B's forename:
+    "Samuel Phillip" and "Phillip Kieran" are two people (e.g. twins).
+    """
+    fa, ma, fb = a.get("fn"), a.get("mn"), b.get("fn")
+    if not fa or fa != b.get("mn"):
+        return False
+    return not ma or not fb or ma == fb or _initial_alike(ma, fb) or _similar_names(ma, fb)
+
+
+def _given_names_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
+    """'forename' / 'middle_name' when the given names cannot be one person's."""
+    if _goes_by_middle_name(a, b) or _goes_by_middle_name(b, a):
+        return None
+    if not _forenames_alike(a, b):
+        return "forename"
+    if not _middles_alike(a, b):
+        return "middle_name"
+    return None
+
+
+def hard_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
+    """Reason two prepared records cannot be one person, or None.
+
+    Different PNC ids; dates of birth that no tolerated typo explains (father
+    and son "Jr/Sr", mother and daughter); male vs female; unrelated forenames
+    (twins at one address). Missing values never conflict.
+    """
+    if a.get("pnc") and b.get("pnc") and a["pnc"] != b["pnc"]:
+        return "pnc_id"
+    if a.get("dob") and b.get("dob") and not _dob_compatible(a["dob"], b["dob"]):
+        return "date_of_birth"
+    if {a.get("gender"), b.get("gender")} == {"M", "F"}:
+        return "gender"
+    return _given_names_conflict(a, b)
+
+
