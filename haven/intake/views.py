@@ -15,14 +15,14 @@ from haven.intake.grading import do_grade_incident
 from haven.intake.models import Incident, QuestionWording
 from haven.intake.presenters import incident_context
 from haven.tasks.services import StaleEdit
+from haven.web.forms import error_list
 
 STEP_NAMES = {"dispatched": "dispatch", "attended": "attend", "endorsed": "endorse",
               "closed": "close"}
 
 
 def _errors(errors: dict) -> list[dict]:
-    return [{"field": field, "anchor": forms.field_anchor(field), "message": message}
-            for field, message in errors.items()]
+    return error_list(errors, anchor=forms.field_anchor)
 
 
 @login_required

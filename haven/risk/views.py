@@ -29,6 +29,7 @@ from haven.risk.services import (
     threshold_for,
 )
 from haven.tasks.models import Task
+from haven.web.forms import error_list
 
 VALUE_CHOICES = Answer.Value.choices
 SOURCE_CHOICES = Answer.Source.choices
@@ -125,7 +126,8 @@ def new_assessment(request):
     force = request.user.force
     return render(request, "risk/new.html", {
         "incident": incident, "victim": victim, "blocks": _blocks(force, request.POST, errors),
-        "errors": errors, "post": request.POST, "value_choices": VALUE_CHOICES,
+        "errors": errors, "error_summary": error_list(errors), "post": request.POST,
+        "value_choices": VALUE_CHOICES,
         "source_choices": SOURCE_CHOICES, "definitions": rules.DEFINITIONS,
         "prompts": rules.PROMPTS.values(), "children_rows": _child_rows(request.POST, errors),
         "threshold": threshold_for(force, DASH), "medium_band": policy(force, "dash_medium_band"),
@@ -163,6 +165,7 @@ def _detail_context(request, assessment, errors=None, stage=""):
         "can_hau": can(user, "risk.hau_review")
         and assessment.status != Assessment.Status.REVIEWED,
         "grades": rules.GRADES, "definitions": rules.DEFINITIONS, "errors": errors or {},
+        "error_summary": error_list(errors or {}),
         "stage": stage, "post": request.POST,
         "can_clear_flags": can(user, "risk.hau_review"),
         "incident_url": _incident_url(assessment),
