@@ -49,3 +49,16 @@ def test_only_senior_officers_may_lower_a_score_based_high(persona):
 def test_an_unknown_action_is_a_programming_error(persona):
     with pytest.raises(KeyError):
         can(persona("sergeant"), "person.teleport")
+
+
+def test_the_published_roles_matrix_matches_the_code():
+    """docs/roles.md is what users read; regenerate it with `haven roles` when MATRIX changes."""
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("roles", stdout=out)
+    published = (Path(__file__).resolve().parents[3] / "docs" / "roles.md").read_text()
+    assert out.getvalue().strip() in published
