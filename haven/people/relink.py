@@ -15,14 +15,14 @@ import sys
 import time
 from collections import Counter, defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from haven.access.log import Action, record_access
 from haven.forces.policy import policy
 from haven.people.models import LinkRun, MergeEvent, Person, ReviewItem, SourceRecord
-from haven.people.movers import bulk_reassign
+from haven.people.movers import bulk_reassign, fast_update
 from haven.people.services import RAW_FIELDS, best_values, queue_review
 
 logger = logging.getLogger(__name__)
@@ -120,9 +120,8 @@ def apply_clusters(force, rows: list[dict], clusters: dict[str, str]) -> dict:
     for row in rows:
         if target[row["id"]] is None:
             target[row["id"]] = new_for[clusters[row["uid"]]].pk
-    changed = [SourceRecord(pk=pk, person_id=pid) for pk, pid in target.items()
-               if by_id[pk]["person_id"] != pid]
-    SourceRecord.objects.bulk_update(changed, ["person"], batch_size=BATCH)
+    changed = [(pid, pk) for pk, pid in target.items() if by_id[pk]["person_id"] != pid]
+    fast_update(SourceRecord, ["person"], changed)
     # Persons left with no record hand everything else to where most of their records went.
     votes: dict[int, Counter] = defaultdict(Counter)
     for pk, pid in target.items():
@@ -133,11 +132,20 @@ def apply_clusters(force, rows: list[dict], clusters: dict[str, str]) -> dict:
     emptied = {old: counter.most_common(1)[0][0] for old, counter in votes.items()
                if old not in survivors}
     moved = bulk_reassign(emptied, exclude=(SourceRecord,))
-    for start in range(0, len(emptied), BATCH):
-        Person.objects.filter(pk__in=list(emptied)[start:start + BATCH]).delete()
+    # Everything hanging off an emptied person has moved; persons a merge event or a
+    # tombstone still names are kept (empty) so that unmerge keeps working.
+    named = set(MergeEvent.objects.values_list("keep_id", flat=True)) | set(
+        MergeEvent.objects.values_list("absorbed_id", flat=True)) | set(
+        Person.objects.filter(merged_into__isnull=False).values_list("merged_into_id",
+                                                                     flat=True))
+    removable = [pk for pk in emptied if pk not in named]
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(Person._meta.db_table)
+        cursor.executemany(f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
+                           [(pk,) for pk in removable])
     _refresh_best_values({target[pk] for pk in target if by_id[pk]["person_id"] != target[pk]})
     return {"records_moved": len(changed), "persons_created": len(new_for),
-            "persons_removed": len(emptied), "related_moved": dict(moved)}
+            "persons_removed": len(removable), "related_moved": dict(moved)}
 
 
 def _refresh_best_values(person_ids: set[int]) -> None:
@@ -147,14 +155,16 @@ def _refresh_best_values(person_ids: set[int]) -> None:
         by_person: dict[int, list] = defaultdict(list)
         for record in SourceRecord.objects.filter(person_id__in=chunk):
             by_person[record.person_id].append(record)
-        persons = list(Person.objects.filter(pk__in=chunk))
-        for person in persons:
-            for name, value in best_values(by_person.get(person.pk, [])).items():
-                setattr(person, name, value)
-            person.updated_at = timezone.now()
-        Person.objects.bulk_update(persons, ["forename", "middle_names", "surname",
-                                             "date_of_birth", "gender", "updated_at"],
-                                   batch_size=BATCH)
+        now = Person._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+        dob = Person._meta.get_field("date_of_birth")
+        rows = []
+        for pk in chunk:
+            values = best_values(by_person.get(pk, []))
+            rows.append((values["forename"], values["middle_names"], values["surname"],
+                         dob.get_db_prep_save(values["date_of_birth"], connection),
+                         values["gender"], now, pk))
+        fast_update(Person, ["forename", "middle_names", "surname", "date_of_birth", "gender",
+                             "updated_at"], rows)
 
 
 def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:

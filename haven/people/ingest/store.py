@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from haven.chronology.models import Entry
 from haven.intake.models import Incident, Involvement
+from haven.people.ingest.fast import fast_bulk_create, fast_insert
 from haven.people.keys import blocking_keys
 from haven.people.models import Address, LegacyRecord, Person, SourceRecord, WarningMarker
 from haven.people.services import best_values
@@ -60,9 +61,9 @@ def incident_reference(system: str, source_id: str) -> str:
     return f"{system[:10]}:{digest}"
 
 
-def _entries(rows: list[Entry]) -> None:
-    if rows:
-        Entry.objects.bulk_create(rows, batch_size=2000)
+def _entries(rows: list[dict]) -> None:
+    """Chronology entries in bulk (the bulk form of `record_entry`)."""
+    fast_insert(Entry, rows)
 
 
 def store_people(ctx: Context, batch: list) -> None:
@@ -89,18 +90,18 @@ def store_people(ctx: Context, batch: list) -> None:
         record.updated_at = now
         changed.append(record)
     if new:
-        persons = [Person(force=ctx.force, **best_values([r])) for r in new]
-        Person.objects.bulk_create(persons, batch_size=2000)
-        for record, person in zip(new, persons, strict=True):
-            record.person = person
-        SourceRecord.objects.bulk_create(new, batch_size=2000)
+        person_ids = fast_insert(Person, [{"force_id": ctx.force.pk, **best_values([r])}
+                                          for r in new])
+        for record, person_id in zip(new, person_ids, strict=True):
+            record.person_id = person_id
+        fast_bulk_create(new)
         ctx.new_records.extend(r.pk for r in new)
-        Address.objects.bulk_create([
-            Address(person=r.person, source_record=r, line=r.address_line, town=r.town,
-                    postcode=r.postcode, confidential=r.confidential_address)
-            for r in new if r.address_line or r.postcode], batch_size=2000)
+        fast_insert(Address, [
+            {"person_id": r.person_id, "source_record_id": r.pk, "line": r.address_line,
+             "town": r.town, "postcode": r.postcode, "confidential": r.confidential_address}
+            for r in new if r.address_line or r.postcode])
         _markers(new, now)
-        _entries([Entry(person=r.person, force=ctx.force, occurred_at=now,
+        _entries([dict(person_id=r.person_id, force_id=ctx.force.pk, occurred_at=now,
                         kind="record_created", source_room="people",
                         source_type="source_record", source_id=str(r.pk),
                         summary=f"Known to {ctx.system.replace('_', ' ')}") for r in new])
@@ -127,7 +128,7 @@ def _markers(records, now) -> None:
     for record in records:
         raw = (record.attributes or {}).get("warning_markers", "")
         for kind in {k.strip().lower() for k in str(raw).split(";") if k.strip()}:
-            rows.append(WarningMarker(person=record.person, source_record=record,
+            rows.append(WarningMarker(person_id=record.person_id, source_record_id=record.pk,
                                       kind=kind if kind in kinds else WarningMarker.Kind.OTHER,
                                       note="" if kind in kinds else kind[:300],
                                       recorded_at=now))
@@ -167,15 +168,14 @@ def store_incidents(ctx: Context, batch: list) -> None:
         elif raw.data != row:
             raw.data = row
             changed_raw.append(raw)
-    Incident.objects.bulk_create(new, batch_size=2000)
+    fast_bulk_create(new)
     if changed:
         Incident.objects.bulk_update(changed, [*INCIDENT_FIELDS, "domestic_abuse"],
                                      batch_size=2000)
-    LegacyRecord.objects.bulk_create([
+    fast_bulk_create([
         LegacyRecord(force=ctx.force, system=ctx.system, kind=LegacyRecord.Kind.INCIDENT,
                      source_id=incident.source_id, occurred_at=incident.occurred_at,
-                     incident=incident, data=row) for incident, row in new_raw],
-        batch_size=2000)
+                     incident=incident, data=row) for incident, row in new_raw])
     if changed_raw:
         LegacyRecord.objects.bulk_update(changed_raw, ["data"], batch_size=2000)
     ctx.counts.stored += len(new)
@@ -225,10 +225,10 @@ def store_involvements(ctx: Context, batch: list) -> None:
             changed.append(found)
         else:
             ctx.counts.unchanged += 1
-    Involvement.objects.bulk_create(new, batch_size=2000)
+    fast_bulk_create(new)
     if changed:
         Involvement.objects.bulk_update(changed, ["relationship"], batch_size=2000)
-    _entries([Entry(person_id=i.person_id, force=ctx.force,
+    _entries([dict(person_id=i.person_id, force_id=ctx.force.pk,
                     occurred_at=i.incident.occurred_at or i.incident.opened_at,
                     kind="incident_involvement", source_room="intake", source_type="incident",
                     source_id=str(i.incident_id),
@@ -271,14 +271,14 @@ def store_legacy(kind: str):
                 setattr(record, name, value)
             record.updated_at = timezone.now()
             changed.append(record)
-        LegacyRecord.objects.bulk_create(new, batch_size=2000)
+        fast_bulk_create(new)
         if changed:
             LegacyRecord.objects.bulk_update(
                 changed, ["occurred_at", "ends_at", "subject", "other_party", "incident", "data",
                           "updated_at"], batch_size=2000)
         label = LEGACY_LABELS[kind]
         now = timezone.now()
-        _entries([Entry(person_id=party.person_id, force=ctx.force,
+        _entries([dict(person_id=party.person_id, force_id=ctx.force.pk,
                         occurred_at=r.occurred_at or now, kind=f"legacy_{kind}",
                         source_room="people", source_type="legacy_record", source_id=str(r.pk),
                         summary=f"{label} ({ctx.system.replace('_', ' ')})",

@@ -22,6 +22,10 @@ GRADES = {"standard", "medium", "high"}
 ORDER_KINDS = {"dvpn", "dvpo", "bail_conditions", "restraining_order", "non_molestation_order",
                "dapn", "dapo"}
 DASH_ANSWERS = set("YNK-")
+REPORTED_VIA = frozenset(Incident.ReportedVia.values)
+CATEGORIES = frozenset(Incident.Category.values)
+ROLES = frozenset(Involvement.Role.values)
+RELATIONSHIPS = frozenset(Involvement.Relationship.values)
 
 
 class RowError(ValueError):
@@ -104,9 +108,9 @@ def incident_row(row: dict) -> dict:
     return {
         "source_id": source_id,
         "occurred_at": occurred,
-        "reported_via": _choice(row, "reported_via", set(Incident.ReportedVia.values),
+        "reported_via": _choice(row, "reported_via", REPORTED_VIA,
                                 default=Incident.ReportedVia.CALL),
-        "category": _choice(row, "category", set(Incident.Category.values),
+        "category": _choice(row, "category", CATEGORIES,
                             default=Incident.Category.OTHER),
         "address_line": (row.get("address_line") or "").strip()[:200],
         "town": (row.get("town") or "").strip()[:100],
@@ -120,8 +124,8 @@ def involvement_row(row: dict) -> dict:
     return {
         "incident_source_id": _required(row, "incident_source_id"),
         "person_source_id": _required(row, "person_source_id"),
-        "role": _choice(row, "role", set(Involvement.Role.values)) or _required(row, "role"),
-        "relationship": _choice(row, "relationship", set(Involvement.Relationship.values)),
+        "role": _choice(row, "role", ROLES) or _required(row, "role"),
+        "relationship": _choice(row, "relationship", RELATIONSHIPS),
     }
 
 

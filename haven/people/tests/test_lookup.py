@@ -182,3 +182,11 @@ def test_search_page_shows_an_error_summary_for_a_bad_birth_date(client_as, db):
     page = client_as("call_handler").get("/people/search/", {"date_of_birth": "tomorrow"})
     assert b"govuk-error-summary" in page.content
     assert b"date_of_birth must be a date" in page.content
+
+
+def test_the_candidates_partial_renders_with_only_candidates_for_other_rooms(dana, persona):
+    from django.template.loader import render_to_string
+
+    candidates = find_candidates(persona("call_handler"), surname="Whitfield")
+    html = render_to_string("people/_candidates.html", {"candidates": candidates})
+    assert 'data-testid="candidate"' in html and "Why this match" in html
