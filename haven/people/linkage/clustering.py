@@ -305,7 +305,7 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
         if not joined or not retry:
             break
         pending = retry
-    refused = [(uids[i], uids[j], prob) for (i, j), (_, prob) in refusals.items()]
+    refused = [(uids[i], uids[j], prob, reason) for (i, j), (reason, prob) in refusals.items()]
     reasons = Counter(reason for reason, _ in refusals.values())
     logger.info(
         "linkage clustered edges=%d refused=%s ambiguous=%d links=%d",
@@ -314,7 +314,7 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
         len(ambiguous),
         groups.unions,
     )
-    return groups.labels(uids), refused
+    return groups.labels(uids), refused, records
 
 
 def cluster(
@@ -330,25 +330,57 @@ def cluster(
     other (father or son?) is linked to neither (see `_ambiguous_records`).
     """
     threshold = model.settings.link_threshold if threshold is None else threshold
-    clusters, _ = _cluster(model, pairs, threshold)
+    clusters, _, _ = _cluster(model, pairs, threshold)
     return clusters
 
 
+# Refusals a person could overturn; a hard conflict or an earlier "not the same" cannot be.
+_REVIEWABLE_REFUSALS = frozenset({"ambiguous", "uncorroborated"})
+
+
 def _uncertain(
-    pairs: pd.DataFrame, clusters: Mapping[str, str], refused: Iterable, settings: LinkageSettings
+    pairs: pd.DataFrame,
+    clusters: Mapping[str, str],
+    refused: Iterable,
+    settings: LinkageSettings,
+    records: _Records | None = None,
+    uids: Sequence[str] = (),
 ) -> list[tuple[str, str, float]]:
+    """What a reviewer should decide: one pair per two persons that might be one.
+
+    A reviewer's time is the scarce resource, so: pairs with a hard conflict (different
+    dates of birth, PNC ids, genders) are not queued, nor edges refused for one; and two
+    persons appear once, through their strongest pair, however many records each holds.
+    """
     lower, upper = settings.review_band
     decided = settings.must_link | settings.cannot_link
+    position = {uid: k for k, uid in enumerate(uids)}
+
+    def conflicted(uid_l: str, uid_r: str) -> bool:
+        if records is None:
+            return False
+        return records.conflict(position[uid_l], position[uid_r]) is not None
+
     band = pairs[(pairs["match_probability"] >= lower) & (pairs["match_probability"] < upper)]
-    out: dict[frozenset, tuple[str, str, float]] = {}
-    for uid_l, uid_r, prob in zip(
-        band["uid_l"], band["uid_r"], band["match_probability"], strict=True
-    ):
-        if clusters[uid_l] != clusters[uid_r]:
-            out[frozenset((uid_l, uid_r))] = (uid_l, uid_r, float(prob))
-    for uid_l, uid_r, prob in refused:
-        out[frozenset((uid_l, uid_r))] = (uid_l, uid_r, prob)
-    kept = [v for k, v in out.items() if k not in decided]
-    return sorted(kept, key=lambda t: (-t[2], t[0], t[1]))
+    candidates = [
+        (uid_l, uid_r, float(prob))
+        for uid_l, uid_r, prob in zip(
+            band["uid_l"], band["uid_r"], band["match_probability"], strict=True
+        )
+        if clusters[uid_l] != clusters[uid_r] and not conflicted(uid_l, uid_r)
+    ]
+    candidates += [
+        (uid_l, uid_r, prob)
+        for uid_l, uid_r, prob, reason in refused
+        if reason in _REVIEWABLE_REFUSALS and clusters[uid_l] != clusters[uid_r]
+    ]
+    strongest: dict[frozenset, tuple[str, str, float]] = {}
+    for uid_l, uid_r, prob in candidates:
+        if frozenset((uid_l, uid_r)) in decided:
+            continue
+        persons = frozenset((clusters[uid_l], clusters[uid_r]))
+        if persons not in strongest or prob > strongest[persons][2]:
+            strongest[persons] = (uid_l, uid_r, prob)
+    return sorted(strongest.values(), key=lambda t: (-t[2], t[0], t[1]))
 
 

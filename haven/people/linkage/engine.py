@@ -101,8 +101,9 @@ class LinkResult:
     """Outcome of `link_records`.
 
     clusters: uid -> cluster id (the smallest uid in the cluster; stable across runs).
-    uncertain_pairs: (uid_l, uid_r, probability) for clerical review: pairs in the
-        review band left unlinked, and above-threshold pairs refused by a conflict.
+    uncertain_pairs: (uid_l, uid_r, probability) for clerical review, one per two
+        persons: pairs in the review band left unlinked, and above-threshold pairs refused
+        as ambiguous or uncorroborated (never those with a hard conflict).
     pairs: every scored pair at/above settings.predict_threshold.
     model: the trained model, for explain_pair / score_against after a full run.
     """
@@ -232,8 +233,10 @@ def link_records(records: Any, settings: LinkageSettings | None = None) -> LinkR
     settings = settings or LinkageSettings()
     model = train(records, settings)
     pairs = predict_pairs(model, threshold=min(settings.predict_threshold, settings.review_band[0]))
-    clusters, refused = _cluster(model, pairs, settings.link_threshold)
-    uncertain = _uncertain(pairs, clusters, refused, settings)
+    clusters, refused, records = _cluster(model, pairs, settings.link_threshold)
+    uncertain = _uncertain(
+        pairs, clusters, refused, settings, records, model.prepared["uid"].tolist()
+    )
     return LinkResult(clusters=clusters, uncertain_pairs=uncertain, pairs=pairs, model=model)
 
 

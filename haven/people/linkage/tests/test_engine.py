@@ -148,3 +148,17 @@ def test_score_against_ranks_right_person_first(model):
 def test_uncertain_pairs_are_in_band_or_refused(result):
     for uid_l, uid_r, prob in result.uncertain_pairs:
         assert uid_l != uid_r and 0.0 <= prob <= 1.0
+
+
+def test_reviewers_see_each_pair_of_persons_once_and_never_a_hard_conflict(result, records):
+    from haven.people.linkage import hard_conflict, prepare_records
+
+    prepared = prepare_records(records).set_index("uid")
+    persons_seen = set()
+    for uid_l, uid_r, _ in result.uncertain_pairs:
+        persons = frozenset((result.clusters[uid_l], result.clusters[uid_r]))
+        assert persons not in persons_seen
+        persons_seen.add(persons)
+        assert hard_conflict(prepared.loc[uid_l], prepared.loc[uid_r]) is None
+    father_son = frozenset((result.clusters["crime:F1"], result.clusters["crime:S1"]))
+    assert father_son not in persons_seen
