@@ -36,7 +36,7 @@ STEP_OWNERS = {
 def hau_queue(user) -> QuerySet[Assessment]:
     """Assessments awaiting HAU review in the user's force, most urgent first."""
     return (scoped_assessments(user).exclude(status=Assessment.Status.REVIEWED)
-            .select_related("incident").prefetch_related("flags")
+            .select_related("incident", "victim").prefetch_related("flags")
             .order_by("completed_at", "id"))
 
 

@@ -39,7 +39,8 @@ SOURCE_CHOICES = Answer.Source.choices
 def assessment_list(request):
     require(request.user, "risk.view")
     status = request.GET.get("status", "")
-    rows = scoped_assessments(request.user).select_related("incident").prefetch_related("flags")
+    rows = (scoped_assessments(request.user).select_related("incident", "victim")
+            .prefetch_related("flags"))
     if status in Assessment.Status.values:
         rows = rows.filter(status=status)
     rows = _logged(request.user, list(rows[:200]), "assessment list")
@@ -48,7 +49,7 @@ def assessment_list(request):
 
 
 def _logged(user, assessments, reason):
-    """A list shows grades of named persons (by id): one access-log entry names them all."""
+    """A list shows named persons and their grades: one access-log entry names them all."""
     if assessments:
         record_access(user, Action.CONSULTATION, record_type="risk_assessment_list",
                       reason=reason, detail={"assessments": [a.pk for a in assessments],

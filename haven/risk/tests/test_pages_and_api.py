@@ -199,10 +199,12 @@ def test_api_other_force_gets_404(client_as, complete_dash, make_da_incident):
             content_type="application/json").status_code == 404
 
 
-def test_lists_log_which_assessments_were_shown(client_as, complete_dash):
+def test_lists_name_the_victim_and_log_which_assessments_were_shown(client_as, complete_dash):
     a = complete_dash()
     for url in ("/risk/", "/risk/hau/"):
-        assert client_as("hau").get(url).status_code == 200
+        response = client_as("hau").get(url)
+        assert response.status_code == 200
+        assert a.victim.display_name.encode() in response.content
     entries = AccessLogEntry.objects.filter(record_type="risk_assessment_list")
     assert [e.detail["assessments"] for e in entries] == [[a.pk], [a.pk]]
 
