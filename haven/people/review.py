@@ -35,14 +35,31 @@ def access_review_item(user, item_id) -> ReviewItem:
     return item
 
 
+# What a reviewer reads for each field the engines compare.
+FIELD_LABELS = {
+    "forename": "Forename", "middle_names": "Middle names", "middle": "Middle names",
+    "surname": "Surname", "dateofbirth": "Date of birth", "date_of_birth": "Date of birth",
+    "dob": "Date of birth", "gender": "Gender", "phone": "Phone", "email": "Email",
+    "address_line": "Address line", "town": "Town", "postcode": "Postcode",
+    "aliases": "Aliases", "pnc": "PNC id", "pnc_id": "PNC id",
+    "confidential_address": "Confidential address", "incident": "Same incident",
+}
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
 def evidence_for(item: ReviewItem) -> list[dict]:
     """Per-field evidence: stored from the run, else computed with the light scorer."""
     if item.evidence:
-        return [{"field": e.get("field", ""), "level": e.get("level", e.get("comparison_level")),
+        rows = [{"field": e.get("field", ""), "level": e.get("level", e.get("comparison_level")),
                  "weight": e.get("weight", e.get("match_weight", 0.0))} for e in item.evidence]
-    a, b = (profile({n: getattr(r, n) for n in RAW_FIELDS}) for r in (item.record_a,
-                                                                        item.record_b))
-    return compare(a, b)[1]
+    else:
+        a, b = (profile({n: getattr(r, n) for n in RAW_FIELDS}) for r in (item.record_a,
+                                                                            item.record_b))
+        rows = compare(a, b)[1]
+    return [{**row, "label": field_label(row["field"])} for row in rows]
 
 
 def _split_off(record: SourceRecord, actor):

@@ -14,6 +14,7 @@ from haven.people.review import (
     access_review_item,
     do_decide_review,
     evidence_for,
+    field_label,
     review_items_for,
 )
 from haven.people.services import RAW_FIELDS, InvalidRecord
@@ -38,7 +39,7 @@ def _side(user, record) -> list[dict]:
         if name in {"address_line", "town", "postcode"} and record.confidential_address \
                 and not show_confidential:
             value = "Confidential address – not shown to your role"
-        rows.append({"name": name.replace("_", " ").capitalize(), "value": value})
+        rows.append({"name": field_label(name), "value": value})
     return rows
 
 

@@ -18,6 +18,7 @@ def test_the_hau_sees_the_queue_and_both_records_side_by_side_with_evidence(item
     page = client.get(f"/people/review/{item.pk}/").content.decode()
     assert "pvp P1" in page and "crime C1" in page
     assert "day and month swapped" in page
+    assert "Date of birth" in page and "Dateofbirth" not in page
     assert AccessLogEntry.objects.filter(record_type="review_item", action="consultation",
                                          record_id=str(item.pk)).exists()
 
