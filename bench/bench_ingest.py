@@ -7,7 +7,9 @@ Usage:
         .venv/bin/python bench/bench_ingest.py /tmp/export [--force WARKS] [--relink]
 Ingests every system folder (people, incidents, involvements) with validation, reports
 rows/s per file and overall; then ingests the same export again (idempotency: nothing
-stored, nothing updated) and, with --relink, runs the full Splink relink.
+stored, nothing updated) and, with --relink, runs the full Splink relink. --first-only
+stops after the first ingest (to profile it alone:
+`python -m cProfile -o /tmp/ing.prof bench/bench_ingest.py /tmp/export --first-only`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ def main() -> None:
     parser.add_argument("--force", default="WARKS")
     parser.add_argument("--relink", action="store_true")
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--first-only", action="store_true")
     args = parser.parse_args()
     force = next(f for f in ensure_forces() if f.code == args.force)
     print(f"database={connection.vendor}")
@@ -59,6 +62,8 @@ def main() -> None:
     print(f"first ingest: {rows:,} rows in {seconds:.1f}s = {rows / seconds:,.0f} rows/s "
           f"(stored {stored:,}, updated {updated:,})")
     persons = Person.objects.filter(force=force).count()
+    if args.first_only:
+        return
     rows, stored, updated, seconds = run_all(force, args.export, args.progress)
     print(f"second ingest (same export): {rows:,} rows in {seconds:.1f}s = "
           f"{rows / seconds:,.0f} rows/s (stored {stored}, updated {updated}; persons "

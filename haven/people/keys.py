@@ -9,6 +9,7 @@ and "+447700900123" or "cv34 4aa" and "CV34 4AA" agree here exactly as they do t
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from haven.people.linkage.nicknames import canonical_forenames, canonical_key
@@ -52,17 +53,49 @@ def iso_date(value: Any) -> str | None:
         return None
 
 
+def _surname_keys(value: Any) -> tuple[str, str]:
+    sn = surname_key(value)
+    return sn[:100], (metaphone(sn) or "")[:32] if sn else ""
+
+
+def _forename_block_key(value: Any) -> str:
+    fn = forename_key(value)
+    return (canonical_key(fn) or "")[:100] if fn else ""
+
+
+def _phone_key(value: Any) -> str:
+    return (normalise_phone(value) or "")[:20]
+
+
+def _postcode_key(value: Any) -> str:
+    return (normalise_postcode(value)[0] or "")[:10]
+
+
+# Names (and postcodes) repeat a lot across a force's records: each distinct text is
+# normalised once. Pure functions of the text, so a cached answer is always the same answer.
+_CACHED = {f: lru_cache(maxsize=131072)(f)
+           for f in (_surname_keys, _forename_block_key, _phone_key, _postcode_key)}
+
+
+def _key(function, value: Any):
+    if value.__class__ is str:
+        return _CACHED[function](value)
+    return function(value)  # None, numbers or anything else: as before, uncached
+
+
+def blocking_key_values(surname: Any, forename: Any, phone: Any,
+                        postcode: Any) -> tuple[str, str, str, str, str]:
+    """The blocking keys as a tuple in `KEY_FIELDS` order (the bulk form for ingest)."""
+    sn_key, sn_phonetic = _key(_surname_keys, surname)
+    return (sn_key, sn_phonetic, _key(_forename_block_key, forename), _key(_phone_key, phone),
+            _key(_postcode_key, postcode))
+
+
 def blocking_keys(fields: dict) -> dict[str, str]:
     """The indexed blocking columns of a SourceRecord, from its raw fields."""
-    sn = surname_key(fields.get("surname"))
-    fn = forename_key(fields.get("forename"))
-    return {
-        "sn_key": sn[:100],
-        "sn_phonetic": (metaphone(sn) or "")[:32] if sn else "",
-        "fn_key": (canonical_key(fn) or "")[:100] if fn else "",
-        "phone_norm": (normalise_phone(fields.get("phone")) or "")[:20],
-        "postcode_norm": (normalise_postcode(fields.get("postcode"))[0] or "")[:10],
-    }
+    return dict(zip(KEY_FIELDS, blocking_key_values(
+        fields.get("surname"), fields.get("forename"), fields.get("phone"),
+        fields.get("postcode")), strict=True))
 
 
 def profile(fields: dict) -> dict[str, Any]:

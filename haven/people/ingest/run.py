@@ -7,14 +7,15 @@ import json
 import logging
 import sys
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from haven.access.log import Action, record_access
-from haven.people.ingest import store, validate
+from haven.people.ingest import pipeline, store, validate
 from haven.people.models import Person, SourceRecord
 
 logger = logging.getLogger(__name__)
@@ -94,43 +95,24 @@ def _ingest_file(force, system, path, validator, saver, *, batch_size, progress,
     counts = store.Counts()
     ctx = store.Context(force=force, system=system, counts=counts)
     started = time.perf_counter()
-    seen: dict[str, int] = {}
+    invalid: list = []  # rejected by validation (the writer adds unresolved references)
     with path.open(newline="", encoding="utf-8-sig") as handle, tqdm(
             total=_count_rows(path), unit="rows", desc=f"{system}/{path.name}",
             file=sys.stderr, disable=not progress, mininterval=0.5) as bar:
         reader = csv.DictReader(handle)
         header = list(reader.fieldnames or [])
-        batch: list = []
-
-        def flush():
-            with transaction.atomic():
-                saver(ctx, batch)
-            bar.update(len(batch))
-            batch.clear()
-
-        for row in reader:
-            line = reader.line_num
-            counts.read += 1
-            row = {k: v for k, v in row.items() if k is not None}
-            try:
-                values = validator(row)
-            except validate.RowError as error:
-                ctx.reject(line, row, str(error))
-                bar.update(1)
-                continue
-            key = values.get("source_id") or (
-                f"{values.get('incident_source_id')}|{values.get('person_source_id')}|"
-                f"{values.get('role')}")
-            if key in seen:
-                ctx.reject(line, row, f"duplicate of line {seen[key]} in this file")
-                bar.update(1)
-                continue
-            seen[key] = line
-            batch.append((line, row, values))
-            if len(batch) >= batch_size:
-                flush()
-        if batch:
-            flush()
+        batches = pipeline.validated_batches(reader, validator, batch_size, rejects=invalid,
+                                             counts=counts, bar=bar)
+        # PostgreSQL: validate the next batch while this one waits for the server. SQLite
+        # does its work in this process, so a second thread only contends for the GIL.
+        background = connection.vendor == "postgresql"
+        with pipeline.ahead(batches) if background else nullcontext(batches) as validated:
+            for batch in validated:
+                with transaction.atomic():
+                    saver(ctx, batch)
+                bar.update(len(batch))
+    ctx.rejects.extend(invalid)
+    counts.rejected += len(invalid)
     if ctx.rejects:
         _write_rejects(Path(rejects_dir) / path.name, header, ctx.rejects)
     for name in ("read", "stored", "updated", "unchanged", "rejected"):

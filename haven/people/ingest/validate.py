@@ -7,6 +7,7 @@ are resolved later, in `store`, against what is already stored.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from django.utils import timezone
 
@@ -49,18 +50,28 @@ def parse_date(row: dict, column: str) -> dt.date | None:
         raise RowError(f"{column} is not a date as YYYY-MM-DD: unparseable") from None
 
 
+@lru_cache(maxsize=65536)
+def _iso_datetime(value: str, zone) -> dt.datetime | None:
+    """Parsed and made aware in `zone` (None when unparseable). Export timestamps repeat
+    (several rows per incident time), so each distinct text is parsed once per zone."""
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, zone)  # local UK time when no offset is given
+    return parsed
+
+
 def parse_datetime(row: dict, column: str, *, required: bool = False) -> dt.datetime | None:
     value = (row.get(column) or "").strip()
     if not value:
         if required:
             raise RowError(f"{column} is required")
         return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise RowError(f"{column} is not an ISO 8601 date-time: unparseable") from None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)  # local UK time when no offset is given
+    parsed = _iso_datetime(value, timezone.get_current_timezone())
+    if parsed is None:
+        raise RowError(f"{column} is not an ISO 8601 date-time: unparseable")
     return parsed
 
 
@@ -88,13 +99,19 @@ def _lengths(values: dict) -> None:
             raise RowError(f"{column} is longer than {limit} characters")
 
 
+# Any two time zones are less than two days apart, so a date of birth before this margin
+# below the system date is before the local date too: only a later one needs the slower
+# `timezone.localdate()`.
+_MARGIN = dt.timedelta(days=2)
+
+
 def person_row(row: dict) -> dict:
     source_id = _required(row, "source_id")
     values = {c: (row.get(c) or "").strip() for c in PEOPLE_COLUMNS}
     values["source_id"] = source_id
     _lengths(values)
-    values["date_of_birth"] = parse_date(row, "date_of_birth")
-    if values["date_of_birth"] and values["date_of_birth"] > timezone.localdate():
+    dob = values["date_of_birth"] = parse_date(row, "date_of_birth")
+    if dob and dob >= dt.date.today() - _MARGIN and dob > timezone.localdate():
         raise RowError("date_of_birth is in the future")
     values["gender"] = _choice(row, "gender", {"f", "m", "x"}).upper()
     values["confidential_address"] = bool(_flag(row, "confidential_address"))
