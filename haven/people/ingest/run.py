@@ -35,13 +35,10 @@ FILE_ORDER = [
 
 
 @dataclass
-class FileReport:
-    file: str
-    read: int = 0
-    stored: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
+class FileReport(store.Counts):
+    """One file's counts (read, stored, updated, unchanged, rejected), name and duration."""
+
+    file: str = ""
     seconds: float = 0.0
 
 
@@ -91,8 +88,7 @@ def _write_rejects(path: Path, header: list[str], rejects: list) -> None:
 
 
 def _ingest_file(force, system, path, validator, saver, *, batch_size, progress, rejects_dir):
-    report = FileReport(file=path.name)
-    counts = store.Counts()
+    report = counts = FileReport(file=path.name)
     ctx = store.Context(force=force, system=system, counts=counts)
     started = time.perf_counter()
     invalid: list = []  # rejected by validation (the writer adds unresolved references)
@@ -115,8 +111,6 @@ def _ingest_file(force, system, path, validator, saver, *, batch_size, progress,
     counts.rejected += len(invalid)
     if ctx.rejects:
         _write_rejects(Path(rejects_dir) / path.name, header, ctx.rejects)
-    for name in ("read", "stored", "updated", "unchanged", "rejected"):
-        setattr(report, name, getattr(counts, name))
     report.seconds = time.perf_counter() - started
     return report, ctx.new_records
 
