@@ -12,13 +12,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from haven.access.capabilities import require
+from haven.core.concurrency import StaleEdit
 from haven.intake import rules, services
 from haven.intake.creation import IntakeInvalid, do_create_incident
 from haven.intake.forms import version_of
 from haven.intake.grading import do_grade_incident
 from haven.intake.models import Incident
 from haven.people.access import scoped_persons
-from haven.tasks.services import StaleEdit
 
 STEPS = {
     "dispatch": services.do_dispatch_incident,

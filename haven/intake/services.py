@@ -19,10 +19,11 @@ from django.utils import timezone
 from haven.access.capabilities import can, require
 from haven.access.log import Action, Outcome, record_access
 from haven.chronology.services import record_entry
+from haven.core.concurrency import StaleEdit, update_if_unchanged
 from haven.forces.policy import policy
 from haven.intake import rules
 from haven.intake.models import Incident, IncidentProgress, StateChange
-from haven.tasks.services import StaleEdit, create_task
+from haven.tasks.services import create_task
 
 __all__ = [
     "StaleEdit", "TransitionRefused", "access_incident", "scoped_incidents",
@@ -91,16 +92,10 @@ def progress_of(incident: Incident) -> IncidentProgress:
 
 def bump_version(incident: Incident, version: int | None, **fields) -> None:
     """`UPDATE … WHERE version = v`; a stale version raises StaleEdit, never overwrites."""
-    current = incident.version if version is None else int(version)
-    updated = Incident.objects.filter(pk=incident.pk, version=current).update(
-        version=current + 1, **fields
-    )
-    if not updated:
-        raise StaleEdit("This incident log was changed by someone else since you opened it. "
-                        "Reload it and try again.")
-    incident.version = current + 1
-    for name, value in fields.items():
-        setattr(incident, name, value)
+    update_if_unchanged(
+        incident, incident.version if version is None else version,
+        "This incident log was changed by someone else since you opened it. "
+        "Reload it and try again.", **fields)
 
 
 def _transition(incident: Incident, target: str, *, actor, version=None, note: str = "",

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from haven.access.capabilities import require
+from haven.core.concurrency import StaleEdit
 from haven.intake import forms, history, rules, services
 from haven.intake.creation import IntakeInvalid, do_create_incident
 from haven.intake.grading import do_grade_incident
 from haven.intake.models import Incident, QuestionWording
 from haven.intake.presenters import incident_context
-from haven.tasks.services import StaleEdit
 from haven.web.forms import error_list
 
 STEP_NAMES = {"dispatched": "dispatch", "attended": "attend", "endorsed": "endorse",

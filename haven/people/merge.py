@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
+from haven.core.concurrency import StaleEdit
 from haven.people.models import MergeEvent, Person
 from haven.people.movers import move_back, move_person_data, restore_involvements
 from haven.people.services import BEST_FIELDS, InvalidRecord, refresh_person
-from haven.tasks.services import StaleEdit
 
 
 def _state(person: Person) -> dict:

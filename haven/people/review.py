@@ -10,11 +10,11 @@ from django.utils import timezone
 from haven.access.capabilities import can
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
+from haven.core.concurrency import StaleEdit
 from haven.people.keys import profile
 from haven.people.models import Address, ReviewItem, SourceRecord
 from haven.people.scoring import compare
 from haven.people.services import RAW_FIELDS, InvalidRecord, new_person_for, refresh_person
-from haven.tasks.services import StaleEdit
 
 
 def review_items_for(user) -> QuerySet[ReviewItem]:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from haven.access.capabilities import can, require
+from haven.core.concurrency import StaleEdit
 from haven.people.access import access_person
 from haven.people.merge import do_merge_persons, do_unmerge
 from haven.people.models import MergeEvent
@@ -18,7 +19,6 @@ from haven.people.review import (
     review_items_for,
 )
 from haven.people.services import RAW_FIELDS, InvalidRecord
-from haven.tasks.services import StaleEdit
 
 QUEUE_PAGE = 50
 

@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
+from haven.core.concurrency import StaleEdit
 from haven.forces.policy import policy
 from haven.intake.models import Involvement
 from haven.risk import intake_link
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.risk.rules import GradingRefused
 from haven.risk.services import current_assessment
-from haven.tasks.services import StaleEdit, create_task
+from haven.tasks.services import create_task
 
 SOURCES = set(ReassessmentFlag.Source.values)
 

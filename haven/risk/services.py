@@ -16,12 +16,13 @@ from django.utils import timezone
 from haven.access.capabilities import can, require
 from haven.access.log import Action, Outcome, record_access
 from haven.chronology.services import record_entry
+from haven.core.concurrency import StaleEdit, update_if_unchanged
 from haven.forces.policy import policy
 from haven.risk import intake_link, rules
 from haven.risk.models import Answer, Assessment, Child, GradingEvent, ReassessmentFlag
 from haven.risk.questionnaires import DASH, HBA, STALKING, current_version
 from haven.risk.rules import GradingRefused
-from haven.tasks.services import StaleEdit, create_task
+from haven.tasks.services import create_task
 
 __all__ = ["GradingRefused", "StaleEdit", "AssessmentInput", "access_assessment",
            "scoped_assessments", "do_complete_assessment", "do_review_sergeant"]
@@ -219,14 +220,9 @@ def _bump(assessment: Assessment, version, **fields) -> None:
     except (TypeError, ValueError):
         raise GradingRefused("version", "The form was missing its version. Reload the page.") \
             from None
-    updated = Assessment.objects.filter(pk=assessment.pk, version=current).update(
-        version=current + 1, **fields)
-    if not updated:
-        raise StaleEdit("This assessment was changed by someone else since you opened it. "
-                        "Reload it and review again.")
-    for name, value in fields.items():
-        setattr(assessment, name, value)
-    assessment.version = current + 1
+    update_if_unchanged(
+        assessment, current, "This assessment was changed by someone else since you opened it. "
+        "Reload it and review again.", **fields)
 
 
 def regrade(assessment: Assessment, *, grade: str, rationale: str, actor) -> bool:

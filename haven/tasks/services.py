@@ -9,11 +9,8 @@ from django.utils import timezone
 
 from haven.access.capabilities import can
 from haven.access.log import Action, record_access
+from haven.core.concurrency import StaleEdit
 from haven.tasks.models import Task
-
-
-class StaleEdit(Exception):
-    """Someone else changed the record since it was read; reload and try again."""
 
 
 def create_task(

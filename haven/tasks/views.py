@@ -3,7 +3,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from haven.access.capabilities import require
-from haven.tasks.services import StaleEdit, access_task, do_complete_task, overdue_for, tasks_for
+from haven.core.concurrency import StaleEdit
+from haven.tasks.services import access_task, do_complete_task, overdue_for, tasks_for
 
 
 @login_required

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from haven.access.models import AccessLogEntry
 from haven.chronology.models import Entry
+from haven.core.concurrency import StaleEdit
 from haven.intake import services
 from haven.intake.models import StateChange
 from haven.tasks.models import Task
-from haven.tasks.services import StaleEdit
 
 
 def test_access_incident_logs_a_consultation_for_each_person_involved(make_incident, persona):

@@ -3,10 +3,10 @@ from django.utils import timezone
 
 from haven.access.models import AccessLogEntry
 from haven.chronology.services import record_entry
+from haven.core.concurrency import StaleEdit
 from haven.people.merge import do_merge_persons, do_unmerge
 from haven.people.models import MergeEvent, Person
 from haven.people.services import InvalidRecord
-from haven.tasks.services import StaleEdit
 
 
 def state(*persons):

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from haven.tasks.services import StaleEdit, create_task, do_complete_task, overdue_for, tasks_for
+from haven.core.concurrency import StaleEdit
+from haven.tasks.services import create_task, do_complete_task, overdue_for, tasks_for
 
 
 @pytest.fixture
