@@ -160,10 +160,11 @@ def incident_markers(incident: Incident) -> list[str]:
     """Markers for this log from the history of its victims (repeat within the window, high
     risk, MARAC, live order) and of its suspects (live order, weapons or firearms)."""
     markers: list[str] = []
-    involved = incident.involvements.filter(
-        role__in=[Involvement.Role.VICTIM, Involvement.Role.SUSPECT]).select_related("person")
+    involved = list(incident.involvements.filter(
+        role__in=[Involvement.Role.VICTIM, Involvement.Role.SUSPECT]).select_related("person"))
+    summaries = history.history_summaries([i.person for i in involved], at=incident.opened_at)
     for involvement in involved:
-        summary = history.history_summary(involvement.person, at=incident.opened_at)
+        summary = summaries[involvement.person_id]
         # The summary counts this log too; repeat means an earlier one within the window.
         found = [m for m in history.markers_from_history(summary) if m != "repeat_victim"]
         if involvement.role == Involvement.Role.SUSPECT:

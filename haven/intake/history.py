@@ -1,108 +1,26 @@
-"""History at the first point of contact: a thin adapter over the people room's lookup.
+"""History at the first point of contact.
 
-The people room provides `haven.people.lookup.find_candidates` and `history_summary`. They
-are imported lazily; where they are not there (yet), a simple scoped query of our own
-stands in, so the call handler always sees a history and never chooses whether to look.
-The address's history (prior DA incidents there, children recorded there) is intake's own.
+A person's history comes from the people room (`find_candidates`, `history_summary`,
+`history_summaries`), re-exported here for the control room's pages; the address's history
+(prior DA incidents there, children recorded there) and the repeat test at the moment a log
+is opened are intake's own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from haven.forces.policy import policy
 from haven.intake.models import Incident, Involvement
+from haven.people.history import history_summaries, history_summary
+from haven.people.lookup import find_candidates
 
-
-@dataclass
-class Candidate:
-    person: object
-    score: float = 1.0
-    explanation: str = ""
-    history: dict = field(default_factory=dict)
-
-
-def _people_lookup():
-    try:
-        from haven.people import lookup
-    except ImportError:
-        return None
-    return lookup
-
-
-def find_candidates(user, *, forename="", surname="", date_of_birth=None, phone="",
-                    postcode="", limit=10) -> list:
-    """Matched persons with their history; the people room's lookup when it is there."""
-    lookup = _people_lookup()
-    if lookup is not None and hasattr(lookup, "find_candidates"):
-        return list(lookup.find_candidates(
-            user, forename=forename, surname=surname, date_of_birth=date_of_birth,
-            phone=phone, postcode=postcode, limit=limit,
-        ))
-    return _fallback_candidates(user, forename=forename, surname=surname,
-                                date_of_birth=date_of_birth, postcode=postcode, limit=limit)
-
-
-def _fallback_candidates(user, *, forename, surname, date_of_birth, postcode, limit):
-    from haven.people.access import scoped_persons
-
-    if not (surname.strip() or date_of_birth or postcode.strip()):
-        return []
-    persons = scoped_persons(user)
-    reasons = []
-    if surname.strip():
-        persons = persons.filter(surname__iexact=surname.strip())
-        reasons.append("surname")
-    if forename.strip():
-        persons = persons.filter(forename__istartswith=forename.strip()[:1])
-        reasons.append("forename initial")
-    if date_of_birth:
-        persons = persons.filter(date_of_birth=date_of_birth)
-        reasons.append("date of birth")
-    if postcode.strip():
-        persons = persons.filter(addresses__postcode__iexact=postcode.strip())
-        reasons.append("postcode")
-    explanation = "Same " + ", ".join(reasons)
-    found = list(persons.distinct().order_by("surname", "forename", "id")[:limit])
-    from haven.access.log import Action, record_access
-
-    record_access(user, Action.CONSULTATION, record_type="lookup",
-                  detail={"candidates": [p.pk for p in found]})
-    return [Candidate(person=p, explanation=explanation, history=history_summary(p))
-            for p in found]
-
-
-def history_summary(person, at=None) -> dict:
-    """The person's history in one look (people room's summary when available)."""
-    try:
-        from haven.people.history import history_summary as people_summary
-    except ImportError:
-        lookup = _people_lookup()
-        people_summary = getattr(lookup, "history_summary", None)
-    if people_summary is not None:
-        return dict(people_summary(person, at=at))
-    return _own_summary(person, at=at)
-
-
-def _own_summary(person, at=None) -> dict:
-    at = at or timezone.now()
-    involvements = Involvement.objects.filter(person=person, incident__domestic_abuse=True)
-    incidents = Incident.objects.filter(involvements__person=person, domestic_abuse=True)
-    last = incidents.order_by("-opened_at").values_list("opened_at", flat=True).first()
-    return {
-        "da_incidents": {"count": incidents.distinct().count(), "last_at": last},
-        "repeat_victim": is_repeat_victim(person, at=at),
-        "highest_dash_grade_12m": None,
-        "open_case": False,
-        "marac_12m": False,
-        "live_orders": [],
-        "warning_markers": [],
-        "roles": sorted(set(involvements.values_list("role", flat=True))),
-        "children_at_address": [],
-    }
+__all__ = [
+    "address_history", "find_candidates", "history_summaries", "history_summary",
+    "is_repeat_victim", "markers_from_history",
+]
 
 
 def is_repeat_victim(person, *, at=None, excluding=None) -> bool:

@@ -53,8 +53,9 @@ def people_rows(incident: Incident) -> list[dict]:
     involvements = sorted(incident.involvements.select_related("person"),
                           key=lambda i: (ROLE_ORDER.index(i.role)
                                          if i.role in ROLE_ORDER else len(ROLE_ORDER), i.pk))
+    summaries = history.history_summaries([i.person for i in involvements])
     for involvement in involvements:
-        summary = history.history_summary(involvement.person)
+        summary = summaries[involvement.person_id]
         rows.append({
             "involvement": involvement, "person": involvement.person, "history": summary,
             "markers": [MARKER_LABELS[m] for m in history.markers_from_history(summary)

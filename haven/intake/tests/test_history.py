@@ -1,15 +1,14 @@
-"""History at first contact: the people room's lookup, or intake's own fallback, and the
-address's history."""
+"""History at first contact: the people room's lookup through intake, and the address's
+history."""
 
 from haven.access.models import AccessLogEntry
 from haven.intake import history
 
 
-def test_without_the_people_lookup_a_scoped_query_still_finds_the_caller(
-        monkeypatch, make_person, make_incident, persona):
-    monkeypatch.setattr(history, "_people_lookup", lambda: None)
-    dana = make_person(forename="Dana", surname="Whitfield")
-    make_person("WMERC", forename="Dana", surname="Whitfield")
+def test_the_call_screen_lookup_finds_only_the_own_forces_caller_with_history(
+        findable_person, make_incident, persona):
+    dana = findable_person(forename="Dana", surname="Whitfield")
+    findable_person("WMERC", forename="Dana", surname="Whitfield")
     make_incident(victim=dana)
     found = history.find_candidates(persona("call_handler"), surname="whitfield")
     assert [c.person for c in found] == [dana]
