@@ -1,48 +1,20 @@
-"""The risk room's only door into intake: fetch an incident, tell intake a DASH is done.
-
-Imports are lazy and fall back to a force-scoped fetch and a no-op, so this room works
-whether or not intake's services are present.
-"""
+"""The risk room's only door into intake: fetch an incident, tell intake a DASH is done."""
 
 from __future__ import annotations
 
 import logging
 
-from django.http import Http404
-
 from haven.intake.models import Incident, Involvement
+from haven.intake.services import TransitionRefused, access_incident, do_record_risk_assessed
 
 log = logging.getLogger(__name__)
 
-
-def access_incident(user, incident_id, *, reason: str = ""):
-    try:
-        from haven.intake.services import access_incident as real
-    except ImportError:  # pragma: no cover - intake services not built
-        real = None
-    if real is not None:
-        return real(user, incident_id, reason=reason)
-    try:
-        pk = int(incident_id)
-    except (TypeError, ValueError):
-        raise Http404("Not found") from None
-    incident = Incident.objects.filter(force_id=user.force_id, pk=pk).first()
-    if incident is None:
-        raise Http404("Not found")
-    return incident
+__all__ = ["access_incident", "record_risk_assessed"]
 
 
 def record_risk_assessed(incident, *, assessment_id, actor) -> None:
     """Move the log from attended to risk assessed. A log in another state keeps its state
     (e.g. a DASH from a station report); the assessment is never refused for it."""
-    try:
-        from haven.intake.services import do_record_risk_assessed
-    except ImportError:  # pragma: no cover - intake services not built
-        return
-    try:
-        from haven.intake.rules import TransitionRefused
-    except ImportError:  # pragma: no cover
-        TransitionRefused = ValueError  # noqa: N806
     try:
         do_record_risk_assessed(incident, assessment_id=assessment_id, actor=actor)
     except TransitionRefused:
