@@ -9,8 +9,29 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Tests sign in without a second factor unless a test asks for it (see test_auth)."""
+    """Tests sign in without a second factor unless a test asks for it (see test_auth).
+
+    Passwords are hashed with the fast MD5 hasher in tests only: the real hasher's
+    deliberate slowness cost the suite half a minute and proves nothing here.
+    """
     settings.HAVEN_REQUIRE_OTP = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put back what data migrations installed (the questionnaires) for every database test.
+
+    A transactional (browser) test flushes every table when it ends, and with tests spread
+    over parallel workers any later test on that worker may be the one that needs them.
+    """
+    if request.node.get_closest_marker("django_db") is None:
+        if not {"db", "transactional_db", "forces"} & set(request.fixturenames):
+            return  # no database in this test
+        request.getfixturevalue("db")  # make sure the database is open before we write
+    from haven.risk.questionnaires import install_defaults
+
+    install_defaults()
 
 
 @pytest.fixture
