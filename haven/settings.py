@@ -92,8 +92,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "haven.core.middleware.NotFoundPage",  # GOV.UK 404 even with DEBUG (demo)
     "haven.access.middleware.IdleTimeoutMiddleware",
     "haven.access.middleware.RequireSecondFactorMiddleware",
+    "haven.web.drafts.DraftClearingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -150,6 +152,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sessions end after a spell of inactivity; officers leave terminals in busy rooms.
 HAVEN_IDLE_TIMEOUT_SECONDS = env_int("HAVEN_IDLE_TIMEOUT_SECONDS", 15 * 60)
+# The page warns this long before the idle sign-out, with a "Stay signed in" button.
+HAVEN_IDLE_WARNING_SECONDS = env_int("HAVEN_IDLE_WARNING_SECONDS", 2 * 60)
+# Where enrolment links point, and how long they work.
+HAVEN_BASE_URL = os.environ.get("HAVEN_BASE_URL", "http://127.0.0.1:8000")
+HAVEN_ENROLMENT_LINK_HOURS = env_int("HAVEN_ENROLMENT_LINK_HOURS", 72)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
@@ -167,7 +174,10 @@ HAVEN_REQUIRE_OTP = env_bool("HAVEN_REQUIRE_OTP", default=not DEMO)
 AXES_FAILURE_LIMIT = env_int("HAVEN_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Count wrong passwords per (address, username) pair: a control room shares one address, and
+# one officer's typos must not lock out the whole room (issue 8 item 5).
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_LOCKOUT_CALLABLE = "haven.access.views.locked_out"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -194,12 +204,13 @@ WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # A session only after its second factor; a token only for an enrolled user.
+        "haven.access.api_auth.VerifiedSessionAuthentication",
+        "haven.access.api_auth.EnrolledTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "haven.core.api.Pagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": None,
 }

@@ -27,6 +27,8 @@ MATRIX: dict[str, set[str]] = {
     "person.lookup": POLICE_OPERATIONAL,
     # A refuge address is for those who must act on it, never for a sanitised view.
     "person.view_confidential_address": PUBLIC_PROTECTION | {R.IDVA},
+    # Lifting a refuge marker that any source set: public protection's decision, logged.
+    "person.lift_confidential_address": {R.HAU, R.DARM},
     "person.merge": {R.HAU, R.DARM, R.SYSTEM_ADMIN},
     "linkage.review": {R.HAU, R.DARM, R.SYSTEM_ADMIN},
     "ingest.run": {R.SYSTEM_ADMIN},
@@ -44,7 +46,11 @@ MATRIX: dict[str, set[str]] = {
                       R.CALL_HANDLER, R.OCC_SUPERVISOR},
     # risk
     "risk.complete": {R.RESPONSE_OFFICER, R.SERGEANT, R.SNT_OFFICER, R.DETECTIVE, R.HAU},
+    # The fact of risk (grade, date, status, who to contact, safety markers) for anyone
+    # who may meet the victim; the answers themselves only for those who act on them (the
+    # officer who assessed also reads their own: see haven.risk.services.may_read_answers).
     "risk.view": POLICE_OPERATIONAL | {R.AUDITOR},
+    "risk.view_answers": SUPERVISORS | {R.HAU, R.DARM, R.DETECTIVE, R.MARAC_COORDINATOR},
     "risk.review_sergeant": SUPERVISORS,
     "risk.downgrade_high": SENIOR_OFFICERS,
     "risk.hau_review": {R.HAU, R.DARM},

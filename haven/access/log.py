@@ -93,6 +93,20 @@ def record_access(
     return entry
 
 
+def record_list_access(user, *, record_type: str, shown: dict[int, list]) -> int:
+    """A list or home page showed these persons: one consultation entry per person.
+
+    `shown` maps person id -> ids of the rows naming them (ids only, never names). One entry
+    per person keeps the auditor's search by person complete.
+    """
+    with transaction.atomic():
+        for person_id, record_ids in sorted(shown.items()):
+            record_access(user, Action.CONSULTATION, record_type=record_type,
+                          person_id=person_id,
+                          detail={"shown": [str(r) for r in record_ids][:50]})
+    return len(shown)
+
+
 @dataclass
 class ChainReport:
     ok: bool

@@ -91,3 +91,23 @@ class AccessLogHead(models.Model):
 
     def __str__(self) -> str:
         return f"Chain head at {self.last_id}"
+
+
+class EnrolmentToken(models.Model):
+    """A one-time link, started by an administrator, to set up a user's authenticator.
+
+    Only the SHA-256 of the token is stored; the link is shown once, when it is made.
+    A password alone never enrols an authenticator (issue 8 item 2).
+    """
+
+    user = models.ForeignKey("access.User", on_delete=models.CASCADE,
+                             related_name="enrolment_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("access.User", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"Enrolment link {self.pk} for user {self.user_id}"

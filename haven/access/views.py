@@ -6,17 +6,25 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.access.audit import search_entries
 from haven.access.capabilities import require
-from haven.access.log import Action, record_access
+from haven.access.log import Action, Outcome, record_access
 from haven.access.models import AccessLogEntry
+from haven.access.services import do_complete_enrolment, live_enrolment, pending_device
 
 
 class LoginView(auth_views.LoginView):
@@ -31,29 +39,115 @@ class TokenForm(forms.Form):
     )
 
 
+def _safe_next(request, default="home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return resolve_url(default)
+
+
 @login_required
 def two_factor(request):
-    """Set up TOTP on first sign-in, then verify the code every session."""
+    """Verify the code from the authenticator every session.
+
+    Setting up an authenticator needs an enrolment link an administrator issued
+    (`haven user add` / `haven user enrol`); a password alone never enrols one.
+    """
     user = request.user
-    device = TOTPDevice.objects.filter(user=user).first()
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        return render(request, "access/not_enrolled.html", status=403)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            if not device.confirmed:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", "That code is not right. Enter the 6-digit code shown now.")
+    return render(request, "access/two_factor.html",
+                  {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")})
+
+
+class EnrolForm(forms.Form):
+    current_password = forms.CharField(label="Your current password", required=False,
+                                       widget=forms.PasswordInput(
+                                           attrs={"autocomplete": "current-password"}))
+    new_password = forms.CharField(label="Create a password", required=False,
+                                   widget=forms.PasswordInput(
+                                       attrs={"autocomplete": "new-password"}))
+    token = TokenForm.base_fields["token"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.first_password = not user.has_usable_password()
+
+    def clean(self):
+        data = super().clean()
+        if self.first_password:
+            password = data.get("new_password") or ""
+            if not password:
+                self.add_error("new_password", "Create a password.")
+            else:
+                try:
+                    password_validation.validate_password(password, self.user)
+                except forms.ValidationError as error:
+                    self.add_error("new_password", error)
+        elif not self.user.check_password(data.get("current_password") or ""):
+            self.add_error("current_password", "Enter your current password.")
+        return data
+
+
+def enrol(request, token):
+    """An administrator's one-time link: set up the authenticator (and a first password).
+
+    The link alone is not enough for an account that has a password (the password is asked
+    too); a used, expired or unknown link is 'not found'.
+    """
+    enrolment = live_enrolment(token)
+    if enrolment is None:
+        record_access(request.user if request.user.is_authenticated else None, Action.ALTERATION,
+                      record_type="enrolment", outcome=Outcome.REFUSED,
+                      detail={"reason": "unknown, used or expired link"})
+        raise Http404("Not found")
+    if request.user.is_authenticated and request.user.pk != enrolment.user_id:
+        raise Http404("Not found")
+    user = enrolment.user
+    device = pending_device(enrolment)
+    form = EnrolForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            do_complete_enrolment(enrolment, device,
+                                  new_password=form.cleaned_data.get("new_password") or None)
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            device.refresh_from_db()
+            otp_login(request, device)
+            messages.success(request, "Your authenticator is set up.")
             return redirect("home")
         form.add_error("token", "That code is not right. Enter the 6-digit code shown now.")
-    qr_svg = None
-    if not device.confirmed:
-        image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
-        buffer = BytesIO()
-        image.save(buffer)
-        qr_svg = base64.b64encode(buffer.getvalue()).decode()
-    return render(request, "access/two_factor.html", {"form": form, "qr_svg": qr_svg})
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = BytesIO()
+    image.save(buffer)
+    return render(request, "access/enrol.html", {
+        "form": form, "qr_svg": base64.b64encode(buffer.getvalue()).decode(),
+        "enrol_user": user, "expires_at": enrolment.expires_at,
+        "errors": [{"anchor": f"id_{name}", "message": message}
+                   for name, messages_ in form.errors.items() for message in messages_],
+    })
+
+
+@login_required
+@require_POST
+def ping(request):
+    """'Stay signed in': any signed-in request resets the idle clock (IdleTimeoutMiddleware)."""
+    return JsonResponse({"idle_timeout_seconds": settings.HAVEN_IDLE_TIMEOUT_SECONDS})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes: too many wrong passwords for this username from this address."""
+    hours = settings.AXES_COOLOFF_TIME
+    return render(request, "access/locked_out.html",
+                  {"minutes": int(round(hours * 60)) if hours else None}, status=429)
 
 
 class AuditSearchForm(forms.Form):

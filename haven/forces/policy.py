@@ -62,6 +62,14 @@ DEFAULTS: dict[str, Default] = {
     "mopi_min_retention_years": Default(6, "MoPI minimum retention [V]"),
     "linkage_link_threshold": Default(0.99, "Linkage: probability to join records [D]"),
     "linkage_review_band": Default([0.5, 0.99], "Linkage: clerical review band [D]"),
+    "lookup_match_bands": Default(
+        {"very_likely": 0.95, "possible": 0.2},
+        "Call screen: a candidate's match score from which it reads 'Very likely' / 'Possible'"
+        " (below: 'Unlikely'); calibrate against clerical review decisions [D]",
+    ),
+    "draft_retention_hours": Default(
+        24, "Unsent form drafts (DASH, call) kept on the server for a shift, then deleted [D]"
+    ),
 }
 
 

@@ -71,6 +71,13 @@ def _people(user, rows) -> tuple[list, dict]:
     found, errors = [], {}
     for index, row in enumerate(rows):
         row = row if isinstance(row, dict) else {}
+        details = row.get("person") if isinstance(row.get("person"), dict) else row.get(
+            "details")
+        if isinstance(details, dict) and not str(row.get("person", "")).isdigit():
+            # Someone Haven has not met: recorded from these details when the log is saved.
+            found.append({"details": details, "role": row.get("role", ""),
+                          "relationship": row.get("relationship", "")})
+            continue
         person = scoped_persons(user).filter(pk=row.get("person")).first() \
             if str(row.get("person", "")).isdigit() else None
         if person is None:
@@ -101,7 +108,10 @@ class IncidentViewSet(viewsets.ViewSet):
     def create(self, request):
         """Open a log: reported_via, category, domestic_abuse, address_line, town, postcode,
         summary, source_system, source_id, checklist {code: {answer, not_asked}},
-        involvements [{person, role, relationship}]."""
+        involvements [{person, role, relationship}] where `person` is a person's id or, for
+        someone Haven has not met, their details {forename, surname, date_of_birth, phone,
+        address_line, town, postcode} (any that are known; recorded as a Haven source record
+        and linked)."""
         require(request.user, "incident.create")
         data = request.data
         people, errors = _people(request.user, data.get("involvements"))
@@ -147,7 +157,8 @@ class IncidentViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def step(self, request, pk=None):
-        """step: dispatch | attend | endorse (with supervision) | close; version."""
+        """step: dispatch (with officer: a user id, and/or unit: a callsign) | attend |
+        endorse (with supervision) | close; version."""
         incident = services.access_incident(request.user, pk)
         name = request.data.get("step", "")
         if name not in STEPS:
@@ -155,6 +166,13 @@ class IncidentViewSet(viewsets.ViewSet):
         kwargs = {"actor": request.user, "version": version_of(request.data)}
         if name == "endorse":
             kwargs["supervision"] = request.data.get("supervision", "")
+        if name == "dispatch":
+            officer_id = str(request.data.get("officer") or "")
+            kwargs["officer"] = next((u for u in services.dispatchable_officers(
+                request.user.force) if str(u.pk) == officer_id), None)
+            if officer_id and kwargs["officer"] is None:
+                return _bad({"officer": "No such officer in your force who can attend."})
+            kwargs["unit"] = str(request.data.get("unit") or "")
         try:
             STEPS[name](incident, **kwargs)
         except services.TransitionRefused as refused:

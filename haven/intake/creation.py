@@ -8,6 +8,8 @@ written, and `incident_recorded` is published.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,7 +19,16 @@ from haven.core.events import publish
 from haven.intake import history, rules
 from haven.intake.models import Incident, IncidentProgress, Involvement
 from haven.intake.services import log_people, write_chronology
+from haven.people.services import InvalidRecord, clean_fields, do_add_source_record
 from haven.tasks.services import create_task
+
+# Haven's own system: a person the caller or the officer tells us about is recorded as a
+# source record of this system and linked like any other (people.do_add_source_record).
+HAVEN_SYSTEM = "haven"
+DETAIL_FIELDS = ("forename", "surname", "date_of_birth", "phone", "address_line", "town",
+                 "postcode")
+# At least one of these must be given for a new person (an address alone names nobody).
+NAMING_FIELDS = ("forename", "surname", "date_of_birth", "phone")
 
 
 class IntakeInvalid(Exception):
@@ -29,21 +40,43 @@ class IntakeInvalid(Exception):
 
 
 def next_reference(force, at, attempt: int = 0) -> str:
+    """`CODE-YYYYMMDD-NNNN`: the force's next number of that day (one past the highest
+    taken, so a gap left by a removed log is never reused)."""
     prefix = f"{force.code}-{at:%Y%m%d}-"
-    count = Incident.objects.filter(force=force, reference__startswith=prefix).count()
-    return f"{prefix}{count + 1 + attempt:04d}"
+    taken = Incident.objects.filter(force=force, reference__startswith=prefix)
+    highest = 0
+    for reference in taken.order_by("-reference").values_list("reference", flat=True)[:1]:
+        suffix = reference[len(prefix):]
+        highest = int(suffix) if suffix.isdigit() else 0
+    return f"{prefix}{max(highest, taken.count()) + 1 + attempt:04d}"
 
 
 def _new_incident(force, opened_at, **fields) -> Incident:
-    """Insert with the next free reference; a concurrent call taking it moves us on one."""
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                return Incident.objects.create(
-                    force=force, reference=next_reference(force, opened_at, attempt),
-                    opened_at=opened_at, **fields)
-        except IntegrityError:
-            continue
+    """Insert with the next free reference.
+
+    Concurrent creations must not race for one number: on PostgreSQL each would count the
+    same committed rows and all but one would collide (62 of 100 parallel creations were
+    refused). So the number is taken under the access-log head lock, the lock every
+    creation takes anyway for its log entry and holds until it commits: creations take
+    their numbers one after another, and taking it first keeps one lock order (no
+    deadlock). SQLite has one writer at a time already. The retry stays for references
+    written outside this function (an import)."""
+    from haven.access.log import GENESIS
+    from haven.access.models import AccessLogHead
+
+    with transaction.atomic():  # the caller's transaction, when there is one, keeps the lock
+        if AccessLogHead.objects.select_for_update().filter(pk=1).first() is None:
+            AccessLogHead.objects.get_or_create(pk=1, defaults={"last_id": 0,
+                                                                "last_hash": GENESIS})
+            AccessLogHead.objects.select_for_update().filter(pk=1).first()
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    return Incident.objects.create(
+                        force=force, reference=next_reference(force, opened_at, attempt),
+                        opened_at=opened_at, **fields)
+            except IntegrityError:
+                continue
     raise IntakeInvalid({"reference": "Could not allocate a log reference; try again."})
 
 
@@ -66,7 +99,10 @@ def _validate(force, *, reported_via, category, checklist, involvements, domesti
             errors[f"checklist.{code}"] = message
     for index, item in enumerate(involvements):
         person = item.get("person")
-        if person is None or person.force_id != force.pk:
+        if item.get("details") is not None and person is None:
+            errors.update({f"involvements.{index}.{field}": message for field, message
+                           in details_errors(item["details"]).items()})
+        elif person is None or person.force_id != force.pk:
             errors[f"involvements.{index}.person"] = "No such person in this force."
         if item.get("role") not in Involvement.Role.values:
             errors[f"involvements.{index}.role"] = "Choose a role: " + ", ".join(
@@ -76,6 +112,37 @@ def _validate(force, *, reported_via, category, checklist, involvements, domesti
             errors[f"involvements.{index}.relationship"] = "Choose a relationship: " + ", ".join(
                 Involvement.Relationship.values) + "."
     return errors
+
+
+def details_errors(details) -> dict[str, str]:
+    """What is wrong with a new person's details (field -> message), checked before saving."""
+    if not isinstance(details, dict):
+        return {"details": "Give the person's details as forename, surname, date_of_birth, "
+                           "phone, address_line, town, postcode."}
+    unknown = sorted(set(details) - set(DETAIL_FIELDS))
+    if unknown:
+        return {unknown[0]: f"{unknown[0]} is not a detail Haven records here; use "
+                            + ", ".join(DETAIL_FIELDS) + "."}
+    if not any(str(details.get(name) or "").strip() for name in NAMING_FIELDS):
+        return {"forename": "Give at least a name, a date of birth or a phone number."}
+    try:
+        clean_fields(dict(details))
+    except InvalidRecord as bad:
+        message = str(bad)
+        if bad.field == "date_of_birth":
+            message = "Enter the date of birth as YYYY-MM-DD, for example 1990-04-23."
+        return {bad.field: message}
+    return {}
+
+
+def record_new_person(incident: Incident, details: dict, *, actor):
+    """A person Haven has not met, from what was said: a source record of Haven's own system
+    (people.do_add_source_record), linked incrementally. -> (person, haven source id)."""
+    source_id = f"{incident.reference}/{uuid.uuid4().hex[:12]}"
+    fields = {name: str(details.get(name) or "").strip() for name in DETAIL_FIELDS}
+    record = do_add_source_record(incident.force, fields, system=HAVEN_SYSTEM,
+                                  source_id=source_id, actor=actor)
+    return record.person, source_id
 
 
 def _clean_checklist(checklist: dict) -> dict:
@@ -97,6 +164,8 @@ def do_create_incident(
     require(actor, "incident.create")
     involvements = list(involvements)
     checklist = checklist if checklist is not None else {}
+    if isinstance(checklist, dict) and category in Incident.Category.values:
+        checklist = rules.infer_answers(rules.question_set_for(category), checklist)
     errors = _validate(force, reported_via=reported_via, category=category, checklist=checklist,
                        involvements=involvements, domestic_abuse=domestic_abuse)
     if errors:
@@ -122,33 +191,101 @@ def do_create_incident(
             serious=bool(reasons), serious_reasons=reasons,
         )
         for item in involvements:
+            person, haven_source_id = item.get("person"), ""
+            if person is None:
+                person, haven_source_id = record_new_person(incident, item["details"],
+                                                            actor=actor)
             Involvement.objects.get_or_create(
-                incident=incident, person=item["person"], role=item["role"],
-                defaults={"relationship": item.get("relationship") or ""},
+                incident=incident, person=person, role=item["role"],
+                defaults={"relationship": item.get("relationship") or "",
+                          "haven_source_id": haven_source_id},
             )
         _after_people_saved(incident, progress, actor=actor, action=Action.COLLECTION)
     return incident
 
 
-def do_add_involvement(incident: Incident, *, person, role: str, relationship: str = "",
-                       actor) -> Involvement:
-    """Name one more person on the log (their history and flags are worked out again)."""
+def do_add_involvement(incident: Incident, *, person=None, role: str, relationship: str = "",
+                       details: dict | None = None, actor) -> Involvement:
+    """Name one more person on the log (their history and flags are worked out again):
+    an existing `person`, or a new one from `details` (forename, surname, date_of_birth,
+    phone, address_line, town, postcode: any that are known)."""
     require(actor, "incident.create")
     errors = _validate(incident.force, reported_via=incident.reported_via,
                        category=incident.category, checklist={},
-                       involvements=[{"person": person, "role": role,
+                       involvements=[{"person": person, "role": role, "details": details,
                                       "relationship": relationship}], domestic_abuse=False)
     if errors:
         raise IntakeInvalid({key.replace("involvements.0.", ""): value
                              for key, value in errors.items()})
     with transaction.atomic():
+        haven_source_id = ""
+        if person is None:
+            person, haven_source_id = record_new_person(incident, details, actor=actor)
         involvement, _ = Involvement.objects.get_or_create(
             incident=incident, person=person, role=role,
-            defaults={"relationship": relationship},
+            defaults={"relationship": relationship, "haven_source_id": haven_source_id},
         )
         progress = IncidentProgress.objects.select_for_update().get(incident=incident)
         _after_people_saved(incident, progress, actor=actor, action=Action.ALTERATION,
                             opened=False, person=person)
+    return involvement
+
+
+def do_correct_involvement(incident: Incident, involvement: Involvement, *, role: str,
+                           reason: str, details: dict | None = None, actor) -> Involvement | None:
+    """The officer at the scene corrects who is on the log: a different role (e.g. a
+    witness who is a child), off the log (`role` "") with a reason, or, for a person Haven
+    recorded from this log, corrected details (the same Haven source record, updated).
+    Returns the involvement, or None when it was removed."""
+    require(actor, "incident.create")
+    if involvement.incident_id != incident.pk:
+        raise IntakeInvalid({"involvement": "That person is not on this log."})
+    errors = {}
+    if role and role not in Involvement.Role.values:
+        errors["role"] = "Choose a role: " + ", ".join(Involvement.Role.values) + "."
+    changed_role = role != involvement.role
+    if changed_role and not (reason or "").strip():
+        errors["reason"] = "Say why the role is changed or the person taken off the log."
+    if details is not None:
+        if not involvement.haven_source_id:
+            errors["details"] = ("Only the details Haven recorded from this log can be "
+                                 "corrected here; other systems' records stay as they are.")
+        else:
+            errors.update(details_errors(details))
+    if role and changed_role and incident.involvements.filter(
+            person_id=involvement.person_id, role=role).exists():
+        errors["role"] = "They are already on the log in that role."
+    if errors:
+        raise IntakeInvalid(errors)
+    person = involvement.person
+    with transaction.atomic():
+        if details is not None:
+            do_add_source_record(
+                incident.force, {n: str(details.get(n) or "").strip() for n in DETAIL_FIELDS},
+                system=HAVEN_SYSTEM, source_id=involvement.haven_source_id, actor=actor)
+        progress = IncidentProgress.objects.select_for_update().get(incident=incident)
+        if not role:
+            involvement.delete()
+            involvement = None
+        elif changed_role:
+            involvement.role = role
+            involvement.save(update_fields=["role"])
+        if changed_role:
+            from haven.chronology.services import record_entry
+
+            record_entry(person, occurred_at=timezone.now(), kind="incident_named",
+                         source_room="intake", source_type="incident", source_id=incident.pk,
+                         summary=f"{incident.reference}: "
+                         + (f"role corrected to {role}" if role else "taken off the log")
+                         + f" ({reason.strip()})", actor=actor)
+        from haven.access.log import record_access
+
+        record_access(actor, Action.ALTERATION, record_type="incident", record_id=incident.pk,
+                      person_id=person.pk, reason="correction on the log",
+                      detail={"incident": incident.pk, "role": role or "removed",
+                              "details_corrected": details is not None})
+        _after_people_saved(incident, progress, actor=actor, action=Action.ALTERATION,
+                            opened=False, person=None)
     return involvement
 
 
@@ -165,13 +302,10 @@ def incident_markers(incident: Incident) -> list[str]:
     summaries = history.history_summaries([i.person for i in involved], at=incident.opened_at)
     for involvement in involved:
         summary = summaries[involvement.person_id]
-        # The summary counts this log too; repeat means an earlier one within the window.
-        found = [m for m in history.markers_from_history(summary) if m != "repeat_victim"]
+        # The summary (at the log's opening) counts this log once, by the one repeat rule.
+        found = history.markers_from_history(summary)
         if involvement.role == Involvement.Role.SUSPECT:
             found = [m for m in found if m in SUSPECT_MARKERS]
-        elif history.is_repeat_victim(involvement.person, at=incident.opened_at,
-                                      excluding=incident):
-            found.append("repeat_victim")
         markers.extend(m for m in found if m not in markers)
     return markers
 

@@ -35,7 +35,7 @@ def _advance(incident, target, users):
     handler, officer, sergeant = users
     if target == rules.OPENED:
         return
-    services.do_dispatch_incident(incident, actor=handler)
+    services.do_dispatch_incident(incident, actor=handler, officer=officer)
     if target == rules.DISPATCHED:
         return
     services.do_record_attendance(incident, actor=officer)

@@ -47,6 +47,58 @@ def chosen_people(data) -> list[tuple[int, str]]:
     return sorted(chosen)
 
 
+WHO_FIELDS = ("forename", "surname", "date_of_birth", "phone")
+NEW_PERSON_FIELDS = ("forename", "surname", "date_of_birth", "phone", "address_line", "town",
+                     "postcode")
+
+
+def new_people(data) -> list[dict]:
+    """New people added on the call screen: `new_<n>_role` and `new_<n>_<field>` inputs.
+
+    Each is {"index", "role", "details", "at_address"}; `at_address` means "lives at the
+    incident address" (resolved on saving, when that address is known)."""
+    indexes = sorted({int(key.split("_")[1]) for key in data
+                      if key.startswith("new_") and key.endswith("_role")
+                      and key.split("_")[1].isdigit()})
+    rows = []
+    for n in indexes:
+        role = (data.get(f"new_{n}_role") or "").strip()
+        if not role:
+            continue
+        details = {name: (data.get(f"new_{n}_{name}") or "").strip()
+                   for name in NEW_PERSON_FIELDS}
+        rows.append({"index": n, "role": role, "details": details,
+                     "at_address": data.get(f"new_{n}_at_address") == "yes"})
+    return rows
+
+
+def pending_new_person(data) -> dict | None:
+    """What is typed in the "who" fields with a role chosen for a new person, not yet added."""
+    role = (data.get("new_role") or "").strip()
+    details = {name: (data.get(name) or "").strip() for name in WHO_FIELDS}
+    if not role or not any(details.values()):
+        return None
+    details.update(address_line="", town="", postcode="")
+    return {"index": None, "role": role, "details": details,
+            "at_address": data.get("new_at_address") == "yes"}
+
+
+def new_person_involvements(data) -> list[dict]:
+    """The new people as `do_create_incident` involvements (details, role)."""
+    rows = new_people(data)
+    pending = pending_new_person(data)
+    if pending:
+        rows.append(pending)
+    involvements = []
+    for row in rows:
+        details = dict(row["details"])
+        if row["at_address"]:
+            for name in ("address_line", "town", "postcode"):
+                details[name] = details.get(name) or (data.get(name) or "").strip()
+        involvements.append({"details": details, "role": row["role"]})
+    return involvements
+
+
 def parse_call(data) -> dict:
     category = data.get("category", "") or Incident.Category.DOMESTIC
     question_set = rules.question_set_for(category)
@@ -84,7 +136,7 @@ def field_anchor(field: str) -> str:
     if field.startswith("checklist."):
         return "q_" + field.split(".", 1)[1]
     if field.startswith("involvements"):
-        return "people"
+        return "on-this-log"
     if field == "thrive":
         return "thrive_threat"
     return field

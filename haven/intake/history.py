@@ -8,13 +8,10 @@ is opened are intake's own.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 
-from haven.forces.policy import policy
 from haven.intake.models import Incident, Involvement
-from haven.people.history import history_summaries, history_summary
+from haven.people.history import history_summaries, history_summary, repeat_victim, repeat_window
 from haven.people.lookup import find_candidates
 
 __all__ = [
@@ -23,17 +20,25 @@ __all__ = [
 ]
 
 
-def is_repeat_victim(person, *, at=None, excluding=None) -> bool:
-    """A victim of a further DA incident within the force's repeat window (default 12 months)."""
-    at = at or timezone.now()
-    days = policy(person.force, "repeat_window_days", at=at)
-    prior = Involvement.objects.filter(
-        person=person, role=Involvement.Role.VICTIM, incident__domestic_abuse=True,
-        incident__opened_at__gte=at - dt.timedelta(days=days), incident__opened_at__lte=at,
-    )
-    if excluding is not None:
-        prior = prior.exclude(incident=excluding)
-    return prior.exists()
+def is_repeat_victim(person, *, at=None, incident=None) -> bool:
+    """Is `person` a repeat victim at `at`? The people room's one rule (`repeat_victim`,
+    policy `repeat_window_days`).
+
+    With `incident` (a log naming them as victim) the log counts itself once and `at`
+    defaults to its opening time; without it, the question is whether a DA call about them
+    at `at` (default now) would make them a repeat victim.
+    """
+    at = at or (incident.opened_at if incident is not None else timezone.now())
+    dates = list(
+        Involvement.objects.filter(person=person, role=Involvement.Role.VICTIM,
+                                   incident__domestic_abuse=True)
+        .exclude(incident=incident).values_list("incident__occurred_at", "incident__opened_at"))
+    when = [occurred or opened for occurred, opened in dates]
+    if incident is None or not incident.domestic_abuse:
+        when.append(at)
+    else:
+        when.append(incident.occurred_at or incident.opened_at)
+    return repeat_victim(when, at=at, window=repeat_window(person.force, at=at))
 
 
 def markers_from_history(history: dict) -> list[str]:

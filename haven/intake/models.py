@@ -71,6 +71,9 @@ class Involvement(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices)
     relationship = models.CharField(max_length=16, choices=Relationship.choices, blank=True)
+    # Set when Haven itself recorded this person from what was said on this log (a source
+    # record of system "haven" with this source id), so that its details can be corrected.
+    haven_source_id = models.CharField(max_length=128, blank=True)
 
     class Meta:
         constraints = [
@@ -119,6 +122,11 @@ class IncidentProgress(models.Model):
     risk_markers = models.JSONField(default=list, blank=True)
     counter_allegation = models.BooleanField(default=False)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Who was sent: a named officer of the force, or a unit's callsign (or both).
+    assigned_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_unit = models.CharField(max_length=32, blank=True)
     attended_at = models.DateTimeField(null=True, blank=True)
     risk_assessed_at = models.DateTimeField(null=True, blank=True)
     risk_assessment_id = models.BigIntegerField(null=True, blank=True)
@@ -204,3 +212,5 @@ class QuestionWording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_set}:{self.code}"
+
+from haven.intake.reconcile_models import ReconciledIncident  # noqa: E402,F401  (incident reconciliation, issue 10)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from haven.access.capabilities import can
-from haven.intake import history, rules
+from haven.intake import history, rules, services
 from haven.intake.grading import response_due_at
 from haven.intake.models import Incident, QuestionWording
 
@@ -13,7 +13,7 @@ MARKER_LABELS = {
     "marac": "MARAC in the last 12 months",
     "live_order": "Live order or bail conditions",
     "weapons_marker": "Weapons or firearms marker",
-    "open_case": "Open case",
+    "open_case": "Open DA crime investigation (legacy record)",
 }
 
 ROLE_ORDER = ["victim", "child", "suspect", "caller", "witness", "other"]
@@ -53,9 +53,14 @@ def people_rows(incident: Incident) -> list[dict]:
     involvements = sorted(incident.involvements.select_related("person"),
                           key=lambda i: (ROLE_ORDER.index(i.role)
                                          if i.role in ROLE_ORDER else len(ROLE_ORDER), i.pk))
-    summaries = history.history_summaries([i.person for i in involvements])
+    # Their history apart from this log (so a first call shows no earlier incidents), now.
+    summaries = history.history_summaries([i.person for i in involvements], excluding=incident)
     for involvement in involvements:
         summary = summaries[involvement.person_id]
+        if (involvement.role == "victim" and incident.domestic_abuse
+                and summary["recent_victim_incident"]):
+            # This log plus an earlier one within the window: the one repeat rule.
+            summary = {**summary, "repeat_victim": True}
         rows.append({
             "involvement": involvement, "person": involvement.person, "history": summary,
             "markers": [MARKER_LABELS[m] for m in history.markers_from_history(summary)
@@ -71,6 +76,36 @@ def warnings(incident: Incident) -> list[str]:
     if progress.counter_allegation:
         found.append("Counter-allegation: establish who is the primary victim")
     return found
+
+
+def thrive_draft(incident: Incident) -> dict[str, str]:
+    """A first draft of each THRIVE part from what the call recorded (the handler checks and
+    edits it): the checklist's answers and the log's markers, in Haven's own words."""
+    progress = incident.progress
+    checklist = progress.checklist or {}
+
+    def said(code):
+        item = checklist.get(code) or {}
+        value = item.get("answer") or (f"not asked ({item['not_asked']})"
+                                       if item.get("not_asked") else "")
+        return str(value).replace("_", " ") or "not recorded"
+
+    if not checklist:
+        return {}
+    markers = ", ".join(MARKER_LABELS[m].lower() for m in progress.risk_markers
+                        if m in MARKER_LABELS) or "no history flags"
+    serious = ", ".join(rules.SERIOUS_LABELS[r].lower() for r in progress.serious_reasons)
+    return {
+        "threat": f"Weapons {said('weapons')}; threats to kill {said('threats_to_kill')}; "
+                  f"strangulation {said('strangulation')}",
+        "harm": f"Injury {said('injury')}; medical help {said('medical_help')}",
+        "risk": f"History: {markers}" + (f"; serious: {serious}" if serious else ""),
+        "investigation": f"Suspect location: {said('suspect_location')}; order breached "
+                         f"{said('order_breached')}",
+        "vulnerability": f"Children present {said('children_present')}; children safe "
+                         f"{said('children_safe')}",
+        "engagement": f"Caller {said('caller_identity')}, at {said('caller_location')}",
+    }
 
 
 def incident_context(user, incident: Incident) -> dict:
@@ -100,7 +135,75 @@ def incident_context(user, incident: Incident) -> dict:
         and incident.state != rules.CLOSED,
         "can_brief": can(user, "briefing.view"),
         "can_supervise": can(user, "incident.supervise"),
+        "can_edit_people": can(user, "incident.create") and incident.state != rules.CLOSED,
+        "officers": (services.dispatchable_officers(incident.force)
+                     if step and step[0] == rules.DISPATCHED and can(user, step[1]) else []),
+        "can_start_dash": incident.state == rules.ATTENDED and incident.domestic_abuse
+        and can(user, "risk.complete"),
+        "victim_missing": incident.domestic_abuse and not incident.involvements.filter(
+            role="victim").exists(),
         "thrive": rules.THRIVE,
+        # The first grading starts from a draft of THRIVE (checked and edited by the handler);
+        # a re-grade starts from the last grading's THRIVE.
+        "grade_data": {f"thrive_{part}": text for part, text in (
+            thrive_draft(incident) if not progress.grade
+            else (incident.gradings.last().thrive if incident.gradings.exists() else {})
+        ).items()},
+        "thrive_drafted": not progress.grade,
         "on_arrival": ON_ARRIVAL,
         "states": [(s, s.replace("_", " ").capitalize()) for s in rules.STATES],
     }
+
+
+# ---- The call screen's people panel -------------------------------------------------------
+
+BANDS = [("very_likely", "Very likely the same person", "govuk-tag--green"),
+         ("possible", "Possibly the same person", "govuk-tag--yellow"),
+         ("unlikely", "Unlikely to be the same person", "govuk-tag--grey")]
+FIELD_WORDS = {"forename": "first name", "surname": "last name", "date_of_birth": "date of birth",
+               "gender": "gender", "postcode": "postcode", "phone": "phone", "email": "email",
+               "pnc_id": "PNC id"}
+
+
+def match_band(force, score: float, band: str = "") -> dict:
+    """A calibrated band for a candidate, thresholds from policy `lookup_match_bands` (the
+    handler sees what the score means, not "match 20%"). `band`: the one the people room's
+    lookup worked out, when it gives one ("very likely", "possible", "unlikely")."""
+    from haven.forces.policy import policy
+
+    code = band.replace(" ", "_") if band else ""
+    if code not in {c for c, *_ in BANDS}:
+        limits = policy(force, "lookup_match_bands")
+        if score >= limits["very_likely"]:
+            code = "very_likely"
+        elif score >= limits["possible"]:
+            code = "possible"
+        else:
+            code = "unlikely"
+    label, css = next((label, css) for c, label, css in BANDS if c == code)
+    return {"code": code, "label": label, "css": css}
+
+
+def evidence(explanation: list[dict]) -> dict:
+    """What agrees and what differs, in words: {"agrees": [...], "differs": [...]}."""
+    agrees, differs = [], []
+    for item in explanation:
+        word = FIELD_WORDS.get(item["field"], item["field"].replace("_", " "))
+        if item["level"] == "different":
+            differs.append(word)
+        elif item["weight"] > 0:
+            level = "" if item["level"] in ("exact", "full postcode", "same PNC id") \
+                else f" ({item['level']})"
+            agrees.append(word + level)
+        else:
+            differs.append(f"{word} ({item['level']})")
+    return {"agrees": agrees, "differs": differs}
+
+
+def person_flags(summary: dict, *, with_this_call: bool = True) -> list[str]:
+    """Short warnings for one person on the call screen, from their history."""
+    summary = dict(summary)
+    if with_this_call and summary.get("recent_victim_incident"):
+        summary["repeat_victim"] = True
+    return [MARKER_LABELS[m] for m in history.markers_from_history(summary)
+            if m in MARKER_LABELS]

@@ -115,6 +115,18 @@ def checklist_errors(question_set: str, checklist: dict) -> dict[str, str]:
     return errors
 
 
+def infer_answers(question_set: str, checklist: dict) -> dict:
+    """Answers that follow from others, so the handler is not asked twice: with no children
+    present, "children safe now" is "no children". Only fills a question left blank."""
+    codes = {q["code"] for q in questions(question_set)}
+    checklist = dict(checklist)
+    if {"children_present", "children_safe"} <= codes and answer(
+            checklist, "children_present") == "no" and not answer(checklist, "children_safe") \
+            and not str((checklist.get("children_safe") or {}).get("not_asked") or "").strip():
+        checklist["children_safe"] = {"answer": "no_children", "not_asked": ""}
+    return checklist
+
+
 def unknown_codes(question_set: str, checklist: dict) -> list[str]:
     known = {q["code"] for q in questions(question_set)}
     return sorted(code for code in checklist if code not in known)

@@ -29,6 +29,7 @@ __all__ = [
     "StaleEdit", "TransitionRefused", "access_incident", "scoped_incidents",
     "do_dispatch_incident", "do_record_attendance", "do_record_risk_assessed",
     "do_endorse_incident", "do_close_incident", "sweep_overdue_dash", "progress_of",
+    "assigned_incidents", "dispatchable_officers",
 ]
 
 TransitionRefused = rules.TransitionRefused
@@ -116,7 +117,26 @@ def _transition(incident: Incident, target: str, *, actor, version=None, note: s
     return progress_of(incident)
 
 
-def do_dispatch_incident(incident: Incident, *, actor, version=None) -> Incident:
+def dispatchable_officers(force):
+    """Officers of the force who can attend a log (response officers first)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(force=force, is_active=True).order_by(
+        "role", "username")
+    attending = [u for u in users if can(u, "incident.attend")]
+    return sorted(attending, key=lambda u: (u.role != "response_officer", u.get_username()))
+
+
+def do_dispatch_incident(incident: Incident, *, actor, version=None, officer=None,
+                         unit: str = "") -> Incident:
+    """Send someone: a named officer of the force (`officer`, who then sees the log on their
+    home page) and/or a unit's callsign (`unit`)."""
+    unit = (unit or "").strip()
+    if officer is not None and (officer.force_id != incident.force_id
+                                or not can(officer, "incident.attend")):
+        raise TransitionRefused("Choose an officer of this force who can attend.")
+    if len(unit) > IncidentProgress._meta.get_field("assigned_unit").max_length:
+        raise TransitionRefused("A unit's callsign is at most 32 characters.")
     with transaction.atomic():
         progress = progress_of(incident)
         if incident.domestic_abuse and not progress.checklist_complete:
@@ -126,10 +146,21 @@ def do_dispatch_incident(incident: Incident, *, actor, version=None) -> Incident
         progress = _transition(incident, rules.DISPATCHED, actor=actor, version=version,
                                capability="incident.dispatch")
         progress.dispatched_at = timezone.now()
-        progress.save(update_fields=["dispatched_at"])
+        progress.assigned_officer = officer
+        progress.assigned_unit = unit
+        progress.save(update_fields=["dispatched_at", "assigned_officer", "assigned_unit"])
+        sent = " and ".join(x for x in (officer.get_username() if officer else "",
+                                         f"unit {unit}" if unit else "") if x) or "officers"
         write_chronology(incident, kind="incident_dispatched",
-                         summary=f"officers dispatched ({progress.grade})", actor=actor)
+                         summary=f"{sent} dispatched ({progress.grade})", actor=actor)
     return incident
+
+
+def assigned_incidents(user) -> QuerySet[Incident]:
+    """Open logs dispatched to this officer by name (not every dispatched log in the force)."""
+    return scoped_incidents(user).filter(
+        progress__assigned_officer=user,
+        state__in=[rules.DISPATCHED, rules.ATTENDED]).select_related("progress")
 
 
 def do_record_attendance(incident: Incident, *, actor, version=None) -> Incident:
@@ -176,7 +207,7 @@ def do_endorse_incident(incident: Incident, *, supervision: str, actor, version=
     """The sergeant's review of the action taken and the risk assessment."""
     if not (supervision or "").strip():
         raise TransitionRefused("Record your supervision: the action taken and the risk "
-                                "assessment you reviewed (field: supervision).")
+                                "assessment you reviewed.")
     with transaction.atomic():
         progress = _transition(incident, rules.ENDORSED, actor=actor, version=version,
                                note="sergeant endorsement", capability="incident.endorse")

@@ -11,5 +11,8 @@ urlpatterns = [
     path("<int:incident_id>/", views.incident_detail, name="detail"),
     path("<int:incident_id>/briefing/", views.briefing, name="briefing"),
     path("<int:incident_id>/grade/", views.grade, name="grade"),
+    path("<int:incident_id>/people/", views.people, name="people"),
+    path("<int:incident_id>/people/<int:involvement_id>/", views.correct_person,
+         name="correct_person"),
     path("<int:incident_id>/step/<str:target>/", views.step, name="step"),
 ]

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from haven.access.capabilities import require
+from haven.access.capabilities import can, require
+from haven.access.log import Action, Outcome, record_access
 from haven.core.concurrency import StaleEdit
-from haven.intake import forms, history, rules, services
-from haven.intake.creation import IntakeInvalid, do_create_incident
+from haven.intake import callscreen, forms, history, home, rules, services
+from haven.intake.creation import (
+    IntakeInvalid,
+    do_add_involvement,
+    do_correct_involvement,
+    do_create_incident,
+)
 from haven.intake.grading import do_grade_incident
-from haven.intake.models import Incident, QuestionWording
+from haven.intake.models import Incident, Involvement, QuestionWording
 from haven.intake.presenters import incident_context
 from haven.web.forms import error_list
 
@@ -29,26 +36,34 @@ def _errors(errors: dict) -> list[dict]:
 def incident_list(request):
     require(request.user, "incident.view")
     services.sweep_overdue_dash(request.user.force, actor=request.user)
-    incidents = (services.scoped_incidents(request.user).exclude(state=rules.CLOSED)
-                 .select_related("progress").order_by("-opened_at")[:100])
+    with transaction.atomic():
+        incidents = list(services.scoped_incidents(request.user).exclude(state=rules.CLOSED)
+                         .select_related("progress").order_by("-opened_at")[:100])
+        victims = home.victims_of(incidents)
+        home.log_shown(request.user, [p.pk for people in victims.values() for p in people],
+                       where="incident list")
+    for incident in incidents:
+        incident.victims = victims.get(incident.pk, [])
     return render(request, "intake/list.html", {"incidents": incidents})
 
 
-LOOKUP_FIELDS = [("forename", "First name", "text"), ("surname", "Last name", "text"),
-                 ("date_of_birth", "Date of birth (YYYY-MM-DD)", "text"),
-                 ("phone", "Phone number", "tel"), ("address_line", "Address, first line", "text"),
-                 ("postcode", "Postcode", "text"), ("town", "Town", "text")]
+WHERE_FIELDS = [("address_line", "Address, first line", "text"), ("town", "Town", "text"),
+                ("postcode", "Postcode", "text")]
+WHO_FIELDS = [("forename", "First name", "text"), ("surname", "Last name", "text"),
+              ("date_of_birth", "Date of birth (YYYY-MM-DD)", "text"),
+              ("phone", "Phone number", "tel")]
 
 
-def _call_form_context(request, data, errors=None):
+def _call_form_context(request, data, errors=None, *, add_new=False):
     category = data.get("category") or Incident.Category.DOMESTIC
     question_set = rules.question_set_for(category)
-    chosen = dict(forms.chosen_people(data))
+    panel = callscreen.people_panel(request.user, data, add_new=add_new)
     return {
-        "lookup_fields": [{"name": n, "label": label, "type": t, "value": data.get(n, "")}
-                          for n, label, t in LOOKUP_FIELDS],
-        "pickable": history.persons_in_scope(request.user, chosen) if chosen else [],
-        "roles": forms.PERSON_ROLES,
+        **panel,
+        "where_fields": [{"name": n, "label": label, "type": t, "value": data.get(n, "")}
+                         for n, label, t in WHERE_FIELDS],
+        "who_fields": [{"name": n, "label": label, "type": t, "value": panel["who"][n]}
+                       for n, label, t in WHO_FIELDS],
         "data": data, "errors": _errors(errors or {}), "field_errors": errors or {},
         "questions": forms.question_rows(question_set, data, errors, wording=dict(
             QuestionWording.objects.filter(force_id=request.user.force_id,
@@ -56,7 +71,6 @@ def _call_form_context(request, data, errors=None):
             .values_list("code", "wording"))),
         "question_set_label": rules.question_set_label(question_set),
         "reported_via": Incident.ReportedVia.choices, "categories": Incident.Category.choices,
-        "chosen": chosen,
     }
 
 
@@ -65,11 +79,15 @@ def incident_new(request):
     require(request.user, "incident.create")
     if request.method != "POST":
         return render(request, "intake/new.html", _call_form_context(request, request.GET))
+    if request.POST.get("add") == "new":  # without JavaScript: add the person, stay on the form
+        return render(request, "intake/new.html",
+                      _call_form_context(request, request.POST, add_new=True))
     fields = forms.parse_call(request.POST)
     people = []
     for person_id, role in forms.chosen_people(request.POST):
         person = history.scoped_person(request.user, person_id)
         people.append({"person": person, "role": role})
+    people += forms.new_person_involvements(request.POST)
     try:
         incident = do_create_incident(request.user.force, involvements=people,
                                       actor=request.user, **fields)
@@ -84,32 +102,31 @@ def incident_new(request):
 def checklist_partial(request):
     """The question set for the chosen category (htmx swap when the category changes)."""
     require(request.user, "incident.create")
-    return render(request, "intake/_checklist.html", _call_form_context(request, request.GET))
+    category = request.GET.get("category") or Incident.Category.DOMESTIC
+    question_set = rules.question_set_for(category)
+    return render(request, "intake/_checklist.html", {
+        "questions": forms.question_rows(question_set, request.GET, wording=dict(
+            QuestionWording.objects.filter(force_id=request.user.force_id,
+                                           question_set=question_set)
+            .values_list("code", "wording"))),
+        "question_set_label": rules.question_set_label(question_set)})
 
 
 @login_required
 def lookup_partial(request):
-    """As the handler types: matched persons with their history, and the address's history."""
-    require(request.user, "person.lookup")
-    values = {name: request.GET.get(name, "").strip()
-              for name in ("forename", "surname", "date_of_birth", "phone", "postcode")}
-    candidates, error = [], None
-    if any(values[name] for name in ("forename", "surname", "date_of_birth", "phone")):
-        try:
-            candidates = history.find_candidates(request.user, **values)
-        except ValueError as exc:  # the people room's LookupCriteriaError names the field
-            error = {"field": getattr(exc, "field", ""), "message": str(exc)}
-    address = history.address_history(
-        request.user.force, address_line=request.GET.get("address_line", ""),
-        postcode=values["postcode"]) if values["postcode"] else None
-    chosen = dict(forms.chosen_people(request.GET))
-    shown = {c.person.pk for c in candidates}
-    kept = [p for p in history.persons_in_scope(request.user, chosen) if p.pk not in shown]
-    return render(request, "intake/_history.html", {
-        "candidates": candidates, "searched": any(values.values()), "partial_error": error,
-        "address_history": address, "roles": forms.PERSON_ROLES, "chosen": chosen,
-        "pickable": kept + [c.person for c in candidates],
-    })
+    """As the handler types: the people on the log so far with their history, possible
+    matches for what is typed, and the address's history (htmx swaps only this panel)."""
+    if not can(request.user, "person.lookup"):
+        record_access(request.user, Action.CONSULTATION, record_type="call_screen",
+                      outcome=Outcome.REFUSED)
+        raise Http404("Not found")
+    context = callscreen.people_panel(request.user, request.GET,
+                                      add_new=request.GET.get("add") == "new",
+                                      picked=bool(request.GET.get("picked")))
+    context["who_fields"] = [{"name": n, "label": label, "type": t, "value": ""}
+                             for n, label, t in WHO_FIELDS]
+    context["partial"] = True
+    return render(request, "intake/_history.html", context)
 
 
 @login_required
@@ -140,8 +157,38 @@ def grade(request, incident_id):
         context.update(grade_errors=_errors(errors), grade_field_errors=errors,
                        grade_data=request.POST)
         return render(request, "intake/detail.html", context, status=400)
+    if request.POST.get("then") == "dispatch":
+        incident.refresh_from_db()
+        try:
+            officer, unit = _dispatch_to(request)
+            services.do_dispatch_incident(incident, actor=request.user, officer=officer,
+                                          unit=unit)
+        except (services.TransitionRefused, StaleEdit) as refused:
+            incident.refresh_from_db()
+            context = incident_context(request.user, incident)
+            context["step_errors"] = [{"anchor": "officer",
+                                       "message": f"Grade recorded, but not dispatched: "
+                                                  f"{refused}"}]
+            return render(request, "intake/detail.html", context, status=400)
+        messages.success(request, f"Grade recorded; log {incident.reference} dispatched.")
+        return redirect("intake:detail", incident.pk)
     messages.success(request, "Grade recorded.")
     return redirect("intake:detail", incident.pk)
+
+
+def _dispatch_to(request):
+    """The officer (one of the force's who can attend) and/or unit chosen on the log page."""
+    officer_id, unit = request.POST.get("officer", ""), request.POST.get("unit", "").strip()
+    officer = None
+    if officer_id:
+        officer = next((u for u in services.dispatchable_officers(request.user.force)
+                        if str(u.pk) == officer_id), None)
+        if officer is None:
+            raise services.TransitionRefused("Choose an officer of this force who can attend.")
+    if officer is None and not unit:
+        raise services.TransitionRefused("Choose the officer to send, or give the unit's "
+                                         "callsign.")
+    return officer, unit
 
 
 @login_required
@@ -153,7 +200,9 @@ def step(request, incident_id, target):
     version = forms.version_of(request.POST)
     try:
         if target == rules.DISPATCHED:
-            services.do_dispatch_incident(incident, actor=request.user, version=version)
+            officer, unit = _dispatch_to(request)
+            services.do_dispatch_incident(incident, actor=request.user, version=version,
+                                          officer=officer, unit=unit)
         elif target == rules.ATTENDED:
             services.do_record_attendance(incident, actor=request.user, version=version)
         elif target == rules.ENDORSED:
@@ -165,8 +214,66 @@ def step(request, incident_id, target):
         incident.refresh_from_db()
         context = incident_context(request.user, incident)
         context["step_errors"] = [{"anchor": "supervision" if target == rules.ENDORSED
+                                   else "officer" if target == rules.DISPATCHED
                                    else "next-step", "message": str(refused)}]
         return render(request, "intake/detail.html", context, status=400)
     messages.success(request, f"Log {incident.reference} is now "
                               f"{target.replace('_', ' ')}.")
     return redirect("intake:detail", incident.pk)
+
+
+def _people_page(request, incident, *, errors=None, data=None, status=200, correcting=None):
+    context = incident_context(request.user, incident)
+    summary = (error_list(errors, anchor=lambda f: f"{f}_{correcting}") if correcting
+               else _errors(errors or {}))
+    context.update(errors=summary, field_errors=errors or {}, data=data or {},
+                   new_roles=forms.PERSON_ROLES[1:], roles=forms.PERSON_ROLES,
+                   relationships=Involvement.Relationship.choices, correcting=correcting,
+                   detail_fields=[{"name": n, "label": label, "type": t,
+                                   "value": (data or {}).get(n, "")}
+                                  for n, label, t in WHO_FIELDS + WHERE_FIELDS])
+    return render(request, "intake/people.html", context, status=status)
+
+
+@login_required
+def people(request, incident_id):
+    """The officer at the scene (or the handler) adds or corrects the people on a log."""
+    require(request.user, "incident.create")
+    incident = services.access_incident(request.user, incident_id,
+                                        reason="adding or correcting people on the log")
+    if request.method != "POST":
+        return _people_page(request, incident)
+    details = {name: request.POST.get(name, "") for name in forms.NEW_PERSON_FIELDS}
+    try:
+        do_add_involvement(incident, role=request.POST.get("role", ""), details=details,
+                           relationship=request.POST.get("relationship", ""),
+                           actor=request.user)
+    except IntakeInvalid as invalid:
+        errors = {("new_" + k if k in ("role", "relationship") else k): v
+                  for k, v in invalid.errors.items()}
+        return _people_page(request, incident, errors=errors, data=request.POST, status=400)
+    messages.success(request, "Person added to the log.")
+    return redirect("intake:people", incident.pk)
+
+
+@login_required
+@require_POST
+def correct_person(request, incident_id, involvement_id):
+    require(request.user, "incident.create")
+    incident = services.access_incident(request.user, incident_id,
+                                        reason="adding or correcting people on the log")
+    involvement = incident.involvements.filter(pk=involvement_id).first()
+    if involvement is None:
+        raise Http404("Not found")
+    details = None
+    if request.POST.get("correct_details") == "yes":
+        details = {name: request.POST.get(name, "") for name in forms.NEW_PERSON_FIELDS}
+    try:
+        do_correct_involvement(incident, involvement, role=request.POST.get("role", ""),
+                               reason=request.POST.get("reason", ""), details=details,
+                               actor=request.user)
+    except IntakeInvalid as invalid:
+        return _people_page(request, incident, errors=invalid.errors, data=request.POST,
+                            status=400, correcting=involvement.pk)
+    messages.success(request, "The log is corrected.")
+    return redirect("intake:people", incident.pk)

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
+from haven.core.api import db_int
 from haven.people.models import Person
 
 
@@ -26,10 +27,7 @@ def scoped_persons(user) -> QuerySet[Person]:
 
 def access_person(user, person_id, *, reason: str = "", action: str = Action.CONSULTATION):
     """Return the person, logging the consultation; raise 404 (and log the refusal) otherwise."""
-    try:
-        pk = int(person_id)
-    except (TypeError, ValueError):
-        pk = None
+    pk = db_int(person_id)  # None for text or a number past 64 bits: not found, not a 500
     with transaction.atomic():
         person = scoped_persons(user).filter(pk=pk).first() if pk is not None else None
         record_access(
@@ -47,17 +45,26 @@ def access_person(user, person_id, *, reason: str = "", action: str = Action.CON
 
 
 def visible_addresses(user, person: Person) -> list[dict]:
-    """Addresses as this user may see them: a confidential one is masked without need."""
+    """Addresses as this user may see them: a confidential one is masked without need.
+
+    An address is confidential when its row is flagged or when it is the same place (however
+    spelt) as any place a source marked confidential in the force (haven.people.addresses)."""
+    from haven.people.addresses import force_places, is_confidential, place
+
     show_confidential = can(user, "person.view_confidential_address")
+    places = force_places(person.force_id)
     rows = []
-    for address in person.addresses.order_by("-recorded_at"):
-        if address.confidential and not show_confidential:
+    for address in person.addresses.order_by("-recorded_at", "-pk"):
+        confidential = address.confidential or is_confidential(
+            place(address.line, address.postcode), places)
+        if confidential and not show_confidential:
             rows.append({"masked": True, "confidential": True, "recorded_at": address.recorded_at})
         else:
             rows.append(
                 {
+                    "id": address.pk,
                     "masked": False,
-                    "confidential": address.confidential,
+                    "confidential": confidential,
                     "line": address.line,
                     "town": address.town,
                     "postcode": address.postcode,

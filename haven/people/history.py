@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.apps import apps
+from django.db import models
 from django.utils import timezone
 
 from haven.forces.policy import policy
@@ -19,6 +20,22 @@ from haven.intake.models import Involvement
 from haven.people.models import Address, LegacyRecord, WarningMarker
 
 GRADE_ORDER = {"standard": 1, "medium": 2, "high": 3}
+
+
+def repeat_victim(victim_dates, *, at: dt.datetime, window: dt.timedelta) -> bool:
+    """The one meaning of "repeat victim" in Haven.
+
+    A victim of two or more domestic abuse incidents within `repeat_window_days` (policy)
+    counted back from `at`. `victim_dates` are the dates of the incidents in which the person
+    was the victim, *including* the one being judged: a log being opened counts itself once,
+    so a first-ever call is never a repeat. Used by the call-time history below and by
+    intake's `is_repeat_victim`.
+    """
+    return sum(1 for when in victim_dates if when is not None and at - window <= when <= at) >= 2
+
+
+def repeat_window(force, at=None) -> dt.timedelta:
+    return dt.timedelta(days=policy(force, "repeat_window_days", at=at))
 
 
 def _parse_dt(value) -> dt.datetime | None:
@@ -42,6 +59,8 @@ def _empty() -> dict:
         "repeat_victim": False,
         "recent_victim_incident": False,
         "highest_dash_grade_12m": None,
+        # A case, not a log: only what legacy data says is open (an open DA crime, whose
+        # outcome is still blank). An unclosed incident log is never counted as a case.
         "open_case": False,
         "marac": None,
         "live_orders": [],
@@ -60,18 +79,18 @@ def _higher(current: str | None, grade: str | None) -> str | None:
     return current
 
 
-def _involvements(summaries, ids, at, windows):
+def _involvements(summaries, ids, at, windows, excluding=None):
     victim_dates = defaultdict(list)
     roles = defaultdict(set)
-    rows = (Involvement.objects.filter(person_id__in=ids)
-            .values_list("person_id", "role", "incident__domestic_abuse",
-                         "incident__occurred_at", "incident__opened_at", "incident__state"))
-    for person_id, role, da, occurred, opened, state in rows:
+    rows = Involvement.objects.filter(person_id__in=ids)
+    if excluding is not None:
+        rows = rows.exclude(incident_id=getattr(excluding, "pk", excluding))
+    rows = rows.values_list("person_id", "role", "incident__domestic_abuse",
+                            "incident__occurred_at", "incident__opened_at")
+    for person_id, role, da, occurred, opened in rows:
         summary = summaries[person_id]
         roles[person_id].add(role)
         when = occurred or opened
-        if state != "closed":
-            summary["open_case"] = True
         if not da or when is None or when > at:
             continue
         summary["da_incidents"]["count"] += 1
@@ -82,11 +101,10 @@ def _involvements(summaries, ids, at, windows):
             victim_dates[person_id].append(when)
     for person_id, dates in victim_dates.items():
         window = windows[person_id]["repeat"]
-        dates.sort()
         summary = summaries[person_id]
-        gaps = (b - a for a, b in zip(dates, dates[1:], strict=False))
-        summary["repeat_victim"] = any(gap <= window for gap in gaps)
-        summary["recent_victim_incident"] = at - dates[-1] <= window
+        summary["repeat_victim"] = repeat_victim(dates, at=at, window=window)
+        # Would a DA call about them now make them a repeat victim? (the same rule, with `at`)
+        summary["recent_victim_incident"] = repeat_victim([*dates, at], at=at, window=window)
     for person_id, found in roles.items():
         summary = summaries[person_id]
         summary["roles"] = sorted(found)
@@ -116,6 +134,16 @@ def _legacy(summaries, ids, at, windows):
         elif kind == LegacyRecord.Kind.ORDER and ends and ends >= at:
             summary["live_orders"].append({"kind": data.get("kind", ""), "role": "subject",
                                            "starts_at": occurred, "ends_at": ends})
+    open_crimes = (LegacyRecord.objects.filter(kind=LegacyRecord.Kind.CRIME)
+                   .filter(models.Q(subject__person_id__in=ids)
+                           | models.Q(other_party__person_id__in=ids))
+                   .values_list("subject__person_id", "other_party__person_id", "data"))
+    for subject_id, other_id, data in open_crimes:
+        if str(data.get("domestic_abuse", "")).strip() == "1" and not str(
+                data.get("outcome") or "").strip():
+            for person_id in (subject_id, other_id):
+                if person_id in summaries:
+                    summaries[person_id]["open_case"] = True
     for person_id, _source_id, occurred, ends, data in protected:
         summaries[person_id]["live_orders"].append(
             {"kind": data.get("kind", ""), "role": "protected", "starts_at": occurred,
@@ -166,8 +194,12 @@ def _children(summaries, persons):
         summaries[person_id]["children_at_address"] = len(found)
 
 
-def history_summaries(persons, at: dt.datetime | None = None) -> dict[int, dict]:
-    """person id -> summary (see `history_summary`) for many persons at once."""
+def history_summaries(persons, at: dt.datetime | None = None, *, excluding=None
+                      ) -> dict[int, dict]:
+    """person id -> summary (see `history_summary`) for many persons at once.
+
+    `excluding`: an incident (or its id) to leave out, e.g. the log being shown, so that it
+    does not count as its own history."""
     at = at or timezone.now()
     persons = list(persons)
     ids = [p.pk for p in persons]
@@ -180,12 +212,12 @@ def history_summaries(persons, at: dt.datetime | None = None) -> dict[int, dict]
         if person.force_id not in by_force:
             force = person.force
             by_force[person.force_id] = {
-                "repeat": dt.timedelta(days=policy(force, "repeat_window_days", at=at)),
+                "repeat": repeat_window(force, at=at),
                 "marac": dt.timedelta(days=policy(force, "marac_lookback_days", at=at)),
                 "history": dt.timedelta(days=policy(force, "history_lookback_days", at=at)),
             }
         windows[person.pk] = by_force[person.force_id]
-    _involvements(summaries, ids, at, windows)
+    _involvements(summaries, ids, at, windows, excluding)
     _legacy(summaries, ids, at, windows)
     _assessments(summaries, ids, at, windows)
     _markers(summaries, ids)
@@ -193,14 +225,16 @@ def history_summaries(persons, at: dt.datetime | None = None) -> dict[int, dict]
     return summaries
 
 
-def history_summary(person, at: dt.datetime | None = None) -> dict:
+def history_summary(person, at: dt.datetime | None = None, *, excluding=None) -> dict:
     """One person's call-time history.
 
-    Keys: da_incidents {count, last_at}; repeat_victim (two DA incidents as victim within
-    `repeat_window_days` of each other); recent_victim_incident (a new incident now would
-    make them a repeat victim); highest_dash_grade_12m (legacy DASH and risk.Assessment
-    within `history_lookback_days`); open_case; marac (latest referral within
+    Keys: da_incidents {count, last_at}; repeat_victim (`repeat_victim`: two or more DA
+    incidents as victim within `repeat_window_days` back from `at`); recent_victim_incident
+    (a DA call about them at `at` would make them a repeat victim, by the same rule);
+    highest_dash_grade_12m (legacy DASH and risk.Assessment within
+    `history_lookback_days`); open_case (an open DA crime in legacy data; never an unclosed
+    incident log); marac (latest referral within
     `marac_lookback_days` or None); live_orders; warning_markers; roles (victim, suspect
     ...); counter_allegation (both victim and suspect); children_at_address.
     """
-    return history_summaries([person], at=at)[person.pk]
+    return history_summaries([person], at=at, excluding=excluding)[person.pk]

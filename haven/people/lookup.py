@@ -17,7 +17,9 @@ from django.http import Http404
 
 from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
+from haven.forces.policy import policy
 from haven.people.access import scoped_persons
+from haven.people.addresses import force_places, is_confidential, place
 from haven.people.history import history_summaries
 from haven.people.keys import blocking_keys, forename_key, iso_date, profile
 from haven.people.models import SourceRecord
@@ -27,7 +29,7 @@ BLOCK_LIMIT = 200
 CRITERIA = ("forename", "surname", "date_of_birth", "phone", "postcode")
 RECORD_FIELDS = ("id", "person_id", "system", "source_id", "forename", "middle_names",
                  "surname", "aliases", "date_of_birth", "gender", "phone", "email", "postcode",
-                 "pnc_id")
+                 "pnc_id", "address_line")
 
 
 class LookupCriteriaError(ValueError):
@@ -45,10 +47,25 @@ class Candidate:
     explanation: list[dict] = field(default_factory=list)
     history: dict = field(default_factory=dict)
     matched_record: dict = field(default_factory=dict)  # {system, source_id} of the best match
+    band: str = ""  # "very likely", "possible" or "unlikely" (policy `lookup_match_bands`)
 
     @property
     def percent(self) -> int:
         return round(self.score * 100)
+
+
+BANDS = ("very likely", "possible", "unlikely")
+
+
+def match_band(score: float, thresholds: dict) -> str:
+    """The band a handler reads instead of a bare percentage, from policy
+    `lookup_match_bands` ({"very_likely": x, "possible": y}): at or above x "very likely",
+    at or above y "possible", else "unlikely"."""
+    if score >= thresholds["very_likely"]:
+        return BANDS[0]
+    if score >= thresholds["possible"]:
+        return BANDS[1]
+    return BANDS[2]
 
 
 def clean_criteria(forename="", surname="", date_of_birth=None, phone="", postcode="") -> dict:
@@ -58,7 +75,8 @@ def clean_criteria(forename="", surname="", date_of_birth=None, phone="", postco
         dob = iso_date(date_of_birth)
         if dob is None:
             raise LookupCriteriaError("date_of_birth",
-                                      "date_of_birth must be a date as YYYY-MM-DD")
+                                      "Date of birth must be a real date as YYYY-MM-DD, "
+                                      "for example 1984-03-27")
     criteria = {
         "forename": (forename or "").strip(),
         "surname": (surname or "").strip(),
@@ -69,7 +87,8 @@ def clean_criteria(forename="", surname="", date_of_birth=None, phone="", postco
     if not any(criteria.values()):
         raise LookupCriteriaError(
             "non_field_errors",
-            "Give at least one of forename, surname, date_of_birth, phone or postcode")
+            "Give at least one of first name, last name, date of birth, phone number or "
+            "postcode")
     return criteria
 
 
@@ -112,10 +131,39 @@ def _candidate_records(user, criteria: dict) -> list[dict]:
     else:
         base = base.filter(force_id=user.force_id)
     seen: dict[int, dict] = {}
+    by_postcode_only: set[int] = set()
     for block in _blocks(criteria):
+        postcode_block = set(block) == {"postcode_norm"}
         for row in base.filter(**block).values(*RECORD_FIELDS)[:BLOCK_LIMIT]:
+            if row["id"] not in seen and postcode_block:
+                by_postcode_only.add(row["id"])
+            elif not postcode_block:
+                by_postcode_only.discard(row["id"])
             seen.setdefault(row["id"], row)
-    return list(seen.values())
+    if can(user, "person.view_confidential_address"):
+        return list(seen.values())
+    return _without_confidential_places(user, list(seen.values()), by_postcode_only)
+
+
+def _without_confidential_places(user, rows: list[dict], by_postcode_only: set[int]
+                                 ) -> list[dict]:
+    """For a role without need: a record at a confidential place is never found by its
+    postcode, and its address takes no part in the score, so a lookup cannot say who lives
+    at a refuge. The person can still be found by name, date of birth or phone."""
+    force_ids = {user.force_id} if not user.is_partner else set(
+        SourceRecord.objects.filter(id__in=[r["id"] for r in rows]).values_list(
+            "force_id", flat=True))
+    places = [p for force_id in force_ids for p in force_places(force_id)]
+    if not places:
+        return rows
+    kept = []
+    for row in rows:
+        if is_confidential(place(row.get("address_line"), row.get("postcode")), places):
+            if row["id"] in by_postcode_only:
+                continue
+            row = {**row, "postcode": "", "address_line": ""}
+        kept.append(row)
+    return kept
 
 
 def rank(criteria: dict, records: list[dict]) -> dict[int, tuple[float, list, dict]]:
@@ -158,8 +206,13 @@ def find_candidates(user, *, forename="", surname="", date_of_birth=None, phone=
         for pk, (score, explanation, matched) in ordered if pk in persons
     ][:limit]
     histories = history_summaries([c.person for c in candidates], at=at)
+    thresholds: dict[int, dict] = {}
     for candidate in candidates:
         candidate.history = histories[candidate.person.pk]
+        force = candidate.person.force
+        if force.pk not in thresholds:
+            thresholds[force.pk] = policy(force, "lookup_match_bands", at=at)
+        candidate.band = match_band(candidate.score, thresholds[force.pk])
     with transaction.atomic():
         record_access(
             user, Action.CONSULTATION, record_type="lookup", reason=reason,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
 from haven.core.concurrency import StaleEdit
+from haven.people.addresses import protect_addresses
 from haven.people.models import MergeEvent, Person
 from haven.people.movers import move_back, move_person_data, restore_involvements
 from haven.people.services import BEST_FIELDS, InvalidRecord, refresh_person
@@ -63,6 +64,7 @@ def do_merge_persons(keep: Person, absorb: Person, *, reason: str, actor,
         absorb.version += 1
         absorb.save(update_fields=["merged_into", "version", "updated_at"])
         refresh_person(keep)
+        protect_addresses([keep.pk])
         keep.version += 1
         keep.save(update_fields=["version", "updated_at"])
         event = MergeEvent.objects.create(force_id=keep.force_id, keep=keep, absorbed=absorb,

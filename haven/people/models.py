@@ -58,6 +58,10 @@ class SourceRecord(models.Model):
     aliases = models.CharField(max_length=500, blank=True)
     pnc_id = models.CharField(max_length=32, blank=True)
     confidential_address = models.BooleanField(default=False)
+    # Values the system gave that could not be true (a date of birth in the future, a
+    # placeholder such as 1900-01-01, 31/02): the field is stored blank and each note says
+    # what was given and why it was set aside: [{"field", "given", "problem"}].
+    data_quality = models.JSONField(default=list, blank=True)
     # Columns the contract does not name are kept, never dropped.
     attributes = models.JSONField(default=dict, blank=True)
     ingested_at = models.DateTimeField(auto_now_add=True)
@@ -83,6 +87,9 @@ class SourceRecord(models.Model):
             models.Index(fields=["force", "date_of_birth", "fn_key"], name="people_src_dob"),
             models.Index(fields=["force", "phone_norm"], name="people_src_phone"),
             models.Index(fields=["force", "postcode_norm"], name="people_src_postcode"),
+            # Refuge flags are few: every page that shows an address reads them all.
+            models.Index(fields=["force"], condition=models.Q(confidential_address=True),
+                         name="people_src_confidential"),
         ]
 
     def __str__(self) -> str:
@@ -117,8 +124,29 @@ class Address(models.Model):
     confidential = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        indexes = [models.Index(fields=["person"], condition=models.Q(confidential=True),
+                                name="people_address_confidential")]
+
     def __str__(self) -> str:
         return f"Address {self.pk}"
+
+
+class ConfidentialityLift(models.Model):
+    """Someone with `person.lift_confidential_address` decided a place need no longer be
+    hidden (see haven.people.addresses). Kept for the record and outranks older flags."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE,
+                               related_name="confidentiality_lifts")
+    postcode_key = models.CharField(max_length=16, blank=True)
+    line_key = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=500)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    lifted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Lift {self.pk}"
 
 
 class PersonShare(models.Model):
@@ -138,5 +166,5 @@ class PersonShare(models.Model):
 from haven.people.models_history import LegacyRecord, WarningMarker  # noqa: E402
 from haven.people.models_linkage import LinkRun, MergeEvent, ReviewItem  # noqa: E402
 
-__all__ = ["Address", "LegacyRecord", "LinkRun", "MergeEvent", "Person", "PersonShare",
-           "ReviewItem", "SourceRecord", "WarningMarker"]
+__all__ = ["Address", "ConfidentialityLift", "LegacyRecord", "LinkRun", "MergeEvent", "Person",
+           "PersonShare", "ReviewItem", "SourceRecord", "WarningMarker"]

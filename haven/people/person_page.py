@@ -5,6 +5,7 @@ from __future__ import annotations
 from haven.access.capabilities import can
 from haven.chronology.services import entries_for
 from haven.people.access import visible_addresses
+from haven.people.addresses import force_places, is_confidential, place
 from haven.people.keys import profile
 from haven.people.models import MergeEvent, ReviewItem
 from haven.people.scoring import compare
@@ -47,12 +48,18 @@ def person_context(user, person) -> dict:
     records = list(person.source_records.order_by("ingested_at", "pk"))
     can_merge = can(user, "person.merge")
     show_confidential = can(user, "person.view_confidential_address")
+    places = force_places(person.force_id)
+    for record in records:
+        # Confidential if this system flagged it or any other system flagged the same place.
+        record.address_confidential = record.confidential_address or is_confidential(
+            place(record.address_line, record.postcode), places)
     return {
         "person": person,
         "addresses": visible_addresses(user, person),
         "entries": entries_for(user, person)[:200],
         "source_records": records,
         "show_confidential": show_confidential,
+        "can_lift_confidential": can(user, "person.lift_confidential_address"),
         "identities": identities(records),
         "links": links_with_explanations(records),
         "can_merge": can_merge,

@@ -54,15 +54,28 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
 
 
 def _records(force) -> list[dict]:
+    """Every source record of the force as the engine's input, with incident evidence.
+
+    `incident_keys` holds the fingerprints (role, place, date) of the incidents the record
+    was involved in as victim or suspect: other systems record the same event under other
+    ids, so only time, place and role tie them together. (A system's own incident id is
+    not used: within one system it ties a victim to their suspect, not a person to
+    themself.)
+    """
+    from haven.intake.models import Involvement
+    from haven.people.linkage.normalise import incident_fingerprints
+
     rows = list(SourceRecord.objects.filter(force=force).values("id", "person_id", "system",
                                                                 "source_id", *RAW_FIELDS))
     keys: dict[tuple[int, str], list[str]] = defaultdict(list)
-    from haven.intake.models import Involvement
-
-    for person_id, system, source_id in Involvement.objects.filter(
-            incident__force=force).exclude(incident__source_system="").values_list(
-            "person_id", "incident__source_system", "incident__source_id"):
-        keys[(person_id, system)].append(source_id)
+    involvements = Involvement.objects.filter(incident__force=force).exclude(
+        incident__source_system="").values_list(
+        "person_id", "role", "incident__source_system", "incident__source_id",
+        "incident__occurred_at", "incident__address_line", "incident__postcode")
+    for person_id, role, system, _id, occurred, line, postcode in involvements.iterator(
+            chunk_size=5000):
+        own = keys[(person_id, system)]
+        own.extend(incident_fingerprints(occurred, line, postcode, role))
     for row in rows:
         row["uid"] = f"{row['system']}:{row['source_id']}"
         row["date_of_birth"] = row["date_of_birth"].isoformat() if row["date_of_birth"] else None
@@ -170,6 +183,7 @@ def _refresh_best_values(person_ids: set[int]) -> None:
 def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
     """Full relink of one force's source records. Respects clerical decisions and merges."""
     from haven.people.linkage import LinkageSettings, link_records
+    from haven.people.linkage.engine import model_parameters
 
     started = time.perf_counter()
     run = LinkRun.objects.create(force=force, kind=LinkRun.Kind.FULL,
@@ -187,6 +201,10 @@ def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
                                    review_band=(lower, upper), must_link=must,
                                    cannot_link=cannot)
         result = link_records(rows, settings)
+        counts["parameters"] = result.model.parameters if result.model else "trained"
+        if result.model is not None and result.model.parameters == "trained":
+            # kept so the light scorer can use this force's trained weights
+            counts["model"] = model_parameters(result.model.linker)
         stages.update(1)
         with transaction.atomic():
             counts.update(apply_clusters(force, rows, result.clusters))
@@ -200,7 +218,8 @@ def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
     with transaction.atomic():
         run.save(update_fields=["counts", "finished_at"])
         record_access(actor, Action.COMBINATION, record_type="link_run", record_id=run.pk,
-                      detail={k: v for k, v in counts.items() if k != "related_moved"})
+                      detail={k: v for k, v in counts.items()
+                              if k not in ("related_moved", "model")})
     logger.info("relink force=%s run=%s counts=%s", force.code, run.pk, counts)
     return run
 

@@ -8,8 +8,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.access.capabilities import can
-from haven.access.log import Action, record_access
+from haven.access.log import Action, Outcome, record_access
 from haven.chronology.services import record_entry
+from haven.core.api import db_int
 from haven.core.concurrency import StaleEdit
 from haven.people.keys import profile
 from haven.people.models import Address, ReviewItem, SourceRecord
@@ -26,8 +27,13 @@ def review_items_for(user) -> QuerySet[ReviewItem]:
 
 
 def access_review_item(user, item_id) -> ReviewItem:
-    item = review_items_for(user).filter(pk=item_id).first() if str(item_id).isdigit() else None
+    pk = db_int(item_id)
+    item = review_items_for(user).filter(pk=pk).first() if pk is not None else None
     if item is None:
+        # Refused or missing look the same, and the attempt is logged (ADR 0002).
+        if getattr(user, "is_authenticated", False):
+            record_access(user, Action.CONSULTATION, record_type="review_item",
+                          record_id=item_id, outcome=Outcome.REFUSED)
         raise Http404("Not found")
     record_access(user, Action.CONSULTATION, record_type="review_item", record_id=item.pk,
                   person_id=item.record_a.person_id,

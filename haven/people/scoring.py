@@ -9,6 +9,7 @@ A full `haven link` run re-scores everything with the trained model.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import jellyfish
@@ -130,15 +131,22 @@ COMPARISONS = [
 ]
 
 
-def compare(query: dict[str, Any], record: dict[str, Any]) -> tuple[float, list[dict]]:
-    """(probability 0..1, explanation [{field, level, weight}]) for two profiles."""
+def compare(query: dict[str, Any], record: dict[str, Any], *,
+            weights: dict[str, dict[str, float]] | None = None,
+            prior_weight: float | None = None) -> tuple[float, list[dict]]:
+    """(probability 0..1, explanation [{field, level, weight}]) for two profiles.
+
+    `weights` / `prior_weight` default to the fixed ones above; pass those of
+    `trained_weights(force)` to score with the force's last trained model.
+    """
+    weights = weights or WEIGHTS
     explanation = []
-    total = PRIOR_WEIGHT
+    total = PRIOR_WEIGHT if prior_weight is None else prior_weight
     for name, func in COMPARISONS:
         level = func(query, record)
         if level is None:
             continue
-        weight = WEIGHTS[name][level]
+        weight = weights[name].get(level, WEIGHTS[name][level])
         total += weight
         explanation.append({"field": name, "level": level, "weight": weight})
     return probability(total), explanation
@@ -156,3 +164,40 @@ def corroborated(explanation: list[dict]) -> bool:
 
 def probability(weight: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-weight))
+
+
+# The Splink model's level labels where they differ from this scorer's.
+_MODEL_LABELS = {("forename", "sounds alike"): "sounds alike (metaphone)"}
+
+
+def weights_from_parameters(parameters: dict[str, Any]) -> tuple[dict[str, dict[str, float]],
+                                                                 float]:
+    """(weights, prior weight) of this scorer from a trained model's m/u parameters.
+
+    `parameters` is `haven.people.linkage.engine.model_parameters(linker)` (kept by each
+    full relink in `LinkRun.counts["model"]`, or the documented defaults): each level's
+    weight is log2(m/u) of the model's level of the same name, the prior weight log2 of the
+    model's prior. A level the model does not have keeps its fixed weight above.
+    """
+    weights: dict[str, dict[str, float]] = {}
+    model = parameters.get("comparisons", {})
+    for name, levels in WEIGHTS.items():
+        weights[name] = dict(levels)
+        for level in levels:
+            m_u = model.get(name, {}).get(_MODEL_LABELS.get((name, level), level))
+            if m_u and m_u[0] and m_u[1]:
+                weights[name][level] = round(math.log2(m_u[0] / m_u[1]), 2)
+    prior = parameters.get("prior")
+    return weights, (round(math.log2(prior), 2) if prior else PRIOR_WEIGHT)
+
+
+def trained_weights(force) -> tuple[dict[str, dict[str, float]], float] | None:
+    """Weights derived from the force's latest full relink that kept its trained model
+    (None when there is none: callers then use the fixed weights)."""
+    from haven.people.models import LinkRun
+
+    for counts in LinkRun.objects.filter(force=force, finished_at__isnull=False).order_by(
+            "-finished_at").values_list("counts", flat=True)[:5]:
+        if counts and counts.get("model"):
+            return weights_from_parameters(counts["model"])
+    return None

@@ -15,7 +15,7 @@ class PersonSerializer(serializers.ModelSerializer):
         from haven.people.access import visible_addresses
 
         rows = visible_addresses(self.context["request"].user, person)
-        return [{k: v for k, v in row.items() if k != "recorded_at"} for row in rows]
+        return [{k: v for k, v in row.items() if k not in {"recorded_at", "id"}} for row in rows]
 
 
 def _iso(value):
@@ -45,6 +45,7 @@ def candidate_data(candidate) -> dict:
         "person": {"id": person.pk, "forename": person.forename, "surname": person.surname,
                    "date_of_birth": _iso(person.date_of_birth), "gender": person.gender},
         "score": candidate.score,
+        "band": candidate.band,
         "explanation": candidate.explanation,
         "matched_record": candidate.matched_record,
         "history": history_data(candidate.history),

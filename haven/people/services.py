@@ -17,6 +17,7 @@ from django.utils import timezone
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
 from haven.forces.policy import policy
+from haven.people.addresses import protect_addresses
 from haven.people.keys import blocking_keys, iso_date, profile
 from haven.people.linkage import hard_conflict
 from haven.people.models import Address, Person, ReviewItem, SourceRecord
@@ -28,6 +29,11 @@ RAW_FIELDS = ("forename", "middle_names", "surname", "date_of_birth", "gender", 
               "email", "address_line", "town", "postcode", "aliases", "pnc_id",
               "confidential_address")
 BEST_FIELDS = ("forename", "middle_names", "surname", "date_of_birth", "gender")
+# What a user reads for each field in an error message (never the field's code).
+FIELD_WORDS = {"forename": "First name", "middle_names": "Middle names", "surname": "Last name",
+               "phone": "Phone number", "email": "Email", "address_line": "Address",
+               "town": "Town", "postcode": "Postcode", "aliases": "Other names",
+               "pnc_id": "PNC id"}
 MAX_REVIEWS_PER_RECORD = 3
 CANDIDATE_BLOCK_LIMIT = 200
 
@@ -56,20 +62,21 @@ def clean_fields(fields: dict) -> tuple[dict, dict]:
                 continue
             parsed = iso_date(value)
             if parsed is None:
-                raise InvalidRecord(name, "date_of_birth must be a date as YYYY-MM-DD")
+                raise InvalidRecord(name, "Date of birth must be a real date as YYYY-MM-DD")
             clean[name] = dt.date.fromisoformat(parsed)
         elif name == "confidential_address":
             clean[name] = str(value).strip().lower() in {"1", "true", "yes"} if value else False
         elif name == "gender":
             gender = str(value or "").strip().upper()[:1]
             if gender and gender not in {"F", "M", "X"}:
-                raise InvalidRecord(name, "gender must be F, M, X or blank")
+                raise InvalidRecord(name, "Gender must be F, M, X or blank")
             clean[name] = gender
         else:
             text = "" if value is None else str(value).strip()
             max_length = SourceRecord._meta.get_field(name).max_length
             if len(text) > max_length:
-                raise InvalidRecord(name, f"{name} is longer than {max_length} characters")
+                raise InvalidRecord(name, f"{FIELD_WORDS.get(name, name)} is longer than "
+                                          f"{max_length} characters")
             clean[name] = text
     return clean, extra
 
@@ -112,10 +119,9 @@ def _address_from(record: SourceRecord, person: Person) -> None:
         Address.objects.create(person=person, source_record=record, line=record.address_line,
                                town=record.town, postcode=record.postcode,
                                confidential=record.confidential_address)
-    elif record.confidential_address and not exists.confidential:
-        # A confidential flag from any system sticks: it is never lowered by another system.
-        exists.confidential = True
-        exists.save(update_fields=["confidential"])
+    # A confidential flag from any system sticks: it is never lowered by another system,
+    # and it covers the person's every copy of that place however spelt.
+    protect_addresses([person.pk])
 
 
 def new_person_for(record: SourceRecord) -> Person:

@@ -6,6 +6,8 @@ app_name = "people"
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/addresses/<int:address_id>/lift/", views.lift_confidential,
+         name="lift_confidential"),
     path("review/", views_linkage.review_queue, name="review_queue"),
     path("review/<int:item_id>/", views_linkage.review_item, name="review_item"),
     path("<int:person_id>/merge/", views_linkage.merge, name="merge"),

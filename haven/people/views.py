@@ -1,8 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from haven.access.capabilities import require
 from haven.people.access import access_person
+from haven.people.addresses import LiftRefused, do_lift_confidential_address
 from haven.people.lookup import CRITERIA, LookupCriteriaError, find_candidates
 from haven.people.person_page import person_context
 
@@ -39,3 +42,17 @@ def search(request):
               for n, label, hint, t in SEARCH_FIELDS]
     return render(request, "people/search.html", {"candidates": candidates, "error": error,
                                                    "fields": fields, "searched": searched})
+
+
+@login_required
+@require_POST
+def lift_confidential(request, person_id, address_id):
+    """Lift a confidential-address marker with a reason (public protection only; logged)."""
+    person = access_person(request.user, person_id, action="alteration")
+    try:
+        do_lift_confidential_address(person, address_id, reason=request.POST.get("reason", ""),
+                                     actor=request.user)
+        messages.success(request, "Confidential marker lifted. The address is shown again.")
+    except LiftRefused as exc:
+        messages.error(request, str(exc))
+    return redirect("people:detail", person_id=person.pk)

@@ -7,8 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from haven.access.capabilities import can, require
+from haven.access.log import Action, Outcome, record_access
+from haven.core.api import db_int
 from haven.core.concurrency import StaleEdit
 from haven.people.access import access_person
+from haven.people.addresses import force_places, is_confidential, place
 from haven.people.merge import do_merge_persons, do_unmerge
 from haven.people.models import MergeEvent
 from haven.people.review import (
@@ -25,19 +28,31 @@ QUEUE_PAGE = 50
 
 @login_required
 def review_queue(request):
-    require(request.user, "linkage.review")
+    if not can(request.user, "linkage.review"):
+        record_access(request.user, Action.CONSULTATION, record_type="review_queue",
+                      outcome=Outcome.REFUSED)
+        raise Http404("Not found")
     pending = review_items_for(request.user).filter(decision="").order_by("-probability", "pk")
+    items = list(pending[:QUEUE_PAGE])
+    # The queue names records of persons: the read is logged (ids only).
+    record_access(request.user, Action.CONSULTATION, record_type="review_queue",
+                  detail={"items": [i.pk for i in items], "persons": sorted(
+                      {p for i in items for p in (i.record_a.person_id, i.record_b.person_id)
+                       if p is not None})})
     return render(request, "people/review_queue.html",
-                  {"items": pending[:QUEUE_PAGE], "total": pending.count()})
+                  {"items": items, "total": pending.count()})
 
 
-def _side(user, record) -> list[dict]:
+def _side(user, record, places) -> list[dict]:
+    """One record's fields; its address masked without need when this system or any other
+    system marked the same place confidential for either person in the pair."""
     show_confidential = can(user, "person.view_confidential_address")
+    hidden = (record.confidential_address or is_confidential(
+        place(record.address_line, record.postcode), places)) and not show_confidential
     rows = []
     for name in RAW_FIELDS:
         value = getattr(record, name)
-        if name in {"address_line", "town", "postcode"} and record.confidential_address \
-                and not show_confidential:
+        if name in {"address_line", "town", "postcode"} and hidden:
             value = "Confidential address – not shown to your role"
         rows.append({"name": field_label(name), "value": value})
     return rows
@@ -45,8 +60,7 @@ def _side(user, record) -> list[dict]:
 
 @login_required
 def review_item(request, item_id):
-    require(request.user, "linkage.review")
-    item = access_review_item(request.user, item_id)
+    item = access_review_item(request.user, item_id)  # 404 and logged when refused
     error = None
     if request.method == "POST":
         try:
@@ -58,8 +72,12 @@ def review_item(request, item_id):
             error = {"field": exc.field, "message": str(exc)}
         except StaleEdit as exc:
             error = {"field": "decision", "message": str(exc)}
-    fields = zip(_side(request.user, item.record_a), _side(request.user, item.record_b),
-                 strict=True)
+    places = force_places(item.force_id)
+    for record in (item.record_a, item.record_b):
+        if record.confidential_address:
+            places.append(place(record.address_line, record.postcode))
+    fields = zip(_side(request.user, item.record_a, places),
+                 _side(request.user, item.record_b, places), strict=True)
     return render(request, "people/review_item.html",
                   {"item": item, "fields": fields, "evidence": evidence_for(item),
                    "error": error})
@@ -82,7 +100,7 @@ def merge(request, person_id):
     except (InvalidRecord, StaleEdit) as exc:
         messages.error(request, str(exc))
     except Http404:
-        messages.error(request, "other_person: no such person you may see")
+        messages.error(request, "Enter the number of a person you may see to merge in")
     return redirect("people:detail", person_id=keep.pk)
 
 
@@ -91,6 +109,8 @@ def merge(request, person_id):
 def unmerge(request, merge_id):
     require(request.user, "person.merge")
     if not request.user.force_id:
+        raise Http404("Not found")
+    if db_int(merge_id) is None:
         raise Http404("Not found")
     event = get_object_or_404(MergeEvent, pk=merge_id, force_id=request.user.force_id)
     access_person(request.user, event.keep_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import Q
+
 from haven.intake.models import Incident, Involvement
 from haven.intake.services import TransitionRefused, access_incident, do_record_risk_assessed
 
@@ -40,8 +42,13 @@ def da_incident_times(person) -> list:
     return [occurred or opened for occurred, opened in rows]
 
 
-def attended_without_dash(force):
-    """DA incidents attended whose victim has no assessment yet (the officer's to-do)."""
-    return (Incident.objects.filter(force=force, domestic_abuse=True, state="attended",
-                                    risk_assessments__isnull=True)
-            .order_by("opened_at"))
+def attended_without_dash(force, *, officer=None):
+    """DA incidents attended whose victim has no assessment yet (the officer's to-do).
+
+    With `officer`: only the logs dispatched to that officer, or to no named officer."""
+    rows = Incident.objects.filter(force=force, domestic_abuse=True, state="attended",
+                                   risk_assessments__isnull=True)
+    if officer is not None:
+        rows = rows.filter(Q(progress__isnull=True) | Q(progress__assigned_officer__isnull=True)
+                           | Q(progress__assigned_officer=officer))
+    return rows.order_by("opened_at")

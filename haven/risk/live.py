@@ -21,7 +21,7 @@ from haven.risk import intake_link
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.risk.rules import GradingRefused
 from haven.risk.services import current_assessment
-from haven.tasks.services import create_task
+from haven.tasks.services import close_tasks, create_task
 
 SOURCES = set(ReassessmentFlag.Source.values)
 
@@ -70,7 +70,6 @@ def do_flag_reassessment(person, *, reason: str, source: str, actor, source_ref:
 def do_clear_flag(flag: ReassessmentFlag, *, note: str, actor) -> ReassessmentFlag:
     """The HAU looked again and decided no new assessment is needed: say why."""
     from haven.access.capabilities import require
-    from haven.tasks.models import Task
 
     require(actor, "risk.hau_review")
     if flag.force_id != actor.force_id:
@@ -82,9 +81,8 @@ def do_clear_flag(flag: ReassessmentFlag, *, note: str, actor) -> ReassessmentFl
         if not ReassessmentFlag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
                 cleared_at=now, cleared_by=actor):
             raise StaleEdit("This flag was already dealt with. Reload the page.")
-        Task.objects.filter(kind="reassessment", source_type="reassessment_flag",
-                            source_id=str(flag.pk), done_at__isnull=True).update(
-            done_at=now, done_by=actor, outcome_note=note[:500])
+        close_tasks(source_room="risk", source_type="reassessment_flag", source_ids=[flag.pk],
+                    kinds=["reassessment"], note=note, actor=actor, at=now)
         record_access(actor, Action.ALTERATION, record_type="risk_assessment",
                       record_id=flag.assessment_id, person_id=flag.person_id,
                       detail={"flag": flag.pk, "change": "cleared"})

@@ -17,6 +17,9 @@ DEFAULT_FILES = ["dash-2009-police.json", "stalking-screen-2009.json", "hba-scre
 DASH = "dash-2009-police"
 STALKING = "stalking-screen-2009"
 HBA = "hba-screen"
+# A screen's question that repeats one the DASH has just asked, by code (codes never change
+# between wordings): asked once in a sitting, the DASH answer is recorded for both.
+REPEATED = {STALKING: {"SD01": "PD02"}}  # "very frightened"
 
 
 class QuestionnaireError(ValueError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from haven.forces.models import Agency
 from haven.forces.policy import policy
 from haven.people.models import PersonShare
 from haven.risk import rules
-from haven.risk.models import Assessment, GradingEvent
+from haven.risk.models import Assessment, GradingEvent, ReassessmentFlag
 from haven.risk.rules import GradingRefused
 from haven.risk.services import _bump, regrade, scoped_assessments
 from haven.tasks.models import Task
@@ -34,8 +34,11 @@ STEP_OWNERS = {
 
 
 def hau_queue(user) -> QuerySet[Assessment]:
-    """Assessments awaiting HAU review in the user's force, most urgent first."""
-    return (scoped_assessments(user).exclude(status=Assessment.Status.REVIEWED)
+    """The HAU's work, one row per assessment: awaiting HAU review, or flagged for
+    re-assessment (however many flags it has). Oldest first; lists sort by due time."""
+    flagged = ReassessmentFlag.objects.filter(cleared_at__isnull=True).values("assessment_id")
+    return (scoped_assessments(user)
+            .filter(~Q(status=Assessment.Status.REVIEWED) | Q(pk__in=flagged))
             .select_related("incident", "victim").prefetch_related("flags")
             .order_by("completed_at", "id"))
 

@@ -20,12 +20,41 @@ from haven.core.concurrency import StaleEdit, update_if_unchanged
 from haven.forces.policy import policy
 from haven.risk import intake_link, rules
 from haven.risk.models import Answer, Assessment, Child, GradingEvent, ReassessmentFlag
-from haven.risk.questionnaires import DASH, HBA, STALKING, current_version
+from haven.risk.questionnaires import DASH, HBA, REPEATED, STALKING, current_version
 from haven.risk.rules import GradingRefused
-from haven.tasks.services import create_task
+from haven.tasks.services import close_tasks, create_task
 
-__all__ = ["GradingRefused", "StaleEdit", "AssessmentInput", "access_assessment",
-           "scoped_assessments", "do_complete_assessment", "do_review_sergeant"]
+__all__ = ["GradingRefused", "AssessmentRefused", "StaleEdit", "AssessmentInput",
+           "access_assessment", "scoped_assessments", "may_read_answers", "require_logged",
+           "do_complete_assessment", "do_review_sergeant"]
+
+
+class AssessmentRefused(GradingRefused):
+    """Every problem with a form at once: `errors` is {field: message}, in the form's order.
+    `field` and the message are the first of them (so callers of GradingRefused still work)."""
+
+    def __init__(self, errors: dict[str, str]):
+        field, message = next(iter(errors.items()))
+        super().__init__(field, message)
+        self.errors = dict(errors)
+
+
+def require_logged(user, action: str, *, record_type: str, record_id="", reason="") -> None:
+    """`require`, with the refusal of a named record logged before the 404 (ADR 0002)."""
+    if can(user, action):
+        return
+    record_access(user, Action.CONSULTATION, record_type=record_type,
+                  record_id=str(record_id or "")[:64], reason=reason or f"needs {action}",
+                  outcome=Outcome.REFUSED)
+    raise Http404("Not found")
+
+
+def may_read_answers(user, assessment) -> bool:
+    """Need to know: the answers are for the officer who asked them and those who act on them
+    (supervisors, the HAU, public protection). Everyone else with `risk.view` reads the fact of
+    risk only."""
+    return can(user, "risk.view_answers") or (
+        assessment.completed_by_id is not None and assessment.completed_by_id == user.pk)
 
 
 @dataclass
@@ -81,35 +110,38 @@ def current_assessment(person) -> Assessment | None:
             .order_by("-completed_at", "-id").first())
 
 
-def _check_answers(version, given: dict, *, required: bool) -> dict[str, tuple]:
-    """The answers for one questionnaire version; every question needs one when required."""
+def _check_answers(version, given: dict, *, required: bool, errors: dict,
+                   skip=()) -> dict[str, tuple]:
+    """The answers for one questionnaire version; every question needs one when required.
+    Problems go into `errors` (all of them, not only the first)."""
     result = {}
     allowed_sources = set(Answer.Source.values)
     for question in version.questions.all():
+        if question.code in skip:
+            continue
         value, source, comment = given.get(question.code, ("", Answer.Source.VICTIM, ""))
-        if not value:
-            if required:
-                raise GradingRefused(f"answer_{question.code}",
-                                     f"{question.code}: choose yes, no, not known or not asked")
+        if not value and not required:
             continue
         if value not in rules.VALUES:
-            raise GradingRefused(f"answer_{question.code}",
-                                 f"{question.code}: choose yes, no, not known or not asked")
+            if required or value:
+                errors[f"answer_{question.code}"] = (
+                    f"{question.code}: choose yes, no, not known or not asked")
+            continue
         if source not in allowed_sources:
-            raise GradingRefused(f"source_{question.code}",
-                                 f"{question.code}: say who gave the information")
+            errors[f"source_{question.code}"] = f"{question.code}: say who gave the information"
+            continue
         result[question.code] = (question, value, source, (comment or "")[:500])
     return result
 
 
-def _check_children(children: list[dict]) -> list[dict]:
+def _check_children(children: list[dict], errors: dict) -> list[dict]:
     clean = []
     for number, child in enumerate(children, start=1):
         if not any(str(child.get(k) or "").strip() for k in ("name", "age", "school")):
             continue
         name = str(child.get("name") or "").strip()
         if not name:
-            raise GradingRefused(f"child_{number}_name", f"Child {number}: enter a name")
+            errors[f"child_{number}_name"] = f"Child {number}: enter a name"
         age = child.get("age")
         if age in (None, ""):
             age = None
@@ -117,48 +149,129 @@ def _check_children(children: list[dict]) -> list[dict]:
             try:
                 age = int(age)
             except (TypeError, ValueError):
-                raise GradingRefused(f"child_{number}_age",
-                                     f"Child {number}: age must be a whole number") from None
+                errors[f"child_{number}_age"] = f"Child {number}: age must be a whole number"
+                continue
             if not 0 <= age <= 17:
-                raise GradingRefused(f"child_{number}_age",
-                                     f"Child {number}: age must be between 0 and 17")
+                errors[f"child_{number}_age"] = f"Child {number}: age must be between 0 and 17"
+                continue
         clean.append({"name": name[:120], "age": age,
                       "school": str(child.get("school") or "").strip()[:120],
                       "present": bool(child.get("present"))})
     return clean
 
 
+def screen_reasons(force, victim, values: dict, indicators: dict, *, hba_concern: bool,
+                   at) -> dict[str, str]:
+    """Which follow-on screens the answers (and the victim's record) call for, and why, in
+    words the officer reads above the screen and in the error summary."""
+    found = rules.indicator_values(values, indicators)
+    by_indicator = {ind: code for code, ind in indicators.items() if ind}
+    reasons = {}
+    times = intake_link.da_incident_times(victim)
+    min_incidents = policy(force, "stalking_screen_min_incidents", at=at)
+    if rules.stalking_triggered(values, indicators, incident_count=len(times),
+                                min_incidents=min_incidents):
+        why = [f"{by_indicator[k]} was answered yes" for k in ("stalking", "very_frightened")
+               if k in found]
+        if len(times) >= min_incidents:
+            why.append(f"the victim has {len(times)} domestic abuse incidents on record")
+        reasons[STALKING] = "; ".join(why)
+    if rules.hba_triggered(values, indicators, hba_concern=hba_concern):
+        why = [f"{by_indicator[k]} was answered yes" for k in ("isolation", "control")
+               if k in found]
+        if hba_concern:
+            why.append("honour-based abuse or forced marriage is indicated")
+        reasons[HBA] = "; ".join(why)
+    return reasons
+
+
+_RANK = ["method", "victim_response", "response_reason", "answer_PD", "source_PD",
+         "screen_stalking", "answer_SD", "source_SD", "screen_hba", "answer_HB", "source_HB",
+         "child_", "grade", "rationale"]
+
+
+def _form_rank(field: str) -> int:
+    """Where a field sits on the officer's form, so the error summary reads top to bottom."""
+    for rank, prefix in enumerate(_RANK):
+        if field.startswith(prefix):
+            return rank
+    return len(_RANK)
+
+
+SCREEN_NAMES = {STALKING: "stalking", HBA: "hba"}
+# The DASH indicators (and the HBA checkbox) whose "yes" calls for each screen: the same
+# rules as rules.stalking_triggered / rules.hba_triggered, for the page's script.
+SCREEN_TRIGGERS = {STALKING: ("stalking", "very_frightened"),
+                   HBA: ("isolation", "control", "hba")}
+SCREEN_TITLES = {STALKING: "stalking and harassment screen", HBA: "honour-based abuse screen"}
+
+
 def evaluate(force, victim, data: AssessmentInput, *, at) -> dict:
-    """Apply the rules to the form data (no writes). Raises GradingRefused naming a field."""
+    """Apply the rules to the form data (no writes). Raises AssessmentRefused naming every
+    field to fix, in the order the form asks them."""
+    errors: dict[str, str] = {}
     dash = current_version(DASH, force)
-    dash_answers = _check_answers(dash, data.answers, required=True)
+    if data.method not in Assessment.Method.values:
+        errors["method"] = "Say whether the assessment was in person or by telephone"
+    dash_answers = _check_answers(dash, data.answers, required=True, errors=errors)
+    complete = len(dash_answers) == dash.questions.count()
     values = {code: row[1] for code, row in dash_answers.items()}
     indicators = {code: row[0].indicator for code, row in dash_answers.items()}
     threshold = threshold_for(force, dash.instrument, at)
-    if data.method not in Assessment.Method.values:
-        raise GradingRefused("method", "Say whether the assessment was in person or by telephone")
-    result = rules.assess_score(
-        values, threshold=threshold, medium_band=policy(force, "dash_medium_band", at=at),
-        victim_response=data.victim_response, response_reason=data.response_reason,
-        method=data.method)
+    result = None
+    try:
+        result = rules.assess_score(
+            values, threshold=threshold, medium_band=policy(force, "dash_medium_band", at=at),
+            victim_response=data.victim_response, response_reason=data.response_reason,
+            method=data.method)
+    except GradingRefused as exc:
+        if complete or exc.field != "victim_response":
+            errors[exc.field] = str(exc)
     times = intake_link.da_incident_times(victim)
     escalation = rules.escalation(
         times, at=at, window_days=policy(force, "escalation_window_days", at=at),
         incidents=policy(force, "escalation_incidents", at=at))
-    stalking = rules.stalking_triggered(
-        values, indicators, incident_count=len(times),
-        min_incidents=policy(force, "stalking_screen_min_incidents", at=at))
-    hba = rules.hba_triggered(values, indicators, hba_concern=data.hba_concern)
+    reasons = screen_reasons(force, victim, values, indicators, hba_concern=data.hba_concern,
+                             at=at)
     extra = {}
-    for instrument, triggered in ((STALKING, stalking), (HBA, hba)):
+    for instrument in (STALKING, HBA):
         version = current_version(instrument, force)
-        if version is not None:
-            extra.update(_check_answers(version, data.answers, required=triggered))
-    grade, basis = rules.initial_grade(result, data.grade, data.rationale)
+        if version is None:
+            continue
+        triggered = instrument in reasons
+        repeated = REPEATED.get(instrument, {})
+        screen_errors: dict[str, str] = {}
+        answers = _check_answers(version, data.answers, required=triggered,
+                                 errors=screen_errors, skip=repeated)
+        for code, dash_code in repeated.items():
+            # Asked once in the sitting: the DASH answer stands for the screen's question.
+            if dash_code in dash_answers and (triggered or answers):
+                _question, value, source, comment = dash_answers[dash_code]
+                answers[code] = (version.questions.get(code=code), value, source,
+                                 comment or f"As answered to {dash_code}")
+        missing = [f for f in screen_errors if f.startswith("answer_")
+                   and not data.answers.get(f.removeprefix("answer_"), ("",))[0]]
+        if triggered and missing:
+            errors[f"screen_{SCREEN_NAMES[instrument]}"] = (
+                f"Answer the {SCREEN_TITLES[instrument]} ({len(missing)} questions left): "
+                f"it is needed because {reasons[instrument]}")
+        errors.update({f: m for f, m in screen_errors.items() if f not in missing})
+        extra.update(answers)
+    children = _check_children(data.children, errors)
+    grade, basis = data.grade, ""
+    try:
+        if result is not None and complete:
+            grade, basis = rules.initial_grade(result, data.grade, data.rationale)
+        elif data.grade not in rules.GRADES:
+            raise GradingRefused("grade", "Choose standard, medium or high")
+    except GradingRefused as exc:
+        errors[exc.field] = str(exc)
+    if errors:
+        raise AssessmentRefused(dict(sorted(errors.items(), key=lambda kv: _form_rank(kv[0]))))
     return {
         "questionnaire": dash, "answers": {**dash_answers, **extra}, "result": result,
-        "grade": grade, "basis": basis, "escalation": escalation, "stalking": stalking,
-        "hba": hba, "children": _check_children(data.children),
+        "grade": grade, "basis": basis, "escalation": escalation,
+        "stalking": STALKING in reasons, "hba": HBA in reasons, "children": children,
         "prompts": rules.prompts(values, indicators, escalation_flag=escalation,
                                  hba_concern=data.hba_concern),
     }
@@ -198,8 +311,12 @@ def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, acto
             owner_role="hau", person=victim, source_room="risk", source_type="assessment",
             source_id=assessment.pk, actor=actor,
             due_at=now + dt.timedelta(hours=policy(actor.force, "hau_review_due_hours", at=now)))
-        ReassessmentFlag.objects.filter(person=victim, cleared_at__isnull=True).update(
-            cleared_at=now, cleared_by=actor)
+        cleared = list(ReassessmentFlag.objects.filter(person=victim, cleared_at__isnull=True)
+                       .values_list("pk", flat=True))
+        ReassessmentFlag.objects.filter(pk__in=cleared).update(cleared_at=now, cleared_by=actor)
+        close_tasks(source_room="risk", source_type="reassessment_flag", source_ids=cleared,
+                    kinds=["reassessment"], actor=actor, at=now,
+                    note=f"Re-assessed: risk assessment {assessment.pk}")
         record_access(actor, Action.COLLECTION, record_type="risk_assessment",
                       record_id=assessment.pk, person_id=victim.pk,
                       detail={"questionnaire": assessment.questionnaire_id})
@@ -225,6 +342,22 @@ def _bump(assessment: Assessment, version, **fields) -> None:
         "Reload it and review again.", **fields)
 
 
+GUIDANCE_GRADES = (rules.MEDIUM, rules.HIGH)
+
+
+def _check_fresh(assessment: Assessment, version) -> None:
+    """Refuse a review made from a page someone else has changed since, before anything else
+    is said about it."""
+    try:
+        current = int(version)
+    except (TypeError, ValueError):
+        raise GradingRefused("version", "The form was missing its version. Reload the page.") \
+            from None
+    if not Assessment.objects.filter(pk=assessment.pk, version=current).exists():
+        raise StaleEdit("This assessment was changed by someone else since you opened it. "
+                        "Reload it and review again.")
+
+
 def regrade(assessment: Assessment, *, grade: str, rationale: str, actor) -> bool:
     return rules.regrade(current=assessment.grade, proposed=grade, score=assessment.score,
                          threshold=assessment.threshold or threshold_for(
@@ -241,7 +374,18 @@ def do_review_sergeant(assessment: Assessment, *, version, grade: str, rationale
         raise Http404("Not found")
     if assessment.status != Assessment.Status.AWAITING_SERGEANT:
         raise GradingRefused("grade", "This assessment is no longer awaiting supervisor review.")
-    changed = regrade(assessment, grade=grade, rationale=rationale, actor=actor)
+    _check_fresh(assessment, version)
+    errors = {}
+    changed = False
+    try:
+        changed = regrade(assessment, grade=grade, rationale=rationale, actor=actor)
+    except GradingRefused as exc:
+        errors[exc.field] = str(exc)
+    if not guidance.strip() and ({assessment.grade, grade} & set(GUIDANCE_GRADES)):
+        errors["guidance"] = ("Write safeguarding guidance for the officer: a supervisor's "
+                              "review of a medium or high risk must say what to do next")
+    if errors:
+        raise AssessmentRefused(errors)
     now = timezone.now()
     with transaction.atomic():
         before = assessment.grade

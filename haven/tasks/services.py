@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from haven.access.capabilities import can
-from haven.access.log import Action, record_access
+from haven.access.log import Action, Outcome, record_access, record_list_access
 from haven.core.concurrency import StaleEdit
 from haven.tasks.models import Task
 
@@ -60,11 +60,36 @@ def overdue_for(user, now=None) -> QuerySet[Task]:
     return tasks_for(user).filter(due_at__lt=now or timezone.now())
 
 
-def access_task(user, task_id) -> Task:
+def access_task(user, task_id, *, action: str = Action.CONSULTATION) -> Task:
+    """The task if it is this user's work; else 404, with the refusal logged (ADR 0002).
+
+    An allowed read is logged when the task is about a person (its page names them).
+    """
     task = tasks_for(user).filter(pk=task_id).first() if str(task_id).isdigit() else None
     if task is None:
+        record_access(user, action, record_type="task", record_id=str(task_id)[:64],
+                      outcome=Outcome.REFUSED)
         raise Http404("Not found")
     return task
+
+
+def visible_person_ids(user, tasks) -> set[int]:
+    """Of the persons these tasks are about, those this user may see named."""
+    from haven.people.access import scoped_persons
+
+    ids = {t.person_id for t in tasks if t.person_id}
+    if not ids:
+        return set()
+    return set(scoped_persons(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def log_task_reads(user, tasks, *, record_type: str, visible: set[int]) -> None:
+    """Log that a page showed these tasks' persons by name (one entry per person)."""
+    shown: dict[int, list] = {}
+    for task in tasks:
+        if task.person_id in visible:
+            shown.setdefault(task.person_id, []).append(task.pk)
+    record_list_access(user, record_type=record_type, shown=shown)
 
 
 def do_complete_task(task: Task, *, version: int, note: str = "", actor) -> Task:
@@ -81,3 +106,17 @@ def do_complete_task(task: Task, *, version: int, note: str = "", actor) -> Task
             )
     task.refresh_from_db()
     return task
+
+
+def close_tasks(*, source_room: str, source_type: str, source_ids, kinds=None, note: str,
+                actor, at=None) -> int:
+    """Close the open tasks another room's record made, when that record no longer needs
+    them (e.g. a re-assessment flag cleared). Returns how many were closed."""
+    open_tasks = Task.objects.filter(source_room=source_room, source_type=source_type,
+                                     source_id__in=[str(i) for i in source_ids],
+                                     done_at__isnull=True)
+    if kinds is not None:
+        open_tasks = open_tasks.filter(kind__in=kinds)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return open_tasks.update(done_at=at or timezone.now(), done_by=user,
+                             outcome_note=note[:500], version=F("version") + 1)

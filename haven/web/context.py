@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from haven.web.nav import nav_for
 
 
@@ -10,4 +12,8 @@ def shell(request):
         "nav": nav_for(user),
         "role_label": user.get_role_display(),
         "organisation": user.organisation,
+        # Read by haven/static/haven/idle.mjs: warn before the idle sign-out.
+        "idle_timeout_seconds": settings.HAVEN_IDLE_TIMEOUT_SECONDS,
+        "idle_warning_seconds": min(settings.HAVEN_IDLE_WARNING_SECONDS,
+                                    settings.HAVEN_IDLE_TIMEOUT_SECONDS // 2),
     }

@@ -17,7 +17,9 @@ from faker import Faker
 
 from haven.access.models import User
 from haven.access.roles import PARTNER_ROLES, Role
-from haven.forces.models import Agency, Alliance, Force
+from haven.access.services import do_add_user
+from haven.forces.models import Agency, Force
+from haven.forces.services import do_add_agency, do_add_force
 
 FORCES = [("WARKS", "Warwickshire Police"), ("WMERC", "West Mercia Police")]
 ROOM_ORDER = ["people", "intake", "risk"]
@@ -36,36 +38,36 @@ def username_for(role: str, force_code: str) -> str:
     return f"{role}.{force_code.lower()}"
 
 
+ALLIANCE = "Warwickshire and West Mercia alliance"
+
+
 def ensure_forces() -> list[Force]:
-    alliance, _ = Alliance.objects.get_or_create(name="Warwickshire and West Mercia alliance")
+    """The demo's forces and agencies, made by the same code as `haven setup`."""
     forces = []
     for code, name in FORCES:
-        force, _ = Force.objects.get_or_create(code=code, defaults={"name": name,
-                                                                    "alliance": alliance})
-        Agency.objects.get_or_create(force=force, kind=Agency.Kind.IDVA,
-                                     defaults={"name": f"{name.split()[0]} IDVA service"})
-        Agency.objects.get_or_create(force=force, kind=Agency.Kind.CHILDREN,
-                                     defaults={"name": f"{name.split()[0]} children's services"})
+        force = do_add_force(code, name, alliance=ALLIANCE).obj
+        area = name.split()[0]
+        do_add_agency(force, Agency.Kind.IDVA, f"{area} IDVA service")
+        do_add_agency(force, Agency.Kind.CHILDREN, f"{area} children's services")
         forces.append(force)
     return forces
 
 
 def ensure_users(forces: list[Force], password: str) -> dict[tuple[str, str], User]:
+    """A user per role per force, made by `haven user add`'s code (demo: a shared password)."""
     users = {}
     for force in forces:
         for role in Role:
             username = username_for(role.value, force.code)
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, role=role.value,
-                            first_name=role.label.split()[0], last_name=force.code.title())
+                agency = None
                 if role in PARTNER_ROLES:
                     kind = Agency.Kind.IDVA if role == Role.IDVA else Agency.Kind.CHILDREN
-                    user.agency = Agency.objects.get(force=force, kind=kind)
-                else:
-                    user.force = force
-                user.set_password(password)
-                user.save()
+                    agency = Agency.objects.filter(force=force, kind=kind).order_by("pk").first()
+                user = do_add_user(username, role.value, force=force, agency=agency,
+                                   first_name=role.label.split()[0],
+                                   last_name=force.code.title(), password=password).user
             users[(force.code, role.value)] = user
     return users
 

@@ -35,12 +35,13 @@ def test_second_factor_is_required_before_any_page(client_as):
 
 
 @override_settings(HAVEN_REQUIRE_OTP=True, OTP_TOTP_THROTTLE_FACTOR=0)
-def test_a_right_totp_code_lets_the_user_in(client_as):
+def test_a_right_totp_code_lets_the_user_in(client_as, persona):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = client_as("sergeant")
-    client.get(reverse("two_factor"))
+    # The authenticator was enrolled through an administrator's link (test_second_factor.py).
+    TOTPDevice.objects.create(user=persona("sergeant"), name="authenticator", confirmed=True)
     device = TOTPDevice.objects.get()
     response = client.post(reverse("two_factor"), {"token": "000000"})
     assert b"not right" in response.content

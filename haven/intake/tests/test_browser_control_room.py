@@ -27,6 +27,7 @@ def test_a_da_call_from_first_contact_to_closure(page_as, findable_person, make_
                                                   persona):
     victim = findable_person(forename="Priya", surname="Kaur")
     make_incident(victim=victim)  # an earlier call: her history must show while typing
+    persona("response_officer")  # on duty: the handler can send them by name
     handler = page_as("call_handler")
     handler.goto("/intake/new/")
     handler.fill("#surname", "Kaur")
@@ -40,7 +41,8 @@ def test_a_da_call_from_first_contact_to_closure(page_as, findable_person, make_
     for part in rules.THRIVE:
         handler.fill(f"#thrive_{part}", "Noted on the call")
     handler.check("#grade")
-    handler.click("text=Record grade")
+    handler.click("text=Record grade only")
+    handler.select_option("#officer", str(persona("response_officer").pk))
     handler.click("text=Dispatch officers")
     assert handler.locator("[data-testid=state]").inner_text() == "Dispatched"
     incident = Incident.objects.get(involvements__person=victim, state="dispatched")

@@ -19,18 +19,75 @@ from django.utils import timezone
 
 from haven.people.ingest import validate
 
+# Longer than any true value of any column; a longer cell is a broken export (a lost quote,
+# a pasted document) and its row goes to the reject file.
+MAX_CELL = 100_000
+# The csv module refuses a field over 128 KiB with an error that would stop the file; read
+# up to this much so an oversized cell is one rejected row, not the end of the file.
+READ_LIMIT = 64 * 1024 * 1024
+
+
+def allow_long_fields() -> None:
+    if csv.field_size_limit() < READ_LIMIT:
+        csv.field_size_limit(READ_LIMIT)
+
+
+def decoded_lines(raw, line_problems: dict[int, str]) -> Iterator[str]:
+    """The text lines of a binary file, as UTF-8 (a BOM dropped). A line that is not UTF-8,
+    or carries a NUL byte, is still yielded (decoded with replacement characters, NUL
+    removed) so the CSV reader keeps its place, and its number goes into `line_problems`
+    with the reason: the row it belongs to is rejected, never stored half-read."""
+    for number, data in enumerate(raw, start=1):
+        if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            byte = data[error.start:error.start + 1].hex()
+            line_problems.setdefault(
+                number, f"line {number} is not UTF-8 text (byte 0x{byte} at position "
+                f"{error.start + 1}): save the file as UTF-8")
+            text = data.decode("utf-8", errors="replace")
+        if "\x00" in text:
+            line_problems.setdefault(number, f"line {number} contains a NUL byte")
+            text = text.replace("\x00", "")
+        yield text
+
+
+def _cell_problem(row: dict, header_length: int, max_cell: int) -> str:
+    extra = row.get(None)
+    if extra:
+        return (f"{header_length + len(extra)} cells but the header has {header_length} "
+                "columns: cells beyond the header")
+    for column, value in row.items():
+        if isinstance(value, str) and len(value) > max_cell:
+            return f"{column} is longer than {max_cell:,} characters"
+    return ""
+
 
 def validated_batches(reader: csv.DictReader, validator: Callable, batch_size: int, *,
-                      rejects: list, counts, bar) -> Iterator[list]:
+                      rejects: list, counts, bar, line_problems: dict | None = None,
+                      notes: list | None = None, max_cell: int = MAX_CELL) -> Iterator[list]:
     """Batches of (line, row, values); bad rows and duplicates appended to `rejects` as
-    (line, row, reason). Counts rows read into `counts.read` (only this loop does)."""
+    (line, row, reason). Counts rows read into `counts.read` (only this loop does), and
+    rows with a value set aside for data quality into `counts.noted` (`notes` gets
+    (line, source_id, note) for each)."""
     seen: dict[str, int] = {}
     batch: list = []
+    line_problems = line_problems if line_problems is not None else {}
+    header_length = len(reader.fieldnames or ())
+    last_line = reader.line_num
     for row in reader:
-        line = reader.line_num
+        first, line = last_line + 1, reader.line_num
+        last_line = line
         counts.read += 1
-        if None in row:  # extra cells beyond the header (DictReader's restkey)
-            row = {k: v for k, v in row.items() if k is not None}
+        problem = next((line_problems[n] for n in range(first, line + 1)
+                        if n in line_problems), "") or _cell_problem(row, header_length,
+                                                                      max_cell)
+        if problem:
+            rejects.append((line, {k: v for k, v in row.items() if k is not None}, problem))
+            bar.update(1)
+            continue
         try:
             values = validator(row)
         except validate.RowError as error:
@@ -45,6 +102,11 @@ def validated_batches(reader: csv.DictReader, validator: Callable, batch_size: i
             bar.update(1)
             continue
         seen[key] = line
+        if values.get("data_quality"):
+            counts.noted += 1
+            if notes is not None:
+                notes.extend((line, values.get("source_id", ""), note)
+                             for note in values["data_quality"])
         batch.append((line, row, values))
         if len(batch) >= batch_size:
             yield batch

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from haven.chronology.models import Entry
 from haven.intake.models import Incident, Involvement
+from haven.people.addresses import protect_addresses
 from haven.people.ingest.fast import fast_bulk_create, fast_insert_rows
 from haven.people.keys import KEY_FIELDS, blocking_key_values, blocking_keys
 from haven.people.models import Address, LegacyRecord, Person, SourceRecord, WarningMarker
@@ -22,7 +23,7 @@ from haven.people.services import BEST_FIELDS
 
 PERSON_FIELDS = ("forename", "middle_names", "surname", "date_of_birth", "gender", "phone",
                  "email", "address_line", "town", "postcode", "aliases", "pnc_id",
-                 "confidential_address", "attributes")
+                 "confidential_address", "attributes", "data_quality")
 INCIDENT_FIELDS = ("occurred_at", "reported_via", "category", "address_line", "town",
                    "postcode", "summary", "children_present")
 DA_CATEGORIES = {Incident.Category.DOMESTIC, Incident.Category.HONOUR_BASED}
@@ -49,6 +50,7 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    noted: int = 0  # rows stored with a value set aside (see SourceRecord.data_quality)
 
 
 @dataclass
@@ -133,6 +135,8 @@ def store_people(ctx: Context, batch: list) -> None:
                     .values_list("person_id", "line", "postcode"))
         Address.objects.bulk_create([a for a in addresses
                                      if (a.person_id, a.line, a.postcode) not in known])
+        # A flag that changed 0 -> 1 marks the person's every copy of that place.
+        protect_addresses({r.person_id for r in changed if r.person_id})
     ctx.counts.stored += len(new)
     ctx.counts.updated += len(changed)
 

@@ -7,6 +7,7 @@ are resolved later, in `store`, against what is already stored.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 from django.utils import timezone
@@ -27,6 +28,61 @@ REPORTED_VIA = frozenset(Incident.ReportedVia.values)
 CATEGORIES = frozenset(Incident.Category.values)
 ROLES = frozenset(Involvement.Role.values)
 RELATIONSHIPS = frozenset(Involvement.Relationship.values)
+
+
+# Every column the contract names per file (shared/contracts/legacy-export.md), and the
+# columns without which no row of the file can be stored. A missing required column, or an
+# unknown column that is a near miss of an expected one ("surnme"), is a file-level error.
+FILE_COLUMNS = {
+    "people.csv": PEOPLE_COLUMNS,
+    "incidents.csv": ("source_id", "occurred_at", "reported_via", "address_line", "town",
+                      "postcode", "latitude", "longitude", "category", "summary",
+                      "children_present", "response_grade"),
+    "involvements.csv": ("incident_source_id", "person_source_id", "role", "relationship"),
+    "crimes.csv": ("source_id", "incident_source_id", "recorded_at", "domestic_abuse", "offence",
+                   "victim_source_id", "suspect_source_id", "arrested", "outcome",
+                   "outcome_at"),
+    "risk_assessments.csv": ("source_id", "incident_source_id", "victim_source_id",
+                             "completed_at", "answers", "officer_grade", "supervisor_grade"),
+    "marac.csv": ("source_id", "victim_source_id", "referred_at", "heard_at", "marac_area",
+                  "criteria"),
+    "orders.csv": ("source_id", "subject_source_id", "protected_source_id", "kind",
+                   "starts_at", "ends_at", "conditions"),
+    "intel.csv": ("source_id", "person_source_id", "recorded_at", "grading", "text"),
+}
+REQUIRED_COLUMNS = {
+    "people.csv": ("source_id",),
+    "incidents.csv": ("source_id",),
+    "involvements.csv": ("incident_source_id", "person_source_id", "role"),
+    "crimes.csv": ("source_id",),
+    "risk_assessments.csv": ("source_id", "victim_source_id"),
+    "marac.csv": ("source_id", "victim_source_id"),
+    "orders.csv": ("source_id", "subject_source_id"),
+    "intel.csv": ("source_id", "person_source_id"),
+}
+
+
+def header_problems(name: str, header: list[str]) -> list[str]:
+    """What is wrong with a file's header row, each naming the column (empty when fine)."""
+    import difflib
+
+    expected = FILE_COLUMNS.get(name, ())
+    present = [h.strip() for h in header]
+    problems = []
+    for column in sorted({h for h in present if present.count(h) > 1}):
+        problems.append(f"column {column!r} appears more than once")
+    absent = [c for c in expected if c not in present]
+    for column in present:
+        if column in expected or not column:
+            continue
+        near = difflib.get_close_matches(column.lower(), absent, n=1, cutoff=0.8)
+        if near:
+            problems.append(f"column {column!r} is not in the export contract: did you mean "
+                            f"{near[0]!r}?")
+    for column in REQUIRED_COLUMNS.get(name, ()):
+        if column not in present:
+            problems.append(f"required column {column!r} is missing")
+    return problems
 
 
 class RowError(ValueError):
@@ -99,10 +155,38 @@ def _lengths(values: dict) -> None:
             raise RowError(f"{column} is longer than {limit} characters")
 
 
+# Dates systems write when the date of birth is unknown (shared/contracts/legacy-export.md
+# says a blank cell means "not recorded"; these are the blanks some systems could not leave).
+PLACEHOLDER_DATES = frozenset({dt.date(1900, 1, 1), dt.date(1899, 12, 31), dt.date(1901, 1, 1),
+                               dt.date(1800, 1, 1), dt.date(1, 1, 1), dt.date(9999, 12, 31)})
+# Nobody alive was born before this: an earlier date of birth is a typing or system error.
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
 # Any two time zones are less than two days apart, so a date of birth before this margin
 # below the system date is before the local date too: only a later one needs the slower
 # `timezone.localdate()`.
 _MARGIN = dt.timedelta(days=2)
+
+
+def _date_of_birth(value: str) -> tuple[dt.date | None, str]:
+    """(date, "") or (None, problem): a value that cannot be a true date of birth is set
+    aside, never the whole person (their other identifiers and involvements are kept)."""
+    if not value:
+        return None, ""
+    try:
+        dob = dt.date.fromisoformat(value)
+    except ValueError:
+        if ISO_SHAPE.match(value):
+            return None, "not a real date (no such day)"
+        return None, "not a date as YYYY-MM-DD"
+    if dob in PLACEHOLDER_DATES:
+        return None, "a placeholder, not a date of birth"
+    if dob < EARLIEST_BIRTH:
+        return None, f"before {EARLIEST_BIRTH.isoformat()}"
+    if dob >= dt.date.today() - _MARGIN and dob > timezone.localdate():
+        return None, "in the future"
+    return dob, ""
 
 
 def person_row(row: dict) -> dict:
@@ -110,9 +194,11 @@ def person_row(row: dict) -> dict:
     values = {c: (row.get(c) or "").strip() for c in PEOPLE_COLUMNS}
     values["source_id"] = source_id
     _lengths(values)
-    dob = values["date_of_birth"] = parse_date(row, "date_of_birth")
-    if dob and dob >= dt.date.today() - _MARGIN and dob > timezone.localdate():
-        raise RowError("date_of_birth is in the future")
+    given = values["date_of_birth"]
+    values["date_of_birth"], problem = _date_of_birth(given)
+    # What could not be true is stored blank and noted on the record (and in the summary).
+    values["data_quality"] = [{"field": "date_of_birth", "given": given, "problem": problem}
+                              ] if problem else []
     values["gender"] = _choice(row, "gender", {"f", "m", "x"}).upper()
     values["confidential_address"] = bool(_flag(row, "confidential_address"))
     values["attributes"] = {k: v for k, v in row.items() if k not in PEOPLE_COLUMNS and k}

@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_CONFLICT_FIELDS = ("dob", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp")
-_CORROBORATION_FIELDS = ("phone", "email", "pnc", "mn")
+_CONFLICT_FIELDS = ("dob", "dob_y", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp", "sn")
+_CORROBORATION_FIELDS = ("phone", "phone_hh", "email", "pnc", "mn", "incident_keys")
+_HOME_FIELDS = ("addr_bld",)
 
 
 class _Records:
@@ -30,10 +31,10 @@ class _Records:
     """
 
     def __init__(self, prepared: pd.DataFrame):
-        fields = list(dict.fromkeys(_CONFLICT_FIELDS + _CORROBORATION_FIELDS))
+        fields = list(dict.fromkeys(_CONFLICT_FIELDS + _CORROBORATION_FIELDS + _HOME_FIELDS))
         self.cols = {c: prepared[c].tolist() for c in fields}
         key = prepared["fn_all"].map(lambda v: ";".join(v) if v else "")
-        for column in ("dob", "pnc", "gender", "fn", "mn", "fn_mp"):
+        for column in ("dob", "dob_y", "pnc", "gender", "fn", "mn", "fn_mp", "sn"):
             key = key + "|" + prepared[column].fillna("").astype(str)
         codes, uniques = pd.factorize(key)
         self.sig_of: list[int] = codes.tolist()
@@ -64,6 +65,11 @@ class _Records:
         return _corroborated(
             self.profile(i, _CORROBORATION_FIELDS), self.profile(j, _CORROBORATION_FIELDS)
         )
+
+    def same_home(self, i: int, j: int) -> bool:
+        """Both records give the same building (normalised address line)."""
+        home = self.cols["addr_bld"][i]
+        return bool(home) and home == self.cols["addr_bld"][j]
 
     def contradicted(self, i: int, j: int) -> bool:
         return _contradicted(
@@ -121,6 +127,18 @@ class _Groups:
                 if reason:
                     return reason
         return None
+
+    def conflict_reasons(self, ra: int, rb: int) -> set[str]:
+        """Every kind of hard conflict between a member of one group and one of the other."""
+        if self.records is None:
+            return set()
+        reasons = set()
+        for a in self.sigs(ra):
+            for b in self.sigs(rb):
+                reason = self.records.sig_conflict(a, b)
+                if reason:
+                    reasons.add(reason)
+        return reasons
 
     def corroborated(self, ra: int, rb: int) -> bool:
         """Some member of each group shares a personal identifier (see _corroborated)."""
@@ -187,24 +205,35 @@ def _lacks_forename(profile: Mapping[str, Any]) -> bool:
 
 
 def _contradicted(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Both records carry a phone or e-mail, and they differ."""
-    return any(
-        a.get(column) and b.get(column) and a.get(column) != b.get(column)
-        for column in ("phone", "email")
+    """Both records carry a phone or e-mail, and they differ (a phone several people give
+    contradicts nothing)."""
+    if a.get("email") and b.get("email") and a["email"] != b["email"]:
+        return True
+    return bool(
+        a.get("phone") and b.get("phone") and a["phone"] != b["phone"]
+        and not a.get("phone_hh") and not b.get("phone_hh")
     )
 
 
 def _corroborated(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """An identifier a relative would not share: phone, e-mail, PNC id or full middle name.
+    """An identifier a relative would not share: phone (not a household one), e-mail, PNC
+    id, full middle name, or the same role in the same real incident.
 
     A record without a date of birth joins a group only when some record of
     each side shares one of these: name and address alone are exactly what a
     father and son "Jr" have in common. A record without a forename (twins
     risk) is refused only when phones or e-mails actively differ.
     """
-    for column in ("phone", "email", "pnc"):
+    for column in ("email", "pnc"):
         if a.get(column) and a.get(column) == b.get(column):
             return True
+    # a household landline or borrowed phone is shared by relatives: not corroboration
+    if a.get("phone") and a["phone"] == b.get("phone") and not a.get("phone_hh"):
+        return True
+    # the victim (or suspect) of one real incident, recorded by two systems
+    keys_a, keys_b = a.get("incident_keys"), b.get("incident_keys")
+    if keys_a and keys_b and not set(keys_a).isdisjoint(keys_b):
+        return True
     middle = a.get("mn")
     return bool(middle and len(middle) > 1 and middle == b.get("mn"))
 
@@ -251,16 +280,31 @@ def _edge_refusal(
     settings: LinkageSettings,
 ) -> str | None:
     """Why an above-threshold edge may not join its two groups (None: it may)."""
-    if i in ambiguous or j in ambiguous:
+    if (i in ambiguous or j in ambiguous) and not (
+        groups.records is not None and groups.records.corroborated(i, j)
+    ):
+        # A sparse record that fits the father and the son goes with the one it shares
+        # an identifier a relative would not (own phone, e-mail, PNC id, same role in the
+        # same incident); otherwise with neither.
         return "ambiguous"
     if groups.explicit_block(ra, rb):
         return "cannot_link"
-    if groups.conflict(ra, rb):
-        return "conflict"
+    reasons = groups.conflict_reasons(ra, rb)
     records = groups.records
+    if reasons and not (reasons == {"forename"} and records.corroborated(i, j)):
+        # Forenames no table relates (Kasia / Katarzyna, Shawn / Sean) are set aside only
+        # when the two records themselves share an identifier a twin would not: their own
+        # phone, e-mail, PNC id, or the same role in the same real incident.
+        return "conflict"
     if records is None or not settings.sparse_needs_corroboration:
         return None
-    if (records.lacks_dob(i) or records.lacks_dob(j)) and not groups.corroborated(ra, rb):
+    if (
+        (records.lacks_dob(i) or records.lacks_dob(j))
+        and not records.same_home(i, j)
+        and not groups.corroborated(ra, rb)
+    ):
+        # Name and home together are accepted for a strong edge: a relative of the same
+        # name at that home would have made the record ambiguous (refused above).
         return "uncorroborated"
     if (
         (records.lacks_forename(i) or records.lacks_forename(j))
@@ -349,8 +393,9 @@ def _uncertain(
     """What a reviewer should decide: one pair per two persons that might be one.
 
     A reviewer's time is the scarce resource, so: pairs with a hard conflict (different
-    dates of birth, PNC ids, genders) are not queued, nor edges refused for one; and two
-    persons appear once, through their strongest pair, however many records each holds.
+    dates of birth, PNC ids, genders) are not queued, nor edges refused for one; two
+    persons appear once, through their strongest pair, however many records each holds;
+    and a record appears in one pair only.
     """
     lower, upper = settings.review_band
     decided = settings.must_link | settings.cannot_link
@@ -381,6 +426,16 @@ def _uncertain(
         persons = frozenset((clusters[uid_l], clusters[uid_r]))
         if persons not in strongest or prob > strongest[persons][2]:
             strongest[persons] = (uid_l, uid_r, prob)
-    return sorted(strongest.values(), key=lambda t: (-t[2], t[0], t[1]))
+    # One question per record: a record both persons' pairs share (a sparse record that
+    # could be the father or the son) is asked about once, through its strongest pair;
+    # the answer settles it, and the next run asks about the other if still needed.
+    asked: set[str] = set()
+    queue = []
+    for uid_l, uid_r, prob in sorted(strongest.values(), key=lambda t: (-t[2], t[0], t[1])):
+        if uid_l in asked or uid_r in asked:
+            continue
+        asked.update((uid_l, uid_r))
+        queue.append((uid_l, uid_r, prob))
+    return queue
 
 

@@ -27,6 +27,7 @@ def _forename() -> CustomComparison:
         [
             _null("fn"),
             _level("fn_l = fn_r", "exact", tf_adjustment_column="fn", tf_adjustment_weight=0.5),
+            _level("fn_l = sn_r AND sn_l = fn_r", "swapped with surname"),
             _level("list_has_any(fn_all_l, fn_all_r)", "nickname or alias"),
             _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.92", "jaro-winkler >= 0.92"),
             _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.88", "jaro-winkler >= 0.88"),
@@ -59,6 +60,7 @@ def _surname() -> CustomComparison:
         [
             _null("sn"),
             _level("sn_l = sn_r", "exact", tf_adjustment_column="sn", tf_adjustment_weight=0.5),
+            _level("fn_l = sn_r AND sn_l = fn_r", "swapped with forename"),
             _level("list_has_any(sn_all_l, sn_all_r)", "alias or former surname"),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "jaro-winkler >= 0.92"),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.88", "jaro-winkler >= 0.88"),
@@ -71,10 +73,16 @@ def _surname() -> CustomComparison:
 
 def _dob() -> CustomComparison:
     year_gap = "abs(cast(dob_y_l AS INTEGER) - cast(dob_y_r AS INTEGER))"
+    # dob_y is kept for a year-only entry (1 January) whose dob is blank; placeholder
+    # dates (1900-01-01) are blank altogether, so they score as missing, never as different.
     return CustomComparison(
         [
-            _null("dob"),
+            _null("dob_y"),
             _level("dob_l = dob_r", "exact"),
+            _level(
+                "(dob_l IS NULL OR dob_r IS NULL) AND dob_y_l = dob_y_r",
+                "year-only entry, same year",
+            ),
             _level(
                 "dob_y_l = dob_y_r AND dob_m_l = dob_d_r AND dob_d_l = dob_m_r",
                 "day and month swapped",
@@ -97,11 +105,39 @@ def _simple(name: str, col: str) -> CustomComparison:
     )
 
 
+def _phone() -> CustomComparison:
+    """A phone several people give (household landline, borrowed) is its own, weaker level."""
+    return CustomComparison(
+        [
+            _null("phone"),
+            _level("phone_l = phone_r AND phone_hh_l IS NULL", "exact"),
+            _level("phone_l = phone_r", "shared household phone"),
+            _ELSE,
+        ],
+        output_column_name="phone",
+    )
+
+
+def _address() -> CustomComparison:
+    """Address line, normalised (flat and house number, street, abbreviations expanded)."""
+    return CustomComparison(
+        [
+            _null("addr_bld"),
+            _level("addr_l = addr_r", "same flat or house"),
+            _level("addr_bld_l = addr_bld_r", "same building"),
+            _level("jaro_winkler_similarity(addr_bld_l, addr_bld_r) >= 0.92", "similar address"),
+            _ELSE,
+        ],
+        output_column_name="address",
+    )
+
+
 def _postcode() -> CustomComparison:
     return CustomComparison(
         [
             _null("pc"),
-            _level("pc_l = pc_r", "full postcode"),
+            _level("pc_l = pc_r", "full postcode", tf_adjustment_column="pc",
+                   tf_adjustment_weight=0.5),
             _level("pc_sector_l = pc_sector_r", "same sector"),
             _level("pc_district_l = pc_district_r", "same district"),
             _ELSE,
@@ -175,7 +211,9 @@ def all_comparisons() -> list[CustomComparison]:
         _dob(),
         _simple("gender", "gender"),
         _postcode(),
-        _simple("phone", "phone"),
+        _address(),
+        _simple("town", "town"),
+        _phone(),
         _email(),
         _pnc(),
         _incident(),
@@ -200,6 +238,8 @@ def _blocking_rules() -> list:
         block_on("fn_mp", "sn_mp", "dob_y"),
         block_on("dob_y", "dob_dm", "fn_initial"),
         block_on("pc", "fn_initial"),
+        block_on("addr_bld", "fn_initial"),
+        block_on("name_pair"),
         block_on("phone"),
         block_on("email"),
         block_on("pnc"),

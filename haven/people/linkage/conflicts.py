@@ -79,9 +79,14 @@ def _goes_by_middle_name(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return not ma or not fb or ma == fb or _initial_alike(ma, fb) or _similar_names(ma, fb)
 
 
+def _swapped(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Forename and surname typed into each other's fields."""
+    return bool(a.get("fn") and a.get("sn") and a["fn"] == b.get("sn") and a["sn"] == b.get("fn"))
+
+
 def _given_names_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
     """'forename' / 'middle_name' when the given names cannot be one person's."""
-    if _goes_by_middle_name(a, b) or _goes_by_middle_name(b, a):
+    if _goes_by_middle_name(a, b) or _goes_by_middle_name(b, a) or _swapped(a, b):
         return None
     if not _forenames_alike(a, b):
         return "forename"
@@ -100,6 +105,10 @@ def hard_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
     if a.get("pnc") and b.get("pnc") and a["pnc"] != b["pnc"]:
         return "pnc_id"
     if a.get("dob") and b.get("dob") and not _dob_compatible(a["dob"], b["dob"]):
+        return "date_of_birth"
+    # a year-only entry (no full date, year kept) still rules out a different generation
+    ya, yb = a.get("dob_y"), b.get("dob_y")
+    if ya and yb and not (a.get("dob") and b.get("dob")) and abs(int(ya) - int(yb)) > 1:
         return "date_of_birth"
     if {a.get("gender"), b.get("gender")} == {"M", "F"}:
         return "gender"

@@ -25,10 +25,12 @@ Public API (stable; used by ingest and the review screens)::
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -53,6 +55,10 @@ class LinkageSettings:
     use_hard_conflicts: refuse links across hard conflicts (see `hard_conflict`).
     u_max_pairs / em_max_pairs: sample sizes for training (bounds cost at 1M).
     min_m_probability: floor for EM-estimated m probabilities (no accidental vetoes).
+    min_train_records: below this many records the model is not trained (EM has too
+        few pairs to learn from) and the documented default parameters are used
+        (`default_parameters.json`, see `default_parameters`); training that fails on
+        odd data falls back to them too.
     sparse_needs_corroboration: an edge where one side lacks a DOB links only if
         the two groups share a phone, e-mail, PNC id or middle name; one where a
         side lacks a forename is refused if their phones or e-mails differ.
@@ -72,6 +78,7 @@ class LinkageSettings:
     min_m_probability: float = 1e-3
     sparse_needs_corroboration: bool = True
     seed: int = 42
+    min_train_records: int = 100
 
 
 @dataclass
@@ -82,6 +89,8 @@ class LinkageModel:
     db_api: DuckDBAPI
     prepared: pd.DataFrame
     settings: LinkageSettings
+    #: "trained", or why the default parameters were used instead
+    parameters: str = "trained"
 
     def record(self, uid: str) -> Mapping[str, Any]:
         """Prepared record by uid (used for conflict checks)."""
@@ -140,6 +149,8 @@ COLUMNS_FOR: dict[str, tuple[str, ...]] = {
     "date_of_birth": ("dob",),
     "gender": ("gender",),
     "postcode": ("pc",),
+    "address": ("addr",),
+    "town": ("town",),
     "phone": ("phone",),
     "email": ("email",),
     "pnc_id": ("pnc",),
@@ -177,19 +188,50 @@ def _floor_m_probabilities(linker: Linker, floor: float) -> None:
                 level.m_probability = floor
 
 
-def train(df: Any, settings: LinkageSettings | None = None) -> LinkageModel:
-    """Train an unsupervised model on (prepared or raw) records; no labels needed.
+DEFAULT_PARAMETERS = Path(__file__).with_name("default_parameters.json")
 
-    Steps: prior from deterministic rules, u by seeded random sampling, m by EM
-    on two blocking rules (date of birth; forename+surname) so every
-    comparison is estimated in at least one session.
-    """
-    settings = settings or LinkageSettings()
-    prepared = _as_prepared(df)
-    started = time.perf_counter()
-    db_api = DuckDBAPI()
-    table = db_api.register(_to_arrow(prepared), table_name="haven_people")
-    linker = Linker(table, _splink_settings(), log_level=None)
+
+def model_parameters(linker: Linker) -> dict[str, Any]:
+    """{"prior": p, "comparisons": {name: {level label: [m, u]}}} of a model."""
+    settings = linker._settings_obj
+    out: dict[str, Any] = {
+        "prior": float(settings._probability_two_random_records_match), "comparisons": {}}
+    for comparison in settings.comparisons:
+        levels = {}
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            levels[level.label_for_charts] = [
+                None if v is None or v != v else float(v)  # NaN is not JSON
+                for v in (level.m_probability, level.u_probability)
+            ]
+        out["comparisons"][comparison.output_column_name] = levels
+    return out
+
+
+def default_parameters() -> dict[str, Any]:
+    """The documented defaults: m/u per comparison level and the prior, as trained by
+    `bench/linkage_quick.py --save-defaults` on the synthetic benchmark export (seed 7).
+    Used for a force too small to train on (or whose training fails)."""
+    return json.loads(DEFAULT_PARAMETERS.read_text())
+
+
+def _apply_parameters(linker: Linker, parameters: Mapping[str, Any]) -> None:
+    settings = linker._settings_obj
+    settings._probability_two_random_records_match = float(parameters["prior"])
+    for comparison in settings.comparisons:
+        levels = parameters["comparisons"].get(comparison.output_column_name, {})
+        for level in comparison.comparison_levels:
+            if level.is_null_level or level.label_for_charts not in levels:
+                continue
+            m, u = levels[level.label_for_charts]
+            if m is not None and not level._fix_m_probability:
+                level.m_probability = m
+            if u is not None and not level._fix_u_probability:
+                level.u_probability = u
+
+
+def _fit(linker: Linker, settings: LinkageSettings) -> None:
     training = linker.training
     training.estimate_probability_two_random_records_match(
         [block_on("fn", "sn", "dob"), block_on("pnc"), block_on("email", "dob")],
@@ -200,11 +242,44 @@ def train(df: Any, settings: LinkageSettings | None = None) -> LinkageModel:
         training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True, max_pairs=settings.em_max_pairs
         )
+
+
+def train(df: Any, settings: LinkageSettings | None = None) -> LinkageModel:
+    """Train an unsupervised model on (prepared or raw) records; no labels needed.
+
+    Steps: prior from deterministic rules, u by seeded random sampling, m by EM
+    on two blocking rules (date of birth; forename+surname) so every
+    comparison is estimated in at least one session. With fewer than
+    `settings.min_train_records` records, or when Splink cannot train on the data
+    (e.g. "more observed matches than is consistent with supplied recall" on a
+    handful of records), the documented default parameters are used and
+    `model.parameters` says why.
+    """
+    settings = settings or LinkageSettings()
+    prepared = _as_prepared(df)
+    started = time.perf_counter()
+    db_api = DuckDBAPI()
+    table = db_api.register(_to_arrow(prepared), table_name="haven_people")
+    linker = Linker(table, _splink_settings(), log_level=None)
+    parameters = "trained"
+    if len(prepared) < settings.min_train_records:
+        parameters = (f"default parameters: {len(prepared)} records is too few to train on "
+                      f"(fewer than {settings.min_train_records})")
+    else:
+        try:
+            _fit(linker, settings)
+        except Exception as error:  # noqa: BLE001 - any training failure falls back
+            parameters = f"default parameters: training failed ({type(error).__name__})"
+            linker = Linker(table, _splink_settings(), log_level=None)
+    if parameters != "trained":
+        _apply_parameters(linker, default_parameters())
+        logger.warning("linkage %s", parameters)
     _floor_m_probabilities(linker, settings.min_m_probability)
     logger.info(
         "linkage trained records=%d seconds=%.1f", len(prepared), time.perf_counter() - started
     )
-    return LinkageModel(linker=linker, db_api=db_api, prepared=prepared, settings=settings)
+    return LinkageModel(linker=linker, db_api=db_api, prepared=prepared, settings=settings,
+                        parameters=parameters)
 
 
 def predict_pairs(model: LinkageModel, threshold: float | None = None) -> pd.DataFrame:

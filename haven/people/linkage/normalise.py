@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -165,8 +165,12 @@ def normalise_gender(value: Any) -> str | None:
     return text if text in {"M", "F", "X"} else None
 
 
+#: Dates systems put in when the real one is not known ("1900-01-01").
+PLACEHOLDER_DATES = frozenset({"1900-01-01", "1901-01-01", "1899-12-31", "1970-01-01"})
+
+
 def parse_dob(value: Any, today: date | None = None) -> str | None:
-    """ISO date string, or None if blank, unparseable or in the future."""
+    """ISO date string, or None if blank, unparseable, a placeholder or in the future."""
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = str(value).strip()[:10]
@@ -174,9 +178,62 @@ def parse_dob(value: Any, today: date | None = None) -> str | None:
         parsed = date.fromisoformat(text)
     except ValueError:
         return None
-    if parsed > (today or date.today()) or parsed.year < 1900:
+    if parsed > (today or date.today()) or parsed.year <= 1900:
         return None
-    return parsed.isoformat()
+    iso = parsed.isoformat()
+    return None if iso in PLACEHOLDER_DATES else iso
+
+
+def year_only(iso: str | None) -> bool:
+    """1 January is what a system stores when only the year was known: treat the day and
+    month as not recorded (a person truly born on 1 January loses a little evidence)."""
+    return bool(iso) and iso[5:] == "01-01"
+
+
+_ABBREVIATIONS = {
+    "st": "street", "rd": "road", "ave": "avenue", "av": "avenue", "ln": "lane",
+    "cl": "close", "dr": "drive", "cres": "crescent", "ct": "court", "pl": "place",
+    "gdns": "gardens", "terr": "terrace", "ter": "terrace", "sq": "square", "gr": "grove",
+    "hse": "house", "pk": "park", "wy": "way", "mt": "mount", "sth": "south", "nth": "north",
+}
+_FLAT_RE = re.compile(r"^(?:flat|apartment|apt|unit|room)\s*(\w+)[\s,]+(.*)$")
+_SLASH_RE = re.compile(r"^(\w+)\s*/\s*(\d+\w?)\s+(.*)$")
+_NUMBER_RE = re.compile(r"^(\d+[a-z]?)\s+(.*)$")
+
+
+@lru_cache(maxsize=262144)
+def normalise_address(value: str | None) -> tuple[str | None, str | None]:
+    """(flat-aware key, building key) of an address line.
+
+    "Flat 3, 12 High St." and "3/12 HIGH STREET" -> ("3/12 high street", "12 high street");
+    "12, High Street" -> ("12 high street", "12 high street"). None for blanks.
+    """
+    if not value:
+        return None, None
+    text = re.sub(r"[^a-z0-9/ ]", " ", str(value).lower().replace(",", " "))
+    text = " ".join(text.split())
+    if not text:
+        return None, None
+    flat = None
+    match = _FLAT_RE.match(text)
+    if match:
+        flat, text = match.groups()
+    else:
+        match = _SLASH_RE.match(text)
+        if match:
+            flat, number, rest = match.groups()
+            text = f"{number} {rest}"
+    tokens = [_ABBREVIATIONS.get(t, t) for t in text.split()]
+    building = " ".join(tokens)
+    return (f"{flat}/{building}" if flat else building), building
+
+
+def normalise_town(value: Any) -> str | None:
+    """Lower-case town without punctuation; None when blank."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = " ".join(re.sub(r"[^a-z ]", " ", str(value).lower()).split())
+    return text or None
 
 
 def split_keys(value: Any) -> list[str] | None:
@@ -294,8 +351,10 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
 
 def _dob_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     today = date.today()
-    out["dob"] = _map_unique(frame["date_of_birth"].astype(object), lambda v: parse_dob(v, today))
-    out["dob_y"] = out["dob"].str[0:4]
+    full = _map_unique(frame["date_of_birth"].astype(object), lambda v: parse_dob(v, today))
+    out["dob_y"] = full.str[0:4]
+    # A year-only entry (1 January) keeps its year but has no full date of birth.
+    out["dob"] = full.map(lambda d: None if d is None or d != d or year_only(d) else d)
     out["dob_m"] = out["dob"].str[5:7]
     out["dob_d"] = out["dob"].str[8:10]
     # Order-free day/month key: "03-12" and "12-03" block together (swapped entry).
@@ -327,10 +386,72 @@ def prepare_records(records: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.D
     out["pc_sector"] = postcodes.map(lambda t: t[1])
     out["pc_district"] = postcodes.map(lambda t: t[2])
     out["phone"] = [normalise_phone(v) for v in frame["phone"]]
+    out["phone_hh"] = _household_phones(out)
+    addresses = _map_unique(frame["address_line"].astype(object), normalise_address)
+    out["addr"] = addresses.map(lambda t: t[0])
+    out["addr_bld"] = addresses.map(lambda t: t[1])
+    out["town"] = _map_unique(frame["town"].astype(object), normalise_town)
     out["email"] = [normalise_email(v) for v in frame["email"]]
     out["pnc"] = [normalise_pnc(v) for v in frame["pnc_id"]]
     out["incident_keys"] = [split_keys(v) for v in frame["incident_keys"]]
+    out["name_pair"] = [
+        "|".join(sorted((f, s))) if isinstance(f, str) and isinstance(s, str) else None
+        for f, s in zip(out["fn"], out["sn"], strict=True)
+    ]
     return out.astype(object).where(out.notna(), None)
+
+
+def _household_phones(out: pd.DataFrame) -> list[str | None]:
+    """The phone again when several people give it (a household landline, a borrowed
+    phone), else None: records carrying it have different forename initials (nicknames
+    made canonical) or years of birth more than two apart.
+
+    Such a phone says "same household", not "same person"; the model scores it at its own
+    level and clustering does not count it as corroboration.
+    """
+    frame = pd.DataFrame({"phone": out["phone"], "i": out["fn_key"].str[:1],
+                          "y": pd.to_numeric(out["dob_y"], errors="coerce")})
+    frame = frame[frame["phone"].notna()]
+    grouped = frame.groupby("phone")
+    initials = grouped["i"].nunique()
+    spread = grouped["y"].max() - grouped["y"].min()
+    shared = set(initials[initials > 1].index) | set(spread[spread > 2].index)
+    return [p if p in shared else None for p in out["phone"]]
+
+
+#: Roles whose holder is one person per incident in practice (children and witnesses are
+#: often several).
+FINGERPRINT_ROLES = frozenset({"victim", "suspect"})
+
+
+def incident_fingerprints(occurred_at: Any, address_line: Any, postcode: Any,
+                          role: str) -> list[str]:
+    """Keys that one real incident gets in every system that recorded it.
+
+    Systems give an incident their own ids and record its time loosely, so the key is
+    the role, the place (building from the address line, and the full postcode) and the
+    date; a time within four hours of midnight also gives the neighbouring date. Two
+    records with one fingerprint were the victim (or the suspect) of one event.
+    """
+    if role not in FINGERPRINT_ROLES or occurred_at is None:
+        return []
+    places = []
+    _, building = normalise_address(address_line or None)
+    if building:
+        places.append("a:" + building)
+    pc, _, _ = normalise_postcode(postcode or None)
+    if pc and _POSTCODE_RE.match(pc):
+        places.append("p:" + pc)
+    if not places:
+        return []
+    day = occurred_at.date()
+    days = [day]
+    hour = occurred_at.hour + occurred_at.minute / 60
+    if hour < 4:
+        days.append(day - timedelta(days=1))
+    elif hour >= 20:
+        days.append(day + timedelta(days=1))
+    return [f"{role}|{place}|{d.isoformat()}" for place in places for d in days]
 
 
 _LIST_COLUMNS = ("fn_all", "sn_all", "incident_keys")
@@ -357,8 +478,13 @@ _STRING_COLUMNS = (
     "pc_sector",
     "pc_district",
     "phone",
+    "phone_hh",
     "email",
     "pnc",
+    "addr",
+    "addr_bld",
+    "town",
+    "name_pair",
 )
 
 #: Arrow schema of `prepare_records` output (DuckDB needs types even for blank columns).

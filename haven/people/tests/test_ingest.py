@@ -25,14 +25,18 @@ def rejects(export, name):
 def test_good_rows_are_stored_and_every_bad_row_is_rejected_with_line_and_reason(forces,
                                                                                  export):
     report = ingest_export(forces["WARKS"], "pvp", export, progress=False)
-    assert SourceRecord.objects.count() == 4
+    assert SourceRecord.objects.count() == 5
     people = rejects(export, "people.csv")
     assert [(r["line"], r["reason"]) for r in people] == [
         ("6", "source_id is required"),
-        ("7", "date_of_birth is not a date as YYYY-MM-DD: unparseable"),
         ("8", "duplicate of line 2 in this file"),
     ]
-    assert people[1]["forename"] == "Bad"  # original columns kept for fixing
+    assert people[1]["forename"] == "Dup"  # original columns kept for fixing
+    # An impossible date of birth keeps the person: blank, with a note (issue 10 item 5).
+    p5 = SourceRecord.objects.get(source_id="P5")
+    assert p5.date_of_birth is None and p5.data_quality == [
+        {"field": "date_of_birth", "given": "1990-13-45",
+         "problem": "not a real date (no such day)"}]
     assert [r["line"] for r in rejects(export, "incidents.csv")] == ["4"]
     assert {r["reason"] for r in rejects(export, "involvements.csv")} == {
         "incident_source_id refers to no incident in incidents.csv",
@@ -40,8 +44,9 @@ def test_good_rows_are_stored_and_every_bad_row_is_rejected_with_line_and_reason
     assert [r["line"] for r in rejects(export, "orders.csv")] == ["3"]
     assert [r["line"] for r in rejects(export, "risk_assessments.csv")] == ["3"]
     summary = json.loads((export / "rejects" / "summary.json").read_text())
-    assert summary["totals"]["rejected"] == report.total("rejected") == 8
-    assert "rejected 8" in (export / "rejects" / "summary.txt").read_text()
+    assert summary["totals"]["rejected"] == report.total("rejected") == 7
+    assert summary["totals"]["noted"] == 1
+    assert "rejected 7" in (export / "rejects" / "summary.txt").read_text()
 
 
 def test_ingesting_the_same_export_twice_creates_no_duplicates(forces, export):
@@ -102,7 +107,7 @@ def test_ingested_history_shows_at_call_time(forces, export):
 def test_ingest_is_one_collection_entry_in_the_access_log(forces, export):
     ingest_export(forces["WARKS"], "pvp", export, progress=False)
     entry = AccessLogEntry.objects.get(action="collection", record_type="ingest")
-    assert entry.record_id == "WARKS:pvp" and entry.detail["rejected"] == 8
+    assert entry.record_id == "WARKS:pvp" and entry.detail["rejected"] == 7
 
 
 def test_the_command_prints_a_summary_and_names_a_bad_force(forces, export, capsys):
@@ -122,4 +127,5 @@ def test_a_second_system_links_to_the_people_already_known(forces, export, tmp_p
     assert report.linked == 1
     dana = SourceRecord.objects.get(source_id="P1").person
     assert SourceRecord.objects.get(source_id="CR1").person == dana
-    assert Person.objects.filter(force=forces["WARKS"]).count() == 5
+    # P1-P5 (P5 kept with its impossible date of birth blanked) and CR2.
+    assert Person.objects.filter(force=forces["WARKS"]).count() == 6

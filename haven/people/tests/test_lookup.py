@@ -181,7 +181,8 @@ def test_search_page_shows_candidates_and_htmx_gets_only_the_partial(client_as, 
 def test_search_page_shows_an_error_summary_for_a_bad_birth_date(client_as, db):
     page = client_as("call_handler").get("/people/search/", {"date_of_birth": "tomorrow"})
     assert b"govuk-error-summary" in page.content
-    assert b"date_of_birth must be a date" in page.content
+    assert b"Date of birth must be a real date" in page.content
+    assert b"date_of_birth must" not in page.content  # words, not the field's code
 
 
 def test_the_candidates_partial_renders_with_only_candidates_for_other_rooms(dana, persona):

@@ -110,8 +110,11 @@ def test_stalking_screen_must_be_answered_when_triggered(complete_dash):
     answers = dash_answers(0, codes=["PD08"])
     with pytest.raises(GradingRefused) as exc:
         complete_dash(answers=answers)
-    assert exc.value.field == "answer_SD01"
-    answers |= {f"SD{n:02d}": ("no", "records", "") for n in range(1, 12)}
+    # Issue 8 item 6: one error for the screen, saying why it is needed (SD01 is no longer
+    # asked: it repeats PD02, whose answer stands for it).
+    assert exc.value.field == "screen_stalking"
+    assert "PD08 was answered yes" in str(exc.value)
+    answers |= {f"SD{n:02d}": ("no", "records", "") for n in range(2, 12)}
     a = complete_dash(answers=answers)
     assert a.stalking_triggered and a.answers.filter(question__code__startswith="SD").count() == 11
 

@@ -20,11 +20,14 @@ def test_dash_on_a_phone_then_sergeant_regrade_then_hau_next_steps(page_as, make
     for code in CODES:
         officer.check(f"#answer_{code}" if code in yes else f"#answer_{code}-no")
     assert officer.inner_text("[data-testid=live-score]") == "Score so far: 5 “yes” answers."
-    # A stalking answer opens the stalking screen.
-    assert not officer.evaluate("document.querySelector('details[data-screen=stalking]').open")
+    # A stalking answer shows the stalking screen in the page, saying why (issue 8 item 6:
+    # it was a closed <details> before); taking the answer back hides it again.
+    assert not officer.is_visible("[data-screen=stalking]")
     officer.check("#answer_PD08")
-    assert officer.evaluate("document.querySelector('details[data-screen=stalking]').open")
+    assert officer.is_visible("[data-screen=stalking]")
+    assert "PD08 was answered yes" in officer.inner_text("[data-testid=screen-reason-stalking]")
     officer.check("#answer_PD08-no")
+    assert not officer.is_visible("[data-screen=stalking]")
     officer.fill("#child_1_name", "Sam")
     officer.fill("#child_1_age", "8")
     officer.fill("#child_1_school", "Oak Primary School")
@@ -45,6 +48,7 @@ def test_dash_on_a_phone_then_sergeant_regrade_then_hau_next_steps(page_as, make
     assert "Explain why the grade changes" in sergeant.inner_text("[data-testid=error-summary]")
     sergeant.check("#grade-high")
     sergeant.fill("#rationale", "Threats to kill disclosed to the neighbour")
+    sergeant.fill("#guidance", "Panic alarm today; refer to MARAC")  # issue 8 item 9
     sergeant.click("text=Record supervisor review")
     sergeant.wait_for_selector("text=Supervisor review recorded")
     assert sergeant.inner_text("[data-testid=grade]") == "High"
@@ -52,7 +56,7 @@ def test_dash_on_a_phone_then_sergeant_regrade_then_hau_next_steps(page_as, make
 
     hau = page_as("hau")
     hau.click("nav >> text=HAU queue")
-    hau.click(f"text=Assessment {assessment.pk}")
+    hau.click(f"text={assessment.victim.display_name}")  # lists name the victim (item 9)
     hau.check("#response_matched")
     hau.click("text=Record HAU review and create next steps")
     hau.wait_for_selector("text=HAU review recorded: 5 follow-up tasks created")

@@ -54,7 +54,8 @@ def test_regrade_rates_by_grade_and_by_officer(complete_dash, persona, forces):
     complete_dash(yes=3, grade="standard")
     complete_dash(yes=15, grade="high", actor=persona("snt_officer"))
     do_review_sergeant(regraded, version=regraded.version, grade="medium",
-                       rationale="Separation", actor=persona("sergeant"))
+                       rationale="Separation", guidance="Refer to the neighbourhood team",
+                       actor=persona("sergeant"))
     rates = measures.regrade_rates(forces["WARKS"])
     assert rates["by_grade"]["standard"] == {"assessments": 2, "regraded": 1, "rate": 0.5}
     assert rates["by_grade"]["high"]["rate"] == 0.0

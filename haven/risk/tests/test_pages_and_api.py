@@ -98,7 +98,8 @@ def test_sergeant_page_review_and_stale_version(client_as, complete_dash):
     response = client.post(f"/risk/{a.pk}/sergeant/", {"version": a.version, "grade": "high"})
     assert response.status_code == 400 and b'href="#rationale"' in response.content
     ok = client.post(f"/risk/{a.pk}/sergeant/", {"version": a.version, "grade": "high",
-                                                 "rationale": "Threats to kill"})
+                                                 "rationale": "Threats to kill",
+                                                 "guidance": "Panic alarm; refer to MARAC"})
     assert ok.status_code == 302
     again = client_as("inspector").post(f"/risk/{a.pk}/sergeant/", {
         "version": a.version, "grade": "high"})

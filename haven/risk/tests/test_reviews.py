@@ -48,7 +48,7 @@ def test_sergeant_cannot_lower_a_score_based_high_but_an_inspector_can(complete_
                            actor=persona("sergeant"))
     assert exc.value.field == "grade"
     do_review_sergeant(a, version=a.version, grade="medium", rationale="Perpetrator remanded",
-                       actor=persona("inspector"))
+                       guidance="Safety plan with the IDVA", actor=persona("inspector"))
     assert a.grade == "medium"
 
 

@@ -1,4 +1,5 @@
-"""`haven link [--force CODE]`: full relink of source records into persons (Splink)."""
+"""`haven link [--force CODE]`: full relink of source records into persons (Splink), then
+incident reconciliation across systems (`haven.intake.reconcile`) with the new persons."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,6 +14,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", dest="force_code", help="force code; all when omitted")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--no-reconcile", action="store_true",
+                            help="skip incident reconciliation across systems")
 
     def handle(self, *args, **options):
         forces = Force.objects.order_by("code")
@@ -28,3 +31,15 @@ class Command(BaseCommand):
                 f"persons; {counts.get('records_moved', 0)} records moved, "
                 f"{counts.get('review_items', 0)} new review items "
                 f"({counts.get('seconds', 0)}s, run {run.pk})")
+            if not options["no_reconcile"]:
+                from haven.intake.reconcile import reconcile_incidents
+
+                rec = reconcile_incidents(force)
+                self.stdout.write(f"{force.code}: {rec['incidents']} incidents -> "
+                                  f"{rec['events']} reconciled events ({rec['seconds']}s)")
+            if counts.get("records", 0) < 2:
+                self.stdout.write(f"{force.code}: fewer than two records, nothing to link.")
+            elif counts.get("parameters", "trained") != "trained":
+                # too little data to train: say so, and which weights were used instead
+                self.stdout.write(f"{force.code}: linked with the {counts['parameters']}; "
+                                  "see haven/people/linkage/default_parameters.json.")

@@ -1,22 +1,47 @@
-"""`haven linkage export --out FILE.csv`: system,source_id,person_id for every source record."""
+"""`haven linkage export --out FILE.csv [--force CODE] [--user USERNAME]`:
+system,source_id,person_id for every source record."""
 
 import csv
 
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
 
-from haven.access.log import Action, record_access
+from haven.access.capabilities import can
+from haven.access.log import Action, Outcome, record_access
+from haven.core.csvsafe import safe_row
+from haven.people.ingest.run import run_by_label
 from haven.people.models import SourceRecord
 
 
+def command_actor(username: str | None, capability: str, *, record_type: str, record_id=""):
+    """The Haven user a command runs as (`--user`), who must hold `capability`; None when
+    no --user is given (the access log then names the operating-system user). An unknown
+    user or one without the right is refused, and the refusal logged."""
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None or not can(user, capability):
+        record_access(user, Action.CONSULTATION, record_type=record_type, record_id=record_id,
+                      outcome=Outcome.REFUSED,
+                      reason=f"command line --user {username}"[:500])
+        raise CommandError(f"--user: {username!r} is not an active user who may do this "
+                           f"({capability})")
+    return user
+
+
 class Command(BaseCommand):
-    help = "Linkage tools. `export` writes system,source_id,person_id for quality checks."
+    help = ("Linkage tools. `export` writes system,source_id,person_id for quality checks. "
+            "The access-log entry names --user, or else the operating-system user.")
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["export"])
         parser.add_argument("--out", required=True)
         parser.add_argument("--force", dest="force_code")
+        parser.add_argument("--user", dest="username",
+                            help="the Haven user running the export (needs ingest.run)")
 
     def handle(self, *args, **options):
+        actor = command_actor(options["username"], "ingest.run", record_type="linkage_export")
         rows = SourceRecord.objects.order_by("system", "source_id")
         if options["force_code"]:
             rows = rows.filter(force__code=options["force_code"])
@@ -26,8 +51,12 @@ class Command(BaseCommand):
             writer.writerow(["system", "source_id", "person_id"])
             for system, source_id, person_id in rows.values_list(
                     "system", "source_id", "person_id").iterator(chunk_size=5000):
-                writer.writerow([system, source_id, person_id or ""])
+                # A source id is whatever the system sent: never let it run as a formula.
+                writer.writerow(safe_row([system, source_id, person_id or ""]))
                 written += 1
-        record_access(None, Action.DISCLOSURE, record_type="linkage_export",
-                      detail={"rows": written, "force": options["force_code"] or "all"})
+        run_by = run_by_label(actor)
+        record_access(actor, Action.DISCLOSURE, record_type="linkage_export",
+                      detail={"rows": written, "force": options["force_code"] or "all",
+                              "run_by": run_by},
+                      reason="" if actor is not None else f"command line, run by {run_by}")
         self.stdout.write(f"Wrote {written} rows to {options['out']}")

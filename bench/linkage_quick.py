@@ -1,0 +1,115 @@
+"""Engine-only linkage check for tuning (no database): `python bench/linkage_quick.py N SEED`.
+
+`--save-defaults` writes the trained parameters to the engine's documented defaults
+(haven/people/linkage/default_parameters.json), used when a force is too small to train.
+
+Generates N people's export in memory (bench/linkage_data.py), runs `link_records` with the
+policy defaults, prints pairwise precision / recall / F1, the review queue and a breakdown
+of missed and false pairs. Tune on one seed, report (bench_e2e.py) on another.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from datetime import datetime
+from itertools import combinations
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from linkage_data import Generator  # noqa: E402
+
+from haven.people.linkage import LinkageSettings, link_records  # noqa: E402
+from haven.people.linkage.normalise import incident_fingerprints  # noqa: E402
+
+
+def attach_incidents(gen, records: list[dict]) -> None:
+    """incident_keys as `haven link` builds them from ingested incidents and involvements."""
+    keys: dict[str, list[str]] = {}
+    for system, incidents in gen.incident_rows.items():
+        by_id = {i["source_id"]: i for i in incidents}
+        for inv in gen.involvement_rows[system]:
+            inc = by_id[inv["incident_source_id"]]
+            own = keys.setdefault(f"{system}:{inv['person_source_id']}", [])
+            own.extend(incident_fingerprints(datetime.fromisoformat(inc["occurred_at"]),
+                                             inc["address_line"], inc["postcode"], inv["role"]))
+    for record in records:
+        record["incident_keys"] = ";".join(keys.get(record["uid"], []))
+
+
+def main() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("haven.people.linkage.clustering").setLevel(logging.INFO)
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    gen = Generator(n, seed).generate()
+    records = gen.records()
+    attach_incidents(gen, records)
+    truth = {r["uid"]: r["person_id"] for r in records}
+    started = time.time()
+    result = link_records(records, LinkageSettings(review_band=(0.5, 0.99)))
+    seconds = time.time() - started
+    clusters = result.clusters
+    by_cluster: dict[str, list[str]] = {}
+    for uid, c in clusters.items():
+        by_cluster.setdefault(c, []).append(uid)
+    by_person: dict[int, list[str]] = {}
+    for uid, p in truth.items():
+        by_person.setdefault(p, []).append(uid)
+    predicted = sum(len(v) * (len(v) - 1) // 2 for v in by_cluster.values())
+    true = sum(len(v) * (len(v) - 1) // 2 for v in by_person.values())
+    correct = sum(1 for v in by_cluster.values() for a, b in combinations(v, 2)
+                  if truth[a] == truth[b])
+    p, r = correct / max(predicted, 1), correct / max(true, 1)
+    same = sum(1 for a, b, _ in result.uncertain_pairs if truth[a] == truth[b])
+    print(f"records {len(records)} P={p:.4f} R={r:.4f} F1={2 * p * r / (p + r):.4f} "
+          f"false={predicted - correct} review={len(result.uncertain_pairs)} "
+          f"({100 * len(result.uncertain_pairs) / len(records):.2f}/100, same {same}) "
+          f"t={seconds:.1f}s")
+    prepared = result.model.prepared.set_index("uid")
+    missed = Counter()
+    for members in by_person.values():
+        for a, b in combinations(members, 2):
+            if clusters[a] != clusters[b]:
+                ra, rb = prepared.loc[a], prepared.loc[b]
+                missed[(
+                    "nodob" if not ra["dob"] or not rb["dob"] else "dob",
+                    "cc" if "command" in a or "command" in b else "-",
+                    "phone=" if ra["phone"] and ra["phone"] == rb["phone"] else "",
+                    "pc=" if ra["pc"] and ra["pc"] == rb["pc"] else "",
+                )] += 1
+    for key, count in missed.most_common(12):
+        print("missed", key, count)
+    false = Counter()
+    for members in by_cluster.values():
+        for a, b in combinations(members, 2):
+            if truth[a] != truth[b]:
+                false[(a.split(":")[0], b.split(":")[0])] += 1
+    print("false by systems", dict(false.most_common(6)))
+    if "--save-defaults" in sys.argv:
+        save_defaults(result.model)
+
+
+def save_defaults(model) -> None:
+    """Write the trained parameters as the engine's documented defaults."""
+    import json
+    import math
+
+    from haven.people.linkage.engine import DEFAULT_PARAMETERS, model_parameters
+
+    params = model_parameters(model.linker)
+    for levels in params["comparisons"].values():
+        for label, (m, u) in levels.items():
+            levels[label] = [None if v is None or math.isnan(v) else round(v, 8) for v in (m, u)]
+    params["source"] = "bench/linkage_quick.py 20000 7 --save-defaults (synthetic export, seed 7)"
+    DEFAULT_PARAMETERS.write_text(json.dumps(params, indent=1) + "\n")
+    print("wrote", DEFAULT_PARAMETERS)
+
+
+if __name__ == "__main__":
+    main()

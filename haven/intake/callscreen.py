@@ -1,0 +1,97 @@
+"""The call screen's people panel: who is on the log so far, who might this caller be, and
+the address's history. Shared by the page and its htmx partial; writes the access-log entry
+naming every person it shows (ids only), in the same transaction as the read.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from haven.access.log import Action, record_access
+from haven.intake import forms, history, presenters
+from haven.intake.creation import details_errors
+from haven.intake.models import Involvement
+
+LOOKUP_KEYS = ("forename", "surname", "date_of_birth", "phone", "postcode")
+
+
+def _new_rows(data, *, add_new: bool) -> tuple[list[dict], dict | None, bool]:
+    """(new people rows, error, added?) — adding what is typed in the "who" fields."""
+    rows = forms.new_people(data)
+    if not add_new:
+        return rows, None, False
+    pending = forms.pending_new_person(data)
+    if pending is None:
+        return rows, {"field": "new_role", "message": "Type what the caller says about them "
+                      "(a name, date of birth or phone) and choose their role on this log."}, False
+    problems = details_errors(pending["details"])
+    if problems:
+        return rows, {"field": next(iter(problems)), "message": next(iter(problems.values()))
+                      }, False
+    pending["index"] = max([r["index"] for r in rows], default=-1) + 1
+    return [*rows, pending], None, True
+
+
+def people_panel(user, data, *, add_new: bool = False, picked: bool = False) -> dict:
+    """Context for `intake/_history.html` from the call form's current values."""
+    new_rows, add_error, added = _new_rows(data, add_new=add_new)
+    cleared = added or picked
+    values = {name: ("" if cleared and name in forms.WHO_FIELDS else
+                     (data.get(name) or "").strip()) for name in LOOKUP_KEYS}
+    chosen = dict(forms.chosen_people(data))
+    with transaction.atomic():
+        candidates, error = [], add_error
+        if any(values[name] for name in forms.WHO_FIELDS):
+            try:
+                candidates = history.find_candidates(user, **values)
+            except ValueError as exc:  # the people room's LookupCriteriaError names the field
+                error = {"field": getattr(exc, "field", ""), "message": str(exc)}
+        on_log = history.persons_in_scope(user, chosen) if chosen else []
+        earlier = _earlier_suspects(user, {p.pk: chosen[p.pk] for p in on_log}, set(chosen))
+        summaries = history.history_summaries(on_log + earlier)
+        shown = [p.pk for p in on_log + earlier] + [
+            c.person.pk for c in candidates
+            if c.person.pk not in chosen and c.person.pk not in {p.pk for p in earlier}]
+        if shown:
+            record_access(user, Action.CONSULTATION, record_type="call_screen",
+                          reason="call screen: people on the log and possible matches",
+                          detail={"persons": shown})
+    force = user.force
+    rows = [{"person": p, "role": chosen[p.pk], "history": summaries[p.pk],
+             "flags": presenters.person_flags(summaries[p.pk],
+                                              with_this_call=chosen[p.pk] == "victim")}
+            for p in on_log]
+    earlier_ids = {p.pk for p in earlier}
+    matches = [{"candidate": c, "person": c.person, "history": c.history,
+                "band": presenters.match_band(force, c.score, getattr(c, "band", "")),
+                "evidence": presenters.evidence(c.explanation),
+                "flags": presenters.person_flags(c.history)}
+               for c in candidates if c.person.pk not in chosen and c.person.pk not in earlier_ids]
+    suspects = [{"person": p, "history": summaries[p.pk],
+                 "flags": presenters.person_flags(summaries[p.pk], with_this_call=False)}
+                for p in earlier]
+    address = history.address_history(force, address_line=data.get("address_line", ""),
+                                      postcode=values["postcode"]) if values["postcode"] else None
+    return {
+        "on_log": rows, "new_rows": new_rows, "matches": matches, "earlier_suspects": suspects,
+        "searched": any(values[name] for name in forms.WHO_FIELDS), "partial_error": error,
+        "address_history": address, "roles": forms.PERSON_ROLES,
+        "new_roles": forms.PERSON_ROLES[1:], "cleared": cleared,
+        "who": {name: values.get(name, "") if not cleared else "" for name in forms.WHO_FIELDS},
+        "new_role": "" if cleared else data.get("new_role", ""),
+        "new_at_address": "" if cleared else data.get("new_at_address", ""),
+    }
+
+
+def _earlier_suspects(user, chosen: dict, exclude: set) -> list:
+    """Suspects on earlier logs of the victim(s) named so far: in a repeat call it is often
+    the same person, so they are offered without typing (in the user's scope only)."""
+    victims = [pk for pk, role in chosen.items() if role == Involvement.Role.VICTIM]
+    if not victims:
+        return []
+    ids = set(Involvement.objects.filter(
+        role=Involvement.Role.SUSPECT, incident__force_id=user.force_id,
+        incident__involvements__person_id__in=victims,
+        incident__involvements__role=Involvement.Role.VICTIM,
+    ).exclude(person_id__in=list(exclude)).values_list("person_id", flat=True)[:20])
+    return history.persons_in_scope(user, ids) if ids else []

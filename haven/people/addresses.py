@@ -1,0 +1,204 @@
+"""Confidential (refuge) addresses: one place however it is spelt, confidential once any
+source says so, until someone with `person.lift_confidential_address` lifts it with a reason.
+
+A *place* is (postcode key, line key): the postcode upper-cased without spaces or
+punctuation, the line upper-cased with punctuation removed and common abbreviations
+spelt out ("12a Refuge Rd." and "12A REFUGE ROAD" are one line). Two places are the
+same when both have a postcode and the postcodes agree (a refuge's postcode alone is
+too revealing to show), or, when either postcode is missing, their lines agree.
+
+A person's confidential places come from every address row flagged confidential and from
+every source record of theirs whose system marked the address confidential, whichever
+system it came from and however the persons were linked or merged since. What is shown is
+masked against every confidential place in the force (`force_places`): a second system's
+copy of a refuge address is hidden even before linkage has joined it to the person, and so
+are the other residents of a refuge. A lift stands
+against flags older than itself; a source that flags the place again afterwards (a new or
+changed record) makes it confidential again. Everything that shows an address (person page,
+source record table, review screen, API, call-time lookup) asks this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from haven.access.capabilities import can
+from haven.access.log import Action, Outcome, record_access
+from haven.chronology.models import Entry
+from haven.chronology.services import record_entry
+
+ABBREVIATIONS = {
+    "RD": "ROAD", "ST": "STREET", "STR": "STREET", "AVE": "AVENUE", "AV": "AVENUE",
+    "AVN": "AVENUE", "LN": "LANE", "DR": "DRIVE", "DRV": "DRIVE", "CL": "CLOSE",
+    "CT": "COURT", "CRT": "COURT", "CRES": "CRESCENT", "CRS": "CRESCENT", "GDNS": "GARDENS",
+    "GDN": "GARDEN", "GRN": "GREEN", "GR": "GROVE", "GRV": "GROVE", "PL": "PLACE",
+    "SQ": "SQUARE", "TER": "TERRACE", "TERR": "TERRACE", "TCE": "TERRACE", "PK": "PARK",
+    "PDE": "PARADE", "HSE": "HOUSE", "HO": "HOUSE", "FLT": "FLAT", "APT": "FLAT",
+    "APARTMENT": "FLAT", "WY": "WAY", "HWY": "HIGHWAY", "MT": "MOUNT", "BLDGS": "BUILDINGS",
+    "CTTGS": "COTTAGES", "COTTS": "COTTAGES", "RDS": "ROADS", "WK": "WALK", "MWS": "MEWS",
+    "NO": "", "NUMBER": "",
+}
+_PUNCTUATION = re.compile(r"[^0-9A-Z]+")
+# "12A" and "12 A" are one house number.
+_NUMBER_LETTER = re.compile(r"\b(\d+) ([A-Z])\b")
+
+
+def postcode_key(value) -> str:
+    return _PUNCTUATION.sub("", str(value or "").upper())
+
+
+def line_key(value) -> str:
+    text = _PUNCTUATION.sub(" ", str(value or "").upper())
+    text = _NUMBER_LETTER.sub(r"\1\2", text)
+    words = [ABBREVIATIONS.get(word, word) for word in text.split()]
+    return " ".join(word for word in words if word)
+
+
+@dataclass(frozen=True)
+class Place:
+    postcode: str
+    line: str
+
+    def __bool__(self) -> bool:
+        return bool(self.postcode or self.line)
+
+
+def place(line, postcode) -> Place:
+    return Place(postcode_key(postcode), line_key(line))
+
+
+def same_place(a: Place, b: Place) -> bool:
+    """One place however spelt. Different postcodes are different places; under one
+    postcode the lines must agree, one may carry a flat before the other's house ("FLAT 2 12
+    REFUGE ROAD" is at "12 REFUGE ROAD"), or one may have no line. Without a postcode on
+    either side, the lines must agree exactly."""
+    if a.postcode and b.postcode:
+        if a.postcode != b.postcode:
+            return False
+        if not (a.line and b.line):
+            return True
+        short, long = sorted((a.line, b.line), key=len)
+        return long == short or long.endswith(" " + short)
+    return bool(a.line) and a.line == b.line
+
+
+def is_confidential(candidate: Place, places) -> bool:
+    return bool(candidate) and any(same_place(candidate, p) for p in places)
+
+
+def _places(address_rows, record_rows, lift_rows) -> dict[int, list[Place]]:
+    flagged: dict[int, list[tuple[Place, object]]] = defaultdict(list)
+    for pid, line, postcode, at in [*address_rows, *record_rows]:
+        flagged[pid].append((place(line, postcode), at))
+    lifts: dict[int, list[tuple[Place, object]]] = defaultdict(list)
+    for pid, pc, line, at in lift_rows:
+        lifts[pid].append((Place(pc, line), at))
+    out: dict[int, list[Place]] = {}
+    for pid, rows in flagged.items():
+        kept = {p for p, at in rows if p and not any(
+            same_place(p, lifted) and lifted_at >= at for lifted, lifted_at in lifts[pid])}
+        if kept:
+            out[pid] = sorted(kept, key=lambda p: (p.postcode, p.line))
+    return out
+
+
+def confidential_places(person_ids) -> dict[int, list[Place]]:
+    """person id -> the places that are confidential for that person (three queries)."""
+    from haven.people.models import Address, ConfidentialityLift, SourceRecord
+
+    ids = [pk for pk in set(person_ids) if pk is not None]
+    if not ids:
+        return {}
+    return _places(
+        Address.objects.filter(person_id__in=ids, confidential=True).values_list(
+            "person_id", "line", "postcode", "recorded_at"),
+        SourceRecord.objects.filter(person_id__in=ids, confidential_address=True).values_list(
+            "person_id", "address_line", "postcode", "updated_at"),
+        ConfidentialityLift.objects.filter(person_id__in=ids).values_list(
+            "person_id", "postcode_key", "line_key", "lifted_at"))
+
+
+def force_places(force_id) -> list[Place]:
+    """Every place confidential for anyone in the force (indexed on the flags; refuges are
+    few), to mask any copy of it wherever it appears."""
+    from haven.people.models import Address, ConfidentialityLift, SourceRecord
+
+    if force_id is None:
+        return []
+    by_person = _places(
+        Address.objects.filter(person__force_id=force_id, confidential=True).values_list(
+            "person_id", "line", "postcode", "recorded_at"),
+        SourceRecord.objects.filter(force_id=force_id, confidential_address=True).values_list(
+            "person_id", "address_line", "postcode", "updated_at"),
+        ConfidentialityLift.objects.filter(person__force_id=force_id).values_list(
+            "person_id", "postcode_key", "line_key", "lifted_at"))
+    return sorted({p for places in by_person.values() for p in places},
+                  key=lambda p: (p.postcode, p.line))
+
+
+def protect_addresses(person_ids) -> int:
+    """Flag every address row of these persons that is at one of their confidential places
+    (so that code reading `Address.confidential` directly sees it too). Returns rows flagged."""
+    from haven.people.models import Address
+
+    places = confidential_places(person_ids)
+    if not places:
+        return 0
+    to_flag = [pk for pk, pid, line, postcode in Address.objects.filter(
+        person_id__in=list(places), confidential=False).values_list(
+        "pk", "person_id", "line", "postcode")
+        if is_confidential(place(line, postcode), places[pid])]
+    if to_flag:
+        Address.objects.filter(pk__in=to_flag).update(confidential=True)
+    return len(to_flag)
+
+
+class LiftRefused(ValueError):
+    """A lift without a reason; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def do_lift_confidential_address(person, address_id, *, reason: str, actor):
+    """Lift the confidential marker of one of `person`'s places, with a reason, logged.
+
+    Needs `person.lift_confidential_address` (else 404, the refusal logged). Every address
+    row of the person at that place is unflagged; source records are never edited, so the
+    lift is kept (`ConfidentialityLift`) and outranks the flags recorded before it."""
+    from django.http import Http404
+
+    from haven.people.models import Address, ConfidentialityLift
+
+    address = Address.objects.filter(pk=address_id, person=person).first() if str(
+        address_id).isdigit() else None
+    if address is None or not can(actor, "person.lift_confidential_address"):
+        record_access(actor, Action.ALTERATION, record_type="address",
+                      record_id=address_id, person_id=person.pk, outcome=Outcome.REFUSED)
+        raise Http404("Not found")
+    reason = (reason or "").strip()
+    if not reason:
+        raise LiftRefused("reason", "Give the reason the address no longer needs protecting")
+    target = place(address.line, address.postcode)
+    with transaction.atomic():
+        lift = ConfidentialityLift.objects.create(
+            person=person, postcode_key=target.postcode, line_key=target.line,
+            reason=reason[:500], lifted_by=actor, lifted_at=timezone.now())
+        unflag = [a.pk for a in person.addresses.filter(confidential=True)
+                  if same_place(place(a.line, a.postcode), target)]
+        Address.objects.filter(pk__in=unflag).update(confidential=False)
+        record_access(actor, Action.ALTERATION, record_type="address", record_id=address.pk,
+                      person_id=person.pk, reason=reason[:500],
+                      detail={"confidential_lifted": True, "addresses": unflag,
+                              "lift": lift.pk})
+        record_entry(person, occurred_at=lift.lifted_at, kind="confidential_address_lifted",
+                     source_room="people", source_type="confidentiality_lift",
+                     source_id=lift.pk, summary="Confidential address marker lifted",
+                     sensitivity=Entry.Sensitivity.RESTRICTED, actor=actor)
+    return lift

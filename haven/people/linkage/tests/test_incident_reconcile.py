@@ -1,0 +1,78 @@
+"""Incident reconciliation: one real event recorded by three systems counts once."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+
+from haven.intake.models import Incident, Involvement
+from haven.intake.reconcile import reconcile_incidents
+from haven.intake.reconcile_models import ReconciledIncident
+from haven.people.models import Person
+
+UTC = dt.UTC
+
+
+@pytest.fixture
+def recorded(forces):
+    warks = forces["WARKS"]
+    victim = Person.objects.create(force=warks, forename="Dana", surname="Hewitt")
+    suspect = Person.objects.create(force=warks, forename="Lee", surname="Hewitt")
+    other = Person.objects.create(force=warks, forename="Sam", surname="Oduya")
+
+    def incident(system, source_id, when, line, postcode, category="domestic", people=()):
+        made = Incident.objects.create(
+            force=warks, reference=f"{system}:{source_id}", reported_via="call",
+            category=category, occurred_at=when, opened_at=when, address_line=line,
+            postcode=postcode, state="closed", source_system=system, source_id=source_id)
+        for person, role in people:
+            Involvement.objects.create(incident=made, person=person, role=role)
+        return made
+
+    night = dt.datetime(2024, 3, 1, 22, 10, tzinfo=UTC)
+    both = ((victim, "victim"), (suspect, "suspect"))
+    return {
+        "cad": incident("command_and_control", "CAD1", night, "Flat 2, 14 George Walk",
+                        "LE24 2JZ", people=both),
+        "crime": incident("crime", "CRI/1/24", night + dt.timedelta(minutes=110),
+                          "2/14 George Wlk", "", people=((victim, "victim"),)),
+        "pvp": incident("pvp", "PP1", night + dt.timedelta(minutes=55), "14 GEORGE WALK",
+                        "le242jz", category="harassment", people=both),
+        # a second call from the same flat the same night: the control room logs it apart
+        "cad_again": incident("command_and_control", "CAD2",
+                              night + dt.timedelta(minutes=30), "Flat 2, 14 George Walk",
+                              "LE24 2JZ", people=both),
+        "weeks_later": incident("crime", "CRI/2/24", night + dt.timedelta(days=19),
+                                "14 George Walk", "LE24 2JZ", people=((victim, "victim"),)),
+        "elsewhere": incident("pvp", "PP2", night + dt.timedelta(minutes=20),
+                              "3 Mill Lane", "CV34 4AA", people=((other, "victim"),)),
+    }
+
+
+def event_of(incident):
+    return ReconciledIncident.objects.get(incident=incident).event
+
+
+@pytest.mark.django_db
+def test_one_event_recorded_by_three_systems_is_one_reconciled_event(forces, recorded):
+    counts = reconcile_incidents(forces["WARKS"])
+    one = event_of(recorded["cad"])
+    assert event_of(recorded["crime"]) == one
+    assert event_of(recorded["pvp"]) == one
+    # a system records an event once: its second log that night is not folded in
+    assert event_of(recorded["cad_again"]) != one
+    assert event_of(recorded["weeks_later"]) != one
+    assert event_of(recorded["elsewhere"]) != one
+    assert counts == {**counts, "incidents": 6, "events": 4}
+    # the source incidents stay as they were
+    assert Incident.objects.filter(force=forces["WARKS"]).count() == 6
+    assert Incident.objects.get(pk=recorded["crime"].pk).source_id == "CRI/1/24"
+
+
+@pytest.mark.django_db
+def test_haven_link_reconciles_and_rerunning_replaces_the_table(forces, recorded, capsys):
+    call_command("link", "--force", "WARKS", "--no-progress")
+    assert "WARKS: 6 incidents -> 4 reconciled events" in capsys.readouterr().out
+    reconcile_incidents(forces["WARKS"])
+    assert ReconciledIncident.objects.filter(force=forces["WARKS"]).count() == 6
+    assert ReconciledIncident.objects.filter(force=forces["WMERC"]).count() == 0

@@ -1,0 +1,128 @@
+"""What every risk list shows about each row: the victim's name, the address area and what is
+due when; and the one access-log entry that records which persons a list showed.
+
+A list shows names, so reading it is a read of each person on it (ADR 0002): one entry per
+list read, with the person ids shown (ids only, never names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.utils import timezone
+
+from haven.access.log import Action, record_access
+from haven.forces.policy import policy
+from haven.risk.models import Assessment, ReassessmentFlag
+from haven.tasks.models import Task
+
+WITHHELD = "Area withheld (confidential address)"
+NO_ADDRESS = "No address recorded"
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code ("CV34 4AA" -> "CV34"): an area, never an address."""
+    compact = "".join(postcode.split()).upper()
+    if " " in postcode.strip():
+        return postcode.strip().split()[0].upper()
+    return compact[:-3] if len(compact) > 4 else ""
+
+
+def address_areas(person_ids) -> dict[int, str]:
+    """person id -> the area of their latest address: postcode district, else town.
+
+    A person with any confidential (refuge) address shows no area at all: the district of a
+    refuge is itself a clue to where the victim is."""
+    from haven.people.models import Address  # read-only: the people room owns addresses
+
+    ids = set(person_ids)
+    latest: dict[int, str] = {}
+    confidential: set[int] = set()
+    rows = (Address.objects.filter(person_id__in=ids).order_by("recorded_at", "id")
+            .values_list("person_id", "town", "postcode", "confidential"))
+    for person_id, town, postcode, is_confidential in rows:
+        if is_confidential:
+            confidential.add(person_id)
+            continue
+        area = postcode_district(postcode or "") or (town or "").strip()
+        if area:
+            latest[person_id] = area
+    return {pk: WITHHELD if pk in confidential else latest.get(pk, NO_ADDRESS) for pk in ids}
+
+
+def log_list(user, *, reason: str, person_ids, assessment_ids=(), incident_ids=()) -> None:
+    """One access-log entry naming every person (and record) the list showed."""
+    persons = sorted(set(person_ids))
+    if not persons:
+        return
+    detail = {"persons": persons}
+    if assessment_ids:
+        detail["assessments"] = list(assessment_ids)
+    if incident_ids:
+        detail["incidents"] = list(incident_ids)
+    record_access(user, Action.CONSULTATION, record_type="risk_assessment_list",
+                  reason=reason, detail=detail)
+
+
+def _due_by_assessment(assessments) -> dict[int, list[dict]]:
+    """assessment id -> what is due on it and when, from the open tasks the risk room made."""
+    by_pk = {a.pk: a for a in assessments}
+    due: dict[int, list[dict]] = defaultdict(list)
+    flags = {f.pk: f for f in ReassessmentFlag.objects.filter(
+        assessment_id__in=by_pk, cleared_at__isnull=True)}
+    tasks = (Task.objects.filter(done_at__isnull=True, source_room="risk")
+             .filter(source_type="assessment", source_id__in=[str(pk) for pk in by_pk],
+                     kind="hau_review")
+             .values_list("source_type", "source_id", "kind", "due_at"))
+    flag_tasks = (Task.objects.filter(done_at__isnull=True, source_room="risk",
+                                      source_type="reassessment_flag", kind="reassessment",
+                                      source_id__in=[str(pk) for pk in flags])
+                  .values_list("source_type", "source_id", "kind", "due_at"))
+    for source_type, source_id, _kind, due_at in [*tasks, *flag_tasks]:
+        if source_type == "assessment":
+            due[int(source_id)].append({"what": "HAU review", "at": due_at})
+        else:
+            flag = flags[int(source_id)]
+            due[flag.assessment_id].append({"what": f"Re-assess ({flag.reason})", "at": due_at})
+    now = timezone.now()
+    for pk, a in by_pk.items():
+        if a.status == Assessment.Status.AWAITING_SERGEANT:
+            due[pk].insert(0, {"what": "Supervisor review", "at": None})
+        for item in due[pk]:
+            item["overdue"] = item["at"] is not None and item["at"] < now
+    return due
+
+
+def assessment_rows(assessments) -> list[dict]:
+    """Rows for a list of assessments, most urgent first (earliest due time)."""
+    assessments = list(assessments)
+    areas = address_areas(a.victim_id for a in assessments)
+    due = _due_by_assessment(assessments)
+    far = timezone.now() + dt.timedelta(days=36500)
+    rows = [{"a": a, "name": a.victim.display_name, "area": areas[a.victim_id],
+             "due": due.get(a.pk, []),
+             "next_at": min((d["at"] for d in due.get(a.pk, []) if d["at"]), default=far)}
+            for a in assessments]
+    return rows
+
+
+def due_text(items: list[dict]) -> str:
+    parts = []
+    for item in items:
+        if item["at"] is None:
+            parts.append(f"{item['what']}: awaited")
+        else:
+            when = timezone.localtime(item["at"]).strftime("%a %d %b %H:%M")
+            parts.append(f"{item['what']} {'overdue since' if item['overdue'] else 'due'} "
+                         f"{when}")
+    return "; ".join(parts) or "Nothing due"
+
+
+def dash_due_at(incident):
+    """When the DASH for an attended incident is due: arrival plus the force's hours."""
+    progress = getattr(incident, "progress", None)
+    start = (progress.attended_at if progress is not None and progress.attended_at
+             else incident.opened_at)
+    return start + dt.timedelta(hours=policy(incident.force, "dash_due_hours_after_attendance",
+                                             at=start))
