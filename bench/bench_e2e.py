@@ -197,18 +197,22 @@ def run_plain_splink(people: pd.DataFrame, threshold: float = 0.95) -> dict[str,
 
 
 # ------------------------------------------------------------------ Haven
-def run_haven(export: Path, work: Path, force: str) -> tuple[dict[str, str], dict]:
+def run_haven(export: Path, work: Path, force: str,
+              haven_root: Path | None = None) -> tuple[dict[str, str], dict]:
     db = work / "haven.sqlite3"
     if db.exists():
         db.unlink()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    if haven_root is not None:
+        # another revision of the code (e.g. `git archive HEAD | tar -x -C DIR`), same venv
+        env["PYTHONPATH"] = str(haven_root)
     steps = {}
     steps["migrate"] = run_timed([HAVEN, "migrate", "-v", "0"], env)
     subprocess.run([str(ROOT / ".venv/bin/python"), "-c",
                     "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
                     "'haven.settings');django.setup();"
                     "from haven.web.demo import ensure_forces;ensure_forces()"],
-                   env=env, check=True, cwd=ROOT)
+                   env=env, check=True, cwd=haven_root or ROOT)
     ingest_wall, ingest_rss = 0.0, 0.0
     for system in SYSTEMS:
         wall, rss, _ = run_timed([HAVEN, "ingest", "--force", force, "--source", system,
@@ -230,11 +234,11 @@ def run_haven(export: Path, work: Path, force: str) -> tuple[dict[str, str], dic
          "print(json.dumps([[f'{i.record_a.system}:{i.record_a.source_id}',"
          "f'{i.record_b.system}:{i.record_b.source_id}'] for i in "
          "ReviewItem.objects.select_related('record_a','record_b')]))"],
-        env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+        env=env, capture_output=True, text=True, check=True, cwd=haven_root or ROOT)
     pairs = json.loads(review.stdout.strip().splitlines()[-1])
     events = work / "events.json"
     subprocess.run([str(ROOT / ".venv/bin/python"), "-c", DUMP_EVENTS, str(events)], env=env,
-                   check=True, cwd=ROOT)
+                   check=True, cwd=haven_root or ROOT)
     info = {"steps": {k: {"wall": v[0], "rss_gib": v[1]} for k, v in steps.items()},
             "link_stdout": steps["link"][2].strip(), "review_pairs": pairs,
             "events": json.loads(events.read_text())}
@@ -245,8 +249,11 @@ DUMP_EVENTS = """
 import django, json, os, sys
 os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'haven.settings'); django.setup()
 from haven.intake.models import Incident, Involvement
-from haven.intake.reconcile_models import ReconciledIncident
-event = dict(ReconciledIncident.objects.values_list('incident_id', 'event'))
+try:
+    from haven.intake.reconcile_models import ReconciledIncident
+    event = dict(ReconciledIncident.objects.values_list('incident_id', 'event'))
+except ImportError:  # code from before incident reconciliation (--haven-root)
+    event = {}
 incidents = [[pk, s, i, event.get(pk), o.isoformat() if o else None] for pk, s, i, o in
              Incident.objects.values_list('id', 'source_system', 'source_id', 'occurred_at')]
 victims = list(Involvement.objects.filter(role='victim').values_list('incident_id',
@@ -318,6 +325,8 @@ def main() -> None:
     parser.add_argument("--skip-haven", action="store_true")
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--haven-root", type=Path,
+                        help="run Haven from this source tree (a before/after comparison)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     from linkage_data import Generator
@@ -333,7 +342,7 @@ def main() -> None:
     people = read_people(export)
     results = []
     if not args.skip_haven:
-        pred, info = run_haven(export, work, args.force)
+        pred, info = run_haven(export, work, args.force, args.haven_root)
         load.append(os.getloadavg()[0])
         queued = info.pop("review_pairs")
         dumped = info.pop("events")

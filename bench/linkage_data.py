@@ -361,7 +361,9 @@ class Generator:
                                dob=date(min(father.dob.year + rng.randint(19, 30), 2004),
                                         rng.randint(1, 12), rng.randint(1, 28)))
             son.pnc = self._pnc() if self.chance(k.p_pnc) else ""
-            victim.surname, victim.gender = father.surname, "F"
+            if victim.gender != "F":
+                victim.gender, victim.forename = "F", self._forename("F")
+            victim.surname = father.surname
             suspect, relationship = son, "family"
             relatives.append(father)
         elif kind < k.p_father_son_same_name + k.p_mother_daughter_same_name:

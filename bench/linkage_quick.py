@@ -71,6 +71,12 @@ def main() -> None:
           f"false={predicted - correct} review={len(result.uncertain_pairs)} "
           f"({100 * len(result.uncertain_pairs) / len(records):.2f}/100, same {same}) "
           f"t={seconds:.1f}s")
+    victims_of: dict[int, set] = {}
+    for event in gen.events:
+        victims_of.setdefault(event.suspect.pid, set()).add(event.victim.pid)
+    serial = [p for p, v in victims_of.items() if len(v) >= 2 and p in by_person]
+    whole = sum(1 for p in serial if len({clusters[u] for u in by_person[p]}) == 1)
+    print(f"serial perpetrators whole {whole}/{len(serial)} = {whole / max(len(serial), 1):.1%}")
     prepared = result.model.prepared.set_index("uid")
     missed = Counter()
     for members in by_person.values():

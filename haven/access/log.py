@@ -53,6 +53,45 @@ def _organisation_of(user) -> str:
     return getattr(org, "code", None) or f"agency:{org.pk}"
 
 
+def _append(user, entries: list[dict]) -> list[AccessLogEntry]:
+    """Append entries to the chain under one lock on its head (one head update per call)."""
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    who = {
+        "user_id_at": user.pk if authenticated else None,
+        "username": user.get_username() if authenticated else "",
+        "role": getattr(user, "role", "") if authenticated else "",
+        "organisation": _organisation_of(user),
+    }
+    saved = []
+    with transaction.atomic():
+        head = AccessLogHead.objects.select_for_update().filter(pk=1).first()
+        if head is None:
+            head = AccessLogHead.objects.create(pk=1, last_id=0, last_hash=GENESIS)
+        for fields in entries:
+            entry = AccessLogEntry(at=timezone.now(), prev_hash=head.last_hash, **who, **fields)
+            entry.entry_hash = compute_hash(head.last_hash, entry)
+            entry.save()
+            head.last_id = entry.pk
+            head.last_hash = entry.entry_hash
+            saved.append(entry)
+        if saved:
+            head.save(update_fields=["last_id", "last_hash"])
+    return saved
+
+
+def _fields(action, *, record_type, record_id="", person_id=None, reason="",
+            outcome=Outcome.ALLOWED, detail=None) -> dict:
+    return {
+        "action": action,
+        "record_type": record_type,
+        "record_id": str(record_id or ""),
+        "person_id": person_id,
+        "reason": reason[:500],
+        "outcome": outcome,
+        "detail": detail or {},
+    }
+
+
 def record_access(
     user,
     action: str,
@@ -65,46 +104,26 @@ def record_access(
     detail: dict | None = None,
 ) -> AccessLogEntry:
     """Append one entry. Never put names, addresses or DASH answers in `detail`: ids only."""
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    with transaction.atomic():
-        head = AccessLogHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AccessLogHead.objects.create(pk=1, last_id=0, last_hash=GENESIS)
-        entry = AccessLogEntry(
-            at=timezone.now(),
-            user_id_at=user.pk if authenticated else None,
-            username=user.get_username() if authenticated else "",
-            role=getattr(user, "role", "") if authenticated else "",
-            organisation=_organisation_of(user),
-            action=action,
-            record_type=record_type,
-            record_id=str(record_id or ""),
-            person_id=person_id,
-            reason=reason[:500],
-            outcome=outcome,
-            detail=detail or {},
-            prev_hash=head.last_hash,
-        )
-        entry.entry_hash = compute_hash(head.last_hash, entry)
-        entry.save()
-        head.last_id = entry.pk
-        head.last_hash = entry.entry_hash
-        head.save(update_fields=["last_id", "last_hash"])
-    return entry
+    return _append(user, [_fields(action, record_type=record_type, record_id=record_id,
+                                  person_id=person_id, reason=reason, outcome=outcome,
+                                  detail=detail)])[0]
 
 
-def record_list_access(user, *, record_type: str, shown: dict[int, list]) -> int:
-    """A list or home page showed these persons: one consultation entry per person.
+def record_list_access(user, *, record_type: str, shown: dict[int, list],
+                       reason: str = "") -> int:
+    """A list, queue or home page showed these persons: one consultation entry per person.
 
     `shown` maps person id -> ids of the rows naming them (ids only, never names). One entry
-    per person keeps the auditor's search by person complete.
+    per person keeps the auditor's search by person complete; the whole list is appended
+    under one lock of the chain's head.
     """
-    with transaction.atomic():
-        for person_id, record_ids in sorted(shown.items()):
-            record_access(user, Action.CONSULTATION, record_type=record_type,
-                          person_id=person_id,
-                          detail={"shown": [str(r) for r in record_ids][:50]})
-    return len(shown)
+    entries = [
+        _fields(Action.CONSULTATION, record_type=record_type, person_id=person_id,
+                reason=reason, detail={"shown": [str(r) for r in record_ids][:50]})
+        for person_id, record_ids in sorted(shown.items()) if person_id is not None
+    ]
+    _append(user, entries)
+    return len(entries)
 
 
 @dataclass

@@ -37,6 +37,9 @@ class IncidentSerializer(serializers.ModelSerializer):
     risk_markers = serializers.JSONField(source="progress.risk_markers", read_only=True)
     counter_allegation = serializers.BooleanField(source="progress.counter_allegation",
                                                   read_only=True)
+    assigned_officer = serializers.IntegerField(source="progress.assigned_officer_id",
+                                                read_only=True, allow_null=True)
+    assigned_unit = serializers.CharField(source="progress.assigned_unit", read_only=True)
     involvements = serializers.SerializerMethodField()
     timings = serializers.SerializerMethodField()
 
@@ -45,7 +48,8 @@ class IncidentSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "reported_via", "category", "domestic_abuse", "opened_at",
                   "occurred_at", "address_line", "town", "postcode", "summary", "state",
                   "version", "grade", "checklist", "checklist_complete", "serious_reasons",
-                  "risk_markers", "counter_allegation", "involvements", "timings",
+                  "risk_markers", "counter_allegation", "assigned_officer", "assigned_unit",
+                  "involvements", "timings",
                   "source_system", "source_id"]
 
     def get_involvements(self, incident) -> list[dict]:

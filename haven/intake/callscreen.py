@@ -6,8 +6,9 @@ naming every person it shows (ids only), in the same transaction as the read.
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import QueryDict
 
-from haven.access.log import Action, record_access
+from haven.access.log import record_list_access
 from haven.intake import forms, history, presenters
 from haven.intake.creation import details_errors
 from haven.intake.models import Involvement
@@ -32,8 +33,42 @@ def _new_rows(data, *, add_new: bool) -> tuple[list[dict], dict | None, bool]:
     return [*rows, pending], None, True
 
 
+def _people_keys(data) -> bool:
+    return any(key.startswith(("role_", "new_")) and key not in ("new_role", "new_at_address")
+               for key in data)
+
+
+def with_saved_people(data):
+    """The form's values, plus the people on the log from `people_state` when the form itself
+    names nobody (a server-side draft restored into a fresh page carries only that field)."""
+    state = (data.get("people_state") or "").strip()
+    if not state or _people_keys(data):
+        return data
+    merged = data.copy() if hasattr(data, "copy") else dict(data)
+    for key, value in QueryDict(state).items():
+        if key.startswith(("role_", "new_")):
+            merged[key] = value
+    return merged
+
+
+def people_state(rows, new_rows) -> str:
+    """The people on the log as one query string (kept in a draft; see `with_saved_people`)."""
+    state = QueryDict(mutable=True)
+    for row in rows:
+        state[f"role_{row['person'].pk}"] = row["role"]
+    for row in new_rows:
+        state[f"new_{row['index']}_role"] = row["role"]
+        for name, value in row["details"].items():
+            if value:
+                state[f"new_{row['index']}_{name}"] = value
+        if row["at_address"]:
+            state[f"new_{row['index']}_at_address"] = "yes"
+    return state.urlencode()
+
+
 def people_panel(user, data, *, add_new: bool = False, picked: bool = False) -> dict:
     """Context for `intake/_history.html` from the call form's current values."""
+    data = with_saved_people(data)
     new_rows, add_error, added = _new_rows(data, add_new=add_new)
     cleared = added or picked
     values = {name: ("" if cleared and name in forms.WHO_FIELDS else
@@ -52,10 +87,9 @@ def people_panel(user, data, *, add_new: bool = False, picked: bool = False) -> 
         shown = [p.pk for p in on_log + earlier] + [
             c.person.pk for c in candidates
             if c.person.pk not in chosen and c.person.pk not in {p.pk for p in earlier}]
-        if shown:
-            record_access(user, Action.CONSULTATION, record_type="call_screen",
-                          reason="call screen: people on the log and possible matches",
-                          detail={"persons": shown})
+        record_list_access(user, record_type="call_screen",
+                           reason="call screen: people on the log and possible matches",
+                           shown={pk: [] for pk in shown})
     force = user.force
     rows = [{"person": p, "role": chosen[p.pk], "history": summaries[p.pk],
              "flags": presenters.person_flags(summaries[p.pk],
@@ -74,6 +108,7 @@ def people_panel(user, data, *, add_new: bool = False, picked: bool = False) -> 
                                       postcode=values["postcode"]) if values["postcode"] else None
     return {
         "on_log": rows, "new_rows": new_rows, "matches": matches, "earlier_suspects": suspects,
+        "people_state": people_state(rows, new_rows),
         "searched": any(values[name] for name in forms.WHO_FIELDS), "partial_error": error,
         "address_history": address, "roles": forms.PERSON_ROLES,
         "new_roles": forms.PERSON_ROLES[1:], "cleared": cleared,

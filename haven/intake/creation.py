@@ -17,7 +17,7 @@ from haven.access.capabilities import require
 from haven.access.log import Action
 from haven.core.events import publish
 from haven.intake import history, rules
-from haven.intake.models import Incident, IncidentProgress, Involvement
+from haven.intake.models import Incident, IncidentProgress, Involvement, ReferenceCounter
 from haven.intake.services import log_people, write_chronology
 from haven.people.services import InvalidRecord, clean_fields, do_add_source_record
 from haven.tasks.services import create_task
@@ -39,42 +39,49 @@ class IntakeInvalid(Exception):
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
 
 
-def next_reference(force, at, attempt: int = 0) -> str:
-    """`CODE-YYYYMMDD-NNNN`: the force's next number of that day (one past the highest
-    taken, so a gap left by a removed log is never reused)."""
-    prefix = f"{force.code}-{at:%Y%m%d}-"
-    taken = Incident.objects.filter(force=force, reference__startswith=prefix)
+def _highest_taken(force, prefix: str) -> int:
+    """The highest number already used with this prefix (logs imported or made before the
+    counter existed)."""
     highest = 0
+    taken = Incident.objects.filter(force=force, reference__startswith=prefix)
     for reference in taken.order_by("-reference").values_list("reference", flat=True)[:1]:
         suffix = reference[len(prefix):]
         highest = int(suffix) if suffix.isdigit() else 0
-    return f"{prefix}{max(highest, taken.count()) + 1 + attempt:04d}"
+    return highest
+
+
+def next_reference(force, at) -> str:
+    """`CODE-YYYYMMDD-NNNN`, the force's next number of that day.
+
+    The day's counter row is locked until the caller's transaction commits, so concurrent
+    creations take numbers one after another (without it, on PostgreSQL 62 of 100 parallel
+    creations counted the same rows and collided). A gap left by a removed log is never
+    reused."""
+    prefix = f"{force.code}-{at:%Y%m%d}-"
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                counter, created = ReferenceCounter.objects.select_for_update().get_or_create(
+                    force=force, day=at.date(),
+                    defaults={"last": _highest_taken(force, prefix)})
+        except IntegrityError:
+            continue  # another call created today's counter first: lock theirs
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return f"{prefix}{counter.last:04d}"
+    raise IntakeInvalid({"reference": "Could not allocate a log reference; try again."})
 
 
 def _new_incident(force, opened_at, **fields) -> Incident:
-    """Insert with the next free reference.
-
-    Concurrent creations must not race for one number: on PostgreSQL each would count the
-    same committed rows and all but one would collide (62 of 100 parallel creations were
-    refused). So the number is taken under the access-log head lock, the lock every
-    creation takes anyway for its log entry and holds until it commits: creations take
-    their numbers one after another, and taking it first keeps one lock order (no
-    deadlock). SQLite has one writer at a time already. The retry stays for references
-    written outside this function (an import)."""
-    from haven.access.log import GENESIS
-    from haven.access.models import AccessLogHead
-
-    with transaction.atomic():  # the caller's transaction, when there is one, keeps the lock
-        if AccessLogHead.objects.select_for_update().filter(pk=1).first() is None:
-            AccessLogHead.objects.get_or_create(pk=1, defaults={"last_id": 0,
-                                                                "last_hash": GENESIS})
-            AccessLogHead.objects.select_for_update().filter(pk=1).first()
-        for attempt in range(5):
+    """Insert with the next reference; a reference written outside Haven (an import) that
+    took the number moves us on to the next one."""
+    with transaction.atomic():  # keeps the counter locked until the log is saved
+        for _ in range(5):
+            reference = next_reference(force, opened_at)  # taken for good, even if refused
             try:
                 with transaction.atomic():
-                    return Incident.objects.create(
-                        force=force, reference=next_reference(force, opened_at, attempt),
-                        opened_at=opened_at, **fields)
+                    return Incident.objects.create(force=force, reference=reference,
+                                                   opened_at=opened_at, **fields)
             except IntegrityError:
                 continue
     raise IntakeInvalid({"reference": "Could not allocate a log reference; try again."})
@@ -260,9 +267,16 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
     person = involvement.person
     with transaction.atomic():
         if details is not None:
-            do_add_source_record(
-                incident.force, {n: str(details.get(n) or "").strip() for n in DETAIL_FIELDS},
-                system=HAVEN_SYSTEM, source_id=involvement.haven_source_id, actor=actor)
+            from haven.people.models import SourceRecord
+
+            # A detail left blank keeps what Haven recorded; one given replaces it.
+            recorded = SourceRecord.objects.filter(
+                force=incident.force, system=HAVEN_SYSTEM,
+                source_id=involvement.haven_source_id).values(*DETAIL_FIELDS).first() or {}
+            fields = {n: str(details.get(n) or "").strip() or str(recorded.get(n) or "")
+                      for n in DETAIL_FIELDS}
+            do_add_source_record(incident.force, fields, system=HAVEN_SYSTEM,
+                                 source_id=involvement.haven_source_id, actor=actor)
         progress = IncidentProgress.objects.select_for_update().get(incident=incident)
         if not role:
             involvement.delete()

@@ -7,7 +7,7 @@ persons it shows (ids only), in the same transaction as the read.
 from django.db import transaction
 from django.urls import reverse
 
-from haven.access.log import Action, record_access
+from haven.access.log import record_list_access
 from haven.intake import rules
 from haven.intake.models import Involvement
 from haven.intake.services import assigned_incidents, scoped_incidents
@@ -27,10 +27,8 @@ def victims_of(incidents) -> dict[int, list]:
 
 def log_shown(user, person_ids, *, where: str) -> None:
     """One access-log entry naming the persons a list showed (ids only)."""
-    person_ids = sorted(set(person_ids))
-    if person_ids:
-        record_access(user, Action.CONSULTATION, record_type="incident_list",
-                      reason=where, detail={"persons": person_ids})
+    record_list_access(user, record_type="incident_list", reason=where,
+                       shown={pk: [] for pk in set(person_ids)})
 
 
 def _items(user, incidents, url_name="intake:detail", *, where="home page"):

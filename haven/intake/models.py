@@ -213,4 +213,20 @@ class QuestionWording(models.Model):
     def __str__(self) -> str:
         return f"{self.question_set}:{self.code}"
 
+class ReferenceCounter(models.Model):
+    """The last log number a force gave out on a day: concurrent calls take numbers one after
+    another by locking this row, so parallel creations never collide on a reference."""
+
+    force = models.ForeignKey("forces.Force", on_delete=models.PROTECT)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["force", "day"],
+                                               name="one_reference_counter_per_force_day")]
+
+    def __str__(self) -> str:
+        return f"{self.force_id}:{self.day}:{self.last}"
+
+
 from haven.intake.reconcile_models import ReconciledIncident  # noqa: E402,F401  (incident reconciliation, issue 10)

@@ -87,8 +87,38 @@ def same_place(a: Place, b: Place) -> bool:
     return bool(a.line) and a.line == b.line
 
 
+class PlaceSet:
+    """Places indexed by postcode and by line, so that checking a record against every
+    confidential place of a large force costs a dictionary look-up, not a scan."""
+
+    def __init__(self, places=()):
+        self.places = sorted(set(places), key=lambda p: (p.postcode, p.line))
+        self._by_postcode: dict[str, list[Place]] = defaultdict(list)
+        self._by_line: dict[str, list[Place]] = defaultdict(list)
+        for p in self.places:
+            if p.postcode:
+                self._by_postcode[p.postcode].append(p)
+            if p.line:
+                self._by_line[p.line].append(p)
+
+    def __iter__(self):
+        return iter(self.places)
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def __contains__(self, candidate: Place) -> bool:
+        near = [*self._by_postcode.get(candidate.postcode, ()),
+                *self._by_line.get(candidate.line, ())]
+        return any(same_place(candidate, p) for p in near)
+
+
 def is_confidential(candidate: Place, places) -> bool:
-    return bool(candidate) and any(same_place(candidate, p) for p in places)
+    if not candidate:
+        return False
+    if isinstance(places, PlaceSet):
+        return candidate in places
+    return any(same_place(candidate, p) for p in places)
 
 
 def _places(address_rows, record_rows, lift_rows) -> dict[int, list[Place]]:
@@ -123,13 +153,13 @@ def confidential_places(person_ids) -> dict[int, list[Place]]:
             "person_id", "postcode_key", "line_key", "lifted_at"))
 
 
-def force_places(force_id) -> list[Place]:
+def force_places(force_id) -> PlaceSet:
     """Every place confidential for anyone in the force (indexed on the flags; refuges are
     few), to mask any copy of it wherever it appears."""
     from haven.people.models import Address, ConfidentialityLift, SourceRecord
 
     if force_id is None:
-        return []
+        return PlaceSet()
     by_person = _places(
         Address.objects.filter(person__force_id=force_id, confidential=True).values_list(
             "person_id", "line", "postcode", "recorded_at"),
@@ -137,8 +167,7 @@ def force_places(force_id) -> list[Place]:
             "person_id", "address_line", "postcode", "updated_at"),
         ConfidentialityLift.objects.filter(person__force_id=force_id).values_list(
             "person_id", "postcode_key", "line_key", "lifted_at"))
-    return sorted({p for places in by_person.values() for p in places},
-                  key=lambda p: (p.postcode, p.line))
+    return PlaceSet(p for places in by_person.values() for p in places)
 
 
 def protect_addresses(person_ids) -> int:

@@ -19,7 +19,7 @@ from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
 from haven.forces.policy import policy
 from haven.people.access import scoped_persons
-from haven.people.addresses import force_places, is_confidential, place
+from haven.people.addresses import PlaceSet, force_places, is_confidential, place
 from haven.people.history import history_summaries
 from haven.people.keys import blocking_keys, forename_key, iso_date, profile
 from haven.people.models import SourceRecord
@@ -153,7 +153,7 @@ def _without_confidential_places(user, rows: list[dict], by_postcode_only: set[i
     force_ids = {user.force_id} if not user.is_partner else set(
         SourceRecord.objects.filter(id__in=[r["id"] for r in rows]).values_list(
             "force_id", flat=True))
-    places = [p for force_id in force_ids for p in force_places(force_id)]
+    places = PlaceSet(p for force_id in force_ids for p in force_places(force_id))
     if not places:
         return rows
     kept = []

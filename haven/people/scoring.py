@@ -166,8 +166,15 @@ def probability(weight: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-weight))
 
 
-# The Splink model's level labels where they differ from this scorer's.
-_MODEL_LABELS = {("forename", "sounds alike"): "sounds alike (metaphone)"}
+# The Splink model's (comparison, level) where they differ from this scorer's. The model
+# compares address line, postcode and town as one "address" comparison whose postcode
+# levels mean "same postcode, another building": they do not fit this scorer's
+# postcode-only comparison, which keeps its fixed weights.
+_MODEL_LEVELS = {
+    ("forename", "sounds alike"): ("forename", "sounds alike (metaphone)"),
+    ("postcode", "full postcode"): None, ("postcode", "same sector"): None,
+    ("postcode", "same district"): None, ("postcode", "different"): None,
+}
 
 
 def weights_from_parameters(parameters: dict[str, Any]) -> tuple[dict[str, dict[str, float]],
@@ -184,7 +191,8 @@ def weights_from_parameters(parameters: dict[str, Any]) -> tuple[dict[str, dict[
     for name, levels in WEIGHTS.items():
         weights[name] = dict(levels)
         for level in levels:
-            m_u = model.get(name, {}).get(_MODEL_LABELS.get((name, level), level))
+            mapped = _MODEL_LEVELS.get((name, level), (name, level))
+            m_u = model.get(mapped[0], {}).get(mapped[1]) if mapped else None
             if m_u and m_u[0] and m_u[1]:
                 weights[name][level] = round(math.log2(m_u[0] / m_u[1]), 2)
     prior = parameters.get("prior")

@@ -64,6 +64,8 @@ def clean_fields(fields: dict) -> tuple[dict, dict]:
             if parsed is None:
                 raise InvalidRecord(name, "Date of birth must be a real date as YYYY-MM-DD")
             clean[name] = dt.date.fromisoformat(parsed)
+            if clean[name] > timezone.localdate():
+                raise InvalidRecord(name, "Date of birth cannot be in the future")
         elif name == "confidential_address":
             clean[name] = str(value).strip().lower() in {"1", "true", "yes"} if value else False
         elif name == "gender":

@@ -6,12 +6,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from haven.access.capabilities import can, require
+from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
 from haven.core.api import db_int
 from haven.core.concurrency import StaleEdit
 from haven.people.access import access_person
-from haven.people.addresses import force_places, is_confidential, place
+from haven.people.addresses import PlaceSet, force_places, is_confidential, place
 from haven.people.merge import do_merge_persons, do_unmerge
 from haven.people.models import MergeEvent
 from haven.people.review import (
@@ -24,6 +24,14 @@ from haven.people.review import (
 from haven.people.services import RAW_FIELDS, InvalidRecord
 
 QUEUE_PAGE = 50
+
+
+def _require_logged(user, capability: str, *, record_type: str, record_id="") -> None:
+    """`require`, with the refused attempt written to the access log (ADR 0002)."""
+    if not can(user, capability):
+        record_access(user, Action.COMBINATION, record_type=record_type, record_id=record_id,
+                      outcome=Outcome.REFUSED)
+        raise Http404("Not found")
 
 
 @login_required
@@ -72,10 +80,9 @@ def review_item(request, item_id):
             error = {"field": exc.field, "message": str(exc)}
         except StaleEdit as exc:
             error = {"field": "decision", "message": str(exc)}
-    places = force_places(item.force_id)
-    for record in (item.record_a, item.record_b):
-        if record.confidential_address:
-            places.append(place(record.address_line, record.postcode))
+    places = PlaceSet([*force_places(item.force_id), *(
+        place(r.address_line, r.postcode) for r in (item.record_a, item.record_b)
+        if r.confidential_address)])
     fields = zip(_side(request.user, item.record_a, places),
                  _side(request.user, item.record_b, places), strict=True)
     return render(request, "people/review_item.html",
@@ -86,7 +93,7 @@ def review_item(request, item_id):
 @login_required
 @require_POST
 def merge(request, person_id):
-    require(request.user, "person.merge")
+    _require_logged(request.user, "person.merge", record_type="person", record_id=person_id)
     keep = access_person(request.user, person_id)
     other_id = request.POST.get("other_person", "").strip()
     try:
@@ -107,7 +114,7 @@ def merge(request, person_id):
 @login_required
 @require_POST
 def unmerge(request, merge_id):
-    require(request.user, "person.merge")
+    _require_logged(request.user, "person.merge", record_type="merge_event", record_id=merge_id)
     if not request.user.force_id:
         raise Http404("Not found")
     if db_int(merge_id) is None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from haven.access.log import Action, record_access
+from haven.access.log import record_list_access
 from haven.forces.policy import policy
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.tasks.models import Task
@@ -52,17 +52,17 @@ def address_areas(person_ids) -> dict[int, str]:
 
 
 def log_list(user, *, reason: str, person_ids, assessment_ids=(), incident_ids=()) -> None:
-    """One access-log entry naming every person (and record) the list showed."""
-    persons = sorted(set(person_ids))
-    if not persons:
-        return
-    detail = {"persons": persons}
-    if assessment_ids:
-        detail["assessments"] = list(assessment_ids)
-    if incident_ids:
-        detail["incidents"] = list(incident_ids)
-    record_access(user, Action.CONSULTATION, record_type="risk_assessment_list",
-                  reason=reason, detail=detail)
+    """One access-log entry per person the list showed (the one rule for every list:
+    `record_list_access`), each naming the rows that showed them when the caller passed
+    them row by row."""
+    person_ids = list(person_ids)
+    shown: dict[int, list] = {pk: [] for pk in person_ids}
+    for rows, prefix in ((list(assessment_ids), "assessment:"), (list(incident_ids),
+                                                                 "incident:")):
+        if len(rows) == len(person_ids):
+            for pk, row in zip(person_ids, rows, strict=True):
+                shown[pk].append(f"{prefix}{row}")
+    record_list_access(user, record_type="risk_assessment_list", reason=reason, shown=shown)
 
 
 def _due_by_assessment(assessments) -> dict[int, list[dict]]:

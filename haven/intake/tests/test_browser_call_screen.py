@@ -98,7 +98,7 @@ def test_a_repeat_victims_da_call_is_logged_graded_and_dispatched_in_20_interact
     handler.check("#grade")  # THRIVE is drafted from the answers; the handler checks it
     handler.select_option("#grade_officer", str(officer.pk))
     handler.click("[data-testid=grade-and-dispatch]")
-    assert handler.locator("[data-testid=state]").inner_text() == "Dispatched"
+    expect(handler.locator("[data-testid=state]")).to_have_text("Dispatched")
     incident = Incident.objects.get(state="dispatched")
     assert set(incident.involvements.values_list("person_id", "role")) == {
         (victim.pk, "victim"), (suspect.pk, "suspect")}
@@ -136,7 +136,7 @@ def test_a_first_time_caller_is_named_dispatched_and_the_officer_adds_a_child(
     handler.check("#grade")
     handler.select_option("#grade_officer", str(officer_user.pk))
     handler.click("[data-testid=grade-and-dispatch]")
-    assert handler.locator("[data-testid=state]").inner_text() == "Dispatched"
+    expect(handler.locator("[data-testid=state]")).to_have_text("Dispatched")
     incident = Incident.objects.get()
     roles = dict(incident.involvements.values_list("role", "person__forename"))
     assert roles == {"victim": "Maya", "suspect": "Tom"}
@@ -164,3 +164,25 @@ def test_a_first_time_caller_is_named_dispatched_and_the_officer_adds_a_child(
     assert AccessLogEntry.objects.filter(record_type="source_record",
                                          action="collection").count() == 3
     assert handler.console_errors == [] and officer.console_errors == []
+
+
+def test_a_half_finished_call_comes_back_with_the_people_on_the_log(page_as, findable_person):
+    victim = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
+    handler = page_as("call_handler")
+    handler.goto("/intake/new/")
+    handler.fill("#surname", "Kaur")
+    handler.locator(f"[data-testid=candidate][data-person-id='{victim.pk}']").wait_for()
+    handler.select_option(f"#role_{victim.pk}", "victim")
+    handler.locator(f"[data-testid=on-log][data-person-id='{victim.pk}']").wait_for()
+    handler.fill("#forename", "Tom")
+    handler.select_option("#new_role", "suspect")
+    handler.click("[data-testid=add-new-person]")
+    handler.locator("[data-testid=on-log-new]").wait_for()
+    handler.fill("#summary", "He left before we could speak to him.")
+    handler.wait_for_timeout(2500)  # the draft is saved 0.8 s after the last change
+    handler.goto("/intake/new/")
+    expect(handler.locator("#summary")).to_have_value("He left before we could speak to him.")
+    expect(handler.locator(f"[data-testid=on-log][data-person-id='{victim.pk}']")
+           ).to_be_visible()
+    expect(handler.locator("[data-testid=on-log-new]")).to_contain_text("Tom")
+    assert handler.console_errors == []

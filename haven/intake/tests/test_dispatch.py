@@ -65,7 +65,7 @@ def test_the_home_section_logs_the_victims_it_names(make_incident, persona):
     sections_for(officer)
     entry = AccessLogEntry.objects.get(record_type="incident_list")
     victim = incident.involvements.get(role="victim").person_id
-    assert entry.detail == {"persons": [victim]} and entry.username == officer.username
+    assert entry.person_id == victim and entry.username == officer.username
 
 
 def test_after_arrival_the_briefing_offers_the_dash_and_shows_what_the_caller_said(
@@ -98,7 +98,7 @@ def test_the_incident_list_names_the_victim_and_logs_it(client_as, make_incident
     page = client_as("sergeant").get(reverse("intake:list")).content.decode()
     assert "Vic Tim" in page
     entry = AccessLogEntry.objects.get(record_type="incident_list")
-    assert entry.detail == {"persons": [incident.involvements.get(role="victim").person_id]}
+    assert entry.person_id == incident.involvements.get(role="victim").person_id
 
 
 def test_the_api_dispatches_to_a_named_officer_and_refuses_another_forces(
@@ -114,6 +114,7 @@ def test_the_api_dispatches_to_a_named_officer_and_refuses_another_forces(
     done = client.post(url, {"step": "dispatch", "officer": officer.pk, "unit": "WK21"},
                        content_type="application/json")
     assert done.json()["state"] == "dispatched"
+    assert done.json()["assigned_officer"] == officer.pk and done.json()["assigned_unit"] == "WK21"
     incident.progress.refresh_from_db()
     assert incident.progress.assigned_officer == officer
     assert incident.progress.assigned_unit == "WK21"

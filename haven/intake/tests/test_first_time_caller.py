@@ -130,7 +130,8 @@ def test_the_officer_corrects_a_role_with_a_reason_and_fixes_haven_recorded_deta
     incident = make_incident(state="attended")
     client = client_as("response_officer")
     client.post(reverse("intake:people", args=[incident.pk]),
-                {"role": "witness", "forename": "Lily", "date_of_birth": "2001-01-02"})
+                {"role": "witness", "forename": "Lily", "date_of_birth": "2001-01-02",
+                 "phone": "07700 900555"})
     involvement = incident.involvements.get(role="witness")
     url = reverse("intake:correct_person", args=[incident.pk, involvement.pk])
     refused = client.post(url, {"role": "child"})
@@ -141,6 +142,8 @@ def test_the_officer_corrects_a_role_with_a_reason_and_fixes_haven_recorded_deta
     involvement.refresh_from_db()
     assert involvement.role == "child"
     assert str(involvement.person.date_of_birth) == "2018-01-02"
+    record = involvement.person.source_records.get(system="haven")
+    assert record.phone == "07700 900555"  # left blank on the correction: kept
     victim = incident.involvements.get(role="victim")
     refused = client.post(reverse("intake:correct_person", args=[incident.pk, victim.pk]),
                           {"role": "victim", "reason": "typo", "correct_details": "yes",
@@ -162,3 +165,33 @@ def test_other_force_and_roles_without_need_cannot_add_or_correct_people(
     assert client.post(reverse("intake:correct_person", args=[incident.pk, involvement.pk]),
                        {"role": "", "reason": "x"}).status_code == 404
     assert incident.involvements.count() == 2
+
+
+def test_a_first_time_callers_log_is_assessed_endorsed_and_closed(client_as, persona):
+    """Before: the log saved with nobody on it, the DASH had no victim, it could never close."""
+    from haven.risk.questionnaires import install_defaults
+    from haven.risk.services import AssessmentInput, do_complete_assessment
+
+    install_defaults()
+    officer = persona("response_officer")
+    handler = client_as("call_handler")
+    handler.post(reverse("intake:new"), call_post(full_checklist(), **{
+        "new_0_role": "victim", "new_0_forename": "Maya", "new_0_surname": "Brennan"}))
+    incident = Incident.objects.get()
+    handler.post(reverse("intake:grade", args=[incident.pk]),
+                 {**{f"thrive_{p}": "noted" for p in ("threat", "harm", "risk", "investigation",
+                                                      "vulnerability", "engagement")},
+                  "grade": "immediate", "officer": officer.pk, "then": "dispatch"})
+    client = client_as("response_officer")
+    client.post(reverse("intake:step", args=[incident.pk, "attended"]))
+    victim = incident.involvements.get(role="victim").person
+    answers = {f"PD{n:02d}": ("no", "victim", "") for n in range(1, 28)}
+    do_complete_assessment(victim=victim, incident=incident,
+                           data=AssessmentInput(answers=answers, grade="standard"),
+                           actor=officer)
+    sergeant = client_as("sergeant")
+    sergeant.post(reverse("intake:step", args=[incident.pk, "endorsed"]),
+                  {"supervision": "Reviewed the action and the DASH."})
+    sergeant.post(reverse("intake:step", args=[incident.pk, "closed"]))
+    incident.refresh_from_db()
+    assert incident.state == "closed"

@@ -10,10 +10,12 @@ plain loop; the caller still stores each batch in its own transaction, in file o
 
 from __future__ import annotations
 
+import codecs
 import csv
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -30,6 +32,42 @@ READ_LIMIT = 64 * 1024 * 1024
 def allow_long_fields() -> None:
     if csv.field_size_limit() < READ_LIMIT:
         csv.field_size_limit(READ_LIMIT)
+
+
+@dataclass
+class Scan:
+    clean: bool  # all UTF-8, no NUL byte: read with the plain (fast) text reader
+    long_lines: bool  # some line longer than MAX_CELL bytes: check every row's cells
+
+
+def scan(path, max_cell: int = MAX_CELL, chunk_size: int = 1 << 20) -> Scan:
+    """One pass over the bytes, at C speed: is the file clean UTF-8 without NUL bytes, and
+    does any line exceed `max_cell` bytes? Only files with a problem pay for the line-by-line
+    reader and the per-cell check."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    clean, longest, carry = True, 0, 0
+    with open(path, "rb") as raw:
+        while chunk := raw.read(chunk_size):
+            if clean:
+                if b"\x00" in chunk:
+                    clean = False
+                else:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        clean = False
+            parts = chunk.split(b"\n")
+            if len(parts) == 1:
+                carry += len(chunk)
+                continue
+            longest = max(longest, carry + len(parts[0]), *map(len, parts[1:-1]))
+            carry = len(parts[-1])
+    if clean:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            clean = False
+    return Scan(clean=clean, long_lines=max(longest, carry) > max_cell)
 
 
 def decoded_lines(raw, line_problems: dict[int, str]) -> Iterator[str]:
@@ -56,7 +94,8 @@ def decoded_lines(raw, line_problems: dict[int, str]) -> Iterator[str]:
 
 def _cell_problem(row: dict, header_length: int, max_cell: int) -> str:
     extra = row.get(None)
-    if extra:
+    # Blank trailing cells (a spreadsheet's habit) lose nothing; a value there would be lost.
+    if extra and any((cell or "").strip() for cell in extra):
         return (f"{header_length + len(extra)} cells but the header has {header_length} "
                 "columns: cells beyond the header")
     for column, value in row.items():
@@ -67,11 +106,13 @@ def _cell_problem(row: dict, header_length: int, max_cell: int) -> str:
 
 def validated_batches(reader: csv.DictReader, validator: Callable, batch_size: int, *,
                       rejects: list, counts, bar, line_problems: dict | None = None,
-                      notes: list | None = None, max_cell: int = MAX_CELL) -> Iterator[list]:
+                      notes: list | None = None, max_cell: int = MAX_CELL,
+                      check_cells: bool = True) -> Iterator[list]:
     """Batches of (line, row, values); bad rows and duplicates appended to `rejects` as
     (line, row, reason). Counts rows read into `counts.read` (only this loop does), and
     rows with a value set aside for data quality into `counts.noted` (`notes` gets
-    (line, source_id, note) for each)."""
+    (line, source_id, note) for each). With `check_cells` False (the scan found no line
+    longer than `max_cell`) only rows spanning several lines have their cells measured."""
     seen: dict[str, int] = {}
     batch: list = []
     line_problems = line_problems if line_problems is not None else {}
@@ -81,9 +122,12 @@ def validated_batches(reader: csv.DictReader, validator: Callable, batch_size: i
         first, line = last_line + 1, reader.line_num
         last_line = line
         counts.read += 1
-        problem = next((line_problems[n] for n in range(first, line + 1)
-                        if n in line_problems), "") or _cell_problem(row, header_length,
-                                                                      max_cell)
+        problem = ""
+        if line_problems:
+            problem = next((line_problems[n] for n in range(first, line + 1)
+                            if n in line_problems), "")
+        if not problem and (None in row or check_cells or line > first):
+            problem = _cell_problem(row, header_length, max_cell)
         if problem:
             rejects.append((line, {k: v for k, v in row.items() if k is not None}, problem))
             bar.update(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 import sys
@@ -126,10 +127,15 @@ def _ingest_file(force, system, path, validator, saver, *, batch_size, progress,
     line_problems: dict[int, str] = {}
     file_notes: list = []
     header: list[str] = []
+    scanned = pipeline.scan(path)
     with path.open("rb") as raw, tqdm(
             total=_count_rows(path), unit="rows", desc=f"{system}/{path.name}",
             file=sys.stderr, disable=not progress, mininterval=0.5) as bar:
-        reader = csv.DictReader(pipeline.decoded_lines(raw, line_problems))
+        # A clean file is read as plain text; one with a bad byte line by line, so that the
+        # row holding it is rejected and every other row is read.
+        text = (io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") if scanned.clean
+                else pipeline.decoded_lines(raw, line_problems))
+        reader = csv.DictReader(text)
         try:
             header = [h.strip() for h in (reader.fieldnames or [])]
             if not header:
@@ -142,7 +148,8 @@ def _ingest_file(force, system, path, validator, saver, *, batch_size, progress,
             reader.fieldnames = header
             batches = pipeline.validated_batches(
                 reader, validator, batch_size, rejects=invalid, counts=counts, bar=bar,
-                line_problems=line_problems, notes=file_notes)
+                line_problems=line_problems, notes=file_notes,
+                check_cells=scanned.long_lines)
             # PostgreSQL: validate the next batch while this one waits for the server. SQLite
             # does its work in this process, so a second thread only contends for the GIL.
             background = connection.vendor == "postgresql"

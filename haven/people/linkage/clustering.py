@@ -300,11 +300,12 @@ def _edge_refusal(
         return None
     if (
         (records.lacks_dob(i) or records.lacks_dob(j))
-        and not records.same_home(i, j)
+        and not (records.same_home(i, j) and not records.contradicted(i, j))
         and not groups.corroborated(ra, rb)
     ):
-        # Name and home together are accepted for a strong edge: a relative of the same
-        # name at that home would have made the record ambiguous (refused above).
+        # Name and home together are accepted for a strong edge unless the two records
+        # give different phones or e-mails: a relative of the same name at that home
+        # would have made the record ambiguous (refused above).
         return "uncorroborated"
     if (
         (records.lacks_forename(i) or records.lacks_forename(j))

@@ -118,31 +118,30 @@ def _phone() -> CustomComparison:
     )
 
 
-def _address() -> CustomComparison:
-    """Address line, normalised (flat and house number, street, abbreviations expanded)."""
+def _location() -> CustomComparison:
+    """Where the record says the person lives: address line, postcode and town as one
+    comparison, so that one move counts once (three separate "different" levels would
+    count it three times). Address lines are normalised (flat and house number, street
+    abbreviations expanded); the full postcode level has a term-frequency adjustment.
+    """
+    none = "(addr_bld_{s} IS NULL AND pc_{s} IS NULL AND town_{s} IS NULL)"
     return CustomComparison(
         [
-            _null("addr_bld"),
+            {
+                "sql_condition": f"{none.format(s='l')} OR {none.format(s='r')}",
+                "label_for_charts": "missing",
+                "is_null_level": True,
+            },
             _level("addr_l = addr_r", "same flat or house"),
             _level("addr_bld_l = addr_bld_r", "same building"),
+            _level("pc_l = pc_r", "same postcode", tf_adjustment_column="pc",
+                   tf_adjustment_weight=0.5),
             _level("jaro_winkler_similarity(addr_bld_l, addr_bld_r) >= 0.92", "similar address"),
+            _level("pc_sector_l = pc_sector_r", "same postcode sector"),
+            _level("town_l = town_r", "same town"),
             _ELSE,
         ],
         output_column_name="address",
-    )
-
-
-def _postcode() -> CustomComparison:
-    return CustomComparison(
-        [
-            _null("pc"),
-            _level("pc_l = pc_r", "full postcode", tf_adjustment_column="pc",
-                   tf_adjustment_weight=0.5),
-            _level("pc_sector_l = pc_sector_r", "same sector"),
-            _level("pc_district_l = pc_district_r", "same district"),
-            _ELSE,
-        ],
-        output_column_name="postcode",
     )
 
 
@@ -177,11 +176,13 @@ def _pnc() -> CustomComparison:
 
 
 def _incident() -> CustomComparison:
-    """Recorded on the same incident in two systems.
+    """The same role (victim or suspect) in the same real incident, recorded by two systems.
 
-    u is fixed: random pairs almost never share an incident, so sampling cannot
-    estimate it, and a too-small u would let a shared incident (which
-    relatives also share) swamp the name evidence.
+    Keys are incident fingerprints (role, place, date: `normalise.incident_fingerprints`),
+    not a system's own incident ids, which differ between systems. u is fixed: random
+    pairs almost never share one (sampling cannot estimate it); 1e-5 rather than smaller
+    because two relatives can each be, say, the victim of separate incidents at one home on
+    one day.
     """
     return CustomComparison(
         [
@@ -192,8 +193,8 @@ def _incident() -> CustomComparison:
             },
             _level(
                 "list_has_any(incident_keys_l, incident_keys_r)",
-                "shared incident",
-                u_probability=1e-3,
+                "same role in the same incident",
+                u_probability=1e-5,
                 fix_u_probability=True,
             ),
             _ELSE,
@@ -210,9 +211,7 @@ def all_comparisons() -> list[CustomComparison]:
         _surname(),
         _dob(),
         _simple("gender", "gender"),
-        _postcode(),
-        _address(),
-        _simple("town", "town"),
+        _location(),
         _phone(),
         _email(),
         _pnc(),

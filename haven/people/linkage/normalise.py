@@ -406,8 +406,8 @@ def _household_phones(out: pd.DataFrame) -> list[str | None]:
     phone), else None: records carrying it have different forename initials (nicknames
     made canonical) or years of birth more than two apart.
 
-    Such a phone says "same household", not "same person"; the model scores it at its own
-    level and clustering does not count it as corroboration.
+    Such a phone, and any landline, says "same household", not "same person"; the model
+    scores it at its own level and clustering does not count it as corroboration.
     """
     frame = pd.DataFrame({"phone": out["phone"], "i": out["fn_key"].str[:1],
                           "y": pd.to_numeric(out["dob_y"], errors="coerce")})
@@ -416,7 +416,12 @@ def _household_phones(out: pd.DataFrame) -> list[str | None]:
     initials = grouped["i"].nunique()
     spread = grouped["y"].max() - grouped["y"].min()
     shared = set(initials[initials > 1].index) | set(spread[spread > 2].index)
-    return [p if p in shared else None for p in out["phone"]]
+    # a UK landline (01, 02, 03 numbers) rings in a home, not in one person's pocket
+    return [p if p in shared or (isinstance(p, str) and p.startswith(_LANDLINE_PREFIXES)) else None
+            for p in out["phone"]]
+
+
+_LANDLINE_PREFIXES = ("+441", "+442", "+443")
 
 
 #: Roles whose holder is one person per incident in practice (children and witnesses are

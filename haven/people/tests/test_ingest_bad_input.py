@@ -53,9 +53,9 @@ def test_a_bad_byte_or_a_huge_cell_rejects_that_row_and_keeps_every_good_one(
 
 def test_cells_beyond_the_header_are_rejected_not_dropped(forces, tmp_path):
     export = write(tmp_path / "pvp", "people.csv", HEADER + b"A,Ann,Good,1980-01-01,,extra\r\n"
-                   + b"C,Cat,Good,1981-02-02,\r\n")
+                   + b"C,Cat,Good,1981-02-02,\r\n" + b"D,Dan,Good,1982-03-03,,, \r\n")
     ingest_export(forces["WARKS"], "pvp", export, progress=False)
-    assert stored_ids() == ["C"]
+    assert stored_ids() == ["C", "D"]  # blank trailing cells lose nothing
     [reject] = rejects(export, "people.csv")
     assert reject["reason"] == "6 cells but the header has 5 columns: cells beyond the header"
 
@@ -184,3 +184,18 @@ def test_ingest_and_export_log_entries_name_who_ran_them(forces, tmp_path, perso
                      username=officer.username)
     assert AccessLogEntry.objects.filter(record_type="linkage_export", outcome="refused",
                                          username=officer.username).exists()
+
+
+def test_the_person_page_shows_what_was_set_aside_and_why(forces, tmp_path, client_as):
+    export = write(tmp_path / "pvp", "people.csv", HEADER + b"A,Ann,Good,1900-01-01,\r\n")
+    ingest_export(forces["WARKS"], "pvp", export, progress=False)
+    person = SourceRecord.objects.get(source_id="A").person
+    html = client_as("hau").get(f"/people/{person.pk}/").content.decode()
+    assert "1900-01-01 set aside: a placeholder, not a date of birth" in html
+
+
+def test_a_date_of_birth_typed_in_the_future_is_refused_in_words(forces, add_record):
+    from haven.people.services import InvalidRecord
+
+    with pytest.raises(InvalidRecord, match="Date of birth cannot be in the future"):
+        add_record("haven", "H1", forename="Ann", date_of_birth="2999-01-01")

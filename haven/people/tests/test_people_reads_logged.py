@@ -49,3 +49,13 @@ def test_a_merge_error_reads_as_words_not_a_field_code(make_person, client_as):
     html = response.content.decode()
     assert "other_person:" not in html
     assert "Enter the number of a person you may see" in html
+
+
+def test_a_refused_merge_or_unmerge_is_logged(make_person, client_as):
+    keep, other = make_person(), make_person(forename="Sam")
+    client = client_as("snt_officer")
+    assert client.post(f"/people/{keep.pk}/merge/", {"other_person": other.pk,
+                                                     "reason": "same"}).status_code == 404
+    assert client.post("/people/merges/1/unmerge/").status_code == 404
+    refused = AccessLogEntry.objects.filter(outcome="refused", username="snt_officer.warks")
+    assert set(refused.values_list("record_type", flat=True)) == {"person", "merge_event"}

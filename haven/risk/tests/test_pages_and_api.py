@@ -207,7 +207,8 @@ def test_lists_name_the_victim_and_log_which_assessments_were_shown(client_as, c
         assert response.status_code == 200
         assert a.victim.display_name.encode() in response.content
     entries = AccessLogEntry.objects.filter(record_type="risk_assessment_list")
-    assert [e.detail["assessments"] for e in entries] == [[a.pk], [a.pk]]
+    assert [(e.person_id, e.detail["shown"]) for e in entries] == [
+        (a.victim_id, [f"assessment:{a.pk}"])] * 2
 
 
 def test_a_person_who_is_not_the_incidents_victim_is_refused(client_as, make_da_incident,

@@ -124,6 +124,12 @@ def _last_list_entry():
     return AccessLogEntry.objects.filter(record_type="risk_assessment_list").order_by("pk").last()
 
 
+def _persons_logged(**filters):
+    """The persons that list reads logged (one entry per person shown)."""
+    return sorted(AccessLogEntry.objects.filter(record_type="risk_assessment_list", **filters)
+                  .values_list("person_id", flat=True))
+
+
 @pytest.mark.parametrize("url", ["/risk/", "/risk/hau/"])
 def test_lists_show_name_area_and_due_and_log_the_persons(client_as, complete_dash, url):
     a = complete_dash()
@@ -132,7 +138,7 @@ def test_lists_show_name_area_and_due_and_log_the_persons(client_as, complete_da
     assert "CV34" in page and "1 Test Street" not in page and "CV34 4AA" not in page
     assert "Supervisor review awaited" in page and "HAU review by" in page
     entry = _last_list_entry()
-    assert entry.detail["persons"] == [a.victim_id] and entry.username == "hau.warks"
+    assert _persons_logged() == [a.victim_id] and entry.username == "hau.warks"
 
 
 def test_a_confidential_address_gives_no_area(client_as, complete_dash, make_da_incident,
@@ -148,9 +154,8 @@ def test_sergeant_home_names_the_victim_with_area_and_logs_it(client_as, complet
     page = client_as("sergeant").get("/").content.decode()
     assert f"{a.victim.display_name} (CV34): Standard risk" in page
     assert "HAU review due" in page
-    entry = _last_list_entry()
-    assert (entry.reason, entry.detail["persons"]) == (
-        "home: assessments awaiting supervisor review", [a.victim_id])
+    assert _persons_logged(reason="home: assessments awaiting supervisor review") == [
+        a.victim_id]
 
 
 def test_officer_home_names_the_victim_of_each_dash_needed_and_when_it_is_due(
@@ -162,7 +167,7 @@ def test_officer_home_names_the_victim_of_each_dash_needed_and_when_it_is_due(
             in page)
     assert "due " in page
     entry = _last_list_entry()
-    assert entry.detail == {"persons": [victim.pk], "incidents": [incident.pk]}
+    assert (entry.person_id, entry.detail) == (victim.pk, {"shown": [f"incident:{incident.pk}"]})
 
 
 def test_an_empty_list_writes_no_log_entry(client_as, forces):

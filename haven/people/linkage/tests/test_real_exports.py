@@ -1,0 +1,106 @@
+"""Issue 10: the evidence real exports carry (placeholders, swaps, landlines, incidents)."""
+
+import datetime as dt
+
+import pytest
+
+from haven.people.linkage import LinkageSettings, hard_conflict, link_records, prepare_records
+from haven.people.linkage.normalise import incident_fingerprints, normalise_address
+
+from .factories import population, record
+
+KASIA = {"pid": 9101, "forename": "Katarzyna", "surname": "Nowicka", "dob": "1990-03-14",
+         "gender": "F", "phone": "07444555666", "postcode": "LS7 3AB"}
+# adult twins at one address giving the household landline
+SEAN = {"pid": 9102, "forename": "Sean", "surname": "Byrne", "dob": "1996-08-02",
+        "gender": "M", "phone": "0113 496 0000", "postcode": "LS8 1QQ"}
+SHANE = {**SEAN, "pid": 9103, "forename": "Shane"}
+MOVER = {"pid": 9104, "forename": "Peter", "surname": "Fenwick", "dob": "1974-01-21",
+         "gender": "M", "phone": "", "postcode": "LS1 4DT"}
+EVENT = "victim|a:14 mill lane|2024-01-02"
+
+
+@pytest.fixture(scope="module")
+def linked():
+    records = population(n_people=150, seed=11) + [
+        # one victim, in two systems, tied only by the incident they were both recorded on:
+        # a diminutive the matcher's table does not know, no date of birth, no phone
+        record("crime", "K1", KASIA, address_line="14 Mill Lane", incident_keys=EVENT),
+        record("command_and_control", "K2", KASIA, forename="Kasia", date_of_birth="",
+               phone="", address_line="14 Mill Ln", incident_keys=EVENT),
+        record("crime", "TW1", SEAN, address_line="3 Park Road"),
+        record("command_and_control", "TW2", SHANE, date_of_birth="",
+               address_line="3 Park Rd"),
+        record("pvp", "TW3", SHANE, address_line="3 Park Road"),
+        record("crime", "M1", MOVER, address_line="185 Stephen Street", town="Leeds"),
+        record("pvp", "M2", MOVER, address_line="72 Hayward Hill", town="Wakefield",
+               postcode="WF1 2AA"),
+        # a placeholder date of birth is not a disagreement
+        record("intel", "M3", MOVER, date_of_birth="1900-01-01", forename="Pete",
+               address_line="72 Hayward Hill", town="Wakefield", postcode="WF1 2AA"),
+    ]
+    return link_records(records, LinkageSettings(review_band=(0.5, 0.99))).clusters
+
+
+def test_placeholder_and_year_only_dates_are_not_dates():
+    frame = prepare_records([
+        {"uid": "a:1", "date_of_birth": "1900-01-01"},
+        {"uid": "a:2", "date_of_birth": "1985-01-01"},
+        {"uid": "a:3", "date_of_birth": "1985-07-09"},
+    ]).set_index("uid")
+    assert frame.loc["a:1", "dob"] is None and frame.loc["a:1", "dob_y"] is None
+    assert frame.loc["a:2", "dob"] is None and frame.loc["a:2", "dob_y"] == "1985"
+    assert frame.loc["a:3", "dob"] == "1985-07-09"
+    # a year-only entry still separates generations
+    assert hard_conflict({"dob_y": "1985"}, {"dob": "1960-03-02", "dob_y": "1960"}) == \
+        "date_of_birth"
+    assert hard_conflict({"dob_y": "1985"}, {"dob": "1985-03-02", "dob_y": "1985"}) is None
+
+
+def test_swapped_names_and_address_spellings():
+    assert hard_conflict({"fn": "smith", "sn": "john"}, {"fn": "john", "sn": "smith"}) is None
+    assert normalise_address("Flat 3, 12 High St.") == normalise_address("3/12 HIGH STREET")
+    assert normalise_address("12, High Street")[1] == normalise_address("Flat 3 12 High St")[1]
+
+
+def test_one_incident_in_two_systems_shares_a_fingerprint_across_midnight():
+    night = dt.datetime(2024, 1, 1, 22, 40)
+    control_room = incident_fingerprints(night, "Flat 2, 14 Mill Lane", "LS7 3AB", "victim")
+    crime = incident_fingerprints(night + dt.timedelta(hours=2), "2/14 MILL LN", "", "victim")
+    assert set(control_room) & set(crime)
+    suspect = incident_fingerprints(night, "14 Mill Lane", "LS7 3AB", "suspect")
+    assert not set(control_room) & set(suspect)
+    assert incident_fingerprints(night, "14 Mill Lane", "LS7 3AB", "child") == []
+
+
+def test_landlines_are_household_phones():
+    frame = prepare_records([
+        {"uid": "a:1", "forename": "Sean", "phone": "0113 496 0000"},
+        {"uid": "a:2", "forename": "Mary", "phone": "07700 900001"},
+        {"uid": "a:3", "forename": "Lee", "phone": "07700 900001"},
+        {"uid": "a:4", "forename": "Ann", "phone": "07700 900002"},
+    ]).set_index("uid")
+    assert frame.loc["a:1", "phone_hh"] == "+441134960000"
+    assert frame.loc["a:2", "phone_hh"] == frame.loc["a:3", "phone_hh"] == "+447700900001"
+    assert frame.loc["a:4", "phone_hh"] is None
+
+
+def test_an_unknown_diminutive_links_through_a_shared_incident(linked):
+    assert linked["crime:K1"] == linked["command_and_control:K2"]
+
+
+def test_twins_sharing_a_landline_stay_apart(linked):
+    assert linked["crime:TW1"] != linked["pvp:TW3"]
+    assert linked["crime:TW1"] != linked["command_and_control:TW2"]
+
+
+def test_a_placeholder_birth_date_is_missing_not_different(linked):
+    assert linked["pvp:M2"] == linked["intel:M3"]
+
+
+def test_a_move_is_one_location_difference_not_three():
+    from haven.people.linkage.comparisons import all_comparisons
+
+    names = [c.output_column_name for c in all_comparisons()]
+    assert "address" in names
+    assert "postcode" not in names and "town" not in names
