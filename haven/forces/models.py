@@ -1,6 +1,9 @@
 """Forces, partner agencies, and per-force policy with effective dates."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from haven.forces.policy import check, forget_snapshots
 
 
 class Alliance(models.Model):
@@ -68,3 +71,16 @@ class PolicySetting(models.Model):
     def __str__(self) -> str:
         owner = self.force or self.alliance or "default"
         return f"{owner}: {self.key}={self.value} from {self.effective_from}"
+
+    def save(self, *args, **kwargs):
+        # Checked on every save (admin, `haven setup`, shell, tests), not only in forms.
+        self.clean()
+        super().save(*args, **kwargs)
+        forget_snapshots()  # a read later in this request or job sees the new row
+
+    def clean(self):
+        """Refuse an unknown key, a value of the wrong type or out of bounds, or a row that
+        names both (or neither) a force and an alliance. The value is stored normalised."""
+        if (self.force_id is None) == (self.alliance_id is None):
+            raise ValidationError(f"Policy {self.key}: give a force or an alliance, not both.")
+        self.value = check(self.key, self.value)

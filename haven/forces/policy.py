@@ -1,106 +1,402 @@
 """Policy numbers in one place: defaults here, per-force overrides with effective dates.
 
-Read every threshold, window and deadline through `policy(force, key, at=...)`;
-never write the number in code. Defaults and their basis come from
-shared/reference/domain-rules.md §14; [R]/[S] items are local practice that a
+Read every threshold, window and deadline through `policy(force, key, at=...)` (or the whole
+set at once with `policy_for(force, at)`); never write the number in code. Defaults and their
+basis come from shared/reference/domain-rules.md §14; [R]/[S] items are local practice that a
 force is expected to set for itself.
+
+Each setting declares its shape (`Setting`: type, bounds, unit; a dict policy its keys), so an
+override is checked when it is saved (`check`), and a dict override is merged key by key with
+the defaults: the force's own value wins per key, then the alliance's, then the default.
+
+Reads are served from a snapshot: `policy_for(force, at)` resolves every key with one query,
+and while a snapshot scope is open (`PolicySnapshotMiddleware` for each request,
+`with policy_snapshot():` for a job) the same (force, day) is never asked twice. The published
+table is docs/policy.md (`haven policy`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass(frozen=True)
-class Default:
-    value: Any
-    basis: str
+class Setting:
+    """The shape of one policy value (or of one key/item inside a dict or list policy).
+
+    kind: "int", "float", "time" ("HH:MM"), "choice" (one of `choices`), "list" (of `item`),
+    "band" ([low, high] of `item`), "dict" (fixed `keys`, or any key with `item` values).
+    """
+
+    default: Any
+    basis: str = ""
+    kind: str = "int"
+    min: float | None = None
+    max: float | None = None
+    unit: str = ""
+    keys: Mapping[str, Setting] | None = None
+    item: Setting | None = None
+    choices: tuple[str, ...] = ()
+    nullable: bool = False
+
+    @property
+    def value(self) -> Any:
+        """The default (the name older code and tests use)."""
+        return self.default
+
+    def describe(self) -> str:
+        """The type and bounds in words, for docs/policy.md and error messages."""
+        if self.kind == "dict":
+            if self.keys:
+                inner = "; ".join(f"`{k}`: {s.describe()}" for k, s in self.keys.items())
+                return f"keys {inner}"
+            return f"any key → {self.item.describe()}"
+        if self.kind == "list":
+            return f"list of {self.item.describe()}"
+        if self.kind == "band":
+            text = f"[low, high] of {self.item.describe()}"
+            return text + (", or empty" if self.nullable else "")
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
+        if self.kind == "time":
+            return "time of day HH:MM"
+        word = "whole number" if self.kind == "int" else "number"
+        text = f"{word} {_fmt(self.min)}–{_fmt(self.max)}"
+        return text + (f" {self.unit}" if self.unit else "")
 
 
-DEFAULTS: dict[str, Default] = {
-    "repeat_window_days": Default(365, "Repeat victim: second DA incident within 12 months (HMIC)"),
-    "dash_high_threshold": Default(14, "Visible high risk: 14 or more 'yes' (SafeLives)"),
-    "dash_medium_band": Default(None, "No national medium band; judgement below threshold"),
-    "escalation_incidents": Default(3, "Potential escalation: 3 incidents (SafeLives)"),
-    "escalation_window_days": Default(365, "Potential escalation window (SafeLives)"),
-    "marac_repeat_window_days": Default(365, "Repeat MARAC: within 12 months of last referral"),
-    "marac_lookback_days": Default(365, "Call-time history: MARAC within 12 months"),
-    "history_lookback_days": Default(365, "Call-time history summaries: last 12 months"),
-    "dash_due_hours_after_attendance": Default(24, "DASH expected after attendance [D]"),
-    "hau_review_due_hours": Default(24, "HAU reviews each assessment within a day [D]"),
-    "dash_high_threshold_by_instrument": Default(
+def _fmt(number) -> str:
+    return "…" if number is None else f"{number:g}"
+
+
+def _whole(unit, default, basis, *, min=1, max=None):  # noqa: A002 (bounds read as min/max)
+    return Setting(default, basis, "int", min, max, unit)
+
+
+def days(default, basis, *, min=1, max=3650):  # noqa: A002
+    return _whole("days", default, basis, min=min, max=max)
+
+
+def hours(default, basis, *, min=1, max=168):  # noqa: A002
+    return _whole("hours", default, basis, min=min, max=max)
+
+
+HOURS = Setting(None, kind="int", min=1, max=720, unit="hours")
+PROBABILITY = Setting(None, kind="float", min=0, max=1)
+GRADE = Setting(None, kind="choice", choices=("standard", "medium", "high"))
+DASH_ANSWERS = Setting(None, kind="int", min=0, max=27, unit="answers")
+
+
+DEFAULTS: dict[str, Setting] = {
+    "repeat_window_days": days(
+        365, "Repeat victim: second DA incident within 12 months (HMIC)"),
+    "dash_high_threshold": _whole(
+        "answers", 14, "Visible high risk: 14 or more 'yes' (SafeLives)", max=27),
+    "dash_medium_band": Setting(
+        None, "No national medium band; judgement below threshold", "band",
+        item=DASH_ANSWERS, nullable=True),
+    "escalation_incidents": _whole(
+        "incidents", 3, "Potential escalation: 3 incidents (SafeLives)", min=2, max=20),
+    "escalation_window_days": days(365, "Potential escalation window (SafeLives)"),
+    "marac_repeat_window_days": days(365, "Repeat MARAC: within 12 months of last referral"),
+    "marac_lookback_days": days(365, "Call-time history: MARAC within 12 months"),
+    "history_lookback_days": days(365, "Call-time history summaries: last 12 months"),
+    "dash_due_hours_after_attendance": hours(24, "DASH expected after attendance [D]"),
+    "hau_review_due_hours": hours(24, "HAU reviews each assessment within a day [D]"),
+    "dash_high_threshold_by_instrument": Setting(
         {}, "Per-instrument override of dash_high_threshold, e.g. {\"dash-2009-police\": 14}: "
         "14 is SafeLives' 24-q figure [V]; forces set their own for the 27-q form [S]",
-    ),
-    "stalking_screen_min_incidents": Default(2, "Stalking screen: two or more incidents [V]"),
-    "idva_offer_grades": Default(["high"], "IDVA offered to high-risk victims (SafeLives) [V]"),
-    "reassessment_due_hours": Default(24, "Live risk: re-assess within a day of a new event [D]"),
-    "hau_followup_due_hours": Default(
+        "dict", item=Setting(None, kind="int", min=1, max=100, unit="answers")),
+    "stalking_screen_min_incidents": _whole(
+        "incidents", 2, "Stalking screen: two or more incidents [V]", max=20),
+    "idva_offer_grades": Setting(
+        ["high"], "IDVA offered to high-risk victims (SafeLives) [V]", "list", item=GRADE),
+    "reassessment_due_hours": hours(24, "Live risk: re-assess within a day of a new event [D]"),
+    "hau_followup_due_hours": Setting(
         {"case_update": 24, "marac_referral": 24, "idva_offer": 48, "childrens_referral": 24},
         "Follow-up after HAU review; IDVA contact within 2 working days (local) [S]/[D]",
-    ),
-    "victim_update_working_days_enhanced": Default(1, "Victims' Code enhanced [S]"),
-    "victim_update_working_days_standard": Default(5, "Victims' Code standard [S]"),
-    "dvpo_hearing_hours": Default(48, "CSA 2010 s.27: DVPO hearing within 48 hours [V]"),
-    "dvpo_min_days": Default(14, "DVPO minimum duration [V]"),
-    "dvpo_max_days": Default(28, "DVPO maximum duration [V]"),
-    "dvds_max_days": Default(28, "Clare's Law disclosure within 28 days [S]"),
-    "serial_lookback_years": Default(3, "Serial perpetrator window (Northumbria MATAC) [S]"),
-    "serial_min_victims": Default(2, "Serial perpetrator: 2 or more victims [S]"),
-    "serial_min_age": Default(16, "Serial perpetrator minimum age [S]"),
-    "response_target_minutes": Default(
+        "dict", keys={"case_update": HOURS, "marac_referral": HOURS, "idva_offer": HOURS,
+                      "childrens_referral": HOURS}),
+    "victim_update_working_days_enhanced": _whole(
+        "working days", 1, "Victims' Code enhanced [S]", max=30),
+    "victim_update_working_days_standard": _whole(
+        "working days", 5, "Victims' Code standard [S]", max=30),
+    "dvpo_hearing_hours": hours(48, "CSA 2010 s.27: DVPO hearing within 48 hours [V]", max=48),
+    "dvpo_min_days": days(14, "DVPO minimum duration [V]", min=14, max=28),
+    "dvpo_max_days": days(28, "DVPO maximum duration [V]", min=14, max=28),
+    "dvds_max_days": days(28, "Clare's Law disclosure within 28 days [S]", max=365),
+    "serial_lookback_years": _whole(
+        "years", 3, "Serial perpetrator window (Northumbria MATAC) [S]", max=20),
+    "serial_min_victims": _whole(
+        "victims", 2, "Serial perpetrator: 2 or more victims [S]", min=2, max=20),
+    "serial_min_age": _whole("years of age", 16, "Serial perpetrator minimum age [S]",
+                             min=10, max=25),
+    "response_target_minutes": Setting(
         {"immediate": 15, "priority": 60, "scheduled": 1440},
         "Response grade targets (force-defined; Suffolk example) [S]",
-    ),
-    "encompass_school_day_start": Default(
-        "08:30", "Operation Encompass: before next school day [S]"
-    ),
-    "mopi_min_retention_years": Default(6, "MoPI minimum retention [V]"),
-    "linkage_link_threshold": Default(0.99, "Linkage: probability to join records [D]"),
-    "linkage_review_band": Default([0.5, 0.99], "Linkage: clerical review band [D]"),
-    "lookup_match_bands": Default(
+        "dict", keys={grade: Setting(None, kind="int", min=1, max=20160, unit="minutes")
+                      for grade in ("immediate", "priority", "scheduled")}),
+    "encompass_school_day_start": Setting(
+        "08:30", "Operation Encompass: before next school day [S]", "time"),
+    "mopi_min_retention_years": _whole("years", 6, "MoPI minimum retention [V]", max=100),
+    "linkage_link_threshold": Setting(
+        0.99, "Linkage: probability to join records [D]", "float", 0, 1),
+    "linkage_review_band": Setting(
+        [0.5, 0.99], "Linkage: clerical review band [D]", "band", item=PROBABILITY),
+    "lookup_match_bands": Setting(
         {"very_likely": 0.95, "possible": 0.2},
         "Call screen: a candidate's match score from which it reads 'Very likely' / 'Possible'"
         " (below: 'Unlikely'); calibrate against clerical review decisions [D]",
-    ),
-    "draft_retention_hours": Default(
-        24, "Unsent form drafts (DASH, call) kept on the server for a shift, then deleted [D]"
-    ),
+        "dict", keys={"very_likely": PROBABILITY, "possible": PROBABILITY}),
+    "draft_retention_hours": hours(
+        24, "Unsent form drafts (DASH, call) kept on the server for a shift, then deleted [D]",
+        max=720),
 }
+
+# Older name for a default's record (its `.value` and `.basis` still read the same).
+Default = Setting
 
 
 class UnknownPolicy(KeyError):
     pass
 
 
+# ---- Checking a value against its shape ------------------------------------------------
+
+
+def _refuse(key: str, message: str):
+    raise ValidationError(f"Policy {key}: {message}", code="invalid_policy")
+
+
+def _check(key: str, shape: Setting, value) -> Any:
+    """The value, normalised (a TOML time becomes "HH:MM"), or ValidationError naming the key
+    and the bound it breaks."""
+    if value is None or (shape.nullable and value == []):
+        if shape.nullable:
+            return value
+        _refuse(key, "a value is required")
+    if shape.kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            _refuse(key, f"{value!r} is not a number ({shape.describe()})")
+        if shape.kind == "int":
+            if isinstance(value, float) and not value.is_integer():
+                _refuse(key, f"{value!r} is not a whole number ({shape.describe()})")
+            value = int(value)
+        unit = f" {shape.unit}" if shape.unit else ""
+        if shape.min is not None and value < shape.min:
+            _refuse(key, f"{value!r} is below the minimum {_fmt(shape.min)}{unit}")
+        if shape.max is not None and value > shape.max:
+            _refuse(key, f"{value!r} is above the maximum {_fmt(shape.max)}{unit}")
+        return value
+    if shape.kind == "time":
+        if isinstance(value, dt.time):
+            value = value.strftime("%H:%M")
+        if not isinstance(value, str) or not _TIME.match(value):
+            _refuse(key, f"{value!r} is not a time of day written HH:MM (e.g. \"08:30\")")
+        return value
+    if shape.kind == "choice":
+        if value not in shape.choices:
+            _refuse(key, f"{value!r} is not one of {', '.join(shape.choices)}")
+        return value
+    if shape.kind in ("list", "band"):
+        if not isinstance(value, list | tuple):
+            _refuse(key, f"{value!r} is not a list ({shape.describe()})")
+        items = [_check(f"{key}[{i}]", shape.item, v) for i, v in enumerate(value)]
+        if shape.kind == "band":
+            if len(items) != 2:
+                _refuse(key, f"{value!r} is not a pair [low, high]")
+            if items[0] > items[1]:
+                _refuse(key, f"low {items[0]!r} is above high {items[1]!r}")
+        return items
+    if shape.kind == "dict":
+        if not isinstance(value, dict):
+            _refuse(key, f"{value!r} is not a table of keys and values ({shape.describe()})")
+        checked = {}
+        for name, inner in value.items():
+            if not isinstance(name, str) or not name:
+                _refuse(key, f"key {name!r} is not a name")
+            if shape.keys is not None:
+                if name not in shape.keys:
+                    _refuse(key, f"unknown key {name!r}; its keys are "
+                            + ", ".join(shape.keys))
+                checked[name] = _check(f"{key}.{name}", shape.keys[name], inner)
+            else:
+                checked[name] = _check(f"{key}.{name}", shape.item, inner)
+        return checked
+    raise AssertionError(f"Setting {key} has an unknown kind {shape.kind!r}")
+
+
+def check(key: str, value) -> Any:
+    """Check one override before it is saved: the value normalised, or ValidationError."""
+    if key not in DEFAULTS:
+        raise ValidationError(
+            f"No policy called {key!r}: the known policies are in docs/policy.md "
+            "(haven/forces/policy.py DEFAULTS).", code="unknown_policy")
+    return _check(key, DEFAULTS[key], value)
+
+
+# ---- Resolving: one snapshot per force and day ------------------------------------------
+
+
+def _day(at) -> dt.date:
+    if at is None:
+        return timezone.localdate()
+    if isinstance(at, dt.datetime):
+        return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
+    return at
+
+
+class PolicyValues(Mapping):
+    """Every policy value for one force on one day (read-only).
+
+    `values["repeat_window_days"]` or `values.repeat_window_days`; an unknown name raises
+    UnknownPolicy. Lists and dicts are handed out as copies, so a caller cannot change the
+    snapshot that other reads share."""
+
+    def __init__(self, force_id: int | None, day: dt.date, values: dict[str, Any]):
+        self.force_id, self.day, self._values = force_id, day, values
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._values:
+            raise UnknownPolicy(
+                f"No policy called {key!r}; add it to haven.forces.policy.DEFAULTS")
+        value = self._values[key]
+        return copy.deepcopy(value) if isinstance(value, dict | list) else value
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self[key]
+        except UnknownPolicy as error:
+            raise AttributeError(key) from error
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"<PolicyValues force={self.force_id} on {self.day}>"
+
+
+def _resolve(force_id: int | None, day: dt.date) -> dict[str, Any]:
+    """Defaults, then the alliance's rows, then the force's own, the latest row on or before
+    `day` at each level; dict policies merge key by key. One query (none without a force)."""
+    # Function-local: haven.forces.models imports this module (to check rows on save).
+    from haven.forces.models import PolicySetting
+
+    values = {key: copy.deepcopy(s.default) for key, s in DEFAULTS.items()}
+    if force_id is None:
+        return values
+    rows = (PolicySetting.objects
+            .filter(Q(force_id=force_id) | Q(force__isnull=True, alliance__force__id=force_id),
+                    effective_from__lte=day)
+            .order_by("effective_from", "id")
+            .values_list("key", "value", "force_id"))
+    shared: dict[str, Any] = {}
+    own: dict[str, Any] = {}
+    for key, value, row_force in rows:  # later rows replace earlier ones at each level
+        (own if row_force is not None else shared)[key] = value
+    for level in (shared, own):
+        for key, value in level.items():
+            if key not in DEFAULTS:
+                continue  # a row for a policy since retired: ignored, as it always was
+            if DEFAULTS[key].kind == "dict" and isinstance(value, dict) \
+                    and isinstance(values[key], dict):
+                values[key] = {**values[key], **value}
+            else:
+                values[key] = value
+    return values
+
+
+_snapshots: ContextVar[dict | None] = ContextVar("haven_policy_snapshots", default=None)
+
+
+def policy_for(force, at: dt.date | dt.datetime | None = None) -> PolicyValues:
+    """Every policy value for `force` (a Force, its id, or None for the defaults) on `at`.
+
+    One query; inside a snapshot scope (each request, `policy_snapshot()` for jobs) none
+    after the first for the same force and day."""
+    force_id = getattr(force, "pk", force)
+    day = _day(at)
+    cache = _snapshots.get()
+    if cache is not None and (force_id, day) in cache:
+        return cache[(force_id, day)]
+    found = PolicyValues(force_id, day, _resolve(force_id, day))
+    if cache is not None:
+        cache[(force_id, day)] = found
+    return found
+
+
 def policy(force, key: str, at: dt.date | dt.datetime | None = None) -> Any:
     """The value of `key` for `force` in force on `at` (today when omitted).
 
-    Order: the force's own setting, then its alliance's, then the default.
+    Order: the force's own setting, then its alliance's, then the default (dicts key by
+    key). A thin wrapper over `policy_for`, so it reads the current snapshot when one is open.
     """
-    from haven.forces.models import PolicySetting
-
     if key not in DEFAULTS:
         raise UnknownPolicy(f"No policy called {key!r}; add it to haven.forces.policy.DEFAULTS")
-    if at is None:
-        at = timezone.localdate()
-    elif isinstance(at, dt.datetime):
-        at = timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
-    if force is not None:
-        rows = PolicySetting.objects.filter(key=key, effective_from__lte=at)
-        own = rows.filter(force=force).order_by("-effective_from").first()
-        if own is not None:
-            return own.value
-        if force.alliance_id:
-            shared = (
-                rows.filter(alliance_id=force.alliance_id, force__isnull=True)
-                .order_by("-effective_from")
-                .first()
-            )
-            if shared is not None:
-                return shared.value
-    return DEFAULTS[key].value
+    return policy_for(force, at)[key]
+
+
+@contextlib.contextmanager
+def policy_snapshot():
+    """Within this block each (force, day) is resolved once: for a request (the middleware)
+    or a job (`with policy_snapshot(): ...`). Nested blocks share the outer snapshot."""
+    if _snapshots.get() is not None:
+        yield
+        return
+    token = _snapshots.set({})
+    try:
+        yield
+    finally:
+        _snapshots.reset(token)
+
+
+def forget_snapshots() -> None:
+    """Drop what the open snapshot holds (a policy row was saved inside it)."""
+    cache = _snapshots.get()
+    if cache is not None:
+        cache.clear()
+
+
+class PolicySnapshotMiddleware:
+    """One policy snapshot per request, dropped when the response is done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with policy_snapshot():
+            return self.get_response(request)
+
+
+# ---- Words for a window, for labels ("in the last 12 months") ----------------------------
+
+
+def period_words(days_: int) -> str:
+    """365 -> "12 months", 730 -> "2 years", 180 -> "180 days", 28 -> "4 weeks"."""
+    days_ = int(days_)
+    if days_ in (365, 366):
+        return "12 months"
+    if days_ % 365 == 0:
+        return f"{days_ // 365} years"
+    if days_ % 7 == 0 and days_ <= 70:
+        weeks = days_ // 7
+        return "1 week" if weeks == 1 else f"{weeks} weeks"
+    return "1 day" if days_ == 1 else f"{days_} days"

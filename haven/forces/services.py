@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from haven.forces.models import Agency, Alliance, Force, PolicySetting
-from haven.forces.policy import DEFAULTS
+from haven.forces.policy import DEFAULTS, check
 
 
 @dataclass
@@ -96,6 +96,7 @@ def do_set_policy(key: str, value, *, effective_from: dt.date, force: Force | No
         raise ValidationError(f"No policy called {key!r}. See haven/forces/policy.py DEFAULTS.")
     if (force is None) == (alliance is None):
         raise ValidationError(f"Policy {key}: give a force or an alliance, not both.")
+    value = check(key, value)  # type and bounds (the row's save() checks again)
     row = PolicySetting.objects.filter(key=key, force=force, alliance=alliance,
                                        effective_from=effective_from).first()
     if row is None:
