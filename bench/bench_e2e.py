@@ -309,7 +309,7 @@ def repeat_victim_flag(export: Path, dumped: dict, pred: dict[str, str],
         flagged = {p for p, evs in by_person.items() if repeat(list(evs.values()))}
         good = sum(1 for p in flagged if owner.get(p) in true_repeat)
         found = {owner.get(p) for p in flagged} & true_repeat
-        have = {t for t in true_repeat if t in set(owner.values())}
+        have = true_repeat & set(owner.values())
         out[mode] = {"flagged": len(flagged), "true_repeat": len(have),
                      "precision": good / len(flagged) if flagged else 1.0,
                      "recall": len(found) / len(have) if have else 1.0}

@@ -1,5 +1,8 @@
 """Person-linkage benchmark: Haven's engine against two baselines, plus scale timing.
 
+Engine only (records in memory, no incidents, no database). The issue-10 measurement, from
+`haven ingest` to `haven linkage export` with incidents, is `bench/bench_e2e.py`.
+
     python bench/bench_linkage.py --records 30000 [--scale 100000,300000] [--write-docs]
 
 Quality run (one data set, same truth, side by side):

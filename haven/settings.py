@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "haven.core.middleware.NotFoundPage",  # GOV.UK 404 even with DEBUG (demo)
     "haven.access.middleware.IdleTimeoutMiddleware",
     "haven.access.middleware.RequireSecondFactorMiddleware",
+    "haven.forces.policy.PolicySnapshotMiddleware",  # one policy read per force and day
     "haven.web.drafts.DraftClearingMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

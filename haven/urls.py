@@ -1,25 +1,21 @@
 """URL map: one prefix per room; the API under /api/v1/ with the same access rules."""
 
-from importlib import import_module
-
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from haven.access import views as access_views
 from haven.core.api import Router
+from haven.core.rooms import room_modules
 from haven.web import views as web_views
 
-# Rooms with an api.py expose `register(router)`; rooms with urls.py get a prefix.
-API_ROOMS = ["people", "tasks", "intake", "risk"]
-UI_ROOMS = ["access", "people", "tasks", "intake", "risk"]
+# Every installed room with an api.py exposes `register(router)`; with urls.py it gets a prefix.
+# A room's module is imported when its file exists (haven.core.rooms): an error inside it
+# stops start-up instead of silently removing the room's pages or API.
+URL_PREFIXES = {"access": "account/"}
 
 router = Router()  # haven.core.api: no .json format-suffix routes
-for room in API_ROOMS:
-    try:
-        module = import_module(f"haven.{room}.api")
-    except ModuleNotFoundError:
-        continue  # room not built yet
+for _room, module in room_modules("api"):
     module.register(router)
 
 urlpatterns = [
@@ -34,10 +30,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
-for room in UI_ROOMS:
-    try:
-        import_module(f"haven.{room}.urls")
-    except ModuleNotFoundError:
-        continue
-    prefix = {"access": "account/"}.get(room, f"{room}/")
-    urlpatterns.append(path(prefix, include(f"haven.{room}.urls")))
+for room, module in room_modules("urls"):
+    urlpatterns.append(path(URL_PREFIXES.get(room, f"{room}/"), include(module)))

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from haven.access.capabilities import max_sensitivity
 from haven.chronology.models import Entry
+from haven.core.bulk import fast_insert_rows
 
 
 def record_entry(
@@ -41,3 +42,17 @@ def entries_for(user, person) -> QuerySet[Entry]:
     """The entries this user may read, newest first. The caller has already authorised the person
     through `access_person`, which logged the read."""
     return Entry.objects.filter(person=person, sensitivity__lte=max_sensitivity(user))
+
+
+Sensitivity = Entry.Sensitivity
+# The column order of `record_entries` rows.
+ENTRY_COLUMNS = ("person_id", "force_id", "occurred_at", "kind", "source_room", "source_type",
+                 "source_id", "summary", "sensitivity")
+
+
+def record_entries(rows: list[tuple]) -> int:
+    """The bulk form of `record_entry`, for ingest: one multi-row insert of entries given as
+    tuples in `ENTRY_COLUMNS` order (ids, not instances; source_id as text). Call inside the
+    batch's transaction. Returns how many were written."""
+    fast_insert_rows(Entry, ENTRY_COLUMNS, rows)
+    return len(rows)

@@ -93,16 +93,18 @@ def people_panel(user, data, *, add_new: bool = False, picked: bool = False) -> 
     force = user.force
     rows = [{"person": p, "role": chosen[p.pk], "history": summaries[p.pk],
              "flags": presenters.person_flags(summaries[p.pk],
-                                              with_this_call=chosen[p.pk] == "victim")}
+                                              with_this_call=chosen[p.pk] == "victim",
+                                              force=p.force_id)}
             for p in on_log]
     earlier_ids = {p.pk for p in earlier}
     matches = [{"candidate": c, "person": c.person, "history": c.history,
                 "band": presenters.match_band(force, c.score, getattr(c, "band", "")),
                 "evidence": presenters.evidence(c.explanation),
-                "flags": presenters.person_flags(c.history)}
+                "flags": presenters.person_flags(c.history, force=c.person.force_id)}
                for c in candidates if c.person.pk not in chosen and c.person.pk not in earlier_ids]
     suspects = [{"person": p, "history": summaries[p.pk],
-                 "flags": presenters.person_flags(summaries[p.pk], with_this_call=False)}
+                 "flags": presenters.person_flags(summaries[p.pk], with_this_call=False,
+                                                  force=p.force_id)}
                 for p in earlier]
     address = history.address_history(force, address_line=data.get("address_line", ""),
                                       postcode=values["postcode"]) if values["postcode"] else None

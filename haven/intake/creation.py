@@ -3,7 +3,7 @@
 On saving, without anyone having to ask: the victim's markers (repeat, high risk, MARAC, live
 orders) are worked out, a serious call goes to the OCC supervisor's queue, a
 counter-allegation goes to the HAU, every person's chronology and the access log are
-written, and `incident_recorded` is published.
+written, and `IncidentRecorded` is published (risk reacts after the commit).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from haven.access.capabilities import require
 from haven.access.log import Action
 from haven.core.events import publish
 from haven.intake import history, rules
+from haven.intake.events import IncidentRecorded
 from haven.intake.models import Incident, IncidentProgress, Involvement, ReferenceCounter
 from haven.intake.services import log_people, write_chronology
 from haven.people.services import InvalidRecord, clean_fields, do_add_source_record
@@ -366,7 +367,8 @@ def _after_people_saved(incident, progress, *, actor, action, opened=True, perso
     if newly_counter:
         _flag_counter_allegation(incident, actor)
     if opened:
-        publish("incident_recorded", incident=incident, actor=actor)
+        publish(IncidentRecorded(incident_id=incident.pk, force_id=incident.force_id,
+                                 recorded_at=timezone.now(), actor_id=getattr(actor, "pk", None)))
 
 
 def _raise_to_supervisor(incident, progress, actor):

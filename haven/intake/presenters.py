@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from haven.access.capabilities import can
+from haven.forces.policy import period_words, policy_for
 from haven.intake import history, rules, services
 from haven.intake.grading import response_due_at
 from haven.intake.models import Incident, QuestionWording
 
+# Labels whose window is the force's policy: {} is filled from `marker_labels(force, at)`.
+WINDOWED_LABELS = {
+    "repeat_victim": ("Repeat victim (last {})", "repeat_window_days"),
+    "high_risk": ("High risk (DASH, last {})", "history_lookback_days"),
+    "marac": ("MARAC in the last {}", "marac_lookback_days"),
+}
 MARKER_LABELS = {
-    "repeat_victim": "Repeat victim",
-    "high_risk": "High risk (DASH, last 12 months)",
-    "marac": "MARAC in the last 12 months",
     "live_order": "Live order or bail conditions",
     "weapons_marker": "Weapons or firearms marker",
     "open_case": "Open DA crime investigation (legacy record)",
 }
+
+
+
+def marker_labels(force, at=None) -> dict[str, str]:
+    """Every marker's label, with the windows of `force`'s policy on `at` ("last 12 months")."""
+    values = policy_for(force, at)
+    return {**MARKER_LABELS, **{code: text.format(period_words(values[key]))
+                                for code, (text, key) in WINDOWED_LABELS.items()}}
+
 
 ROLE_ORDER = ["victim", "child", "suspect", "caller", "witness", "other"]
 
@@ -55,6 +68,7 @@ def people_rows(incident: Incident) -> list[dict]:
                                          if i.role in ROLE_ORDER else len(ROLE_ORDER), i.pk))
     # Their history apart from this log (so a first call shows no earlier incidents), now.
     summaries = history.history_summaries([i.person for i in involvements], excluding=incident)
+    labels = marker_labels(incident.force_id)
     for involvement in involvements:
         summary = summaries[involvement.person_id]
         if (involvement.role == "victim" and incident.domestic_abuse
@@ -63,15 +77,16 @@ def people_rows(incident: Incident) -> list[dict]:
             summary = {**summary, "repeat_victim": True}
         rows.append({
             "involvement": involvement, "person": involvement.person, "history": summary,
-            "markers": [MARKER_LABELS[m] for m in history.markers_from_history(summary)
-                        if m in MARKER_LABELS],
+            "markers": [labels[m] for m in history.markers_from_history(summary)
+                        if m in labels],
         })
     return rows
 
 
 def warnings(incident: Incident) -> list[str]:
     progress = incident.progress
-    found = [MARKER_LABELS[m] for m in progress.risk_markers if m in MARKER_LABELS]
+    labels = marker_labels(incident.force_id, at=incident.opened_at)
+    found = [labels[m] for m in progress.risk_markers if m in labels]
     found += [rules.SERIOUS_LABELS[r] for r in progress.serious_reasons]
     if progress.counter_allegation:
         found.append("Counter-allegation: establish who is the primary victim")
@@ -92,8 +107,9 @@ def thrive_draft(incident: Incident) -> dict[str, str]:
 
     if not checklist:
         return {}
-    markers = ", ".join(MARKER_LABELS[m].lower() for m in progress.risk_markers
-                        if m in MARKER_LABELS) or "no history flags"
+    labels = marker_labels(incident.force_id, at=incident.opened_at)
+    markers = ", ".join(labels[m].lower() for m in progress.risk_markers
+                        if m in labels) or "no history flags"
     serious = ", ".join(rules.SERIOUS_LABELS[r].lower() for r in progress.serious_reasons)
     return {
         "threat": f"Weapons {said('weapons')}; threats to kill {said('threats_to_kill')}; "
@@ -169,11 +185,9 @@ def match_band(force, score: float, band: str = "") -> dict:
     """A calibrated band for a candidate, thresholds from policy `lookup_match_bands` (the
     handler sees what the score means, not "match 20%"). `band`: the one the people room's
     lookup worked out, when it gives one ("very likely", "possible", "unlikely")."""
-    from haven.forces.policy import policy
-
     code = band.replace(" ", "_") if band else ""
     if code not in {c for c, *_ in BANDS}:
-        limits = policy(force, "lookup_match_bands")
+        limits = policy_for(force)["lookup_match_bands"]
         if score >= limits["very_likely"]:
             code = "very_likely"
         elif score >= limits["possible"]:
@@ -200,10 +214,11 @@ def evidence(explanation: list[dict]) -> dict:
     return {"agrees": agrees, "differs": differs}
 
 
-def person_flags(summary: dict, *, with_this_call: bool = True) -> list[str]:
-    """Short warnings for one person on the call screen, from their history."""
+def person_flags(summary: dict, *, with_this_call: bool = True, force=None) -> list[str]:
+    """Short warnings for one person on the call screen, from their history; the windows in
+    the labels are `force`'s (the person's force: a Force or its id)."""
     summary = dict(summary)
     if with_this_call and summary.get("recent_victim_incident"):
         summary["repeat_victim"] = True
-    return [MARKER_LABELS[m] for m in history.markers_from_history(summary)
-            if m in MARKER_LABELS]
+    labels = marker_labels(force)
+    return [labels[m] for m in history.markers_from_history(summary) if m in labels]

@@ -17,7 +17,7 @@ from haven.chronology.services import record_entry
 from haven.core.concurrency import StaleEdit
 from haven.people.addresses import protect_addresses
 from haven.people.models import MergeEvent, Person
-from haven.people.movers import move_back, move_person_data, restore_involvements
+from haven.people.movers import move_back, move_person_data, restore_dropped
 from haven.people.services import BEST_FIELDS, InvalidRecord, refresh_person
 
 
@@ -95,7 +95,7 @@ def do_unmerge(merge_event: MergeEvent, *, actor) -> Person:
             raise StaleEdit(f"Person {keep.pk} was itself merged later; undo that merge first.")
         snapshot = event.snapshot
         move_back(snapshot.get("moved", {}), absorbed.pk)
-        restore_involvements(snapshot.get("dropped_involvements", []))
+        restore_dropped(snapshot)
         absorbed.merged_into = None
         _restore(absorbed, snapshot["absorbed_before"])
         absorbed.version += 1

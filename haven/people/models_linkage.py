@@ -68,7 +68,8 @@ class MergeEvent(models.Model):
     absorbed = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=500)
     # {"moved": {"app.Model.field": [ids]}, "keep_before": {...}, "absorbed_before": {...},
-    #  "dropped_involvements": [{...}]}
+    #  "dropped": {"room.Model": [{...}]}} (rows a room's registered mover removed as
+    #  duplicates; merges recorded before movers kept intake's as "dropped_involvements")
     snapshot = models.JSONField(default=dict)
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+")

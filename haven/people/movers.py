@@ -2,16 +2,19 @@
 
 Every room's model with a ForeignKey to people.Person is found through Django's model
 metadata, so a room added later (risk, protection ...) is carried along by merges and
-relinks without changes here. Involvements that would duplicate one already on the
-target (same incident and role) are removed and returned so an unmerge can restore them.
+relinks without changes here. A room whose rows have a uniqueness rule that a move could
+break registers a mover (`register_person_mover`, in its AppConfig.ready()): intake's
+involvements that would duplicate one already on the target (same incident and role) are
+removed by intake's mover and returned, so that an unmerge can restore them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.forms.models import model_to_dict
 
 from haven.people.models import MergeEvent, Person
 
@@ -31,29 +34,79 @@ def label(model, field_name: str) -> str:
     return f"{model._meta.label}.{field_name}"
 
 
-def _drop_duplicate_involvements(source_ids: list[int], target_id: int) -> list[dict]:
-    from haven.intake.models import Involvement
+@dataclass(frozen=True)
+class PersonMover:
+    """How one room's rows follow a person when persons are merged, unmerged or relinked.
 
-    on_target = set(Involvement.objects.filter(person_id=target_id)
-                    .values_list("incident_id", "role"))
-    dropped = []
-    for inv in Involvement.objects.filter(person_id__in=source_ids):
-        key = (inv.incident_id, inv.role)
-        if key in on_target:
-            dropped.append({"id": inv.pk, **model_to_dict(inv)})
-            inv.delete()
-        else:
-            on_target.add(key)
+    - `drop_duplicates(source_ids, target_id) -> [row dicts]`: before a merge moves the rows
+      of `source_ids` onto `target_id`, delete those that would duplicate a row already on
+      the target (the room's uniqueness rule) and return them, each with its "id", so that
+      `restore` can put them back on unmerge.
+    - `restore(rows)`: re-create rows `drop_duplicates` returned, with their ids.
+    - `dedupe(rows, mapping) -> rows`: relink: of the (pk, old person id) rows about to move
+      to `mapping[old]`, delete those that would duplicate and return the rest.
+    """
+
+    label: str  # the model's label, e.g. "intake.Involvement"
+    drop_duplicates: Callable[[list[int], int], list[dict]]
+    restore: Callable[[list[dict]], None]
+    dedupe: Callable[[list[tuple], dict], list[tuple]]
+
+
+MOVERS: dict[str, PersonMover] = {}
+
+
+def register_person_mover(label: str, *, drop_duplicates, restore, dedupe) -> None:
+    """Register (or replace) the mover of the model `label` ("room.Model")."""
+    MOVERS[label] = PersonMover(label=label, drop_duplicates=drop_duplicates,
+                                restore=restore, dedupe=dedupe)
+
+
+def unregister_person_mover(label: str) -> None:
+    MOVERS.pop(label, None)
+
+
+def person_movers() -> list[str]:
+    """The labels of the models whose rooms registered a mover."""
+    return sorted(MOVERS)
+
+
+def drop_duplicates(source_ids: list[int], target_id: int) -> dict[str, list[dict]]:
+    """Every registered mover's would-be duplicates, removed: {label: [row dicts]}."""
+    dropped = {}
+    for label_, mover in MOVERS.items():
+        rows = mover.drop_duplicates(source_ids, target_id)
+        if rows:
+            dropped[label_] = rows
     return dropped
+
+
+def restore_dropped(snapshot: dict) -> None:
+    """Unmerge: put back the rows `move_person_data` dropped (`snapshot["dropped"]`; merges
+    recorded before movers were registered kept intake's as "dropped_involvements")."""
+    dropped = dict(snapshot.get("dropped") or {})
+    if "dropped" not in snapshot and snapshot.get("dropped_involvements"):
+        dropped["intake.Involvement"] = snapshot["dropped_involvements"]
+    for label_, rows in dropped.items():
+        if rows:
+            MOVERS[label_].restore(rows)
+
+
+def restore_involvements(rows: list[dict]) -> None:
+    """Unmerge of intake's dropped involvements (kept for callers of the old name)."""
+    if rows:
+        MOVERS["intake.Involvement"].restore(rows)
 
 
 def move_person_data(source: Person, target: Person) -> dict:
     """Move every related row from `source` to `target`.
 
-    Returns {"moved": {label: [ids]}, "dropped_involvements": [row dicts],
-    "left": {label: [ids]}} where "left" are rows a unique constraint kept on `source`.
+    Returns {"moved": {label: [ids]}, "dropped": {model label: [row dicts]},
+    "left": {label: [ids]}}: "dropped" are the rows registered movers removed as duplicates
+    of the target's (`restore_dropped` puts them back), "left" rows a unique constraint
+    kept on `source`.
     """
-    dropped = _drop_duplicate_involvements([source.pk], target.pk)
+    dropped = drop_duplicates([source.pk], target.pk)
     moved, left = {}, {}
     for model, field_name in person_relations():
         ids = list(model._default_manager.filter(**{field_name: source.pk})
@@ -74,7 +127,7 @@ def move_person_data(source: Person, target: Person) -> dict:
                 except IntegrityError:
                     left.setdefault(label(model, field_name), []).append(pk)
             moved[label(model, field_name)] = ok
-    return {"moved": moved, "dropped_involvements": dropped, "left": left}
+    return {"moved": moved, "dropped": dropped, "left": left}
 
 
 def move_back(moved: dict, to_person_id: int) -> None:
@@ -84,15 +137,6 @@ def move_back(moved: dict, to_person_id: int) -> None:
         if key in by_label and ids:
             model, field_name = by_label[key]
             model._default_manager.filter(pk__in=ids).update(**{field_name: to_person_id})
-
-
-def restore_involvements(rows: list[dict]) -> None:
-    from haven.intake.models import Involvement
-
-    for row in rows:
-        values = {k: v for k, v in row.items() if k not in {"id", "incident", "person"}}
-        Involvement.objects.create(pk=row["id"], incident_id=row["incident"],
-                                   person_id=row["person"], **values)
 
 
 def fast_update(model, columns: list[str], rows: list[tuple]) -> None:
@@ -114,8 +158,8 @@ def fast_update(model, columns: list[str], rows: list[tuple]) -> None:
 def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> dict[str, int]:
     """Relink: move every related row of each old person id to its new person id.
 
-    Counts per relation. Involvements that would collide on (incident, person, role) are
-    deleted (they duplicate one already on the target person).
+    Counts per relation. Rows a registered mover finds would collide (intake: involvements
+    on (incident, person, role)) are deleted: they duplicate one already on the target.
     """
     counts: dict[str, int] = defaultdict(int)
     if not mapping:
@@ -131,27 +175,9 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
                 "pk", f"{field_name}_id"))
             if not rows:
                 continue
-            if model._meta.label == "intake.Involvement":
-                rows = _dedupe_involvements(rows, mapping)
+            mover = MOVERS.get(model._meta.label)
+            if mover is not None:
+                rows = mover.dedupe(rows, mapping)
             fast_update(model, [field_name], [(mapping[old], pk) for pk, old in rows])
             counts[label(model, field_name)] += len(rows)
     return counts
-
-
-def _dedupe_involvements(rows, mapping):
-    from haven.intake.models import Involvement
-
-    details = {pk: (incident, role) for pk, incident, role in Involvement.objects.filter(
-        pk__in=[pk for pk, _ in rows]).values_list("pk", "incident_id", "role")}
-    targets = {mapping[old] for _, old in rows}
-    seen = set(Involvement.objects.filter(person_id__in=targets)
-               .values_list("incident_id", "person_id", "role"))
-    keep, drop = [], []
-    for pk, old in rows:
-        incident, role = details[pk]
-        key = (incident, mapping[old], role)
-        (drop if key in seen else keep).append((pk, old))
-        seen.add(key)
-    if drop:
-        Involvement.objects.filter(pk__in=[pk for pk, _ in drop]).delete()
-    return keep

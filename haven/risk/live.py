@@ -1,13 +1,17 @@
 """Live risk: a new event about a victim or their abuser flags the victim's grade for a fresh look.
 
-Subscribed in `RiskConfig.ready()` to the domain events in `haven.core.events`. Rooms that
-come later (investigation, protection) may call `do_flag_reassessment` directly.
+Subscribed in `RiskConfig.ready()` to typed events (`haven.intake.events.IncidentRecorded`,
+and `CustodyEvent`/`OrderBreached` declared in `haven.core.events` for rooms not built yet).
+The handlers take the event (ids) and run after the publisher's transaction commits: a bug
+here is logged and never stops an incident being recorded. Rooms that come later
+(investigation, protection) may call `do_flag_reassessment` directly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -15,8 +19,10 @@ from django.utils import timezone
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
 from haven.core.concurrency import StaleEdit
+from haven.core.events import CustodyEvent, OrderBreached
 from haven.forces.policy import policy
-from haven.intake.models import Involvement
+from haven.intake.events import IncidentRecorded
+from haven.intake.models import Incident, Involvement
 from haven.risk import intake_link
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.risk.rules import GradingRefused
@@ -93,28 +99,52 @@ def do_clear_flag(flag: ReassessmentFlag, *, note: str, actor) -> ReassessmentFl
     return flag
 
 
-def victims_of_abuser(person) -> list:
-    """Victims whose assessed incidents name this person as the suspect."""
-    victim_ids = (Assessment.objects.filter(
+def victims_of_abuser(person, *, existing_at=None) -> list:
+    """Victims whose assessed incidents name this person as the suspect (with
+    `existing_at`: only assessments that existed then)."""
+    assessments = Assessment.objects.filter(
         incident__involvements__person=person,
         incident__involvements__role=Involvement.Role.SUSPECT)
-        .values_list("victim_id", flat=True).distinct())
+    if existing_at is not None:
+        assessments = assessments.filter(created_at__lte=existing_at)
+    victim_ids = assessments.values_list("victim_id", flat=True).distinct()
     from haven.people.models import Person
 
     return list(Person.objects.filter(pk__in=set(victim_ids)).exclude(pk=person.pk))
 
 
-def on_incident_recorded(incident, actor=None, **_):
+def _person(person_id):
+    from haven.people.models import Person  # as in victims_of_abuser above
+
+    return Person.objects.filter(pk=person_id).first()
+
+
+def _actor(actor_id):
+    return get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+
+
+def on_incident_recorded(event: IncidentRecorded) -> None:
+    """After an incident log commits: flag its victims' (and its suspects' victims')
+    current grades. Runs after commit: a failure here never undoes the log."""
+    incident = Incident.objects.filter(pk=event.incident_id).first()
+    if incident is not None:
+        flag_for_incident(incident, actor=_actor(event.actor_id), at=event.recorded_at)
+
+
+def flag_for_incident(incident, *, actor=None, at=None):
+    """Flag for a new incident the grades that existed when it was recorded (`at`; the
+    reaction runs after commit, and e.g. the demo seeds assessments after its incidents)."""
     victims = intake_link.victims_of(incident)
     flagged = {victim.pk for victim in victims}  # handled here, not as the abuser's victims
     for victim in victims:
         current = current_assessment(victim)
-        if current is not None and current.incident_id != incident.pk:
+        if (current is not None and current.incident_id != incident.pk
+                and (at is None or current.completed_at <= at)):
             do_flag_reassessment(victim, reason=f"New incident {incident.reference}",
                                  source=ReassessmentFlag.Source.INCIDENT,
                                  source_ref=incident.pk, actor=actor)
     for suspect in intake_link.suspects_of(incident):
-        for victim in victims_of_abuser(suspect):
+        for victim in victims_of_abuser(suspect, existing_at=at):
             if victim.pk not in flagged:
                 do_flag_reassessment(
                     victim, reason=f"Abuser named in new incident {incident.reference}",
@@ -132,7 +162,11 @@ def _about_person(person, *, own_reason: str, abuser_reason: str, source: str, r
                              actor=actor)
 
 
-def on_custody_event(person, kind, occurred_at=None, actor=None, **_):
+def on_custody_event(event: CustodyEvent) -> None:
+    person, kind, occurred_at = _person(event.person_id), event.kind, event.occurred_at
+    if person is None:
+        return
+    actor = _actor(event.actor_id)
     when = timezone.localtime(occurred_at).strftime("%d %b %Y %H:%M") if occurred_at else ""
     _about_person(person, own_reason=f"Custody event ({kind}) {when}".strip(),
                   abuser_reason=f"Abuser custody event: {kind} {when}".strip(),
@@ -140,7 +174,11 @@ def on_custody_event(person, kind, occurred_at=None, actor=None, **_):
                   at=occurred_at, actor=actor)
 
 
-def on_order_breached(person, order_ref, occurred_at=None, actor=None, **_):
+def on_order_breached(event: OrderBreached) -> None:
+    person, order_ref, occurred_at = _person(event.person_id), event.order_ref, event.occurred_at
+    if person is None:
+        return
+    actor = _actor(event.actor_id)
     _about_person(person, own_reason=f"Order {order_ref} breached",
                   abuser_reason=f"Abuser breached order {order_ref}",
                   source=ReassessmentFlag.Source.BREACH, ref=str(order_ref),

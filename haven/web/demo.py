@@ -1,7 +1,9 @@
 """Synthetic demo data: two alliance forces, a user for every role, Faker (en_GB) people.
 
 Only synthetic people, ever. Rooms add their own demo records through a `demo.py`
-module with `seed(context)`; they are called in ROOM_ORDER after the core.
+module with `seed(context)`; every installed room that has one is called after the core, in
+INSTALLED_APPS order (people, then intake, then risk). An error in a room's demo.py stops the
+seed: it is never skipped as "not built yet" (haven.core.rooms).
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,11 +19,11 @@ from faker import Faker
 from haven.access.models import User
 from haven.access.roles import PARTNER_ROLES, Role
 from haven.access.services import do_add_user
+from haven.core.rooms import room_modules
 from haven.forces.models import Agency, Force
 from haven.forces.services import do_add_agency, do_add_force
 
 FORCES = [("WARKS", "Warwickshire Police"), ("WMERC", "West Mercia Police")]
-ROOM_ORDER = ["people", "intake", "risk"]
 
 
 @dataclass
@@ -84,10 +85,6 @@ def seed(seed_value: int = 2014, people_per_force: int = 60, password: str | Non
     context = DemoContext(rng=random.Random(seed_value), fake=fake, forces=forces, users=users)
     context.people_per_force = people_per_force
     context.now = timezone.now()
-    for room in ROOM_ORDER:
-        try:
-            module = import_module(f"haven.{room}.demo")
-        except ModuleNotFoundError:
-            continue
+    for _room, module in room_modules("demo", exclude=("web",)):  # web: this module
         module.seed(context)
     return context, (password if fresh else None)

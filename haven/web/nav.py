@@ -1,8 +1,11 @@
-"""Navigation per role: an item shows when the role may do its action and its page exists."""
+"""Navigation per role: an item shows when the role may do its action and its room is
+installed. A room that is installed must have the page: a wrong url name raises
+NoReverseMatch (fails loudly) instead of quietly hiding the item."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from haven.access.capabilities import can
+from haven.core.rooms import installed_rooms
 
 # (label, url name, action that must be allowed). Rooms add their line here.
 NAV = [
@@ -20,12 +23,13 @@ NAV = [
 
 
 def nav_for(user) -> list[dict]:
+    rooms = {label for label, _package in installed_rooms()}
     items = []
     for label, url_name, action in NAV:
+        room = url_name.split(":")[0] if ":" in url_name else None
+        if room is not None and room not in rooms:
+            continue  # that room is not installed
         if action is not None and not can(user, action):
             continue
-        try:
-            items.append({"label": label, "url": reverse(url_name)})
-        except NoReverseMatch:
-            continue  # that room's page is not built yet
+        items.append({"label": label, "url": reverse(url_name)})
     return items

@@ -6,6 +6,7 @@ from haven.access.models import AccessLogEntry
 from haven.chronology.models import Entry
 from haven.core import events
 from haven.intake.creation import IntakeInvalid, do_add_involvement, do_create_incident
+from haven.intake.events import IncidentRecorded
 from haven.intake.tests.helpers import full_checklist
 from haven.tasks.models import Task
 
@@ -54,13 +55,21 @@ def test_an_ordinary_call_is_not_raised(forces, persona):
 
 
 def test_opening_writes_each_persons_chronology_and_access_log_and_publishes(
-        forces, persona, make_person):
+        forces, persona, make_person, django_capture_on_commit_callbacks):
     victim, suspect = make_person(), make_person(forename="Sam")
     heard = []
-    events.subscribe("incident_recorded", lambda **kw: heard.append(kw["incident"].pk))
-    incident = create(forces, persona, full_checklist(),
-                      people=[{"person": victim, "role": "victim"},
-                              {"person": suspect, "role": "suspect"}])
+
+    def listener(event):
+        heard.append(event.incident_id)
+
+    events.subscribe(IncidentRecorded, listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):  # delivered after commit
+            incident = create(forces, persona, full_checklist(),
+                              people=[{"person": victim, "role": "victim"},
+                                      {"person": suspect, "role": "suspect"}])
+    finally:
+        events.unsubscribe(IncidentRecorded, listener)
     assert heard[-1] == incident.pk
     assert set(Entry.objects.filter(kind="incident_opened").values_list("person_id", flat=True)) \
         == {victim.pk, suspect.pk}

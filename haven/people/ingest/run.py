@@ -17,27 +17,18 @@ from tqdm import tqdm
 
 from haven.access.log import Action, record_access
 from haven.core.csvsafe import safe_row
-from haven.people.ingest import pipeline, store, validate
+from haven.people.ingest import pipeline, registry, validate
 from haven.people.models import Person, SourceRecord
 
 logger = logging.getLogger(__name__)
 
-# (file, kind, validator, store); people first so that other files can refer to them.
-FILE_ORDER = [
-    ("people.csv", "people", validate.person_row, store.store_people),
-    ("incidents.csv", "incidents", validate.incident_row, store.store_incidents),
-    ("involvements.csv", "involvements", validate.involvement_row, store.store_involvements),
-    ("crimes.csv", "crime", validate.crime_row, store.store_legacy("crime")),
-    ("risk_assessments.csv", "risk_assessment", validate.risk_row,
-     store.store_legacy("risk_assessment")),
-    ("marac.csv", "marac", validate.marac_row, store.store_legacy("marac")),
-    ("orders.csv", "order", validate.order_row, store.store_legacy("order")),
-    ("intel.csv", "intel", validate.intel_row, store.store_legacy("intel")),
-]
+# (file, kind, validator, store) of every file a room registered
+# (`registry.register_legacy_file`), people first so that other files can refer to them.
+FILE_ORDER = registry.FileOrder()
 
 
 @dataclass
-class FileReport(store.Counts):
+class FileReport(registry.Counts):
     """One file's counts (read, stored, updated, unchanged, rejected, noted), name, duration
     and its file-level problem, if any (then the file, or its rest, was not read)."""
 
@@ -121,7 +112,7 @@ def _write_notes(path: Path, notes: list) -> None:
 def _ingest_file(force, system, path, validator, saver, *, batch_size, progress, rejects_dir,
                  notes: list):
     report = counts = FileReport(file=path.name)
-    ctx = store.Context(force=force, system=system, counts=counts)
+    ctx = registry.Context(force=force, system=system, counts=counts)
     started = time.perf_counter()
     invalid: list = []  # rejected by validation (the writer adds unresolved references)
     line_problems: dict[int, str] = {}

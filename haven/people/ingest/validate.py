@@ -1,7 +1,9 @@
 """Row validation per export file: clean values, or a reason naming the column.
 
 Rules are plain functions over plain dicts (no database): references to other files
-are resolved later, in `store`, against what is already stored.
+are resolved later, in `store`, against what is already stored. These are people's files
+(people.csv and the legacy kinds); a room validates its own files with the helpers here
+(`required`, `choice`, `flag`, `parse_datetime`, `RowError`), e.g. haven/intake/ingest.py.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from functools import lru_cache
 
 from django.utils import timezone
 
-from haven.intake.models import Incident, Involvement
+from haven.people.ingest import registry
 
 PEOPLE_COLUMNS = ("source_id", "forename", "middle_names", "surname", "date_of_birth",
                   "gender", "phone", "email", "address_line", "town", "postcode", "aliases",
@@ -24,21 +26,14 @@ GRADES = {"standard", "medium", "high"}
 ORDER_KINDS = {"dvpn", "dvpo", "bail_conditions", "restraining_order", "non_molestation_order",
                "dapn", "dapo"}
 DASH_ANSWERS = set("YNK-")
-REPORTED_VIA = frozenset(Incident.ReportedVia.values)
-CATEGORIES = frozenset(Incident.Category.values)
-ROLES = frozenset(Involvement.Role.values)
-RELATIONSHIPS = frozenset(Involvement.Relationship.values)
 
 
-# Every column the contract names per file (shared/contracts/legacy-export.md), and the
-# columns without which no row of the file can be stored. A missing required column, or an
-# unknown column that is a near miss of an expected one ("surnme"), is a file-level error.
+# Every column the contract names per file of people's (shared/contracts/legacy-export.md),
+# and the columns without which no row of the file can be stored. A missing required
+# column, or an unknown column that is a near miss of an expected one ("surnme"), is a
+# file-level error. Each file's columns are registered with it (`registry`).
 FILE_COLUMNS = {
     "people.csv": PEOPLE_COLUMNS,
-    "incidents.csv": ("source_id", "occurred_at", "reported_via", "address_line", "town",
-                      "postcode", "latitude", "longitude", "category", "summary",
-                      "children_present", "response_grade"),
-    "involvements.csv": ("incident_source_id", "person_source_id", "role", "relationship"),
     "crimes.csv": ("source_id", "incident_source_id", "recorded_at", "domestic_abuse", "offence",
                    "victim_source_id", "suspect_source_id", "arrested", "outcome",
                    "outcome_at"),
@@ -52,8 +47,6 @@ FILE_COLUMNS = {
 }
 REQUIRED_COLUMNS = {
     "people.csv": ("source_id",),
-    "incidents.csv": ("source_id",),
-    "involvements.csv": ("incident_source_id", "person_source_id", "role"),
     "crimes.csv": ("source_id",),
     "risk_assessments.csv": ("source_id", "victim_source_id"),
     "marac.csv": ("source_id", "victim_source_id"),
@@ -66,7 +59,8 @@ def header_problems(name: str, header: list[str]) -> list[str]:
     """What is wrong with a file's header row, each naming the column (empty when fine)."""
     import difflib
 
-    expected = FILE_COLUMNS.get(name, ())
+    registered = registry.legacy_file(name)
+    expected = registered.columns if registered else FILE_COLUMNS.get(name, ())
     present = [h.strip() for h in header]
     problems = []
     for column in sorted({h for h in present if present.count(h) > 1}):
@@ -79,7 +73,7 @@ def header_problems(name: str, header: list[str]) -> list[str]:
         if near:
             problems.append(f"column {column!r} is not in the export contract: did you mean "
                             f"{near[0]!r}?")
-    for column in REQUIRED_COLUMNS.get(name, ()):
+    for column in registered.required if registered else REQUIRED_COLUMNS.get(name, ()):
         if column not in present:
             problems.append(f"required column {column!r} is missing")
     return problems
@@ -149,6 +143,10 @@ def _choice(row: dict, column: str, allowed, *, default: str = "") -> str:
     return value
 
 
+# The helpers other rooms' validators use (haven/intake/ingest.py).
+required, flag, choice = _required, _flag, _choice
+
+
 def _lengths(values: dict) -> None:
     for column, limit in LENGTHS.items():
         if len(values.get(column) or "") > limit:
@@ -203,33 +201,6 @@ def person_row(row: dict) -> dict:
     values["confidential_address"] = bool(_flag(row, "confidential_address"))
     values["attributes"] = {k: v for k, v in row.items() if k not in PEOPLE_COLUMNS and k}
     return values
-
-
-def incident_row(row: dict) -> dict:
-    source_id = _required(row, "source_id")
-    occurred = parse_datetime(row, "occurred_at")
-    return {
-        "source_id": source_id,
-        "occurred_at": occurred,
-        "reported_via": _choice(row, "reported_via", REPORTED_VIA,
-                                default=Incident.ReportedVia.CALL),
-        "category": _choice(row, "category", CATEGORIES,
-                            default=Incident.Category.OTHER),
-        "address_line": (row.get("address_line") or "").strip()[:200],
-        "town": (row.get("town") or "").strip()[:100],
-        "postcode": (row.get("postcode") or "").strip()[:16],
-        "summary": (row.get("summary") or "").strip(),
-        "children_present": _flag(row, "children_present"),
-    }
-
-
-def involvement_row(row: dict) -> dict:
-    return {
-        "incident_source_id": _required(row, "incident_source_id"),
-        "person_source_id": _required(row, "person_source_id"),
-        "role": _choice(row, "role", ROLES) or _required(row, "role"),
-        "relationship": _choice(row, "relationship", RELATIONSHIPS),
-    }
 
 
 def _legacy(row: dict, *, subject: str, other: str | None, occurred: str,

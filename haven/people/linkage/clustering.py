@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 _CONFLICT_FIELDS = ("dob", "dob_y", "pnc", "gender", "fn", "fn_all", "mn", "fn_mp", "sn")
 _CORROBORATION_FIELDS = ("phone", "phone_hh", "email", "pnc", "mn", "incident_keys")
-_HOME_FIELDS = ("addr_bld",)
+_HOME_FIELDS = ("addr_bld", "pc")
 
 
 class _Records:
@@ -70,6 +70,18 @@ class _Records:
         """Both records give the same building (normalised address line)."""
         home = self.cols["addr_bld"][i]
         return bool(home) and home == self.cols["addr_bld"][j]
+
+    def names_only(self, i: int, j: int) -> bool:
+        """The two records share nothing but their names: no date of birth on one side,
+        and no building, postcode, phone, e-mail, PNC id or incident in common."""
+        cols = self.cols
+        if cols["dob"][i] and cols["dob"][j]:
+            return False
+        for column in ("addr_bld", "pc", "phone", "email", "pnc"):
+            if cols[column][i] and cols[column][i] == cols[column][j]:
+                return False
+        keys_i, keys_j = cols["incident_keys"][i], cols["incident_keys"][j]
+        return not (keys_i and keys_j and not set(keys_i).isdisjoint(keys_j))
 
     def contradicted(self, i: int, j: int) -> bool:
         return _contradicted(
@@ -396,16 +408,21 @@ def _uncertain(
     A reviewer's time is the scarce resource, so: pairs with a hard conflict (different
     dates of birth, PNC ids, genders) are not queued, nor edges refused for one; two
     persons appear once, through their strongest pair, however many records each holds;
-    and a record appears in one pair only.
+    a record appears in one pair only; and a pair whose records share nothing but names
+    (one lacks a date of birth; no home, phone, e-mail, PNC id or incident in common) is
+    not queued: the reviewer would have nothing more to go on than the model.
     """
     lower, upper = settings.review_band
     decided = settings.must_link | settings.cannot_link
     position = {uid: k for k, uid in enumerate(uids)}
 
     def conflicted(uid_l: str, uid_r: str) -> bool:
+        """A hard conflict, or nothing but names to decide on (a reviewer sees no more
+        than the model: such pairs are mostly two people, and a wrong "same" is costly)."""
         if records is None:
             return False
-        return records.conflict(position[uid_l], position[uid_r]) is not None
+        i, j = position[uid_l], position[uid_r]
+        return records.conflict(i, j) is not None or records.names_only(i, j)
 
     band = pairs[(pairs["match_probability"] >= lower) & (pairs["match_probability"] < upper)]
     candidates = [
@@ -418,7 +435,9 @@ def _uncertain(
     candidates += [
         (uid_l, uid_r, prob)
         for uid_l, uid_r, prob, reason in refused
-        if reason in _REVIEWABLE_REFUSALS and clusters[uid_l] != clusters[uid_r]
+        if reason in _REVIEWABLE_REFUSALS
+        and clusters[uid_l] != clusters[uid_r]
+        and not (records is not None and records.names_only(position[uid_l], position[uid_r]))
     ]
     strongest: dict[frozenset, tuple[str, str, float]] = {}
     for uid_l, uid_r, prob in candidates:

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from haven.chronology.models import Entry
-from haven.core.events import publish
+from haven.core.events import CustodyEvent, OrderBreached, publish
+from haven.intake.events import IncidentRecorded
 from haven.risk.live import do_flag_reassessment
 from haven.risk.models import ReassessmentFlag
 from haven.risk.tests.conftest import dash_answers
@@ -13,11 +14,18 @@ from haven.tasks.models import Task
 pytestmark = pytest.mark.django_db
 
 
+def recorded(incident, actor):
+    return IncidentRecorded(incident_id=incident.pk, force_id=incident.force_id,
+                            recorded_at=timezone.now(), actor_id=actor.pk)
+
+
 def test_a_new_incident_for_the_victim_flags_their_grade(complete_dash, make_da_incident,
-                                                         persona):
+                                                         persona,
+                                                         django_capture_on_commit_callbacks):
     a = complete_dash(yes=8, grade="medium")
     new = make_da_incident(victim=a.victim)
-    publish("incident_recorded", incident=new, actor=persona("call_handler"))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(recorded(new, persona("call_handler")))
     flag = ReassessmentFlag.objects.get(assessment=a)
     assert flag.reason == f"New incident {new.reference}"
     task = Task.objects.get(kind="reassessment")
@@ -25,36 +33,45 @@ def test_a_new_incident_for_the_victim_flags_their_grade(complete_dash, make_da_
     assert Entry.objects.filter(person=a.victim, kind="risk_reassessment_flagged").exists()
 
 
-def test_the_assessed_incident_itself_does_not_flag(complete_dash, persona):
+def test_the_assessed_incident_itself_does_not_flag(complete_dash, persona,
+                                                    django_capture_on_commit_callbacks):
     a = complete_dash()
-    publish("incident_recorded", incident=a.incident, actor=persona("call_handler"))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        publish(recorded(a.incident, persona("call_handler")))
+    assert callbacks  # the subscriber did run
     assert not ReassessmentFlag.objects.exists()
 
 
 def test_the_abuser_in_a_new_incident_flags_earlier_victims(complete_dash, make_da_incident,
-                                                            persona):
+                                                            persona,
+                                                            django_capture_on_commit_callbacks):
     a = complete_dash()
     abuser = a.incident.involvements.get(role="suspect").person
-    publish("incident_recorded", incident=make_da_incident(suspect=abuser),
-            actor=persona("call_handler"))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(recorded(make_da_incident(suspect=abuser), persona("call_handler")))
     assert ReassessmentFlag.objects.get(person=a.victim).reason.startswith(
         "Abuser named in new incident")
 
 
-def test_release_from_custody_flags_the_victim(complete_dash, persona):
+def test_release_from_custody_flags_the_victim(complete_dash, persona,
+                                               django_capture_on_commit_callbacks):
     a = complete_dash()
     abuser = a.incident.involvements.get(role="suspect").person
-    publish("custody_event", person=abuser, kind="released", occurred_at=timezone.now(),
-            actor=persona("detective"))
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(CustodyEvent(person_id=abuser.pk, force_id=abuser.force_id, kind="released",
+                             occurred_at=timezone.now(), actor_id=persona("detective").pk))
     assert "Abuser custody event: released" in ReassessmentFlag.objects.get(person=a.victim).reason
 
 
-def test_an_order_breach_flags_once_per_event(complete_dash, persona):
+def test_an_order_breach_flags_once_per_event(complete_dash, persona,
+                                              django_capture_on_commit_callbacks):
     a = complete_dash()
     abuser = a.incident.involvements.get(role="suspect").person
     for _ in range(2):
-        publish("order_breached", person=abuser, order_ref="DVPO-7",
-                occurred_at=timezone.now(), actor=persona("detective"))
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(OrderBreached(person_id=abuser.pk, force_id=abuser.force_id,
+                                  order_ref="DVPO-7", occurred_at=timezone.now(),
+                                  actor_id=persona("detective").pk))
     assert ReassessmentFlag.objects.get(person=a.victim).reason == "Abuser breached order DVPO-7"
 
 

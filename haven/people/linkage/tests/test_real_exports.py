@@ -4,7 +4,13 @@ import datetime as dt
 
 import pytest
 
-from haven.people.linkage import LinkageSettings, hard_conflict, link_records, prepare_records
+from haven.people.linkage import (
+    LinkageSettings,
+    explain_pair,
+    hard_conflict,
+    link_records,
+    prepare_records,
+)
 from haven.people.linkage.normalise import incident_fingerprints, normalise_address
 
 from .factories import population, record
@@ -36,10 +42,10 @@ def linked():
         record("pvp", "M2", MOVER, address_line="72 Hayward Hill", town="Wakefield",
                postcode="WF1 2AA"),
         # a placeholder date of birth is not a disagreement
-        record("intel", "M3", MOVER, date_of_birth="1900-01-01", forename="Pete",
+        record("intel", "M3", MOVER, date_of_birth="1900-01-01",
                address_line="72 Hayward Hill", town="Wakefield", postcode="WF1 2AA"),
     ]
-    return link_records(records, LinkageSettings(review_band=(0.5, 0.99))).clusters
+    return link_records(records, LinkageSettings(review_band=(0.5, 0.99)))
 
 
 def test_placeholder_and_year_only_dates_are_not_dates():
@@ -86,21 +92,32 @@ def test_landlines_are_household_phones():
 
 
 def test_an_unknown_diminutive_links_through_a_shared_incident(linked):
+    linked = linked.clusters
     assert linked["crime:K1"] == linked["command_and_control:K2"]
 
 
 def test_twins_sharing_a_landline_stay_apart(linked):
+    linked = linked.clusters
     assert linked["crime:TW1"] != linked["pvp:TW3"]
     assert linked["crime:TW1"] != linked["command_and_control:TW2"]
 
 
 def test_a_placeholder_birth_date_is_missing_not_different(linked):
-    assert linked["pvp:M2"] == linked["intel:M3"]
+    mover = record("pvp", "M2", MOVER)
+    placeholder = explain_pair(linked.model, mover,
+                               record("intel", "M3", MOVER, date_of_birth="1900-01-01"))
+    wrong = explain_pair(linked.model, mover,
+                         record("intel", "M3", MOVER, date_of_birth="1988-05-05"))
+    level = {e["field"]: (e["comparison_level"], e["match_weight"]) for e in placeholder}
+    assert level["date_of_birth"] == ("missing", 0.0)
+    assert placeholder.match_probability > wrong.match_probability
+    # a move: linked across two addresses on name and date of birth
+    assert linked.clusters["crime:M1"] == linked.clusters["pvp:M2"]
 
 
 def test_a_move_is_one_location_difference_not_three():
     from haven.people.linkage.comparisons import all_comparisons
 
-    names = [c.output_column_name for c in all_comparisons()]
+    names = [c.create_output_column_name() for c in all_comparisons()]
     assert "address" in names
     assert "postcode" not in names and "town" not in names

@@ -1,0 +1,86 @@
+"""Intake's part of the call-time history (`haven.people.history`): what its incident logs
+and involvements say about each person. Registered in IntakeConfig.ready()."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from haven.intake.models import Involvement
+from haven.people.history import addresses_of, register_history_facts, repeat_victim
+
+INVOLVEMENT_DEFAULTS = {
+    "da_incidents": {"count": 0, "last_at": None},
+    "repeat_victim": False,
+    "recent_victim_incident": False,
+    "roles": [],
+    "counter_allegation": False,
+}
+
+
+def involvement_facts(ids, at, windows, context) -> dict[int, dict]:
+    """DA incidents (count, last), repeat victim (the one rule, `repeat_victim`), roles held
+    and counter-allegation, from the persons' involvements up to `at`."""
+    out: dict[int, dict] = {}
+    victim_dates = defaultdict(list)
+    roles = defaultdict(set)
+    rows = Involvement.objects.filter(person_id__in=ids)
+    if context.excluding is not None:
+        rows = rows.exclude(incident_id=context.excluding)
+    rows = rows.values_list("person_id", "role", "incident__domestic_abuse",
+                            "incident__occurred_at", "incident__opened_at")
+    for person_id, role, da, occurred, opened in rows:
+        roles[person_id].add(role)
+        when = occurred or opened
+        if not da or when is None or when > at:
+            continue
+        facts = out.setdefault(person_id, {})
+        incidents = facts.setdefault("da_incidents", {"count": 0, "last_at": None})
+        incidents["count"] += 1
+        if incidents["last_at"] is None or when > incidents["last_at"]:
+            incidents["last_at"] = when
+        if role == Involvement.Role.VICTIM:
+            victim_dates[person_id].append(when)
+    for person_id, dates in victim_dates.items():
+        window = windows[person_id]["repeat"]
+        facts = out.setdefault(person_id, {})
+        facts["repeat_victim"] = repeat_victim(dates, at=at, window=window)
+        # Would a DA call about them now make them a repeat victim? (the same rule, with `at`)
+        facts["recent_victim_incident"] = repeat_victim([*dates, at], at=at, window=window)
+    for person_id, found in roles.items():
+        facts = out.setdefault(person_id, {})
+        facts["roles"] = sorted(found)
+        facts["counter_allegation"] = {"victim", "suspect"} <= found
+    return out
+
+
+def children_facts(ids, at, windows, context) -> dict[int, dict]:
+    """Children recorded (as a child in an incident of the person's force) at one of the
+    person's addresses: the same postcode and, when both are known, the same first line."""
+    addresses = defaultdict(set)
+    for person_id, line, postcode in addresses_of(ids):
+        if postcode:
+            addresses[postcode.replace(" ", "").upper()].add((person_id, line.strip().lower()))
+    if not addresses:
+        return {}
+    force_ids = set(context.force_ids.values())
+    postcodes = set(addresses)
+    spaced = {f"{pc[:-3]} {pc[-3:]}" for pc in postcodes}
+    rows = (Involvement.objects.filter(role=Involvement.Role.CHILD,
+                                       incident__force_id__in=force_ids,
+                                       incident__postcode__in=postcodes | spaced)
+            .values_list("person_id", "incident__postcode", "incident__address_line"))
+    children = defaultdict(set)
+    for child_id, postcode, line in rows:
+        for person_id, own_line in addresses.get(postcode.replace(" ", "").upper(), ()):
+            same_place = not own_line or not line or own_line == line.strip().lower()
+            if same_place and child_id != person_id:
+                children[person_id].add(child_id)
+    return {person_id: {"children_at_address": len(found)}
+            for person_id, found in children.items()}
+
+
+def register() -> None:
+    register_history_facts("intake.involvements", involvement_facts,
+                           defaults=INVOLVEMENT_DEFAULTS)
+    register_history_facts("intake.children", children_facts,
+                           defaults={"children_at_address": 0})
