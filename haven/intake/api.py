@@ -15,7 +15,7 @@ from haven.access.capabilities import require
 from haven.core.concurrency import StaleEdit
 from haven.intake import rules, services
 from haven.intake.creation import IntakeInvalid, do_create_incident
-from haven.intake.forms import version_of
+from haven.intake.forms import ID_DIGITS, version_of
 from haven.intake.grading import do_grade_incident
 from haven.intake.models import Incident
 from haven.people.access import scoped_persons
@@ -77,13 +77,15 @@ def _people(user, rows) -> tuple[list, dict]:
         row = row if isinstance(row, dict) else {}
         details = row.get("person") if isinstance(row.get("person"), dict) else row.get(
             "details")
-        if isinstance(details, dict) and not str(row.get("person", "")).isdigit():
+        person_id = str(row.get("person", ""))
+        person_id = int(person_id) if ID_DIGITS.fullmatch(person_id) else None
+        if isinstance(details, dict) and person_id is None:
             # Someone Haven has not met: recorded from these details when the log is saved.
             found.append({"details": details, "role": row.get("role", ""),
                           "relationship": row.get("relationship", "")})
             continue
-        person = scoped_persons(user).filter(pk=row.get("person")).first() \
-            if str(row.get("person", "")).isdigit() else None
+        person = scoped_persons(user).filter(pk=person_id).first() \
+            if person_id is not None else None
         if person is None:
             errors[f"involvements.{index}.person"] = "No such person in your force."
             continue

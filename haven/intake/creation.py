@@ -16,6 +16,7 @@ from django.utils import timezone
 from haven.access.capabilities import require
 from haven.access.log import Action
 from haven.core.events import publish
+from haven.core.concurrency import update_if_unchanged
 from haven.intake import history, rules
 from haven.intake.events import IncidentRecorded
 from haven.intake.models import Incident, IncidentProgress, Involvement, ReferenceCounter
@@ -240,11 +241,13 @@ def do_add_involvement(incident: Incident, *, person=None, role: str, relationsh
 
 
 def do_correct_involvement(incident: Incident, involvement: Involvement, *, role: str,
-                           reason: str, details: dict | None = None, actor) -> Involvement | None:
+                           reason: str, details: dict | None = None, actor,
+                           version: int | None = None) -> Involvement | None:
     """The officer at the scene corrects who is on the log: a different role (e.g. a
     witness who is a child), off the log (`role` "") with a reason, or, for a person Haven
     recorded from this log, corrected details (the same Haven source record, updated).
-    Returns the involvement, or None when it was removed."""
+    Returns the involvement, or None when it was removed. `version` is the log's version
+    the page was read at: a correction made meanwhile refuses this one (StaleEdit)."""
     require(actor, "incident.create")
     if involvement.incident_id != incident.pk:
         raise IntakeInvalid({"involvement": "That person is not on this log."})
@@ -267,6 +270,11 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
         raise IntakeInvalid(errors)
     person = involvement.person
     with transaction.atomic():
+        # Every correction moves the log on a version, so a second officer's correction read
+        # before it is refused instead of silently overwriting it.
+        update_if_unchanged(incident, incident.version if version is None else version,
+                            "Someone else changed the people on this log since you opened "
+                            "it. Check the log as it is now and correct it again.")
         if details is not None:
             from haven.people.models import SourceRecord
 

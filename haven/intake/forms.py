@@ -5,6 +5,8 @@ Plain functions over a QueryDict-like mapping, so views stay thin and the API ca
 
 from __future__ import annotations
 
+import re
+
 from haven.intake import rules
 from haven.intake.models import Incident, Involvement
 
@@ -38,11 +40,16 @@ def parse_checklist(data, question_set: str) -> dict:
     return checklist
 
 
+ID_DIGITS = re.compile(r"[0-9]{1,18}")  # also a version number
+_INDEX = re.compile(r"[0-9]{1,4}")
+
+
 def chosen_people(data) -> list[tuple[int, str]]:
     """(person id, role) from the `role_<id>` selects beside each candidate."""
     chosen = []
     for key in data:
-        if key.startswith("role_") and key[5:].isdigit() and data.get(key):
+        # An id is 1-18 ASCII digits (a 64-bit key): anything else is not a person.
+        if key.startswith("role_") and ID_DIGITS.fullmatch(key[5:]) and data.get(key):
             chosen.append((int(key[5:]), data.get(key)))
     return sorted(chosen)
 
@@ -59,7 +66,7 @@ def new_people(data) -> list[dict]:
     incident address" (resolved on saving, when that address is known)."""
     indexes = sorted({int(key.split("_")[1]) for key in data
                       if key.startswith("new_") and key.endswith("_role")
-                      and key.split("_")[1].isdigit()})
+                      and _INDEX.fullmatch(key.split("_")[1])})
     rows = []
     for n in indexes:
         role = (data.get(f"new_{n}_role") or "").strip()
@@ -128,7 +135,7 @@ def parse_grading(data) -> dict:
 
 def version_of(data) -> int | None:
     value = str(data.get("version", "")).strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if ID_DIGITS.fullmatch(value) else None
 
 
 # Anchor ids for the error summary: field name -> id of the input it links to.

@@ -29,11 +29,22 @@ def is_repeat_victim(person, *, at=None, incident=None) -> bool:
     at `at` (default now) would make them a repeat victim.
     """
     at = at or (incident.opened_at if incident is not None else timezone.now())
-    dates = list(
-        Involvement.objects.filter(person=person, role=Involvement.Role.VICTIM,
-                                   incident__domestic_abuse=True)
-        .exclude(incident=incident).values_list("incident__occurred_at", "incident__opened_at"))
-    when = [occurred or opened for occurred, opened in dates]
+    rows = (Involvement.objects.filter(person=person, role=Involvement.Role.VICTIM,
+                                       incident__domestic_abuse=True)
+            .exclude(incident=incident)
+            .values_list("incident_id", "incident__reconciled__event",
+                         "incident__occurred_at", "incident__opened_at"))
+    # One real incident recorded by several systems counts once (as in the history facts).
+    this_event = getattr(getattr(incident, "reconciled", None), "event", None) \
+        if incident is not None else None
+    earliest: dict[int, object] = {}
+    for incident_id, event, occurred, opened in rows:
+        key, date = event or incident_id, occurred or opened
+        if date is None or (this_event is not None and key == this_event):
+            continue
+        if key not in earliest or date < earliest[key]:
+            earliest[key] = date
+    when = list(earliest.values())
     if incident is None or not incident.domestic_abuse:
         when.append(at)
     else:

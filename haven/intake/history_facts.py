@@ -19,28 +19,40 @@ INVOLVEMENT_DEFAULTS = {
 
 def involvement_facts(ids, at, windows, context) -> dict[int, dict]:
     """DA incidents (count, last), repeat victim (the one rule, `repeat_victim`), roles held
-    and counter-allegation, from the persons' involvements up to `at`."""
+    and counter-allegation, from the persons' involvements up to `at`.
+
+    One real incident recorded by several systems counts once: incidents that reconciliation
+    put into one event (`ReconciledIncident.event`) are one incident, dated by the earliest
+    record of it. Counted per record, one call logged by three systems hours apart made a
+    "repeat victim" of half the people flagged."""
     out: dict[int, dict] = {}
-    victim_dates = defaultdict(list)
+    da_events = defaultdict(dict)  # person -> event key -> earliest date
+    victim_events = defaultdict(dict)
     roles = defaultdict(set)
     rows = Involvement.objects.filter(person_id__in=ids)
     if context.excluding is not None:
         rows = rows.exclude(incident_id=context.excluding)
-    rows = rows.values_list("person_id", "role", "incident__domestic_abuse",
-                            "incident__occurred_at", "incident__opened_at")
-    for person_id, role, da, occurred, opened in rows:
+    rows = rows.values_list("person_id", "role", "incident_id", "incident__reconciled__event",
+                            "incident__domestic_abuse", "incident__occurred_at",
+                            "incident__opened_at")
+    for person_id, role, incident_id, event, da, occurred, opened in rows:
         roles[person_id].add(role)
         when = occurred or opened
         if not da or when is None or when > at:
             continue
-        facts = out.setdefault(person_id, {})
-        incidents = facts.setdefault("da_incidents", {"count": 0, "last_at": None})
-        incidents["count"] += 1
-        if incidents["last_at"] is None or when > incidents["last_at"]:
-            incidents["last_at"] = when
-        if role == Involvement.Role.VICTIM:
-            victim_dates[person_id].append(when)
-    for person_id, dates in victim_dates.items():
+        key = event or incident_id  # an event's key is its smallest incident id
+        for seen in (da_events[person_id],
+                     victim_events[person_id] if role == Involvement.Role.VICTIM else None):
+            if seen is not None and (key not in seen or when < seen[key]):
+                seen[key] = when
+    for person_id, events in da_events.items():
+        if events:
+            out.setdefault(person_id, {})["da_incidents"] = {
+                "count": len(events), "last_at": max(events.values())}
+    for person_id, events in victim_events.items():
+        if not events:
+            continue
+        dates = list(events.values())
         window = windows[person_id]["repeat"]
         facts = out.setdefault(person_id, {})
         facts["repeat_victim"] = repeat_victim(dates, at=at, window=window)

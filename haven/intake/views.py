@@ -271,9 +271,13 @@ def correct_person(request, incident_id, involvement_id):
     try:
         do_correct_involvement(incident, involvement, role=request.POST.get("role", ""),
                                reason=request.POST.get("reason", ""), details=details,
-                               actor=request.user)
+                               actor=request.user, version=forms.version_of(request.POST))
     except IntakeInvalid as invalid:
         return _people_page(request, incident, errors=invalid.errors, data=request.POST,
                             status=400, correcting=involvement.pk)
+    except StaleEdit as stale:
+        incident.refresh_from_db()
+        return _people_page(request, incident, errors={"role": str(stale)}, status=409,
+                            correcting=involvement.pk)
     messages.success(request, "The log is corrected.")
     return redirect("intake:people", incident.pk)

@@ -100,3 +100,52 @@ def test_the_log_page_marks_a_second_call_within_the_window_as_repeat(
     page = client.get(client.post(reverse("intake:new"), data)["Location"]).content.decode()
     assert "Repeat victim" in page
     assert 'data-testid="earlier-da">1' in page
+
+
+def test_one_real_incident_recorded_by_three_systems_counts_once(make_incident, make_person):
+    """Issue 10: the same call in the control-room log, the crime system and the
+    public-protection database, reconciled into one event, is one incident, not a repeat."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from haven.intake.models import ReconciledIncident
+    from haven.people.history import history_summary
+
+    victim, suspect = make_person(forename="Rhea"), make_person(forename="Carl")
+    start = timezone.now() - dt.timedelta(days=20)
+    copies = [make_incident(victim=victim, suspect=suspect, domestic_abuse=True,
+                            opened_at=start + dt.timedelta(hours=hours))
+              for hours in (0, 3, 7)]
+    before = history_summary(victim)
+    assert before["repeat_victim"] and before["da_incidents"]["count"] == 3
+    event = min(i.pk for i in copies)
+    for incident in copies:
+        ReconciledIncident.objects.create(force=incident.force, incident=incident, event=event)
+    after = history_summary(victim)
+    assert not after["repeat_victim"]
+    assert after["da_incidents"] == {"count": 1, "last_at": start}
+    # A second real incident within the window still makes her a repeat victim.
+    make_incident(victim=victim, suspect=suspect, domestic_abuse=True,
+                  opened_at=start + dt.timedelta(days=5))
+    assert history_summary(victim)["repeat_victim"]
+
+
+def test_the_grading_floor_counts_a_reconciled_incident_once(make_incident, make_person):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from haven.intake.history import is_repeat_victim
+    from haven.intake.models import ReconciledIncident
+
+    victim, suspect = make_person(forename="Rhea"), make_person(forename="Carl")
+    start = timezone.now() - dt.timedelta(days=20)
+    first, copy = [make_incident(victim=victim, suspect=suspect, domestic_abuse=True,
+                                 opened_at=start + dt.timedelta(hours=h)) for h in (0, 5)]
+    assert is_repeat_victim(victim, incident=copy)  # two records look like two incidents
+    for incident in (first, copy):
+        ReconciledIncident.objects.create(force=incident.force, incident=incident,
+                                          event=first.pk)
+    assert not is_repeat_victim(victim, incident=copy)  # one real incident
+    assert is_repeat_victim(victim)  # a new call now would be her second

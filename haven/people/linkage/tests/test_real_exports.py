@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from haven.people.linkage import (
@@ -121,3 +122,22 @@ def test_a_move_is_one_location_difference_not_three():
     names = [c.create_output_column_name() for c in all_comparisons()]
     assert "address" in names
     assert "postcode" not in names and "town" not in names
+
+
+def test_the_review_queue_skips_pairs_that_share_nothing_but_names():
+    from haven.people.linkage.clustering import _Records, _uncertain
+
+    prepared = prepare_records([
+        {"uid": "a:1", "forename": "John", "surname": "Smith", "date_of_birth": "1980-02-03",
+         "postcode": "LS1 1AA"},
+        {"uid": "b:1", "forename": "John", "surname": "Smith", "postcode": "M1 1AE"},
+        {"uid": "c:1", "forename": "John", "surname": "Smith", "postcode": "LS1 1AA"},
+    ])
+    pairs = pd.DataFrame({"uid_l": ["a:1", "a:1"], "uid_r": ["b:1", "c:1"],
+                          "match_probability": [0.9, 0.8], "match_weight": [3.0, 2.0]})
+    clusters = {u: u for u in prepared["uid"]}
+    queue = _uncertain(pairs, clusters, [], LinkageSettings(review_band=(0.5, 0.99)),
+                       _Records(prepared), prepared["uid"].tolist())
+    # b:1 shares only the name (no date of birth, another postcode): a reviewer could not
+    # tell either; c:1 gives the same postcode, something to decide on
+    assert [(a, b) for a, b, _ in queue] == [("a:1", "c:1")]
