@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -75,12 +76,15 @@ class EnrolForm(forms.Form):
     new_password = forms.CharField(label="Create a password", required=False,
                                    widget=forms.PasswordInput(
                                        attrs={"autocomplete": "new-password"}))
-    token = TokenForm.base_fields["token"]
+    # Not required here: the first step of a re-enrolment asks the password alone.
+    token = forms.CharField(label=TokenForm.base_fields["token"].label, max_length=8,
+                            required=False, widget=TokenForm.base_fields["token"].widget)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, password_checked=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.first_password = not user.has_usable_password()
+        self.password_checked = password_checked
 
     def clean(self):
         data = super().clean()
@@ -93,7 +97,8 @@ class EnrolForm(forms.Form):
                     password_validation.validate_password(password, self.user)
                 except forms.ValidationError as error:
                     self.add_error("new_password", error)
-        elif not self.user.check_password(data.get("current_password") or ""):
+        elif not self.password_checked and not self.user.check_password(
+                data.get("current_password") or ""):
             self.add_error("current_password", "Enter your current password.")
         return data
 
@@ -111,12 +116,35 @@ def enrol(request, token):
                       detail={"reason": "unknown, used or expired link"})
         raise Http404("Not found")
     if request.user.is_authenticated and request.user.pk != enrolment.user_id:
+        record_access(request.user, Action.ALTERATION, record_type="enrolment",
+                      record_id=enrolment.pk, outcome=Outcome.REFUSED,
+                      detail={"reason": "another user's link"})
         raise Http404("Not found")
     user = enrolment.user
+    if _wrong_passwords(enrolment) >= settings.AXES_FAILURE_LIMIT:
+        # A leaked link must not let anyone guess the password without limit: it is burnt.
+        type(enrolment).objects.filter(pk=enrolment.pk).update(expires_at=timezone.now())
+        record_access(user, Action.ALTERATION, record_type="enrolment", record_id=enrolment.pk,
+                      outcome=Outcome.REFUSED, detail={"reason": "too many wrong passwords"})
+        raise Http404("Not found")
     device = pending_device(enrolment)
-    form = EnrolForm(request.POST or None, user=user)
+    # For an account that has a password, the QR code (the authenticator's secret) is shown
+    # only once the password has been given on this link: a leaked link alone reveals nothing.
+    checked_key = f"enrolment_password_checked_{enrolment.pk}"
+    password_checked = bool(request.session.get(checked_key))
+    form = EnrolForm(request.POST or None, user=user, password_checked=password_checked)
+    if request.method == "POST" and not form.is_valid() and "current_password" in form.errors:
+        record_access(user, Action.ALTERATION, record_type="enrolment", record_id=enrolment.pk,
+                      outcome=Outcome.REFUSED, detail={"reason": "wrong password"})
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if not form.first_password and not password_checked:
+            request.session[checked_key] = True
+            password_checked = True
+        token = form.cleaned_data.get("token") or ""
+        if not token and request.POST.get("current_password") and not form.first_password:
+            return redirect(request.path)  # step two: the code to scan
+        if token and device.verify_token(token):
+            request.session.pop(checked_key, None)
             do_complete_enrolment(enrolment, device,
                                   new_password=form.cleaned_data.get("new_password") or None)
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -125,15 +153,26 @@ def enrol(request, token):
             messages.success(request, "Your authenticator is set up.")
             return redirect("home")
         form.add_error("token", "That code is not right. Enter the 6-digit code shown now.")
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
-    buffer = BytesIO()
-    image.save(buffer)
+    show_code = form.first_password or password_checked
+    qr_svg = ""
+    if show_code:
+        image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+        buffer = BytesIO()
+        image.save(buffer)
+        qr_svg = base64.b64encode(buffer.getvalue()).decode()
     return render(request, "access/enrol.html", {
-        "form": form, "qr_svg": base64.b64encode(buffer.getvalue()).decode(),
+        "form": form, "qr_svg": qr_svg, "show_code": show_code,
         "enrol_user": user, "expires_at": enrolment.expires_at,
         "errors": [{"anchor": f"id_{name}", "message": message}
                    for name, messages_ in form.errors.items() for message in messages_],
     })
+
+
+def _wrong_passwords(enrolment) -> int:
+    """Wrong current passwords given on this enrolment link so far (from the access log)."""
+    return AccessLogEntry.objects.filter(
+        record_type="enrolment", record_id=str(enrolment.pk), outcome=Outcome.REFUSED,
+        user_id_at=enrolment.user_id, detail__reason="wrong password").count()
 
 
 @login_required
@@ -151,7 +190,8 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 class AuditSearchForm(forms.Form):
-    person_id = forms.IntegerField(required=False, label="Person ID")
+    person_id = forms.IntegerField(required=False, label="Person ID", min_value=1,
+                                   max_value=2**63 - 1)
     username = forms.CharField(required=False, label="User")
     date_from = forms.DateField(required=False, label="From (YYYY-MM-DD)")
     date_to = forms.DateField(required=False, label="To (YYYY-MM-DD)")

@@ -24,3 +24,44 @@ class NotFoundPage:
             response = render(request, "404.html", status=404)
             response.haven_not_found = True
         return response
+
+
+NUL_MESSAGE = "The request held a NUL character (0x00), which Haven does not accept."
+
+
+class RefuseNulCharacters:
+    """A NUL character anywhere in a query, a form or a JSON body is refused with 400.
+
+    PostgreSQL cannot hold NUL in text or jsonb: without this, any field that reaches the
+    database with one (a call summary, a lookup name, a draft) answers 500 there (SQLite
+    stores it silently). Checked once here rather than in every form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from django.http import HttpResponseBadRequest, JsonResponse
+
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        def in_query(data) -> bool:
+            return any("\x00" in key or any("\x00" in v for v in data.getlist(key))
+                       for key in data)
+
+        if "\x00" in request.path or in_query(request.GET):
+            return True
+        if request.method not in ("POST", "PUT", "PATCH"):
+            return False
+        if request.content_type == "application/json":
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body.lower()
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return in_query(request.POST)
+        return False

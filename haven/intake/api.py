@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from haven.access.capabilities import require
+from haven.access.log import Action, Outcome, record_access
 from haven.core.concurrency import StaleEdit
 from haven.intake import rules, services
 from haven.intake.creation import IntakeInvalid, do_create_incident
@@ -88,6 +89,9 @@ def _people(user, rows) -> tuple[list, dict]:
             if person_id is not None else None
         if person is None:
             errors[f"involvements.{index}.person"] = "No such person in your force."
+            record_access(user, Action.CONSULTATION, record_type="incident_involvement",
+                          person_id=person_id, outcome=Outcome.REFUSED,
+                          reason="person named by id on a new log")
             continue
         found.append({"person": person, "role": row.get("role", ""),
                       "relationship": row.get("relationship", "")})

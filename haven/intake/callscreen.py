@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import QueryDict
 
-from haven.access.log import record_list_access
+from haven.access.log import Action, Outcome, record_access, record_list_access
+from haven.core.api import DB_INT_MAX
 from haven.intake import forms, history, presenters
 from haven.intake.creation import details_errors
 from haven.intake.models import Involvement
@@ -82,6 +83,11 @@ def people_panel(user, data, *, add_new: bool = False, picked: bool = False) -> 
             except ValueError as exc:  # the people room's LookupCriteriaError names the field
                 error = {"field": getattr(exc, "field", ""), "message": str(exc)}
         on_log = history.persons_in_scope(user, chosen) if chosen else []
+        out_of_scope = sorted(set(chosen) - {p.pk for p in on_log})
+        if out_of_scope:
+            # Picked by id but missing or not the user's to see: shown as nothing, logged as
+            # refused like any other forbidden read (ADR 0002).
+            record_refused_people(user, out_of_scope)
         earlier = _earlier_suspects(user, {p.pk: chosen[p.pk] for p in on_log}, set(chosen))
         summaries = history.history_summaries(on_log + earlier)
         shown = [p.pk for p in on_log + earlier] + [
@@ -118,6 +124,13 @@ def people_panel(user, data, *, add_new: bool = False, picked: bool = False) -> 
         "new_role": "" if cleared else data.get("new_role", ""),
         "new_at_address": "" if cleared else data.get("new_at_address", ""),
     }
+
+
+def record_refused_people(user, person_ids) -> None:
+    for person_id in person_ids[:20]:
+        record_access(user, Action.CONSULTATION, record_type="call_screen",
+                      person_id=person_id if person_id <= DB_INT_MAX else None,
+                      outcome=Outcome.REFUSED, reason="call screen: person picked by id")
 
 
 def _earlier_suspects(user, chosen: dict, exclude: set) -> list:

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from haven.access.capabilities import require
 from haven.access.log import Action
-from haven.core.events import publish
 from haven.core.concurrency import update_if_unchanged
+from haven.core.events import publish
 from haven.intake import history, rules
 from haven.intake.events import IncidentRecorded
 from haven.intake.models import Incident, IncidentProgress, Involvement, ReferenceCounter

@@ -1,5 +1,7 @@
 """Clerical review queue and merge / unmerge: thin views over review.py and merge.py."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -66,6 +68,15 @@ def _side(user, record, places) -> list[dict]:
     return rows
 
 
+VERSION_DIGITS = re.compile(r"[0-9]{1,18}")
+
+
+def _posted_version(request) -> int:
+    """The version the form was read at; a malformed one is 0, which no record has (stale)."""
+    value = request.POST.get("version", "").strip()
+    return int(value) if VERSION_DIGITS.fullmatch(value) else 0
+
+
 @login_required
 def review_item(request, item_id):
     item = access_review_item(request.user, item_id)  # 404 and logged when refused
@@ -73,7 +84,7 @@ def review_item(request, item_id):
     if request.method == "POST":
         try:
             do_decide_review(item, decision=request.POST.get("decision", ""),
-                             version=int(request.POST.get("version") or 0), actor=request.user)
+                             version=_posted_version(request), actor=request.user)
             messages.success(request, "Decision recorded.")
             return redirect("people:review_queue")
         except InvalidRecord as exc:
@@ -97,12 +108,12 @@ def merge(request, person_id):
     keep = access_person(request.user, person_id)
     other_id = request.POST.get("other_person", "").strip()
     try:
-        if not other_id.isdigit():
+        if not VERSION_DIGITS.fullmatch(other_id):
             raise InvalidRecord("other_person", "Enter the number of the person to merge in")
         absorb = access_person(request.user, other_id)
         event = do_merge_persons(keep, absorb, reason=request.POST.get("reason", ""),
                                  actor=request.user,
-                                 version=int(request.POST.get("version") or 0))
+                                 version=_posted_version(request))
         messages.success(request, f"Person {event.absorbed_id} merged into this person.")
     except (InvalidRecord, StaleEdit) as exc:
         messages.error(request, str(exc))

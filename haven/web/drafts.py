@@ -62,6 +62,8 @@ def clean_fields(fields) -> dict[str, list[str]]:
             values = [values]
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise BadDraft("each field holds a list of strings")
+        if "\x00" in name or any("\x00" in v for v in values):
+            raise BadDraft("a field holds a NUL character")  # PostgreSQL cannot store it
         if sum(len(v) for v in values) > MAX_VALUE_CHARS:
             raise BadDraft("a field is too long")
         cleaned[name] = values
@@ -76,7 +78,7 @@ def check_key(key: str) -> str:
 
 def check_path(path: str) -> str:
     if not isinstance(path, str) or not path.startswith("/") or path.startswith("//") \
-            or len(path) > 500:
+            or len(path) > 500 or "\x00" in path:
         raise BadDraft("bad page path")
     return path
 

@@ -55,6 +55,20 @@ def _where(section: str, index: int, item: dict) -> str:
     return f"[[{section}]] entry {index + 1}" + (f" ({label})" if label else "")
 
 
+def _effective_date(value) -> dt.date:
+    """A TOML date (2026-01-01) or an ISO date string; anything else is refused."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(f"effective_from must be a date such as 2026-01-01, not {value!r}")
+
+
 def load(path: str | Path) -> dict:
     try:
         with open(path, "rb") as handle:
@@ -72,7 +86,14 @@ def apply_setup(data: dict, *, actor=None) -> SetupReport:
     if unknown:
         raise ValidationError(f"Unknown section(s): {', '.join(sorted(unknown))}. "
                               f"Known: {', '.join(sorted(known))}")
-    for item in data.get("alliance", []):
+    for section in sorted(known):
+        entries = data.get(section, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise ValidationError(f"[[{section}]]: each entry is a table written [[{section}]] "
+                                  f"(found {section} = ... or [{section}])")
+    for index, item in enumerate(data.get("alliance", [])):
+        if not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise ValidationError(f"{_where('alliance', index, item)}: missing 'name'")
         result = do_add_alliance(item["name"])
         report.say(f"Alliance {item['name']}: {_state(result)}")
     for index, item in enumerate(data.get("forces", [])):
@@ -101,9 +122,7 @@ def apply_setup(data: dict, *, actor=None) -> SetupReport:
                         if item.get("alliance") else None)
             if item.get("alliance") and alliance is None:
                 raise ValidationError(f"No alliance called {item['alliance']!r}")
-            effective = item["effective_from"]
-            if isinstance(effective, str):
-                effective = dt.date.fromisoformat(effective)
+            effective = _effective_date(item["effective_from"])
             result = do_set_policy(item["key"], item["value"], effective_from=effective,
                                    force=force, alliance=alliance, reason=item.get("reason", ""))
         except KeyError as error:

@@ -164,7 +164,8 @@ def test_an_expired_or_other_users_link_is_not_found(client, persona, forces):
     EnrolmentToken.objects.update(expires_at=timezone.now())
     assert client.get(path).status_code == 404
     assert client.get("/account/enrol/made-up-token/").status_code == 404
-    assert AccessLogEntry.objects.filter(record_type="enrolment", outcome="refused").count() == 2
+    # The other user's try, the expired link and the made-up one are each logged as refused.
+    assert AccessLogEntry.objects.filter(record_type="enrolment", outcome="refused").count() == 3
 
 
 @override_settings(HAVEN_REQUIRE_OTP=True)
@@ -199,3 +200,21 @@ def test_user_token_command_refuses_a_user_who_has_not_enrolled(persona, capsys)
     assert Token.objects.get(user=user).key in capsys.readouterr().out
     call_command("user", "token", user.username, "--revoke")
     assert not Token.objects.filter(user=user).exists()
+
+
+def test_a_leaked_re_enrolment_link_alone_never_shows_the_code_to_scan(client, persona):
+    """The QR code is the authenticator's secret: for an account with a password it appears
+    only after the password is given on the link (found by the attacker probe)."""
+    user = persona("sergeant")
+    path = "/" + do_issue_enrolment(user).split("://", 1)[1].split("/", 1)[1]
+    first = client.get(path).content
+    assert b"data:image/svg+xml" not in first and b"Your current password" in first
+    wrong = client.post(path, {"current_password": "guess"})
+    assert b"data:image/svg+xml" not in wrong.content
+    assert client.post(path, {"current_password": "correct horse battery"}).status_code == 302
+    shown = client.get(path).content
+    assert b"data:image/svg+xml" in shown and b"Your current password" not in shown
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    client.post(path, {"token": _code(device)})
+    device.refresh_from_db()
+    assert device.confirmed

@@ -16,3 +16,9 @@ def field(data, name) -> str:
     if not data:
         return ""
     return data.get(name, "")
+
+
+@register.filter
+def error_for(errors, anchor) -> str:
+    """The message of the error (from an error_list) that points at `anchor`, or ""."""
+    return next((e["message"] for e in errors or [] if e.get("anchor") == anchor), "")

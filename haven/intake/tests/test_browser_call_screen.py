@@ -179,7 +179,8 @@ def test_a_half_finished_call_comes_back_with_the_people_on_the_log(page_as, fin
     handler.click("[data-testid=add-new-person]")
     handler.locator("[data-testid=on-log-new]").wait_for()
     handler.fill("#summary", "He left before we could speak to him.")
-    handler.wait_for_timeout(2500)  # the draft is saved 0.8 s after the last change
+    # the draft is saved 0.8 s after the last change: wait until nothing is pending
+    handler.wait_for_selector("form[data-haven-draft-saved]:not([data-haven-draft-pending])")
     handler.goto("/intake/new/")
     expect(handler.locator("#summary")).to_have_value("He left before we could speak to him.")
     expect(handler.locator(f"[data-testid=on-log][data-person-id='{victim.pk}']")

@@ -29,12 +29,12 @@ def test_the_lookup_partial_logs_every_person_it_shows_including_people_picked_b
     assert all("Whitfield" not in str(e.detail) + e.reason for e in entries)
 
 
-def test_people_picked_by_id_from_another_force_are_neither_shown_nor_logged(
+def test_people_picked_by_id_from_another_force_are_not_shown_and_logged_as_refused(
         client_as, make_person):
     stranger = make_person("WMERC", forename="Hidden", surname="Person")
     response = lookup(client_as("call_handler"), **{f"role_{stranger.pk}": "victim"})
     assert b"Hidden" not in response.content
-    assert shown_entries() == []
+    assert [(e.person_id, e.outcome) for e in shown_entries()] == [(stranger.pk, "refused")]
 
 
 def test_an_exact_name_and_birth_date_reads_very_likely_with_the_evidence(

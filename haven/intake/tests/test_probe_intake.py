@@ -160,3 +160,30 @@ def test_a_second_officers_stale_correction_is_refused_not_silently_overwriting(
     involvement.refresh_from_db()
     assert involvement.role == "child"
     assert str(involvement.person.date_of_birth) == "2018-01-02"
+
+
+@pytest.mark.parametrize("url", ["/intake/new/lookup/", "/intake/new/"])
+def test_picking_another_forces_person_by_id_is_logged_as_refused(client_as, make_person, url):
+    other = make_person("WMERC", forename="Zebedee", surname="Otherforce")
+    response = client_as("call_handler").get(url, {f"role_{other.pk}": "victim"})
+    assert response.status_code == 200 and b"Zebedee" not in response.content
+    assert AccessLogEntry.objects.filter(person_id=other.pk, outcome="refused").exists()
+    assert not AccessLogEntry.objects.filter(person_id=other.pk, outcome="allowed").exists()
+
+
+def test_the_api_naming_another_forces_person_is_refused_like_a_missing_one_and_logged(
+        client_as, make_person):
+    from haven.intake.tests.helpers import full_checklist
+    other = make_person("WMERC", forename="Zebedee", surname="Otherforce")
+    client = client_as("call_handler")
+    answers = []
+    for person in (other.pk, other.pk + 1000):
+        response = client.post(
+            "/api/v1/incidents/", {"reported_via": "call", "category": "domestic",
+                                   "checklist": full_checklist(),
+                                   "involvements": [{"person": person, "role": "victim"}]},
+            content_type="application/json")
+        answers.append((response.status_code, response.json()))
+    assert answers[0] == answers[1] and answers[0][0] == 400
+    assert b"Zebedee" not in response.content
+    assert AccessLogEntry.objects.filter(person_id=other.pk, outcome="refused").exists()

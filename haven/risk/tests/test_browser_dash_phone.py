@@ -8,6 +8,9 @@ from haven.risk.tests.conftest import CODES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The draft holds everything on the page: saved, and no change since waiting to be saved.
+SAVED = "form[data-haven-draft-saved]:not([data-haven-draft-pending])"
+
 
 class Counted:
     """The officer's page, counting every interaction (click, fill, check, select)."""
@@ -97,7 +100,7 @@ def test_a_dash_draft_brings_back_the_stalking_screen_answers(page_as, make_da_i
     page.check("#answer_PD01-no")
     page.check("#answer_PD08")
     page.check("#answer_SD02")
-    page.wait_for_selector("form[data-haven-draft-saved]")
+    page.wait_for_selector(SAVED)
     page.reload()
     page.wait_for_selector("[data-testid=draft-restored]")
     assert page.is_checked("#answer_PD08") and page.is_checked("#answer_SD02")

@@ -68,7 +68,7 @@ function restore(form, saved) {
   return restored;
 }
 
-function banner() {
+function banner(key) {
   const wrapper = document.createElement("div");
   wrapper.className = "govuk-notification-banner govuk-notification-banner--success";
   wrapper.setAttribute("role", "alert");
@@ -87,7 +87,26 @@ function banner() {
   const text = document.createElement("p");
   text.className = "govuk-body";
   text.textContent = "Check them before you continue.";
-  content.append(heading, text);
+  // A draft from an earlier, abandoned form (another caller's people, say) must not be carried
+  // into new work unnoticed: offer to throw it away and start with an empty form.
+  const discard = document.createElement("button");
+  discard.type = "button";
+  discard.className = "govuk-button govuk-button--secondary govuk-!-margin-bottom-0";
+  discard.dataset.testid = "discard-draft";
+  discard.textContent = "Discard these answers and start again";
+  discard.addEventListener("click", async () => {
+    discard.disabled = true;
+    const form = document.querySelector(`form[data-haven-draft="${CSS.escape(key)}"]`);
+    const response = await fetch(DRAFT_URL, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(form),
+                 "X-Haven-Background": "1" },
+      body: JSON.stringify({ key, path: pagePath(), fields: {} }),
+    });
+    if (response.ok) window.location.reload();
+    else discard.disabled = false;
+  });
+  content.append(heading, text, discard);
   wrapper.append(header, content);
   return wrapper;
 }
@@ -103,7 +122,7 @@ async function load(form, key) {
   });
   if (response.status !== 200) return;
   const data = await response.json();
-  if (restore(form, data.fields || {}) > 0) form.before(banner());
+  if (restore(form, data.fields || {}) > 0) form.before(banner(key));
   document.dispatchEvent(new CustomEvent("haven:server-touch"));
 }
 
@@ -121,11 +140,14 @@ function watch(form, key) {
     });
     if (response.ok) {
       form.dataset.havenDraftSaved = String(Date.now());
+      // Still pending if the user changed something while this save was on its way.
+      if (!timer) delete form.dataset.havenDraftPending;
       document.dispatchEvent(new CustomEvent("haven:server-touch"));
     }
   };
   const schedule = () => {
     if (sending) return;
+    form.dataset.havenDraftPending = "1";  // what the page shows is not saved yet
     if (timer) window.clearTimeout(timer);
     timer = window.setTimeout(save, DELAY_MS);
   };

@@ -9,6 +9,9 @@ from haven.web.models import Draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The draft holds everything on the page: saved, and no change since waiting to be saved.
+SAVED = "form[data-haven-draft-saved]:not([data-haven-draft-pending])"
+
 
 def test_idle_warning_then_sign_out_then_sign_in_restores_the_answers(
         page_as, settings, forces, make_person, live_server):
@@ -23,7 +26,7 @@ def test_idle_warning_then_sign_out_then_sign_in_restores_the_answers(
 
     # Given a half-finished form, autosaved to the server (never to the browser's storage)
     page.fill("#note", "Spoke to the victim; half way through")
-    page.wait_for_selector("form[data-haven-draft-saved]")
+    page.wait_for_selector(SAVED)
     stored = page.evaluate("JSON.stringify([Object.entries(localStorage),"
                            " Object.entries(sessionStorage)])")
     assert "half way" not in stored

@@ -17,6 +17,9 @@ from haven.risk.tests.conftest import CODES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The draft holds everything on the page: saved, and no change since waiting to be saved.
+SAVED = "form[data-haven-draft-saved]:not([data-haven-draft-pending])"
+
 CHECKLIST = {  # the call checklist, answered as the caller would
     "injury": "minor", "medical_help": "no", "children_present": "yes", "children_safe": "yes",
     "weapons": "no", "threats_to_kill": "yes", "strangulation": "no", "order_breached": "no",
@@ -103,7 +106,7 @@ def test_a_first_time_callers_log_goes_from_call_to_closed_through_the_pages(
     assert "PD08 was answered yes" in officer.inner_text("[data-testid=screen-reason-stalking]")
     officer.check("#answer_SD02")
     dash_path = officer.evaluate("location.pathname + location.search")
-    officer.wait_for_selector("form[data-haven-draft-saved]")
+    officer.wait_for_selector(SAVED)
 
     # Signed out by the idle timer mid-form, after a warning; signing in again returns every
     # answer.

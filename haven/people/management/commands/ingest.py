@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if force is None:
             raise CommandError(f"--force: no force with code {options['force_code']!r}")
         actor = command_actor(options["username"], "ingest.run", record_type="ingest",
-                              record_id=f"{force.code}:{options['source']}")
+                              record_id=f"{force.code}:{options['source']}", force=force)
         try:
             report = ingest_export(force, options["source"], options["directory"],
                                    actor=actor, batch_size=options["batch_size"],

@@ -9,18 +9,23 @@ from django.core.management.base import BaseCommand, CommandError
 from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
 from haven.core.csvsafe import safe_row
+from haven.forces.models import Force
 from haven.people.ingest.run import run_by_label
 from haven.people.models import SourceRecord
 
 
-def command_actor(username: str | None, capability: str, *, record_type: str, record_id=""):
+def command_actor(username: str | None, capability: str, *, record_type: str, record_id="",
+                  force=None):
     """The Haven user a command runs as (`--user`), who must hold `capability`; None when
     no --user is given (the access log then names the operating-system user). An unknown
-    user or one without the right is refused, and the refusal logged."""
+    user, one without the right, or (with `force`) a user of another force is refused, and
+    the refusal logged."""
     if not username:
         return None
     user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None or not can(user, capability):
+    other_force = (user is not None and force is not None
+                   and user.force_id not in (None, force.pk))
+    if user is None or not can(user, capability) or other_force:
         record_access(user, Action.CONSULTATION, record_type=record_type, record_id=record_id,
                       outcome=Outcome.REFUSED,
                       reason=f"command line --user {username}"[:500])
@@ -41,10 +46,18 @@ class Command(BaseCommand):
                             help="the Haven user running the export (needs ingest.run)")
 
     def handle(self, *args, **options):
-        actor = command_actor(options["username"], "ingest.run", record_type="linkage_export")
-        rows = SourceRecord.objects.order_by("system", "source_id")
+        force = None
         if options["force_code"]:
-            rows = rows.filter(force__code=options["force_code"])
+            force = Force.objects.filter(code=options["force_code"]).first()
+            if force is None:
+                raise CommandError(f"--force: no force with code {options['force_code']!r}")
+        actor = command_actor(options["username"], "ingest.run", record_type="linkage_export",
+                              force=force)
+        rows = SourceRecord.objects.order_by("system", "source_id")
+        if force is None and actor is not None and actor.force_id is not None:
+            force = actor.force  # a force's administrator exports their own force's records
+        if force is not None:
+            rows = rows.filter(force=force)
         written = 0
         with open(options["out"], "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
@@ -56,7 +69,7 @@ class Command(BaseCommand):
                 written += 1
         run_by = run_by_label(actor)
         record_access(actor, Action.DISCLOSURE, record_type="linkage_export",
-                      detail={"rows": written, "force": options["force_code"] or "all",
+                      detail={"rows": written, "force": force.code if force else "all",
                               "run_by": run_by},
                       reason="" if actor is not None else f"command line, run by {run_by}")
         self.stdout.write(f"Wrote {written} rows to {options['out']}")
