@@ -59,7 +59,7 @@ def do_flag_reassessment(person, *, reason: str, source: str, actor, source_ref:
             source=source, source_ref=str(source_ref)[:64], raised_at=at or now, raised_by=user)
         create_task(
             assessment.force, kind="reassessment",
-            title=f"Re-assess risk (assessment {assessment.pk}): {reason[:120]}",
+            title=f"Re-assess risk: {reason[:120]}",
             owner_role="hau", person=person, source_room="risk", source_type="reassessment_flag",
             source_id=flag.pk, actor=actor,
             due_at=now + dt.timedelta(hours=policy(assessment.force, "reassessment_due_hours",

@@ -113,7 +113,7 @@ def _step_task(assessment: Assessment, step: rules.Step, *, now, actor) -> Task:
                           reason=reason, detail={"agency": agency.pk})
     return create_task(
         assessment.force, kind=step.kind,
-        title=f"{title} ({step.why.lower()}; assessment {assessment.pk})",
+        title=f"{title} ({step.why.lower()})",
         owner_role=role, owner_agency=agency, person=assessment.victim,
         due_at=_due(assessment.force, step.kind, now), source_room="risk",
         source_type="assessment", source_id=assessment.pk, actor=actor)

@@ -307,7 +307,9 @@ def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, acto
             role=actor.role, at=now, from_grade="", to_grade=checked["grade"],
             rationale=data.rationale, score=result.score)
         create_task(
-            actor.force, kind="hau_review", title=f"HAU review of risk assessment {assessment.pk}",
+            actor.force, kind="hau_review",
+            title=f"HAU review of a DASH ({assessment.get_grade_display().lower()} risk, "
+                  f"completed {now:%-d %b %Y})",
             owner_role="hau", person=victim, source_room="risk", source_type="assessment",
             source_id=assessment.pk, actor=actor,
             due_at=now + dt.timedelta(hours=policy(actor.force, "hau_review_due_hours", at=now)))

@@ -149,7 +149,7 @@ def new_assessment(request):
         except GradingRefused as exc:
             errors[exc.field] = str(exc)
         else:
-            messages.success(request, f"Assessment {assessment.pk} completed: "
+            messages.success(request, f"DASH completed for {victim.display_name}: "
                                       f"{assessment.get_grade_display()} risk")
             return redirect("risk:detail", assessment.pk)
     # Screens the victim's record alone calls for are open from the start; the answers open
