@@ -17,7 +17,7 @@ from haven.forces.policy import policy
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.tasks.models import Task
 
-WITHHELD = "Area withheld (confidential address)"
+WITHHELD = "area withheld: confidential address"
 NO_ADDRESS = "No address recorded"
 
 

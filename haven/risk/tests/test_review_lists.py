@@ -146,7 +146,7 @@ def test_a_confidential_address_gives_no_area(client_as, complete_dash, make_da_
     victim = make_person(confidential_address=True)
     complete_dash(incident=make_da_incident(victim=victim))
     page = client_as("hau").get("/risk/hau/").content.decode()
-    assert "Area withheld (confidential address)" in page and "CV34" not in page
+    assert "area withheld: confidential address" in page and "CV34" not in page
 
 
 def test_sergeant_home_names_the_victim_with_area_and_logs_it(client_as, complete_dash):
