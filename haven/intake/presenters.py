@@ -150,6 +150,8 @@ def incident_context(user, incident: Incident) -> dict:
         "can_grade": (can(user, "incident.grade") or can(user, "incident.supervise"))
         and incident.state != rules.CLOSED,
         "can_brief": can(user, "briefing.view"),
+        # The person's page is a way on from the log (opening it is logged there).
+        "can_view_people": can(user, "person.view"),
         "can_supervise": can(user, "incident.supervise"),
         "can_edit_people": can(user, "incident.create") and incident.state != rules.CLOSED,
         "officers": (services.dispatchable_officers(incident.force)

@@ -44,3 +44,14 @@ def test_a_refused_endorsement_marks_the_field_and_keeps_what_was_typed(client_a
                            "supervision": "Arrest made; safety plan agreed with the victim"})
     assert stale.status_code == 400
     assert b"Arrest made; safety plan agreed with the victim</textarea>" in stale.content
+
+
+def test_the_log_page_leads_on_to_each_persons_page_for_roles_that_may_see_them(
+        client_as, make_incident):
+    """Not a dead end: the HAU goes from a log to the victim's page."""
+    incident = make_incident()
+    victim = incident.involvements.get(role="victim").person
+    url = f"/intake/{incident.pk}/"
+    page = client_as("hau").get(url).content.decode()
+    assert f'href="/people/{victim.pk}/" data-testid="person-link"' in page
+    assert client_as("hau").get(f"/people/{victim.pk}/").status_code == 200
