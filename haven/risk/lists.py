@@ -15,7 +15,7 @@ from django.utils import timezone
 from haven.access.log import record_list_access
 from haven.forces.policy import policy
 from haven.risk.models import Assessment, ReassessmentFlag
-from haven.tasks.models import Task
+from haven.tasks.services import tasks_from
 
 WITHHELD = "area withheld: confidential address"
 NO_ADDRESS = "No address recorded"
@@ -71,14 +71,12 @@ def _due_by_assessment(assessments) -> dict[int, list[dict]]:
     due: dict[int, list[dict]] = defaultdict(list)
     flags = {f.pk: f for f in ReassessmentFlag.objects.filter(
         assessment_id__in=by_pk, cleared_at__isnull=True)}
-    tasks = (Task.objects.filter(done_at__isnull=True, source_room="risk")
-             .filter(source_type="assessment", source_id__in=[str(pk) for pk in by_pk],
-                     kind="hau_review")
-             .values_list("source_type", "source_id", "kind", "due_at"))
-    flag_tasks = (Task.objects.filter(done_at__isnull=True, source_room="risk",
-                                      source_type="reassessment_flag", kind="reassessment",
-                                      source_id__in=[str(pk) for pk in flags])
-                  .values_list("source_type", "source_id", "kind", "due_at"))
+    tasks = tasks_from(source_room="risk", source_type="assessment", source_ids=by_pk,
+                       kinds=["hau_review"], open_only=True).values_list(
+        "source_type", "source_id", "kind", "due_at")
+    flag_tasks = tasks_from(source_room="risk", source_type="reassessment_flag",
+                            source_ids=flags, kinds=["reassessment"], open_only=True
+                            ).values_list("source_type", "source_id", "kind", "due_at")
     for source_type, source_id, _kind, due_at in [*tasks, *flag_tasks]:
         if source_type == "assessment":
             due[int(source_id)].append({"what": "HAU review", "at": due_at})

@@ -19,8 +19,7 @@ from haven.risk import rules
 from haven.risk.models import Assessment, GradingEvent, ReassessmentFlag
 from haven.risk.rules import GradingRefused
 from haven.risk.services import _bump, regrade, scoped_assessments
-from haven.tasks.models import Task
-from haven.tasks.services import create_task
+from haven.tasks.services import close_tasks, create_task
 
 STEP_OWNERS = {
     # kind: (owner role, partner agency kind or None, title)
@@ -54,7 +53,7 @@ def _due(force, kind: str, now):
 
 
 def do_review_hau(assessment: Assessment, *, version, grade: str, rationale: str = "",
-                  response_matched: bool | None, notes: str = "", actor) -> list[Task]:
+                  response_matched: bool | None, notes: str = "", actor) -> list:
     """Record the HAU review and create the follow-up tasks. Returns the tasks created."""
     require(actor, "risk.hau_review")
     if assessment.force_id != actor.force_id:
@@ -80,9 +79,8 @@ def do_review_hau(assessment: Assessment, *, version, grade: str, rationale: str
             assessment=assessment, stage=GradingEvent.Stage.HAU, actor=actor, role=actor.role,
             at=now, from_grade=before, to_grade=grade, rationale=rationale,
             score=assessment.score)
-        Task.objects.filter(kind="hau_review", source_room="risk", source_type="assessment",
-                            source_id=str(assessment.pk), done_at__isnull=True).update(
-            done_at=now, done_by=actor, outcome_note="HAU review recorded")
+        close_tasks(source_room="risk", source_type="assessment", source_ids=[assessment.pk],
+                    kinds=["hau_review"], note="HAU review recorded", actor=actor, at=now)
         tasks = [_step_task(assessment, step, now=now, actor=actor) for step in steps]
         record_access(actor, Action.ALTERATION, record_type="risk_assessment",
                       record_id=assessment.pk, person_id=assessment.victim_id,
@@ -97,7 +95,7 @@ def do_review_hau(assessment: Assessment, *, version, grade: str, rationale: str
     return tasks
 
 
-def _step_task(assessment: Assessment, step: rules.Step, *, now, actor) -> Task:
+def _step_task(assessment: Assessment, step: rules.Step, *, now, actor):
     role, agency_kind, title = STEP_OWNERS[step.kind]
     agency = None
     if agency_kind:

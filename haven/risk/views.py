@@ -35,7 +35,7 @@ from haven.risk.services import (
     screen_reasons,
     threshold_for,
 )
-from haven.tasks.models import Task
+from haven.tasks.services import tasks_from
 from haven.web.forms import error_list
 
 VALUE_CHOICES = Answer.Value.choices
@@ -213,9 +213,9 @@ def _detail_context(request, assessment, errors=None, stage=""):
         "earlier": (scoped_assessments(user).filter(victim_id=assessment.victim_id)
                     .exclude(pk=assessment.pk).select_related("incident")
                     if show_answers else []),
-        "next_steps": Task.objects.filter(source_room="risk", source_type="assessment",
-                                          source_id=str(assessment.pk))
-        .exclude(kind="hau_review").select_related("owner_agency"),
+        "next_steps": tasks_from(source_room="risk", source_type="assessment",
+                                 source_ids=[assessment.pk], exclude_kinds=["hau_review"]
+                                 ).select_related("owner_agency"),
     }
 
 

@@ -108,6 +108,21 @@ def do_complete_task(task: Task, *, version: int, note: str = "", actor) -> Task
     return task
 
 
+def tasks_from(*, source_room: str, source_type: str, source_ids, kinds=None,
+               exclude_kinds=(), open_only: bool = False) -> QuerySet[Task]:
+    """The tasks another room's records made (what is due on them, their next steps), so
+    that room reads them through this one instead of reaching into its table."""
+    tasks = Task.objects.filter(source_room=source_room, source_type=source_type,
+                                source_id__in=[str(i) for i in source_ids])
+    if kinds is not None:
+        tasks = tasks.filter(kind__in=kinds)
+    if exclude_kinds:
+        tasks = tasks.exclude(kind__in=exclude_kinds)
+    if open_only:
+        tasks = tasks.filter(done_at__isnull=True)
+    return tasks
+
+
 def close_tasks(*, source_room: str, source_type: str, source_ids, kinds=None, note: str,
                 actor, at=None) -> int:
     """Close the open tasks another room's record made, when that record no longer needs

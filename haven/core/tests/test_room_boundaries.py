@@ -23,14 +23,11 @@ KNOWN = {
     ("people", "relink.py", "intake"): 1,
     ("risk", "intake_link.py", "intake"): 1,
     ("risk", "lists.py", "people"): 1,
-    ("risk", "lists.py", "tasks"): 1,
     ("risk", "demo.py", "intake"): 1,
     ("risk", "live.py", "intake"): 1,
     ("risk", "live.py", "people"): 2,
     ("risk", "measures.py", "intake"): 2,
     ("risk", "review.py", "people"): 1,
-    ("risk", "review.py", "tasks"): 1,
-    ("risk", "views.py", "tasks"): 1,
 }
 
 
