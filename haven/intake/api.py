@@ -13,10 +13,11 @@ from rest_framework.response import Response
 
 from haven.access.capabilities import require
 from haven.access.log import Action, Outcome, record_access
+from haven.core.api import db_int
 from haven.core.concurrency import StaleEdit
 from haven.intake import rules, services
 from haven.intake.creation import IntakeInvalid, do_create_incident
-from haven.intake.forms import ID_DIGITS, version_of
+from haven.intake.forms import version_of
 from haven.intake.grading import do_grade_incident
 from haven.intake.models import Incident
 from haven.people.access import scoped_persons
@@ -78,8 +79,7 @@ def _people(user, rows) -> tuple[list, dict]:
         row = row if isinstance(row, dict) else {}
         details = row.get("person") if isinstance(row.get("person"), dict) else row.get(
             "details")
-        person_id = str(row.get("person", ""))
-        person_id = int(person_id) if ID_DIGITS.fullmatch(person_id) else None
+        person_id = db_int(str(row.get("person", "")))  # str: JSON true is not person 1
         if isinstance(details, dict) and person_id is None:
             # Someone Haven has not met: recorded from these details when the log is saved.
             found.append({"details": details, "role": row.get("role", ""),

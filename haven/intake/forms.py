@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from haven.core.api import db_int
 from haven.intake import rules
 from haven.intake.models import Incident, Involvement
 
@@ -40,7 +41,6 @@ def parse_checklist(data, question_set: str) -> dict:
     return checklist
 
 
-ID_DIGITS = re.compile(r"[0-9]{1,18}")  # also a version number
 _INDEX = re.compile(r"[0-9]{1,4}")
 
 
@@ -49,7 +49,7 @@ def chosen_people(data) -> list[tuple[int, str]]:
     chosen = []
     for key in data:
         # An id is 1-18 ASCII digits (a 64-bit key): anything else is not a person.
-        if key.startswith("role_") and ID_DIGITS.fullmatch(key[5:]) and data.get(key):
+        if key.startswith("role_") and db_int(key[5:]) is not None and data.get(key):
             chosen.append((int(key[5:]), data.get(key)))
     return sorted(chosen)
 
@@ -134,8 +134,7 @@ def parse_grading(data) -> dict:
 
 
 def version_of(data) -> int | None:
-    value = str(data.get("version", "")).strip()
-    return int(value) if ID_DIGITS.fullmatch(value) else None
+    return db_int(data.get("version"))
 
 
 # Anchor ids for the error summary: field name -> id of the input it links to.

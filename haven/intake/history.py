@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from haven.intake.history_facts import event_key, keep_earliest
 from haven.intake.models import Incident, Involvement
 from haven.people.history import history_summaries, history_summary, repeat_victim, repeat_window
 from haven.people.lookup import find_candidates
@@ -39,11 +40,9 @@ def is_repeat_victim(person, *, at=None, incident=None) -> bool:
         if incident is not None else None
     earliest: dict[int, object] = {}
     for incident_id, event, occurred, opened in rows:
-        key, date = event or incident_id, occurred or opened
-        if date is None or (this_event is not None and key == this_event):
-            continue
-        if key not in earliest or date < earliest[key]:
-            earliest[key] = date
+        key, date = event_key(incident_id, event), occurred or opened
+        if date is not None and key != this_event:
+            keep_earliest(earliest, key, date)
     when = list(earliest.values())
     if incident is None or not incident.domestic_abuse:
         when.append(at)

@@ -17,6 +17,17 @@ INVOLVEMENT_DEFAULTS = {
 }
 
 
+def event_key(incident_id: int, event: int | None) -> int:
+    """One real incident recorded by several systems is one event: reconciliation's event
+    (its smallest incident id), else the incident itself."""
+    return event or incident_id
+
+
+def keep_earliest(seen: dict, key: int, when) -> None:
+    if key not in seen or when < seen[key]:
+        seen[key] = when
+
+
 def involvement_facts(ids, at, windows, context) -> dict[int, dict]:
     """DA incidents (count, last), repeat victim (the one rule, `repeat_victim`), roles held
     and counter-allegation, from the persons' involvements up to `at`.
@@ -40,11 +51,10 @@ def involvement_facts(ids, at, windows, context) -> dict[int, dict]:
         when = occurred or opened
         if not da or when is None or when > at:
             continue
-        key = event or incident_id  # an event's key is its smallest incident id
-        for seen in (da_events[person_id],
-                     victim_events[person_id] if role == Involvement.Role.VICTIM else None):
-            if seen is not None and (key not in seen or when < seen[key]):
-                seen[key] = when
+        key = event_key(incident_id, event)
+        keep_earliest(da_events[person_id], key, when)
+        if role == Involvement.Role.VICTIM:
+            keep_earliest(victim_events[person_id], key, when)
     for person_id, events in da_events.items():
         if events:
             out.setdefault(person_id, {})["da_incidents"] = {

@@ -1,6 +1,5 @@
 """Clerical review queue and merge / unmerge: thin views over review.py and merge.py."""
 
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,13 +67,9 @@ def _side(user, record, places) -> list[dict]:
     return rows
 
 
-VERSION_DIGITS = re.compile(r"[0-9]{1,18}")
-
-
 def _posted_version(request) -> int:
     """The version the form was read at; a malformed one is 0, which no record has (stale)."""
-    value = request.POST.get("version", "").strip()
-    return int(value) if VERSION_DIGITS.fullmatch(value) else 0
+    return db_int(request.POST.get("version", "").strip()) or 0
 
 
 @login_required
@@ -108,7 +103,7 @@ def merge(request, person_id):
     keep = access_person(request.user, person_id)
     other_id = request.POST.get("other_person", "").strip()
     try:
-        if not VERSION_DIGITS.fullmatch(other_id):
+        if db_int(other_id) is None:
             raise InvalidRecord("other_person", "Enter the number of the person to merge in")
         absorb = access_person(request.user, other_id)
         event = do_merge_persons(keep, absorb, reason=request.POST.get("reason", ""),

@@ -8,12 +8,6 @@ from django.utils import timezone
 _refs = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Personas are saved with a password; a fast hasher keeps this room's run short."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_incident(forces, make_person):
     """make_incident(force_code="WARKS", state="opened", victim=None, suspect=None, **fields)."""

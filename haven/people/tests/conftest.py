@@ -43,9 +43,3 @@ def days_ago(n):
     from django.utils import timezone
 
     return timezone.now() - dt.timedelta(days=n)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Personas sign in with a password; hashing it the production way costs ~1 s a test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

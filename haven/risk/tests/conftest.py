@@ -19,20 +19,9 @@ def dash_answers(yes=0, *, codes=None, rest="no", source="victim"):
     return {c: ("yes" if c in chosen else rest, source, "") for c in CODES}
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Personas set passwords; the production hasher is deliberately slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_da_incident(forces, make_person):
     from haven.intake.models import Incident, Involvement
-    from haven.risk.questionnaires import install_defaults
-
-    # A transactional (browser) test that ran before this one flushed every table, including
-    # the questionnaires the data migration installed; put them back.
-    install_defaults()
 
     def make(force_code="WARKS", *, victim=None, suspect=None, state="attended", **fields):
         fields.setdefault("reported_via", "call")
