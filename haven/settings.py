@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "haven.tasks",
     "haven.intake",
     "haven.risk",
+    "haven.safeguarding",
+    "haven.investigation",
     "haven.web",
 ]
 

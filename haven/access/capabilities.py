@@ -29,6 +29,8 @@ MATRIX: dict[str, set[str]] = {
     "person.view_confidential_address": PUBLIC_PROTECTION | {R.IDVA},
     # Lifting a refuge marker that any source set: public protection's decision, logged.
     "person.lift_confidential_address": {R.HAU, R.DARM},
+    # Sharing a person's case with a partner agency follows the HAU review or a referral.
+    "person.share": {R.HAU, R.DARM, R.MARAC_COORDINATOR},
     "person.merge": {R.HAU, R.DARM, R.SYSTEM_ADMIN},
     "linkage.review": {R.HAU, R.DARM, R.SYSTEM_ADMIN},
     "ingest.run": {R.SYSTEM_ADMIN},

@@ -9,16 +9,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
+from haven.access.capabilities import can
 from haven.access.models import AccessLogEntry, AccessLogHead
 
 GENESIS = "0" * 64
 Action = AccessLogEntry.Action
 Outcome = AccessLogEntry.Outcome
+
+# How many entries this thread has appended: `haven.core.actions` compares it before and
+# after an action to refuse one that changed data without logging.
+_written = threading.local()
+
+
+def entries_written() -> int:
+    return getattr(_written, "count", 0)
 
 
 def _payload(entry: AccessLogEntry) -> str:
@@ -76,6 +87,7 @@ def _append(user, entries: list[dict]) -> list[AccessLogEntry]:
             saved.append(entry)
         if saved:
             head.save(update_fields=["last_id", "last_hash"])
+    _written.count = entries_written() + len(saved)
     return saved
 
 
@@ -124,6 +136,18 @@ def record_list_access(user, *, record_type: str, shown: dict[int, list],
     ]
     _append(user, entries)
     return len(entries)
+
+
+def require_capability(user, capability: str, *, record_type: str, action_name: str) -> None:
+    """An action's capability check: a refusal is logged in its own transaction (so the
+    entry outlives the 404 the caller sees) and answered as "not found"."""
+    if can(user, capability):
+        return
+    with transaction.atomic():
+        record_access(user, Action.ALTERATION, record_type=record_type,
+                      reason=f"needs {capability}", outcome=Outcome.REFUSED,
+                      detail={"action": action_name})
+    raise Http404("Not found")
 
 
 @dataclass

@@ -22,7 +22,7 @@ from haven.intake.events import IncidentRecorded
 from haven.intake.models import Incident, IncidentProgress, Involvement, ReferenceCounter
 from haven.intake.services import log_people, write_chronology
 from haven.people.services import InvalidRecord, clean_fields, do_add_source_record
-from haven.tasks.services import create_task
+from haven.tasks.services import do_create_task
 
 # Haven's own system: a person the caller or the officer tells us about is recorded as a
 # source record of this system and linked like any other (people.do_add_source_record).
@@ -382,7 +382,7 @@ def _after_people_saved(incident, progress, *, actor, action, opened=True, perso
 def _raise_to_supervisor(incident, progress, actor):
     reasons = ", ".join(rules.SERIOUS_LABELS[r].lower() for r in progress.serious_reasons)
     victim = incident.involvements.filter(role=Involvement.Role.VICTIM).first()
-    create_task(
+    do_create_task(
         incident.force, kind="occ_supervision", owner_role="occ_supervisor",
         due_at=timezone.now(), title=f"Serious incident {incident.reference}: {reasons}",
         source_room="intake", source_type="incident", source_id=incident.pk,
@@ -392,7 +392,7 @@ def _raise_to_supervisor(incident, progress, actor):
 
 def _flag_counter_allegation(incident, actor):
     victim = incident.involvements.filter(role=Involvement.Role.VICTIM).first()
-    create_task(
+    do_create_task(
         incident.force, kind="counter_allegation", owner_role="hau", due_at=timezone.now(),
         title=f"Counter-allegation on {incident.reference}: establish the primary victim",
         source_room="intake", source_type="incident", source_id=incident.pk,

@@ -11,7 +11,9 @@ from __future__ import annotations
 from django.forms.models import model_to_dict
 
 from haven.intake.models import Involvement
+from haven.people.linkage.normalise import incident_fingerprints
 from haven.people.movers import register_person_mover
+from haven.people.relink import register_linkage_evidence
 
 LABEL = "intake.Involvement"
 
@@ -56,6 +58,21 @@ def dedupe_involvements(rows, mapping):
     return keep
 
 
+def incident_evidence(force):
+    """(person id, system, fingerprints) for the linker: the same event recorded by two
+    systems under different ids yields the same fingerprints (role, place, date). A system's
+    own incident id is not used: within one system it ties a victim to their suspect, not a
+    person to themself."""
+    involvements = Involvement.objects.filter(incident__force=force).exclude(
+        incident__source_system="").values_list(
+        "person_id", "role", "incident__source_system", "incident__occurred_at",
+        "incident__address_line", "incident__postcode")
+    for person_id, role, system, occurred, line, postcode in involvements.iterator(
+            chunk_size=5000):
+        yield person_id, system, incident_fingerprints(occurred, line, postcode, role)
+
+
 def register() -> None:
     register_person_mover(LABEL, drop_duplicates=drop_duplicate_involvements,
                           restore=restore_involvements, dedupe=dedupe_involvements)
+    register_linkage_evidence(incident_evidence)

@@ -23,7 +23,7 @@ from haven.core.concurrency import StaleEdit, update_if_unchanged
 from haven.forces.policy import policy
 from haven.intake import rules
 from haven.intake.models import Incident, IncidentProgress, StateChange
-from haven.tasks.services import create_task
+from haven.tasks.services import do_create_task
 
 __all__ = [
     "StaleEdit", "TransitionRefused", "access_incident", "scoped_incidents",
@@ -260,7 +260,7 @@ def sweep_overdue_dash(force=None, *, now=None, actor=None) -> list[Incident]:
             progress.dash_overdue_tagged_at = now
             progress.save(update_fields=["dash_overdue_tagged_at"])
             victim = incident.involvements.filter(role="victim").select_related("person").first()
-            create_task(
+            do_create_task(
                 incident.force, kind="missing_dash", owner_role="hau", due_at=now,
                 title=f"No DASH on {incident.reference} since attendance",
                 source_room="intake", source_type="incident", source_id=incident.pk,

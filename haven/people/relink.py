@@ -53,29 +53,32 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
     return False
 
 
+# Rooms that hold shared events register fn(force) -> iterable of (person id, system,
+# fingerprints); intake registers its incidents (haven.intake.movers.register).
+_EVIDENCE: list = []
+
+
+def register_linkage_evidence(provider) -> None:
+    """Evidence of shared events for the linker: who was in which event, as fingerprints
+    (role, place, date) that another system's record of the same event also yields."""
+    if provider not in _EVIDENCE:
+        _EVIDENCE.append(provider)
+
+
 def _records(force) -> list[dict]:
     """Every source record of the force as the engine's input, with incident evidence.
 
-    `incident_keys` holds the fingerprints (role, place, date) of the incidents the record
-    was involved in as victim or suspect: other systems record the same event under other
-    ids, so only time, place and role tie them together. (A system's own incident id is
-    not used: within one system it ties a victim to their suspect, not a person to
-    themself.)
+    `incident_keys` holds the fingerprints (role, place, date) of the events the record was
+    involved in as victim or suspect, from the rooms registered with
+    `register_linkage_evidence`: other systems record the same event under other ids, so
+    only time, place and role tie them together.
     """
-    from haven.intake.models import Involvement
-    from haven.people.linkage.normalise import incident_fingerprints
-
     rows = list(SourceRecord.objects.filter(force=force).values("id", "person_id", "system",
                                                                 "source_id", *RAW_FIELDS))
     keys: dict[tuple[int, str], list[str]] = defaultdict(list)
-    involvements = Involvement.objects.filter(incident__force=force).exclude(
-        incident__source_system="").values_list(
-        "person_id", "role", "incident__source_system", "incident__source_id",
-        "incident__occurred_at", "incident__address_line", "incident__postcode")
-    for person_id, role, system, _id, occurred, line, postcode in involvements.iterator(
-            chunk_size=5000):
-        own = keys[(person_id, system)]
-        own.extend(incident_fingerprints(occurred, line, postcode, role))
+    for provider in _EVIDENCE:
+        for person_id, system, fingerprints in provider(force):
+            keys[(person_id, system)].extend(fingerprints)
     for row in rows:
         row["uid"] = f"{row['system']}:{row['source_id']}"
         row["date_of_birth"] = row["date_of_birth"].isoformat() if row["date_of_birth"] else None

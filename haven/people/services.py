@@ -16,11 +16,12 @@ from django.utils import timezone
 
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
+from haven.core.actions import action
 from haven.forces.policy import policy
 from haven.people.addresses import protect_addresses
 from haven.people.keys import blocking_keys, iso_date, profile
 from haven.people.linkage import hard_conflict
-from haven.people.models import Address, Person, ReviewItem, SourceRecord
+from haven.people.models import Address, Person, PersonShare, ReviewItem, SourceRecord
 from haven.people.scoring import compare, corroborated
 
 logger = logging.getLogger(__name__)
@@ -280,3 +281,21 @@ def do_add_source_record(force, fields: dict, *, system: str, source_id: str, ac
     logger.info("people source record id=%s outcome=%s reviews=%d", record.pk, outcome,
                 len(reviews))
     return record
+
+
+@action("person.share", record_type="person")
+def do_share_person(person_id: int, agency, *, reason: str, actor) -> bool:
+    """Share a person's case with a partner agency (IDVA service, children's services …),
+    unless it is already shared. The disclosure is logged either way. Returns whether a new
+    share was made."""
+    if not reason.strip():
+        raise ValueError("Say why the person is shared with the agency")
+    created = False
+    if not PersonShare.objects.filter(person_id=person_id, agency=agency,
+                                      ended_at__isnull=True).exists():
+        PersonShare.objects.create(person_id=person_id, agency=agency, reason=reason[:300],
+                                   granted_by=actor)
+        created = True
+    record_access(actor, Action.DISCLOSURE, record_type="person", record_id=person_id,
+                  person_id=person_id, reason=reason, detail={"agency": agency.pk})
+    return created

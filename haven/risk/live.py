@@ -27,7 +27,7 @@ from haven.risk import intake_link
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.risk.rules import GradingRefused
 from haven.risk.services import current_assessment
-from haven.tasks.services import close_tasks, create_task
+from haven.tasks.services import do_close_tasks, do_create_task
 
 SOURCES = set(ReassessmentFlag.Source.values)
 
@@ -57,7 +57,7 @@ def do_flag_reassessment(person, *, reason: str, source: str, actor, source_ref:
         flag = ReassessmentFlag.objects.create(
             assessment=assessment, person=person, force_id=person.force_id, reason=reason[:300],
             source=source, source_ref=str(source_ref)[:64], raised_at=at or now, raised_by=user)
-        create_task(
+        do_create_task(
             assessment.force, kind="reassessment",
             title=f"Re-assess risk: {reason[:120]}",
             owner_role="hau", person=person, source_room="risk", source_type="reassessment_flag",
@@ -87,7 +87,7 @@ def do_clear_flag(flag: ReassessmentFlag, *, note: str, actor) -> ReassessmentFl
         if not ReassessmentFlag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
                 cleared_at=now, cleared_by=actor):
             raise StaleEdit("This flag was already dealt with. Reload the page.")
-        close_tasks(source_room="risk", source_type="reassessment_flag", source_ids=[flag.pk],
+        do_close_tasks(source_room="risk", source_type="reassessment_flag", source_ids=[flag.pk],
                     kinds=["reassessment"], note=note, actor=actor, at=now)
         record_access(actor, Action.ALTERATION, record_type="risk_assessment",
                       record_id=flag.assessment_id, person_id=flag.person_id,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -14,12 +16,45 @@ from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
 from haven.forces.models import Agency
 from haven.forces.policy import policy
-from haven.people.models import PersonShare
+from haven.people.services import do_share_person
 from haven.risk import rules
 from haven.risk.models import Assessment, GradingEvent, ReassessmentFlag
 from haven.risk.rules import GradingRefused
 from haven.risk.services import _bump, regrade, scoped_assessments
-from haven.tasks.services import close_tasks, create_task
+from haven.tasks.services import do_close_tasks, do_create_task
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """One next step of an HAU review, as handed to the room that takes it over."""
+
+    kind: str
+    why: str
+    force: object
+    assessment_id: int
+    incident_id: int | None
+    victim_id: int
+    grade: str
+    due_at: dt.datetime
+
+
+# kind -> handler(follow_up, *, actor). Filled by rooms in AppConfig.ready().
+_FOLLOW_UPS: dict[str, Callable] = {}
+
+
+def register_follow_up(kind: str, handler: Callable) -> None:
+    """A room takes over one of the HAU review's next steps (safeguarding opens or updates the
+    victim's case for "case_update"; MARAC takes "marac_referral"). The handler runs inside
+    the review's transaction, so the review and what it sets in motion commit together, and
+    the stand-in task for that step is no longer created."""
+    if kind not in STEP_OWNERS:
+        raise KeyError(f"No HAU review step {kind!r}; steps are {sorted(STEP_OWNERS)}")
+    _FOLLOW_UPS[kind] = handler
+
+
+def unregister_follow_up(kind: str) -> None:
+    _FOLLOW_UPS.pop(kind, None)
+
 
 STEP_OWNERS = {
     # kind: (owner role, partner agency kind or None, title)
@@ -79,9 +114,17 @@ def do_review_hau(assessment: Assessment, *, version, grade: str, rationale: str
             assessment=assessment, stage=GradingEvent.Stage.HAU, actor=actor, role=actor.role,
             at=now, from_grade=before, to_grade=grade, rationale=rationale,
             score=assessment.score)
-        close_tasks(source_room="risk", source_type="assessment", source_ids=[assessment.pk],
+        do_close_tasks(source_room="risk", source_type="assessment", source_ids=[assessment.pk],
                     kinds=["hau_review"], note="HAU review recorded", actor=actor, at=now)
-        tasks = [_step_task(assessment, step, now=now, actor=actor) for step in steps]
+        tasks = []
+        for step in steps:
+            if step.kind in _FOLLOW_UPS:
+                _FOLLOW_UPS[step.kind](FollowUp(
+                    kind=step.kind, why=step.why, force=force, assessment_id=assessment.pk,
+                    incident_id=assessment.incident_id, victim_id=assessment.victim_id,
+                    grade=grade, due_at=_due(force, step.kind, now)), actor=actor)
+            else:
+                tasks.append(_step_task(assessment, step, now=now, actor=actor))
         record_access(actor, Action.ALTERATION, record_type="risk_assessment",
                       record_id=assessment.pk, person_id=assessment.victim_id,
                       detail={"stage": "hau", "grading_event": event.pk,
@@ -101,15 +144,9 @@ def _step_task(assessment: Assessment, step: rules.Step, *, now, actor):
     if agency_kind:
         agency = Agency.objects.filter(force_id=assessment.force_id, kind=agency_kind).first()
         if agency is not None:
-            reason = f"{title} after HAU review"
-            if not PersonShare.objects.filter(person_id=assessment.victim_id, agency=agency,
-                                              ended_at__isnull=True).exists():
-                PersonShare.objects.create(person_id=assessment.victim_id, agency=agency,
-                                           reason=reason, granted_by=actor)
-            record_access(actor, Action.DISCLOSURE, record_type="person",
-                          record_id=assessment.victim_id, person_id=assessment.victim_id,
-                          reason=reason, detail={"agency": agency.pk})
-    return create_task(
+            do_share_person(assessment.victim_id, agency, reason=f"{title} after HAU review",
+                            actor=actor)
+    return do_create_task(
         assessment.force, kind=step.kind,
         title=f"{title} ({step.why.lower()})",
         owner_role=role, owner_agency=agency, person=assessment.victim,

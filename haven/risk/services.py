@@ -22,7 +22,7 @@ from haven.risk import intake_link, rules
 from haven.risk.models import Answer, Assessment, Child, GradingEvent, ReassessmentFlag
 from haven.risk.questionnaires import DASH, HBA, REPEATED, STALKING, current_version
 from haven.risk.rules import GradingRefused
-from haven.tasks.services import close_tasks, create_task
+from haven.tasks.services import do_close_tasks, do_create_task
 
 __all__ = ["GradingRefused", "AssessmentRefused", "StaleEdit", "AssessmentInput",
            "access_assessment", "scoped_assessments", "may_read_answers", "require_logged",
@@ -306,7 +306,7 @@ def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, acto
             assessment=assessment, stage=GradingEvent.Stage.OFFICER, actor=actor,
             role=actor.role, at=now, from_grade="", to_grade=checked["grade"],
             rationale=data.rationale, score=result.score)
-        create_task(
+        do_create_task(
             actor.force, kind="hau_review",
             title=f"HAU review of a DASH ({assessment.get_grade_display().lower()} risk, "
                   f"completed {now:%-d %b %Y})",
@@ -316,7 +316,7 @@ def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, acto
         cleared = list(ReassessmentFlag.objects.filter(person=victim, cleared_at__isnull=True)
                        .values_list("pk", flat=True))
         ReassessmentFlag.objects.filter(pk__in=cleared).update(cleared_at=now, cleared_by=actor)
-        close_tasks(source_room="risk", source_type="reassessment_flag", source_ids=cleared,
+        do_close_tasks(source_room="risk", source_type="reassessment_flag", source_ids=cleared,
                     kinds=["reassessment"], actor=actor, at=now,
                     note=f"Re-assessed: risk assessment {assessment.pk}")
         record_access(actor, Action.COLLECTION, record_type="risk_assessment",

@@ -13,7 +13,7 @@ from haven.core.concurrency import StaleEdit
 from haven.tasks.models import Task
 
 
-def create_task(
+def do_create_task(
     force,
     *,
     kind: str,
@@ -123,7 +123,7 @@ def tasks_from(*, source_room: str, source_type: str, source_ids, kinds=None,
     return tasks
 
 
-def close_tasks(*, source_room: str, source_type: str, source_ids, kinds=None, note: str,
+def do_close_tasks(*, source_room: str, source_type: str, source_ids, kinds=None, note: str,
                 actor, at=None) -> int:
     """Close the open tasks another room's record made, when that record no longer needs
     them (e.g. a re-assessment flag cleared). Returns how many were closed."""

@@ -20,14 +20,12 @@ KNOWN = {
     ("intake", "creation.py", "people"): 1,
     ("intake", "ingest.py", "people"): 1,
     ("people", "addresses.py", "chronology"): 1,
-    ("people", "relink.py", "intake"): 1,
     ("risk", "intake_link.py", "intake"): 1,
     ("risk", "lists.py", "people"): 1,
     ("risk", "demo.py", "intake"): 1,
     ("risk", "live.py", "intake"): 1,
     ("risk", "live.py", "people"): 1,
     ("risk", "measures.py", "intake"): 2,
-    ("risk", "review.py", "people"): 1,
 }
 
 

@@ -21,8 +21,8 @@ def test_a_sergeant_review_with_a_malformed_version_is_refused(client_as, comple
 def test_a_task_completed_with_a_malformed_version_is_refused(client_as, forces, version):
     from django.utils import timezone
 
-    from haven.tasks.services import create_task
-    task = create_task(forces["WARKS"], kind="check", title="Check on the victim",
+    from haven.tasks.services import do_create_task
+    task = do_create_task(forces["WARKS"], kind="check", title="Check on the victim",
                        owner_role="sergeant", due_at=timezone.now(), source_room="risk",
                        source_type="probe", source_id=1)
     response = client_as("sergeant").post(f"/tasks/{task.pk}/", {"version": version,

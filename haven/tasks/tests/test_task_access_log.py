@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.access.models import AccessLogEntry
-from haven.tasks.services import create_task
+from haven.tasks.services import do_create_task
 
 
 @pytest.fixture
 def task_about(forces, make_person):
     def make(force_code="WARKS", owner_role="hau", **person):
         person = make_person(force_code, **person)
-        return create_task(forces[force_code], kind="hau_review", title="Review assessment 3",
+        return do_create_task(forces[force_code], kind="hau_review", title="Review assessment 3",
                            owner_role=owner_role, due_at=timezone.now() + dt.timedelta(hours=2),
                            source_room="risk", source_type="assessment", source_id=3,
                            person=person)

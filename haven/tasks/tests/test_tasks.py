@@ -5,13 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from haven.core.concurrency import StaleEdit
-from haven.tasks.services import create_task, do_complete_task, overdue_for, tasks_for
+from haven.tasks.services import do_complete_task, do_create_task, overdue_for, tasks_for
 
 
 @pytest.fixture
 def hau_task(forces, make_person):
     def make(hours=-1, force_code="WARKS"):
-        return create_task(
+        return do_create_task(
             forces[force_code], kind="hau_review", title="Review assessment", owner_role="hau",
             due_at=timezone.now() + dt.timedelta(hours=hours), source_room="risk",
             source_type="assessment", source_id=1, person=make_person(force_code),

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from haven.access.models import AccessLogEntry
-from haven.tasks.services import create_task
+from haven.tasks.services import do_create_task
 from haven.web.models import Draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,7 +17,7 @@ def test_idle_warning_then_sign_out_then_sign_in_restores_the_answers(
         page_as, settings, forces, make_person, live_server):
     settings.HAVEN_IDLE_TIMEOUT_SECONDS = 6
     settings.HAVEN_IDLE_WARNING_SECONDS = 4
-    task = create_task(forces["WARKS"], kind="hau_review", title="Review assessment 9",
+    task = do_create_task(forces["WARKS"], kind="hau_review", title="Review assessment 9",
                        owner_role="hau", due_at=timezone.now(), source_room="risk",
                        source_type="assessment", source_id=9, person=make_person())
     page = page_as("hau", phone=True)

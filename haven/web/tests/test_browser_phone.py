@@ -75,10 +75,10 @@ def test_a_restored_draft_can_be_discarded_to_start_again(page_as, persona, forc
                                                           make_person):
     from django.utils import timezone
 
-    from haven.tasks.services import create_task
+    from haven.tasks.services import do_create_task
     from haven.web.models import Draft
 
-    task = create_task(forces["WARKS"], kind="hau_review", title="Review assessment 9",
+    task = do_create_task(forces["WARKS"], kind="hau_review", title="Review assessment 9",
                        owner_role="hau", due_at=timezone.now(), source_room="risk",
                        source_type="assessment", source_id=9, person=make_person())
     path = f"/tasks/{task.pk}/"

@@ -75,9 +75,9 @@ def test_drafts_older_than_the_policy_are_deleted(client_as, forces):
 
 
 def test_a_successful_post_to_the_page_clears_its_draft(client_as, forces, make_person):
-    from haven.tasks.services import create_task
+    from haven.tasks.services import do_create_task
 
-    task = create_task(forces["WARKS"], kind="hau_review", title="Review", owner_role="hau",
+    task = do_create_task(forces["WARKS"], kind="hau_review", title="Review", owner_role="hau",
                        due_at=timezone.now(), source_room="risk", source_type="assessment",
                        source_id=1, person=make_person())
     client = client_as("hau")
