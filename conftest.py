@@ -8,13 +8,16 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     """Tests sign in without a second factor unless a test asks for it (see test_auth).
 
     Passwords are hashed with the fast MD5 hasher in tests only: the real hasher's
     deliberate slowness cost the suite half a minute and proves nothing here.
     """
     settings.HAVEN_REQUIRE_OTP = False
+    # Each test seals the access log into its own anchor file (never the demo's var/).
+    settings.HAVEN_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
+    settings.HAVEN_AUDIT_ANCHOR_KEY = "test-anchor-key"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -12,6 +12,9 @@
 4. Against truth.csv: pairwise and B-cubed precision / recall / F1, share of serial
    perpetrators (suspect towards two or more victims) and of victims whose records all sit
    in one person, review queue size and the share of queued pairs truly one person.
+5. The call-time lookup against the same truth (`bench/bench_lookup_truth.py`, run on the
+   database Haven left): callers drawn from the generator's world, known and "not known";
+   true person first, bands shown (skip with --skip-lookup).
 Prints a markdown table (and JSON with --json FILE).
 """
 
@@ -316,6 +319,24 @@ def repeat_victim_flag(export: Path, dumped: dict, pred: dict[str, str],
     return out
 
 
+def run_lookup(args, work: Path) -> dict:
+    """bench_lookup_truth.py on the database Haven left (same tree as Haven ran from)."""
+    out = work / "lookup.json"
+    env = dict(os.environ)
+    if args.haven_root is not None:
+        env["PYTHONPATH"] = str(args.haven_root)
+    t = time.perf_counter()
+    subprocess.run([str(ROOT / ".venv/bin/python"), str(ROOT / "bench/bench_lookup_truth.py"),
+                    "--people", str(args.people), "--seed", str(args.seed), "--work", str(work),
+                    "--force", args.force, "--callers", str(args.callers), "--json", str(out)],
+                   env=env, check=True, capture_output=True, text=True,
+                   cwd=args.haven_root or ROOT)
+    result = json.loads(out.read_text())
+    result["wall"] = time.perf_counter() - t
+    print("lookup", json.dumps(result), flush=True)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=20000)
@@ -325,6 +346,8 @@ def main() -> None:
     parser.add_argument("--skip-haven", action="store_true")
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--skip-lookup", action="store_true")
+    parser.add_argument("--callers", type=int, default=1000)
     parser.add_argument("--haven-root", type=Path,
                         help="run Haven from this source tree (a before/after comparison)")
     args = parser.parse_args()
@@ -356,6 +379,9 @@ def main() -> None:
             "wall": link["wall"], "rss": link["rss_gib"], "review": len(queued),
             "review_same": same, "info": info}))
         print(json.dumps(results[-1], default=str)[:2000], flush=True)
+        if not args.skip_lookup:
+            info["lookup"] = run_lookup(args, work)
+            load.append(os.getloadavg()[0])
     if not args.skip_baselines:
         t = time.perf_counter()
         pred = run_exact(people)
@@ -381,6 +407,16 @@ def main() -> None:
               f"{r['pair']['f1']:.4f} | {r['b3']['p']:.4f} | {r['b3']['r']:.4f} | "
               f"{r['b3']['f1']:.4f} | {r['serial']:.1%} | {r['victims']:.1%} | {review} | "
               f"{r['wall']:.1f} | {rss} |")
+    for r in results:
+        lk = r.get("info", {}).get("lookup")
+        if lk:
+            print(f"\nlookup ({lk['known_callers']} known callers, {lk['unknown_callers']} not "
+                  f"known; bands {lk['bands']}): true person first {lk['true_first']:.1%}, "
+                  f"top three {lk['true_top3']:.1%}; true first and 'Very likely' "
+                  f"{lk['true_first_band'].get('very likely', 0):.1%}; known shown someone "
+                  f"else 'Very likely' {lk['known_shown_someone_else_very_likely']:.2%}; "
+                  f"not known shown 'Very likely' {lk['unknown_very_likely']:.2%}, top band "
+                  f"{lk['unknown_top_band']}; latency p50 {lk['latency_ms']['p50']:.0f} ms")
     if args.json:
         args.json.write_text(json.dumps({"stats": stats, "load": load, "results": results},
                                         default=str, indent=1))

@@ -10,6 +10,7 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    # After DJANGO_SETTINGS_MODULE is set: Django reads it on import.
     from django.core.management import execute_from_command_line
 
     args = list(sys.argv if argv is None else ["haven", *argv])

@@ -35,6 +35,7 @@ def _local_secret_key() -> str:
 
     Production sets SECRET_KEY in the environment and keeps it out of the disk image.
     """
+    # Only when no SECRET_KEY is configured.
     from django.core.management.utils import get_random_secret_key
 
     path = VAR_DIR / "secret_key"
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "haven.forces",
     "haven.access",
     "haven.people",
@@ -82,6 +85,8 @@ INSTALLED_APPS = [
     "haven.risk",
     "haven.safeguarding",
     "haven.investigation",
+    "haven.protection",
+    "haven.marac",
     "haven.web",
 ]
 
@@ -91,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "haven.core.middleware.RefuseNulCharacters",  # PostgreSQL cannot store NUL: 400, not 500
+    "haven.core.middleware.NoStore",  # personal data is never cached by browsers or proxies
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -104,6 +110,12 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Background jobs (haven/core/jobs.py): queued in the database and run by `haven worker`
+# (HAVEN_TASKS=database, the default outside the demo), or at once in the process.
+_TASKS_IN_DB = os.environ.get("HAVEN_TASKS", "immediate" if (DEMO or DEBUG) else "database")
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend" if _TASKS_IN_DB == "database"
+                     else "django_tasks.backends.immediate.ImmediateBackend"}}
 
 ROOT_URLCONF = "haven.urls"
 WSGI_APPLICATION = "haven.wsgi.application"
@@ -159,6 +171,11 @@ HAVEN_IDLE_TIMEOUT_SECONDS = env_int("HAVEN_IDLE_TIMEOUT_SECONDS", 15 * 60)
 # The page warns this long before the idle sign-out, with a "Stay signed in" button.
 HAVEN_IDLE_WARNING_SECONDS = env_int("HAVEN_IDLE_WARNING_SECONDS", 2 * 60)
 # Where enrolment links point, and how long they work.
+# The access log's anchors: signed heads kept outside the database (haven/access/anchors.py).
+# Production sets the key from its secret store and the file on storage the database's
+# administrators cannot rewrite.
+HAVEN_AUDIT_ANCHOR_KEY = os.environ.get("HAVEN_AUDIT_ANCHOR_KEY", "")
+HAVEN_AUDIT_ANCHOR_FILE = os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "")
 HAVEN_BASE_URL = os.environ.get("HAVEN_BASE_URL", "http://127.0.0.1:8000")
 HAVEN_ENROLMENT_LINK_HOURS = env_int("HAVEN_ENROLMENT_LINK_HOURS", 72)
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -169,6 +186,9 @@ SECURE_COOKIES = env_bool("HAVEN_SECURE_COOKIES", default=not (DEBUG or DEMO))
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS only, remembered by the browser for a year, outside the demo and development.
+SECURE_HSTS_SECONDS = 0 if (DEBUG or DEMO) else env_int("HAVEN_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not (DEBUG or DEMO)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -233,7 +253,13 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object per line for a log shipper (HAVEN_LOG_FORMAT=json): messages carry
+        # ids only, never names, addresses or answers.
+        "json": {"()": "haven.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": os.environ.get("HAVEN_LOG_FORMAT", "plain")}},
     "root": {"handlers": ["console"], "level": os.environ.get("HAVEN_LOG_LEVEL", "WARNING")},
 }

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from haven.access import views as access_views
+from haven.core import health
 from haven.core.api import Router
 from haven.core.rooms import room_modules
 from haven.web import views as web_views
@@ -20,6 +21,8 @@ for _room, module in room_modules("api"):
 
 urlpatterns = [
     path("", web_views.home, name="home"),
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     path("account/login/", access_views.LoginView.as_view(), name="login"),
     path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/two-factor/", access_views.two_factor, name="two_factor"),

@@ -9,6 +9,8 @@ A token of a user without a confirmed authenticator, or an inactive user, is ref
 from django.conf import settings
 from rest_framework import authentication, exceptions
 
+from haven.access.services import has_confirmed_device
+
 
 class VerifiedSessionAuthentication(authentication.SessionAuthentication):
     """A session counts only once it has passed the second factor (when one is required)."""
@@ -28,9 +30,6 @@ class EnrolledTokenAuthentication(authentication.TokenAuthentication):
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
-        if settings.HAVEN_REQUIRE_OTP:
-            from haven.access.services import has_confirmed_device
-
-            if not has_confirmed_device(user):
-                raise exceptions.AuthenticationFailed("This token's user has not enrolled.")
+        if settings.HAVEN_REQUIRE_OTP and not has_confirmed_device(user):
+            raise exceptions.AuthenticationFailed("This token's user has not enrolled.")
         return user, token

@@ -25,6 +25,9 @@ MATRIX: dict[str, set[str]] = {
     # people
     "person.view": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES, R.AUDITOR},
     "person.lookup": POLICE_OPERATIONAL,
+    # Recording what a caller or officer says about a person (a Haven-recorded source record).
+    "person.record": {R.CALL_HANDLER, R.OCC_SUPERVISOR, R.RESPONSE_OFFICER, R.SERGEANT,
+                      R.SNT_OFFICER, R.DETECTIVE, R.HAU, R.DARM, R.SYSTEM_ADMIN},
     # A refuge address is for those who must act on it, never for a sanitised view.
     "person.view_confidential_address": PUBLIC_PROTECTION | {R.IDVA},
     # Lifting a refuge marker that any source set: public protection's decision, logged.
@@ -56,12 +59,88 @@ MATRIX: dict[str, set[str]] = {
     "risk.review_sergeant": SUPERVISORS,
     "risk.downgrade_high": SENIOR_OFFICERS,
     "risk.hau_review": {R.HAU, R.DARM},
+    # A re-assessment flag is raised by events (custody, breaches, new incidents) and by the HAU.
+    "risk.flag_reassessment": {R.HAU, R.DARM},
     "questionnaire.load": {R.SYSTEM_ADMIN},
     "risk.measures": {R.ANALYST, R.HAU, R.DARM, R.SUPERINTENDENT, R.SENIOR_LEADER},
+    # safeguarding (B1): the victim's case. Everyone who may meet the victim sees the
+    # sanitised case; the full case only with need, or through a logged break-glass.
+    "case.view": POLICE_OPERATIONAL | {R.AUDITOR},
+    "case.view_full": {R.HAU, R.DARM, R.DETECTIVE, R.MARAC_COORDINATOR},
+    "case.manage": {R.HAU, R.DARM},
+    "case.allocate": {R.HAU, R.DARM},
+    "case.break_glass": (POLICE_OPERATIONAL - {R.HAU, R.DARM, R.DETECTIVE,
+                                               R.MARAC_COORDINATOR}),
+    "case.share_force": {R.HAU, R.DARM},
+    "case.workload": {R.HAU, R.DARM, R.SERGEANT, R.INSPECTOR, R.SUPERINTENDENT},
+    "case.review_break_glass": {R.AUDITOR},
+    # Home sections: the cases a DARM holds; the neighbourhood teams' cases for SNT officers.
+    "case.hold": {R.DARM},
+    "case.neighbourhood": {R.SNT_OFFICER},
+    # safeguarding partners (B2): referrals, letters, meetings, the daily board. A partner
+    # sees only its own agency's referrals (scoped in haven.safeguarding.referrals).
+    "referral.make": {R.HAU, R.DARM},
+    "referral.view": {R.HAU, R.DARM, R.MARAC_COORDINATOR, R.IDVA, R.CHILDRENS_SERVICES},
+    "referral.answer": {R.IDVA, R.CHILDRENS_SERVICES},
+    "referral.add_entry": {R.IDVA, R.CHILDRENS_SERVICES},
+    "letter.send": {R.HAU, R.DARM},
+    "letter.load_templates": {R.SYSTEM_ADMIN},
+    "meeting.view": {R.SNT_OFFICER, R.SERGEANT, R.INSPECTOR, R.HAU, R.DARM},
+    "meeting.record": {R.SNT_OFFICER, R.SERGEANT, R.INSPECTOR, R.DARM},
+    "board.view": SUPERVISORS | {R.HAU, R.DARM, R.DETECTIVE},
+    "board.chair": {R.INSPECTOR, R.SUPERINTENDENT},
+    # investigation
+    "crime.view": {R.RESPONSE_OFFICER, R.SERGEANT, R.INSPECTOR, R.SUPERINTENDENT, R.HAU,
+                   R.DARM, R.DETECTIVE, R.SNT_OFFICER},
+    "crime.record": {R.RESPONSE_OFFICER, R.SERGEANT, R.DETECTIVE, R.HAU},
+    # Arrest decisions, custody and court events, telling the victim.
+    "crime.investigate": {R.RESPONSE_OFFICER, R.SERGEANT, R.DETECTIVE, R.HAU},
+    "crime.allocate": SUPERVISORS | {R.HAU},
+    "crime.outcome": SUPERVISORS | {R.DETECTIVE, R.HAU},
+    # Evidence files: those who gather and investigate, never a neighbourhood officer.
+    "evidence.upload": {R.RESPONSE_OFFICER, R.SERGEANT, R.DETECTIVE, R.HAU},
+    "evidence.view": {R.RESPONSE_OFFICER, R.SERGEANT, R.INSPECTOR, R.DETECTIVE, R.HAU},
+    "investigation.measures": {R.ANALYST, R.HAU, R.INSPECTOR, R.SUPERINTENDENT,
+                               R.SENIOR_LEADER},
+    # protection: notices and orders, breaches, Clare's Law. Who may authorise a DVPN or a
+    # DAPN is a rank check inside the action (superintendent / inspector), not a capability,
+    # so that the refusal can name the rank needed.
+    "order.view": POLICE_OPERATIONAL | {R.AUDITOR},
+    "order.notice": {R.RESPONSE_OFFICER, R.SERGEANT, R.INSPECTOR, R.SUPERINTENDENT,
+                     R.DETECTIVE, R.HAU, R.DARM},
+    "order.record": {R.SERGEANT, R.INSPECTOR, R.SUPERINTENDENT, R.DETECTIVE, R.HAU, R.DARM},
+    "order.breach": {R.RESPONSE_OFFICER, R.SERGEANT, R.INSPECTOR, R.SUPERINTENDENT,
+                     R.DETECTIVE, R.SNT_OFFICER, R.HAU, R.DARM},
+    # Clare's Law: public protection records applications (and the people they name); the
+    # MARAC coordinator, who runs the multi-agency decision, sees every clock and decides.
+    "dvds.view": {R.HAU, R.DARM, R.MARAC_COORDINATOR, R.INSPECTOR, R.SUPERINTENDENT},
+    "dvds.manage": {R.HAU, R.DARM},
+    "dvds.decide": {R.DARM, R.MARAC_COORDINATOR, R.INSPECTOR, R.SUPERINTENDENT},
+    "dvds.measures": {R.ANALYST, R.DARM, R.MARAC_COORDINATOR, R.SUPERINTENDENT,
+                      R.SENIOR_LEADER},
+    # marac: areas, referrals, meetings, research, actions, IDVA contact, measures. A partner
+    # sees only the cases listed for its agency's meetings (scoped in haven.marac.services).
+    "marac.view": {R.MARAC_COORDINATOR, R.HAU, R.DARM, R.INSPECTOR, R.SUPERINTENDENT},
+    "marac.refer": {R.HAU, R.DARM, R.MARAC_COORDINATOR, R.DETECTIVE, R.IDVA,
+                    R.CHILDRENS_SERVICES},
+    "marac.coordinate": {R.MARAC_COORDINATOR},
+    "marac.chair": {R.MARAC_COORDINATOR, R.INSPECTOR, R.SUPERINTENDENT},
+    "marac.research": {R.MARAC_COORDINATOR, R.IDVA, R.CHILDRENS_SERVICES},
+    "marac.action": {R.MARAC_COORDINATOR, R.IDVA, R.CHILDRENS_SERVICES},
+    "marac.idva_contact": {R.IDVA},
+    "marac.governance": {R.MARAC_COORDINATOR, R.SUPERINTENDENT, R.SENIOR_LEADER, R.ANALYST},
     # work and oversight
     "tasks.view": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES},
+    "tasks.complete": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES},
+    # Setting work in motion for others is part of a step a role takes (an HAU review
+    # creates follow-ups; a cleared flag closes its task); the step's own check comes first.
+    "tasks.create": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES},
     "audit.search": {R.AUDITOR},
     "policy.change": {R.SYSTEM_ADMIN},
+    # Every signed-in user keeps server-side drafts of their own long forms.
+    "form.draft": set(R.values),
+    "force.configure": {R.SYSTEM_ADMIN},
+    "user.manage": {R.SYSTEM_ADMIN},
 }
 
 # Highest chronology/record sensitivity each role may read.

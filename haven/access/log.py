@@ -16,6 +16,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from haven.access.anchors import check_anchors, seal_after_commit
 from haven.access.capabilities import can
 from haven.access.models import AccessLogEntry, AccessLogHead
 
@@ -88,6 +89,8 @@ def _append(user, entries: list[dict]) -> list[AccessLogEntry]:
         if saved:
             head.save(update_fields=["last_id", "last_hash"])
     _written.count = entries_written() + len(saved)
+    if saved:
+        seal_after_commit()
     return saved
 
 
@@ -138,6 +141,19 @@ def record_list_access(user, *, record_type: str, shown: dict[int, list],
     return len(entries)
 
 
+def via(actor) -> dict:
+    """Changes made by the system (the `haven` command, a job) have no signed-in actor: the
+    log says so, with the operating-system account that ran it."""
+    if getattr(actor, "is_authenticated", False):
+        return {}
+    import getpass  # only needed on the system's path
+
+    try:
+        return {"via": "haven command", "os_user": getpass.getuser()}
+    except (KeyError, OSError):
+        return {"via": "haven command"}
+
+
 def require_capability(user, capability: str, *, record_type: str, action_name: str) -> None:
     """An action's capability check: a refusal is logged in its own transaction (so the
     entry outlives the 404 the caller sees) and answered as "not found"."""
@@ -156,6 +172,7 @@ class ChainReport:
     checked: int
     first_broken_id: int | None = None
     problem: str = ""
+    anchors: int = 0  # signed heads outside the database that the log was checked against
 
 
 def verify_chain() -> ChainReport:
@@ -174,4 +191,7 @@ def verify_chain() -> ChainReport:
     head = AccessLogHead.objects.filter(pk=1).first()
     if head is not None and (head.last_id != last_id or head.last_hash != prev):
         return ChainReport(False, checked, last_id or None, "entries after it were removed")
-    return ChainReport(True, checked)
+    anchors = check_anchors()
+    if not anchors.ok:
+        return ChainReport(False, checked, anchors.entry_id, anchors.problem, anchors.anchors)
+    return ChainReport(True, checked, anchors=anchors.anchors)

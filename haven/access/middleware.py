@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 # Before the second factor a session may reach only these: sign in, sign out, the code page
 # and an administrator's enrolment link. Everything else, /api/ and /account/ included, waits.
 STATIC_PREFIX = "/static/"
-PRE_SECOND_FACTOR_URL_NAMES = ("login", "logout", "two_factor")
+PRE_SECOND_FACTOR_URL_NAMES = ("login", "logout", "two_factor", "healthz", "readyz")
 PRE_SECOND_FACTOR_PREFIXES = ("/account/enrol/",)
 
 

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from haven.access.log import Action, record_access
+from haven.access.log import Action, record_access, via
 from haven.access.models import EnrolmentToken, User
 from haven.access.roles import PARTNER_ROLES, Role
+from haven.core.actions import action, unchanged
 
 
 @dataclass
@@ -26,6 +27,7 @@ class UserResult:
     changed: list[str]
 
 
+@action("user.manage", record_type="user", system=True)
 def do_add_user(
     username: str,
     role: str,
@@ -78,21 +80,10 @@ def do_add_user(
             record_access(actor, Action.COLLECTION if created else Action.ALTERATION,
                           record_type="user", record_id=user.pk,
                           detail={"change": "created" if created else "updated",
-                                  "fields": sorted(changed), **_via(actor)})
+                                  "fields": sorted(changed), **via(actor)})
+        else:
+            unchanged()
     return UserResult(user, created, [] if created else changed)
-
-
-def _via(actor) -> dict:
-    """Changes made from the `haven` command have no signed-in actor: say so, with the
-    operating-system account that ran it."""
-    if getattr(actor, "is_authenticated", False):
-        return {}
-    import getpass
-
-    try:
-        return {"via": "haven command", "os_user": getpass.getuser()}
-    except (KeyError, OSError):
-        return {"via": "haven command"}
 
 
 def _hash(token: str) -> str:
@@ -104,6 +95,7 @@ def enrolment_url(token: str) -> str:
     return base + reverse("enrol", args=[token])
 
 
+@action("user.manage", record_type="user", system=True)
 def do_issue_enrolment(user: User, *, actor=None, hours: int | None = None) -> str:
     """Start an enrolment: returns the one-time link (shown once; only its hash is kept).
 
@@ -119,7 +111,7 @@ def do_issue_enrolment(user: User, *, actor=None, hours: int | None = None) -> s
                                       created_by=actor if getattr(actor, "pk", None) else None)
         record_access(actor, Action.ALTERATION, record_type="user", record_id=user.pk,
                       detail={"change": "enrolment link issued", "hours": hours,
-                              **_via(actor)})
+                              **via(actor)})
     return enrolment_url(token)
 
 
@@ -140,9 +132,13 @@ def pending_device(enrolment: EnrolmentToken) -> TOTPDevice:
     return device
 
 
+@action(None, record_type="user", system=True)
 def do_complete_enrolment(enrolment: EnrolmentToken, device: TOTPDevice, *,
-                          new_password: str | None) -> User:
-    """Confirm the authenticator, retire the user's others and the link; set a first password."""
+                          new_password: str | None, actor=None) -> User:
+    """Confirm the authenticator, retire the user's others and the link; set a first password.
+
+    Runs before the user can sign in: the one-time link is the authority (`actor` is None)
+    and the log names the enrolling user."""
     user = enrolment.user
     with transaction.atomic():
         used = EnrolmentToken.objects.filter(pk=enrolment.pk, used_at__isnull=True).update(

@@ -10,11 +10,14 @@ The decorator is the contract, so no action can forget a part of it:
   own transaction (so it survives the 404) and answered as "not found";
 - the body runs in one `transaction.atomic()`: the change, its log entry and its
   chronology entry commit together or not at all;
-- an action that changed nothing in the access log is refused (`ActionDidNotLog`) and
+- an action that wrote nothing to the access log is refused (`ActionDidNotLog`) and
   rolled back, so "every change is logged" is checked on every call the test suite makes.
+  An action that finds nothing to change (already done: idempotent commands, a flag
+  already raised) says so by calling `unchanged()` before it returns.
 
-Console and system work (the command line, the nightly linker) passes `actor=None` only
-where `console=True` says so; the log then records the OS account the command recorded.
+System work (the `haven` command, the nightly linker, an event subscriber, an enrolment
+link's holder before they can sign in) passes `actor=None`, and only where `system=True`
+says the action may run that way; a signed-in actor is always checked.
 
 Stale edits use `haven.core.concurrency.update_if_unchanged`, the one optimistic-locking
 mechanism. `haven/core/tests/test_actions.py` lists every `do_` in the code and fails on
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,15 +45,28 @@ class ActionInfo:
     module: str
     capability: str | None
     record_type: str
-    console: bool
+    system: bool
 
 
 ACTIONS: dict[str, ActionInfo] = {}
+_running = threading.local()  # a stack of [changed-nothing?] frames, one per nested action
+
+
+def unchanged() -> None:
+    """The running action found nothing to change, so it need not write the log."""
+    stack = getattr(_running, "stack", None)
+    if not stack:
+        raise RuntimeError("unchanged() is for use inside an action")
+    stack[-1][0] = True
+
+
+def in_action() -> bool:
+    return bool(getattr(_running, "stack", None))
 
 
 def action(capability: str | None, *, record_type: str,
-           console: bool = False) -> Callable[[Callable], Callable]:
-    """Declare a `do_…` function an action needing `capability` (None: console/system only)."""
+           system: bool = False) -> Callable[[Callable], Callable]:
+    """Declare a `do_…` function an action needing `capability` (None: system only)."""
     def wrap(fn: Callable) -> Callable:
         # Imported here because haven.access imports this module's users at start-up.
         from haven.access.capabilities import MATRIX
@@ -60,24 +77,31 @@ def action(capability: str | None, *, record_type: str,
             raise TypeError(f"{fn.__qualname__}: an action takes `*, actor`")
         if capability is not None and capability not in MATRIX:
             raise TypeError(f"{fn.__qualname__}: unknown capability {capability!r}")
-        if capability is None and not console:
-            raise TypeError(f"{fn.__qualname__}: an action without a capability is console-only")
-        info = ActionInfo(fn.__name__, fn.__module__, capability, record_type, console)
+        if capability is None and not system:
+            raise TypeError(f"{fn.__qualname__}: without a capability, say system=True")
+        info = ActionInfo(fn.__name__, fn.__module__, capability, record_type, system)
 
         @functools.wraps(fn)
         def run(*args, **kwargs):
+            # At call time: actions are declared while the app registry is still loading.
             from haven.access import log
             actor = kwargs.get("actor")
-            if not (console and actor is None):
+            if not (system and actor is None):
                 if capability is None:
-                    raise TypeError(f"{fn.__qualname__} is run from the console only")
+                    raise TypeError(f"{fn.__qualname__} runs only as the system")
                 log.require_capability(actor, capability, record_type=record_type,
                                        action_name=fn.__name__)
-            with transaction.atomic():
-                before = log.entries_written()
-                result = fn(*args, **kwargs)
-                if log.entries_written() == before:
-                    raise ActionDidNotLog(f"{fn.__qualname__} wrote no access-log entry")
+            stack = _running.__dict__.setdefault("stack", [])
+            frame = [False]
+            stack.append(frame)
+            try:
+                with transaction.atomic():
+                    before = log.entries_written()
+                    result = fn(*args, **kwargs)
+                    if log.entries_written() == before and not frame[0]:
+                        raise ActionDidNotLog(f"{fn.__qualname__} wrote no access-log entry")
+            finally:
+                stack.pop()
             return result
 
         run.haven_action = info

@@ -25,3 +25,10 @@ def update_if_unchanged(instance, version: int, message: str, **fields) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.version = current + 1
+
+
+def refuse_if_changed(instance, version: int, message: str) -> None:
+    """Refuse early (before validating the rest of a form) when the row has moved on since
+    `version` was read; the write itself still goes through `update_if_unchanged`."""
+    if not type(instance).objects.filter(pk=instance.pk, version=int(version)).exists():
+        raise StaleEdit(message)

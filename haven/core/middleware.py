@@ -9,6 +9,7 @@ API are left as they are. Without DEBUG, Django already uses `404.html`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 
 
@@ -42,7 +43,6 @@ class RefuseNulCharacters:
 
     def __call__(self, request):
         if self._has_nul(request):
-            from django.http import HttpResponseBadRequest, JsonResponse
 
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": NUL_MESSAGE}, status=400)
@@ -65,3 +65,16 @@ class RefuseNulCharacters:
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             return in_query(request.POST)
         return False
+
+
+class NoStore:
+    """Pages and API answers may carry personal data: no browser or proxy keeps a copy
+    (`Cache-Control: no-store`). Static files are served before this (whitenoise)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response["Cache-Control"] = "no-store, private"
+        return response

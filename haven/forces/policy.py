@@ -161,9 +161,146 @@ DEFAULTS: dict[str, Setting] = {
         "Call screen: a candidate's match score from which it reads 'Very likely' / 'Possible'"
         " (below: 'Unlikely'); calibrate against clerical review decisions [D]",
         "dict", keys={"very_likely": PROBABILITY, "possible": PROBABILITY}),
+    # safeguarding: referrals, letters, meetings, board
+    "referral_answer_due_hours": Setting(
+        {"idva": 48, "children": 24, "health": 72, "housing": 72, "probation": 72},
+        "A partner agency accepts or declines a referral within this many hours; IDVA "
+        "contact within 2 working days (local protocol) [S]/[D]",
+        "dict", keys={kind: HOURS for kind in ("idva", "children", "health", "housing",
+                                               "probation")}),
+    "board_window_hours": hours(
+        24, "Daily management meeting: high-risk victims and suspects at large from the "
+        "last 24 hours [D]", max=168),
+    "board_task_due_hours": hours(
+        24, "Daily management meeting: a task the chair allocates is due by the next "
+        "meeting unless the chair says otherwise [D]", max=720),
+    "meeting_grades": Setting(
+        ["medium", "standard"], "Vulnerable people meeting: the risk levels discussed "
+        "locally (high risk goes to MARAC) [D]", "list", item=GRADE),
+    "meeting_window_days": days(
+        28, "Vulnerable people meeting: open cases opened or re-opened within this many "
+        "days are listed [D]", max=365),
     "draft_retention_hours": hours(
         24, "Unsent form drafts (DASH, call) kept on the server for a shift, then deleted [D]",
         max=720),
+    # investigation
+    "crime_allocation_offences": Setting(
+        {"assault_intent_serious_harm": "detective", "sexual_offence": "detective",
+         "non_fatal_strangulation": "detective", "threats_to_kill": "detective",
+         "homicide": "detective", "stalking": "detective"},
+        "Crimes whose injury or offending warrants a more skilled investigation go to "
+        "detectives; any offence not named goes to local officers (HMIC 2014) [S]/[D]",
+        "dict", item=Setting(None, kind="choice", choices=("detective", "hau", "local"))),
+    "crime_allocation_high_risk_team": Setting(
+        "hau", "Crimes of high-risk victims go to the HAU's detectives (HMIC 2014) [S]",
+        "choice", choices=("detective", "hau", "local")),
+    "crime_allocation_high_risk_grades": Setting(
+        ["high"], "Victim grades whose crimes go to the high-risk team (HMIC 2014) [S]", "list",
+        item=GRADE),
+    "arrests_per_100_national_range": Setting(
+        [45, 90], "Arrests per 100 DA crimes: most forces between 45 and 90 (HMIC 2014) [V]",
+        "band", item=Setting(None, kind="int", min=0, max=1000, unit="arrests")),
+    "arrests_per_100_inspection_figure": Setting(
+        63, "Arrests per 100 DA crimes the inspection found here (Warwickshire 63, HMIC 2014)"
+        " [V]", "int", 0, 1000, "arrests", nullable=True),
+    "investigation_measures_days": days(
+        365, "Inspection figures over the last 12 months (HMIC 2014: 12 months to August)"),
+    "evidence_max_megabytes": _whole(
+        "MB", 200, "Largest evidence file accepted from a phone (local) [D]", max=4000),
+    "working_day_overrides": Setting(
+        {}, "Victims' Code clock: England & Wales bank holidays (holidays package) plus these "
+        "ISO dates as \"holiday\" or \"working_day\" (e.g. a one-off bank holiday) [D]",
+        "dict", item=Setting(None, kind="choice", choices=("holiday", "working_day"))),
+    # safeguarding (B1): the victim's case, its plan, allocation and break-glass
+    "safeguarding_allocation": Setting(
+        {"high": "darm", "medium": "neighbourhood", "standard": "neighbourhood"},
+        "Who holds a case by grade: high to a domestic abuse risk manager, medium and "
+        "standard to the neighbourhood team for the victim's area (HMIC 2014) [S]",
+        "dict", keys={g: Setting(None, kind="choice", choices=("darm", "neighbourhood"))
+                      for g in ("high", "medium", "standard")}),
+    "safeguarding_neighbourhood_teams": Setting(
+        {"Nuneaton and Bedworth SNT": {"CV10": 1, "CV11": 1, "CV12": 1, "CV13": 1},
+         "North Warwickshire SNT": {"CV9": 1, "B46": 1, "B78": 1},
+         "Rugby SNT": {"CV21": 1, "CV22": 1, "CV23": 1},
+         "Warwick and Leamington SNT": {"CV31": 1, "CV32": 1, "CV33": 1, "CV34": 1,
+                                        "CV35": 1},
+         "Stratford SNT": {"CV36": 1, "CV37": 1, "B49": 1, "B50": 1},
+         "Worcester SNT": {"WR1": 1, "WR2": 1, "WR3": 1, "WR4": 1, "WR5": 1},
+         "Hereford SNT": {"HR1": 1, "HR2": 1, "HR4": 1},
+         "Shrewsbury SNT": {"SY1": 1, "SY2": 1, "SY3": 1},
+         "Telford SNT": {"TF1": 1, "TF2": 1, "TF3": 1, "TF7": 1}},
+        "Neighbourhood team -> the postcode districts (outward codes) it covers, each with "
+        "the value 1; a district may also be given by its letters alone (\"CV\") [S]",
+        "dict", item=Setting(None, kind="dict",
+                             item=Setting(None, kind="int", min=1, max=1))),
+    "safeguarding_review_days": Setting(
+        {"high": 14, "medium": 28, "standard": 56},
+        "Harm reduction plan review: how often by grade (local practice) [D]",
+        "dict", keys={g: Setting(None, kind="int", min=1, max=365, unit="days")
+                      for g in ("high", "medium", "standard")}),
+    "safeguarding_break_glass_minutes": _whole(
+        "minutes", 60, "Break-glass full view of a case lasts this long [D]", max=480),
+    # protection: DVPN/DVPO or DAPN/DAPO by force, area and date; orders; Clare's Law
+    # (dvpo_hearing_hours, dvpo_min_days, dvpo_max_days and dvds_max_days are above)
+    "protection_regime": Setting(
+        {"2014-03-08": "csa2010"},
+        "Which notices the force gives, from each ISO date: csa2010 (DVPN/DVPO, Crime and "
+        "Security Act 2010, from 8 March 2014) or da2021 (DAPN/DAPO, Domestic Abuse Act 2021; "
+        "pilot forces from 27 November 2024) [V]",
+        "dict", item=Setting(None, kind="choice", choices=("csa2010", "da2021"))),
+    "protection_regime_areas": Setting(
+        {}, "Pilot areas inside a force: postcode district (\"BL9\") or letters (\"BL\") -> "
+        "{ISO date: csa2010 or da2021}; an area listed here overrides protection_regime "
+        "(e.g. Bury first in Greater Manchester) [V]",
+        "dict", item=Setting(None, kind="dict", item=Setting(
+            None, kind="choice", choices=("csa2010", "da2021")))),
+    "dvpn_min_rank": Setting(
+        "superintendent", "DVPN authorised by an officer not below superintendent "
+        "(CSA 2010 s.24(1)) [V]", "choice", choices=("superintendent",)),
+    "dapn_min_rank": Setting(
+        "inspector", "DAPN given by an officer of at least inspector rank (DA Act 2021 "
+        "s.22(8)); a force may require a superintendent [V]", "choice",
+        choices=("inspector", "superintendent")),
+    "dapo_notification_days": days(
+        3, "DAPO notification requirements: the subject notifies the police within this "
+        "many days (3-day rule, section unverified) [R]", max=30),
+    "order_expiry_warning_days": days(
+        7, "A task to review protection when a live order ends within this many days [D]",
+        max=90),
+    "dvds_clock_before": Setting(
+        {"2023-01-01": 35},
+        "Clare's Law applications received before each ISO date have this many days (35 "
+        "under the 2016 guidance); later ones dvds_max_days (28, 2023 guidance) [S]",
+        "dict", item=Setting(None, kind="int", min=1, max=365, unit="days")),
+    "dvds_immediate_risk_due_hours": hours(
+        1, "Clare's Law: immediate risk at any stage means act now, not wait [S]", max=24),
+    # marac (visible high risk: dash_high_threshold; potential escalation:
+    # escalation_incidents / escalation_window_days; repeat: marac_repeat_window_days, above)
+    "marac_repeat_definition": Setting(
+        "any_instance", "Repeat MARAC: any_instance (current SafeLives definition: any abuse "
+        "between the same victim and perpetrator) or violence_stalking_sexual (the earlier, "
+        "narrower one) [V]", "choice", choices=("any_instance", "violence_stalking_sexual")),
+    "marac_list_circulation_days": days(
+        5, "MARAC case list (no narrative) goes to the agencies this many days before the "
+        "meeting; lead time is set locally [R]", max=28),
+    "marac_minutes_per_case": _whole(
+        "minutes", 12, "Agenda time per case: about 12-15 minutes (SafeLives toolkit) [S]",
+        min=5, max=60),
+    "marac_idva_contact_working_days": _whole(
+        "working days", 2, "IDVA contacts a high-risk victim within 2 working days (local "
+        "protocol) [S]", max=10),
+    "marac_expected_cases_per_10000": _whole(
+        "cases", 40, "Cases heard a year per 10,000 adult women: SafeLives recommends 40 [R]",
+        max=1000),
+    "marac_expected_repeat_rate": Setting(
+        [28, 40], "Repeat rate expected by SafeLives: 28-40 % of cases heard [R]", "band",
+        item=Setting(None, kind="int", min=0, max=100, unit="%")),
+    "marac_area_population": Setting(
+        {}, "Adult (16+) female population covered by each MARAC area, by the area's name "
+        "(configuration; e.g. {\"Warwick\": 60000}) [D]",
+        "dict", item=Setting(None, kind="int", min=1, max=10000000, unit="women")),
+    "marac_measures_days": days(
+        365, "MARAC measures over the last 12 months (SafeLives volume formula) [V]"),
 }
 
 # Older name for a default's record (its `.value` and `.basis` still read the same).

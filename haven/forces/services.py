@@ -9,8 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from haven.access.log import Action, record_access, via
+from haven.core.actions import action, unchanged
 from haven.forces.models import Agency, Alliance, Force, PolicySetting
 from haven.forces.policy import DEFAULTS, check
 
@@ -22,6 +23,18 @@ class Result:
     changed: list[str]
 
 
+def _logged(result: Result, actor, record_type: str) -> Result:
+    """Configuration changes are logged like any other (who changed what, when); a re-run
+    that changes nothing is not."""
+    if result.created or result.changed:
+        record_access(actor, Action.COLLECTION if result.created else Action.ALTERATION,
+                      record_type=record_type, record_id=result.obj.pk,
+                      detail={"fields": sorted(result.changed), **via(actor)})
+    else:
+        unchanged()
+    return result
+
+
 def _apply(obj, wanted: dict) -> list[str]:
     changed = []
     for name, value in wanted.items():
@@ -31,26 +44,28 @@ def _apply(obj, wanted: dict) -> list[str]:
     return changed
 
 
-def do_add_alliance(name: str) -> Result:
+@action("force.configure", record_type="alliance", system=True)
+def do_add_alliance(name: str, *, actor=None) -> Result:
     alliance, created = Alliance.objects.get_or_create(name=name)
-    return Result(alliance, created, [])
+    return _logged(Result(alliance, created, []), actor, "alliance")
 
 
-@transaction.atomic
-def do_add_force(code: str, name: str, *, alliance: str | None = None) -> Result:
+@action("force.configure", record_type="force", system=True)
+def do_add_force(code: str, name: str, *, alliance: str | None = None, actor=None) -> Result:
     code = code.strip().upper()
     if not code or not code.replace("_", "").isalnum() or len(code) > 16:
         raise ValidationError(f"Force code {code!r}: letters and digits, at most 16.")
     wanted = {"name": name.strip()}
     if alliance:
-        wanted["alliance"] = do_add_alliance(alliance).obj
+        wanted["alliance"] = do_add_alliance(alliance, actor=actor).obj
     force = Force.objects.filter(code=code).first()
     if force is None:
-        return Result(Force.objects.create(code=code, **wanted), True, [])
+        return _logged(Result(Force.objects.create(code=code, **wanted), True, []), actor,
+                       "force")
     changed = _apply(force, wanted)
     if changed:
         force.save()
-    return Result(force, False, changed)
+    return _logged(Result(force, False, changed), actor, "force")
 
 
 def force_by_code(code: str) -> Force:
@@ -60,19 +75,20 @@ def force_by_code(code: str) -> Force:
     return force
 
 
-@transaction.atomic
-def do_add_agency(force: Force, kind: str, name: str) -> Result:
+@action("force.configure", record_type="agency", system=True)
+def do_add_agency(force: Force, kind: str, name: str, *, actor=None) -> Result:
     """An agency is known by its force area and name; its kind is kept in line."""
     if kind not in Agency.Kind.values:
         raise ValidationError(f"Unknown agency kind {kind!r}. Kinds: "
                               + ", ".join(Agency.Kind.values))
     agency = Agency.objects.filter(force=force, name=name.strip()).first()
     if agency is None:
-        return Result(Agency.objects.create(force=force, kind=kind, name=name.strip()), True, [])
+        return _logged(Result(Agency.objects.create(force=force, kind=kind, name=name.strip()),
+                              True, []), actor, "agency")
     changed = _apply(agency, {"kind": kind})
     if changed:
         agency.save()
-    return Result(agency, False, changed)
+    return _logged(Result(agency, False, changed), actor, "agency")
 
 
 def agency_by_name(name: str, force: Force | None = None) -> Agency:
@@ -87,9 +103,9 @@ def agency_by_name(name: str, force: Force | None = None) -> Agency:
     return found[0]
 
 
-@transaction.atomic
+@action("policy.change", record_type="policy_setting", system=True)
 def do_set_policy(key: str, value, *, effective_from: dt.date, force: Force | None = None,
-                  alliance: Alliance | None = None, reason: str = "") -> Result:
+                  alliance: Alliance | None = None, reason: str = "", actor=None) -> Result:
     """One override row (force's own, or its alliance's). A row is never edited once its day
     has begun; re-running with the same value changes nothing."""
     if key not in DEFAULTS:
@@ -102,9 +118,9 @@ def do_set_policy(key: str, value, *, effective_from: dt.date, force: Force | No
     if row is None:
         row = PolicySetting.objects.create(key=key, value=value, force=force, alliance=alliance,
                                            effective_from=effective_from, reason=reason)
-        return Result(row, True, [])
+        return _logged(Result(row, True, []), actor, "policy_setting")
     if row.value != value:
         raise ValidationError(
             f"Policy {key} from {effective_from} is already {row.value!r}: a change of policy "
             "is a new row with a later effective_from, never an edit.")
-    return Result(row, False, [])
+    return _logged(Result(row, False, []), actor, "policy_setting")

@@ -7,15 +7,10 @@ class IntakeConfig(AppConfig):
     verbose_name = "Intake: incident logs, call checklist, grading, briefing, closure"
 
     def ready(self):
-        from haven.intake import home
+        # In ready(): these modules use models, which exist only once the app registry is full.
+        from haven.intake import history_facts, home, ingest, jobs, movers  # noqa: F401 (jobs)
 
         home.register()
-        from haven.intake import history_facts
-
         history_facts.register()  # incidents and involvements in the call-time history
-        from haven.intake import movers
-
-        movers.register()  # involvements follow a person through merge and relink
-        from haven.intake import ingest
-
+        movers.register()  # involvements follow a person through merge, relink and linking
         ingest.register()  # incidents.csv and involvements.csv of legacy exports

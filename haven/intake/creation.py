@@ -14,14 +14,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from haven.access.capabilities import require
-from haven.access.log import Action
+from haven.access.log import Action, record_access
+from haven.chronology.services import record_entry
+from haven.core.actions import action
 from haven.core.concurrency import update_if_unchanged
 from haven.core.events import publish
 from haven.intake import history, rules
 from haven.intake.events import IncidentRecorded
 from haven.intake.models import Incident, IncidentProgress, Involvement, ReferenceCounter
 from haven.intake.services import log_people, write_chronology
-from haven.people.services import InvalidRecord, clean_fields, do_add_source_record
+from haven.people.services import (
+    InvalidRecord,
+    clean_fields,
+    do_add_source_record,
+    source_record_values,
+)
 from haven.tasks.services import do_create_task
 
 # Haven's own system: a person the caller or the officer tells us about is recorded as a
@@ -162,6 +169,7 @@ def _clean_checklist(checklist: dict) -> dict:
     }
 
 
+@action("incident.create", record_type="incident")
 def do_create_incident(
     force, *, reported_via: str, category: str, checklist: dict, actor,
     involvements=(), domestic_abuse: bool = True, opened_at=None, occurred_at=None,
@@ -213,6 +221,7 @@ def do_create_incident(
     return incident
 
 
+@action("incident.create", record_type="involvement")
 def do_add_involvement(incident: Incident, *, person=None, role: str, relationship: str = "",
                        details: dict | None = None, actor) -> Involvement:
     """Name one more person on the log (their history and flags are worked out again):
@@ -240,6 +249,7 @@ def do_add_involvement(incident: Incident, *, person=None, role: str, relationsh
     return involvement
 
 
+@action("incident.create", record_type="involvement")
 def do_correct_involvement(incident: Incident, involvement: Involvement, *, role: str,
                            reason: str, details: dict | None = None, actor,
                            version: int | None = None) -> Involvement | None:
@@ -276,12 +286,10 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
                             "Someone else changed the people on this log since you opened "
                             "it. Check the log as it is now and correct it again.")
         if details is not None:
-            from haven.people.models import SourceRecord
-
             # A detail left blank keeps what Haven recorded; one given replaces it.
-            recorded = SourceRecord.objects.filter(
-                force=incident.force, system=HAVEN_SYSTEM,
-                source_id=involvement.haven_source_id).values(*DETAIL_FIELDS).first() or {}
+            recorded = source_record_values(incident.force, system=HAVEN_SYSTEM,
+                                            source_id=involvement.haven_source_id,
+                                            fields=DETAIL_FIELDS)
             fields = {n: str(details.get(n) or "").strip() or str(recorded.get(n) or "")
                       for n in DETAIL_FIELDS}
             do_add_source_record(incident.force, fields, system=HAVEN_SYSTEM,
@@ -294,14 +302,12 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
             involvement.role = role
             involvement.save(update_fields=["role"])
         if changed_role:
-            from haven.chronology.services import record_entry
 
             record_entry(person, occurred_at=timezone.now(), kind="incident_named",
                          source_room="intake", source_type="incident", source_id=incident.pk,
                          summary=f"{incident.reference}: "
                          + (f"role corrected to {role}" if role else "taken off the log")
                          + f" ({reason.strip()})", actor=actor)
-        from haven.access.log import record_access
 
         record_access(actor, Action.ALTERATION, record_type="incident", record_id=incident.pk,
                       person_id=person.pk, reason="correction on the log",
@@ -367,7 +373,6 @@ def _after_people_saved(incident, progress, *, actor, action, opened=True, perso
         if progress.serious:
             _raise_to_supervisor(incident, progress, actor)
     elif person is not None:
-        from haven.chronology.services import record_entry
 
         record_entry(person, occurred_at=timezone.now(), kind="incident_named",
                      source_room="intake", source_type="incident", source_id=incident.pk,

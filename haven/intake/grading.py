@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from haven.access.capabilities import can, require
 from haven.access.log import Action
+from haven.core.actions import action
 from haven.forces.policy import policy
 from haven.intake import rules
 from haven.intake.creation import IntakeInvalid, incident_markers
@@ -31,6 +32,7 @@ def response_due_at(incident: Incident, grade: str):
     return None if minutes is None else incident.opened_at + dt.timedelta(minutes=minutes)
 
 
+@action("incident.grade", record_type="incident")
 def do_grade_incident(
     incident: Incident, *, grade: str, thrive: dict, actor, reason: str = "",
     supervisor_rationale: str = "", delay_risk_checked: bool = False,

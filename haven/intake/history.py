@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from haven.intake.history_facts import event_key, keep_earliest
 from haven.intake.models import Incident, Involvement
+from haven.people.access import access_person, scoped_persons
 from haven.people.history import history_summaries, history_summary, repeat_victim, repeat_window
 from haven.people.lookup import find_candidates
 
@@ -101,13 +102,11 @@ def address_history(force, *, address_line="", postcode="", excluding=None, at=N
 
 def scoped_person(user, person_id):
     """A person the handler picked from the lookup: fetched through people's access (404 else)."""
-    from haven.people.access import access_person
 
     return access_person(user, person_id, reason="named on an incident log")
 
 
 def persons_in_scope(user, person_ids) -> list:
     """People already picked on the call screen (kept while the handler searches for others)."""
-    from haven.people.access import scoped_persons
 
     return list(scoped_persons(user).filter(pk__in=list(person_ids)).order_by("pk"))

@@ -72,6 +72,7 @@ def logs_to_attend(user):
 
 
 def register():
+    # web is the top room and imports every room's pages: reached only when registering.
     from haven.web.home import register_section
 
     register_section("Logs awaiting your endorsement", "incident.endorse", awaiting_endorsement)

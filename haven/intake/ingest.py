@@ -16,6 +16,7 @@ from django.utils import timezone
 from haven.chronology.services import Sensitivity, record_entries
 from haven.core.bulk import fast_insert_rows
 from haven.intake.models import Incident, Involvement
+from haven.people.ingest.archive import Kind as ArchiveKind
 from haven.people.ingest.archive import archive_rows
 from haven.people.ingest.registry import (
     Context,
@@ -24,7 +25,6 @@ from haven.people.ingest.registry import (
     register_reference,
 )
 from haven.people.ingest.validate import choice, flag, parse_datetime, required
-from haven.people.models import LegacyRecord
 
 REPORTED_VIA = frozenset(Incident.ReportedVia.values)
 CATEGORIES = frozenset(Incident.Category.values)
@@ -119,7 +119,7 @@ def store_incidents(ctx: Context, batch: list) -> None:
         Incident.objects.bulk_update(changed, [*INCIDENT_FIELDS, "domestic_abuse"],
                                      batch_size=2000)
     # The raw export row behind each incident (its occurred_at is the incident's, as stored).
-    archive_rows(ctx, LegacyRecord.Kind.INCIDENT, [
+    archive_rows(ctx, ArchiveKind.INCIDENT, [
         (values["source_id"], values["occurred_at"], ids[reference], row)
         for reference, values, row in raw])
     ctx.counts.stored += len(new)

@@ -11,9 +11,8 @@ from __future__ import annotations
 from django.forms.models import model_to_dict
 
 from haven.intake.models import Involvement
-from haven.people.linkage.normalise import incident_fingerprints
+from haven.people.linking import register_after_link, register_linkage_evidence
 from haven.people.movers import register_person_mover
-from haven.people.relink import register_linkage_evidence
 
 LABEL = "intake.Involvement"
 
@@ -63,6 +62,10 @@ def incident_evidence(force):
     systems under different ids yields the same fingerprints (role, place, date). A system's
     own incident id is not used: within one system it ties a victim to their suspect, not a
     person to themself."""
+    # Imported when linking runs: the linkage package loads Splink and DuckDB (seconds), which
+    # start-up must not pay for.
+    from haven.people.linkage.normalise import incident_fingerprints
+
     involvements = Involvement.objects.filter(incident__force=force).exclude(
         incident__source_system="").values_list(
         "person_id", "role", "incident__source_system", "incident__occurred_at",
@@ -76,3 +79,13 @@ def register() -> None:
     register_person_mover(LABEL, drop_duplicates=drop_duplicate_involvements,
                           restore=restore_involvements, dedupe=dedupe_involvements)
     register_linkage_evidence(incident_evidence)
+    register_after_link("reconcile incidents", reconcile_after_link)
+
+
+def reconcile_after_link(force) -> str:
+    """After `haven link`: the same event in several systems becomes one reconciled event."""
+    from haven.intake.reconcile import reconcile_incidents  # loads linkage (as above)
+
+    rec = reconcile_incidents(force)
+    return (f"{rec['incidents']} incidents -> {rec['events']} reconciled events "
+            f"({rec['seconds']}s)")

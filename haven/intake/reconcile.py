@@ -32,7 +32,8 @@ import time
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from haven.intake.models import Incident, Involvement
 from haven.intake.reconcile_models import ReconciledIncident
@@ -96,11 +97,18 @@ def pair_weight(a: dict, b: dict) -> float:
 
 def _profiles(force) -> dict[int, dict]:
     profiles = {}
+    addresses: dict[str, tuple] = {}  # the same places recur: normalise each spelling once
+    postcodes: dict[str, str | None] = {}
     for pk, system, occurred, line, postcode, category in Incident.objects.filter(
             force=force).values_list("id", "source_system", "occurred_at", "address_line",
                                      "postcode", "category").iterator(chunk_size=5000):
-        flat_key, building = normalise_address(line or None)
-        pc, _, _ = normalise_postcode(postcode or None)
+        line, postcode = line or "", postcode or ""
+        if line not in addresses:
+            addresses[line] = normalise_address(line or None)
+        if postcode not in postcodes:
+            postcodes[postcode] = normalise_postcode(postcode or None)[0]
+        flat_key, building = addresses[line]
+        pc = postcodes[postcode]
         profiles[pk] = {"id": pk, "system": system or "haven", "occurred_at": occurred,
                         "addr": flat_key, "bld": building, "pc": pc, "category": category,
                         "people": {}}
@@ -169,12 +177,46 @@ def reconcile_incidents(force) -> dict:
         systems[ra] |= systems.pop(rb)
         best[a], best[b] = max(best[a], weight), max(best[b], weight)
         links += 1
-    rows = [ReconciledIncident(force=force, incident_id=pk, event=find(pk), weight=best[pk])
-            for pk in profiles]
+    events = {pk: (find(pk), best[pk]) for pk in profiles}
     with transaction.atomic():
-        ReconciledIncident.objects.filter(force=force).delete()
-        ReconciledIncident.objects.bulk_create(rows, batch_size=2000)
-    counts = {"incidents": len(rows), "events": len({r.event for r in rows}), "links": links,
+        written = _write(force, events)
+    counts = {"incidents": len(events), "events": len({e for e, _ in events.values()}),
+              "links": links, "rows_written": written,
               "seconds": round(time.perf_counter() - started, 2)}
     logger.info("reconciled incidents force=%s counts=%s", force.code, counts)
     return counts
+
+
+def _write(force, events: dict[int, tuple[int, float]]) -> int:
+    """Make the force's ReconciledIncident rows say `events` (incident -> (event, weight)),
+    writing only rows that change: a relink of a settled force rewrites a handful, not every
+    incident (Django's bulk_create of every row dominated `haven link`'s reconciliation)."""
+    existing = {incident: (event, weight) for incident, event, weight in
+                ReconciledIncident.objects.filter(force=force).values_list(
+                    "incident_id", "event", "weight").iterator(chunk_size=5000)}
+    meta = ReconciledIncident._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    column = {name: quote(meta.get_field(name).column)
+              for name in ("force", "incident", "event", "weight", "reconciled_at")}
+    now = meta.get_field("reconciled_at").get_db_prep_save(timezone.now(), connection)
+    gone = [(pk,) for pk in existing if pk not in events]
+    new = [(force.pk, pk, event, weight, now) for pk, (event, weight) in events.items()
+           if pk not in existing]
+    changed = [(event, weight, now, pk) for pk, (event, weight) in events.items()
+               if pk in existing and existing[pk] != (event, weight)]
+    # Table and column names come from model metadata (quoted); values are parameters.
+    with connection.cursor() as cursor:
+        if gone:
+            cursor.executemany(f"DELETE FROM {table} WHERE {column['incident']} = %s",  # noqa: S608
+                               gone)
+        if new:
+            cursor.executemany(
+                f"INSERT INTO {table} ({column['force']}, {column['incident']}, "  # noqa: S608
+                f"{column['event']}, {column['weight']}, {column['reconciled_at']}) "
+                "VALUES (%s, %s, %s, %s, %s)", new)
+        if changed:
+            cursor.executemany(
+                f"UPDATE {table} SET {column['event']} = %s, {column['weight']} = %s, "  # noqa: S608
+                f"{column['reconciled_at']} = %s WHERE {column['incident']} = %s", changed)
+    return len(gone) + len(new) + len(changed)

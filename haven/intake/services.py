@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -19,6 +20,7 @@ from django.utils import timezone
 from haven.access.capabilities import can, require
 from haven.access.log import Action, Outcome, record_access
 from haven.chronology.services import record_entry
+from haven.core.actions import action, unchanged
 from haven.core.concurrency import StaleEdit, update_if_unchanged
 from haven.forces.policy import policy
 from haven.intake import rules
@@ -28,7 +30,7 @@ from haven.tasks.services import do_create_task
 __all__ = [
     "StaleEdit", "TransitionRefused", "access_incident", "scoped_incidents",
     "do_dispatch_incident", "do_record_attendance", "do_record_risk_assessed",
-    "do_endorse_incident", "do_close_incident", "sweep_overdue_dash", "progress_of",
+    "do_endorse_incident", "do_close_incident", "do_sweep_overdue_dash", "progress_of",
     "assigned_incidents", "dispatchable_officers",
 ]
 
@@ -119,7 +121,6 @@ def _transition(incident: Incident, target: str, *, actor, version=None, note: s
 
 def dispatchable_officers(force):
     """Officers of the force who can attend a log (response officers first)."""
-    from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(force=force, is_active=True).order_by(
         "role", "username")
@@ -127,6 +128,7 @@ def dispatchable_officers(force):
     return sorted(attending, key=lambda u: (u.role != "response_officer", u.get_username()))
 
 
+@action("incident.dispatch", record_type="incident")
 def do_dispatch_incident(incident: Incident, *, actor, version=None, officer=None,
                          unit: str = "") -> Incident:
     """Send someone: a named officer of the force (`officer`, who then sees the log on their
@@ -163,6 +165,7 @@ def assigned_incidents(user) -> QuerySet[Incident]:
         state__in=[rules.DISPATCHED, rules.ATTENDED]).select_related("progress")
 
 
+@action("incident.attend", record_type="incident")
 def do_record_attendance(incident: Incident, *, actor, version=None) -> Incident:
     with transaction.atomic():
         progress = _transition(incident, rules.ATTENDED, actor=actor, version=version,
@@ -174,6 +177,7 @@ def do_record_attendance(incident: Incident, *, actor, version=None) -> Incident
     return incident
 
 
+@action("risk.complete", record_type="incident")
 def do_record_risk_assessed(incident: Incident, *, assessment_id, actor) -> Incident:
     """Called by the risk room when a DASH for this incident is completed.
 
@@ -203,6 +207,7 @@ def do_record_risk_assessed(incident: Incident, *, assessment_id, actor) -> Inci
     return incident
 
 
+@action("incident.endorse", record_type="incident")
 def do_endorse_incident(incident: Incident, *, supervision: str, actor, version=None) -> Incident:
     """The sergeant's review of the action taken and the risk assessment."""
     if not (supervision or "").strip():
@@ -220,6 +225,7 @@ def do_endorse_incident(incident: Incident, *, supervision: str, actor, version=
     return incident
 
 
+@action("incident.close", record_type="incident")
 def do_close_incident(incident: Incident, *, actor, version=None) -> Incident:
     with transaction.atomic():
         progress = _transition(incident, rules.CLOSED, actor=actor, version=version,
@@ -231,14 +237,26 @@ def do_close_incident(incident: Incident, *, actor, version=None) -> Incident:
     return incident
 
 
+def dash_overdue(incident: Incident, now=None) -> bool:
+    """Read-only: a DA log attended without a DASH for longer than the force allows (the
+    list shows it at once; the sweep job tags it to the HAU's queue)."""
+    progress = getattr(incident, "progress", None)
+    return (incident.domestic_abuse and incident.state == rules.ATTENDED
+            and progress is not None
+            and _dash_overdue(progress, incident.force, now or timezone.now()))
+
+
 def _dash_overdue(progress: IncidentProgress, force, now) -> bool:
     hours = policy(force, "dash_due_hours_after_attendance", at=now)
     return progress.attended_at is not None and progress.attended_at + dt.timedelta(
         hours=hours) <= now
 
 
-def sweep_overdue_dash(force=None, *, now=None, actor=None) -> list[Incident]:
-    """Tag to the HAU queue every DA log attended without a DASH within the force's time."""
+@action("incident.view", record_type="incident", system=True)
+def do_sweep_overdue_dash(force=None, *, now=None, actor=None) -> list[Incident]:
+    """Tag to the HAU queue every DA log attended without a DASH within the force's time.
+
+    Run by `haven intake_sweep` and whenever a list that shows the tag is opened."""
     now = now or timezone.now()
     candidates = Incident.objects.filter(
         domestic_abuse=True, state=rules.ATTENDED, progress__attended_at__isnull=False,
@@ -269,4 +287,6 @@ def sweep_overdue_dash(force=None, *, now=None, actor=None) -> list[Incident]:
             write_chronology(incident, kind="dash_overdue", actor=actor, at=now,
                              summary="no DASH within the expected time; tagged to the HAU")
         tagged.append(incident)
+    if not tagged:
+        unchanged()
     return tagged

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from haven.access.capabilities import can, require
@@ -35,15 +36,16 @@ def _errors(errors: dict) -> list[dict]:
 @login_required
 def incident_list(request):
     require(request.user, "incident.view")
-    services.sweep_overdue_dash(request.user.force, actor=request.user)
     with transaction.atomic():
         incidents = list(services.scoped_incidents(request.user).exclude(state=rules.CLOSED)
-                         .select_related("progress").order_by("-opened_at")[:100])
+                         .select_related("progress", "force").order_by("-opened_at")[:100])
         victims = home.victims_of(incidents)
         home.log_shown(request.user, [p.pk for people in victims.values() for p in people],
                        where="incident list")
+    now = timezone.now()
     for incident in incidents:
         incident.victims = victims.get(incident.pk, [])
+        incident.dash_overdue = services.dash_overdue(incident, now)
     return render(request, "intake/list.html", {"incidents": incidents})
 
 
@@ -138,7 +140,6 @@ def incident_detail(request, incident_id):
 @login_required
 def briefing(request, incident_id):
     require(request.user, "briefing.view")
-    services.sweep_overdue_dash(request.user.force, actor=request.user)
     incident = services.access_incident(request.user, incident_id, reason="attending briefing")
     return render(request, "intake/briefing.html", incident_context(request.user, incident))
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
 from haven.core.api import db_int
+from haven.people.addresses import force_places, is_confidential, place
 from haven.people.models import Person
 
 
@@ -23,6 +24,17 @@ def scoped_persons(user) -> QuerySet[Person]:
             Q(shares__agency_id=user.agency_id) & Q(shares__ended_at__isnull=True)
         ).distinct()
     return Person.objects.filter(force_id=user.force_id)
+
+
+def person_ids_of_force(force_id):
+    """The ids of a force's persons (for the auditor's search of the access log)."""
+    return Person.objects.filter(force_id=force_id).values("id")
+
+
+def persons_by_id(person_ids) -> list[Person]:
+    """Persons by id, for a room's reaction that runs as the system (no user read; a page
+    showing them goes through `access_person` or a scoped list)."""
+    return list(Person.objects.filter(pk__in=set(person_ids)))
 
 
 def access_person(user, person_id, *, reason: str = "", action: str = Action.CONSULTATION):
@@ -49,7 +61,6 @@ def visible_addresses(user, person: Person) -> list[dict]:
 
     An address is confidential when its row is flagged or when it is the same place (however
     spelt) as any place a source marked confidential in the force (haven.people.addresses)."""
-    from haven.people.addresses import force_places, is_confidential, place
 
     show_confidential = can(user, "person.view_confidential_address")
     places = force_places(person.force_id)

@@ -25,12 +25,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
-from haven.chronology.models import Entry
-from haven.chronology.services import record_entry
+from haven.chronology.services import Sensitivity, record_entry
+from haven.core.actions import action
+from haven.people.models import Address, ConfidentialityLift, SourceRecord
 
 ABBREVIATIONS = {
     "RD": "ROAD", "ST": "STREET", "STR": "STREET", "AVE": "AVENUE", "AV": "AVENUE",
@@ -139,7 +141,6 @@ def _places(address_rows, record_rows, lift_rows) -> dict[int, list[Place]]:
 
 def confidential_places(person_ids) -> dict[int, list[Place]]:
     """person id -> the places that are confidential for that person (three queries)."""
-    from haven.people.models import Address, ConfidentialityLift, SourceRecord
 
     ids = [pk for pk in set(person_ids) if pk is not None]
     if not ids:
@@ -156,7 +157,6 @@ def confidential_places(person_ids) -> dict[int, list[Place]]:
 def force_places(force_id) -> PlaceSet:
     """Every place confidential for anyone in the force (indexed on the flags; refuges are
     few), to mask any copy of it wherever it appears."""
-    from haven.people.models import Address, ConfidentialityLift, SourceRecord
 
     if force_id is None:
         return PlaceSet()
@@ -173,7 +173,6 @@ def force_places(force_id) -> PlaceSet:
 def protect_addresses(person_ids) -> int:
     """Flag every address row of these persons that is at one of their confidential places
     (so that code reading `Address.confidential` directly sees it too). Returns rows flagged."""
-    from haven.people.models import Address
 
     places = confidential_places(person_ids)
     if not places:
@@ -195,15 +194,13 @@ class LiftRefused(ValueError):
         self.field = field
 
 
+@action("person.lift_confidential_address", record_type="address")
 def do_lift_confidential_address(person, address_id, *, reason: str, actor):
     """Lift the confidential marker of one of `person`'s places, with a reason, logged.
 
     Needs `person.lift_confidential_address` (else 404, the refusal logged). Every address
     row of the person at that place is unflagged; source records are never edited, so the
     lift is kept (`ConfidentialityLift`) and outranks the flags recorded before it."""
-    from django.http import Http404
-
-    from haven.people.models import Address, ConfidentialityLift
 
     address = Address.objects.filter(pk=address_id, person=person).first() if str(
         address_id).isdigit() else None
@@ -229,5 +226,37 @@ def do_lift_confidential_address(person, address_id, *, reason: str, actor):
         record_entry(person, occurred_at=lift.lifted_at, kind="confidential_address_lifted",
                      source_room="people", source_type="confidentiality_lift",
                      source_id=lift.pk, summary="Confidential address marker lifted",
-                     sensitivity=Entry.Sensitivity.RESTRICTED, actor=actor)
+                     sensitivity=Sensitivity.RESTRICTED, actor=actor)
     return lift
+
+
+WITHHELD = "area withheld: confidential address"
+NO_ADDRESS = "No address recorded"
+
+
+def postcode_district(postcode: str) -> str:
+    """The outward code ("CV34 4AA" -> "CV34"): an area, never an address."""
+    compact = "".join(postcode.split()).upper()
+    if " " in postcode.strip():
+        return postcode.strip().split()[0].upper()
+    return compact[:-3] if len(compact) > 4 else ""
+
+
+def address_areas(person_ids) -> dict[int, str]:
+    """person id -> the area of their latest address: postcode district, else town.
+
+    A person with any confidential (refuge) address shows no area at all: the district of a
+    refuge is itself a clue to where the victim is."""
+    ids = set(person_ids)
+    latest: dict[int, str] = {}
+    confidential: set[int] = set()
+    rows = (Address.objects.filter(person_id__in=ids).order_by("recorded_at", "id")
+            .values_list("person_id", "town", "postcode", "confidential"))
+    for person_id, town, postcode, is_confidential in rows:
+        if is_confidential:
+            confidential.add(person_id)
+            continue
+        area = postcode_district(postcode or "") or (town or "").strip()
+        if area:
+            latest[person_id] = area
+    return {pk: WITHHELD if pk in confidential else latest.get(pk, NO_ADDRESS) for pk in ids}

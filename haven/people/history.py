@@ -137,49 +137,29 @@ def _combine(summary: dict, facts: dict) -> None:
 
 # --- people's own facts: legacy records and warning markers --------------------------------
 
-def _parse_dt(value) -> dt.datetime | None:
-    if not value:
-        return None
-    if isinstance(value, dt.datetime):
-        return value
-    try:
-        parsed = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        try:
-            parsed = dt.datetime.combine(dt.date.fromisoformat(str(value)[:10]), dt.time())
-        except ValueError:
-            return None
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
-
-
 LEGACY_DEFAULTS = {
     "highest_dash_grade_12m": None,
     # A case, not a log: only what legacy data says is open (an open DA crime, whose
     # outcome is still blank). An unclosed incident log is never counted as a case.
     "open_case": False,
-    "marac": None,
-    "live_orders": [],
-}
+}  # live orders: the protection room's facts (haven/protection/history_facts.py); MARAC: the
+#   MARAC room's (haven/marac/history_facts.py)
 
 
 def legacy_facts(ids, at, windows, context) -> dict[int, dict]:
-    """Legacy DASH grades, MARAC referrals, live orders and open DA crimes (until the
-    investigation, protection and MARAC rooms own these facts)."""
+    """Legacy DASH grades and open DA crimes (until the investigation room owns these facts;
+    orders are the protection room's, MARAC referrals the MARAC room's)."""
     out: dict[int, dict] = {}
 
     def facts(person_id):
-        return out.setdefault(person_id, {"highest_dash_grade_12m": None, "marac": None,
-                                          "live_orders": []})
+        return out.setdefault(person_id, {"highest_dash_grade_12m": None})
 
     rows = (LegacyRecord.objects.filter(subject__person_id__in=ids)
-            .exclude(kind=LegacyRecord.Kind.CRIME)
+            .exclude(kind__in=[LegacyRecord.Kind.CRIME, LegacyRecord.Kind.ORDER,
+                               LegacyRecord.Kind.MARAC])
             .values_list("subject__person_id", "kind", "source_id", "occurred_at", "ends_at",
                          "data"))
-    protected = (LegacyRecord.objects.filter(other_party__person_id__in=ids,
-                                             kind=LegacyRecord.Kind.ORDER, ends_at__gte=at)
-                 .values_list("other_party__person_id", "source_id", "occurred_at", "ends_at",
-                              "data"))
-    for person_id, kind, _source_id, occurred, ends, data in rows:
+    for person_id, kind, _source_id, occurred, _ends, data in rows:
         window = windows[person_id]
         if kind == LegacyRecord.Kind.RISK_ASSESSMENT and occurred and at - occurred <= window[
                 "history"]:
@@ -187,15 +167,6 @@ def legacy_facts(ids, at, windows, context) -> dict[int, dict]:
             summary = facts(person_id)
             summary["highest_dash_grade_12m"] = higher_grade(summary["highest_dash_grade_12m"],
                                                              grade)
-        elif kind == LegacyRecord.Kind.MARAC and occurred and at - occurred <= window["marac"]:
-            summary = facts(person_id)
-            summary["marac"] = _later_marac(summary["marac"], {
-                "referred_at": occurred, "heard_at": _parse_dt(data.get("heard_at")),
-                "source": "legacy"})
-        elif kind == LegacyRecord.Kind.ORDER and ends and ends >= at:
-            facts(person_id)["live_orders"].append(
-                {"kind": data.get("kind", ""), "role": "subject", "starts_at": occurred,
-                 "ends_at": ends})
     open_crimes = (LegacyRecord.objects.filter(kind=LegacyRecord.Kind.CRIME)
                    .filter(models.Q(subject__person_id__in=ids)
                            | models.Q(other_party__person_id__in=ids))
@@ -207,10 +178,6 @@ def legacy_facts(ids, at, windows, context) -> dict[int, dict]:
             for person_id in (subject_id, other_id):
                 if person_id in wanted:
                     facts(person_id)["open_case"] = True
-    for person_id, _source_id, occurred, ends, data in protected:
-        facts(person_id)["live_orders"].append(
-            {"kind": data.get("kind", ""), "role": "protected", "starts_at": occurred,
-             "ends_at": ends})
     return out
 
 

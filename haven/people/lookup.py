@@ -3,8 +3,12 @@
 Blocking uses the indexed keys on SourceRecord (normalised surname and its phonetic
 code, canonical forename, date of birth, E.164 phone, postcode), a handful of small
 indexed queries capped at `BLOCK_LIMIT` rows each; candidates are scored in Python with
-the light scorer (`haven.people.scoring`) whose levels mirror the Splink model. One
-access-log entry per lookup names the candidates, never the search terms.
+the light scorer (`haven.people.scoring`) whose levels mirror the Splink model, with the
+weights of the force's last trained model (or the documented defaults where the force has
+none: each candidate's `scored_with` says which). The bands a handler reads come from
+policy `lookup_match_bands`, calibrated against the benchmark's truth
+(`bench/bench_lookup_truth.py`). One access-log entry per lookup names the candidates,
+never the search terms.
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ from haven.people.addresses import PlaceSet, force_places, is_confidential, plac
 from haven.people.history import history_summaries
 from haven.people.keys import blocking_keys, forename_key, iso_date, profile
 from haven.people.models import SourceRecord
-from haven.people.scoring import compare
+from haven.people.scoring import ScorerWeights, compare, weights_for
 
 BLOCK_LIMIT = 200
 CRITERIA = ("forename", "surname", "date_of_birth", "phone", "postcode")
-RECORD_FIELDS = ("id", "person_id", "system", "source_id", "forename", "middle_names",
+RECORD_FIELDS = ("id", "person_id", "force_id", "system", "source_id", "forename", "middle_names",
                  "surname", "aliases", "date_of_birth", "gender", "phone", "email", "postcode",
                  "pnc_id", "address_line")
 
@@ -48,6 +52,7 @@ class Candidate:
     history: dict = field(default_factory=dict)
     matched_record: dict = field(default_factory=dict)  # {system, source_id} of the best match
     band: str = ""  # "very likely", "possible" or "unlikely" (policy `lookup_match_bands`)
+    scored_with: str = ""  # the force's trained linkage model, or the default weights
 
     @property
     def percent(self) -> int:
@@ -57,11 +62,32 @@ class Candidate:
 BANDS = ("very likely", "possible", "unlikely")
 
 
-def match_band(score: float, thresholds: dict) -> str:
+# What a relative living at the same address does not share: a date of birth, PNC id,
+# e-mail or phone that agrees.
+_DISTINGUISHING = {("date_of_birth", "exact"), ("date_of_birth", "day and month swapped"),
+                   ("pnc_id", "same PNC id"), ("email", "exact"), ("phone", "exact")}
+_NAMES_DISAGREE = {("forename", "different"), ("forename", "forename is the other's middle name"),
+                   ("surname", "different")}
+_DOB_DISAGREES = {("date_of_birth", "different"), ("date_of_birth", "year only")}
+
+
+def distinguishes(explanation: list[dict]) -> bool:
+    """Whether the evidence singles the person out from a relative at the same address:
+    the names agree, the date of birth does not disagree, and a date of birth, PNC id,
+    e-mail or phone agrees. Name and postcode alone also fit a father and son of one name
+    (the benchmark's "not known" callers who were shown "Very likely" were mostly such
+    relatives), a household phone with another first name fits a relative."""
+    levels = {(e["field"], e["level"]) for e in explanation}
+    return bool(levels & _DISTINGUISHING) and not levels & (_NAMES_DISAGREE | _DOB_DISAGREES)
+
+
+def match_band(score: float, thresholds: dict, explanation: list[dict] | None = None) -> str:
     """The band a handler reads instead of a bare percentage, from policy
-    `lookup_match_bands` ({"very_likely": x, "possible": y}): at or above x "very likely",
-    at or above y "possible", else "unlikely"."""
-    if score >= thresholds["very_likely"]:
+    `lookup_match_bands` ({"very_likely": x, "possible": y}): at or above x "very likely"
+    (only where the evidence `distinguishes` the person, when it is given), at or above y
+    "possible", else "unlikely"."""
+    if score >= thresholds["very_likely"] and (explanation is None or
+                                               distinguishes(explanation)):
         return BANDS[0]
     if score >= thresholds["possible"]:
         return BANDS[1]
@@ -166,17 +192,29 @@ def _without_confidential_places(user, rows: list[dict], by_postcode_only: set[i
     return kept
 
 
-def rank(criteria: dict, records: list[dict]) -> dict[int, tuple[float, list, dict]]:
-    """person id -> (best score, its explanation, matched record) over that person's records."""
+def rank(criteria: dict, records: list[dict], weights: dict | None = None
+         ) -> dict[int, tuple[float, list, dict]]:
+    """person id -> (best score, its explanation, matched record) over that person's records.
+
+    `weights`: force id -> `ScorerWeights` (`weights_for`), looked up where missing."""
     query = profile(criteria)
+    weights = {} if weights is None else weights
     best: dict[int, tuple[float, list, dict]] = {}
     for row in records:
-        score, explanation = compare(query, profile(row))
+        force_weights = _weights(weights, row["force_id"])
+        score, explanation = compare(query, profile(row), weights=force_weights.weights,
+                                     prior_weight=force_weights.prior)
         current = best.get(row["person_id"])
         if current is None or score > current[0]:
             best[row["person_id"]] = (score, explanation,
                                       {"system": row["system"], "source_id": row["source_id"]})
     return best
+
+
+def _weights(cache: dict, force_id: int) -> ScorerWeights:
+    if force_id not in cache:
+        cache[force_id] = weights_for(force_id)
+    return cache[force_id]
 
 
 def find_candidates(user, *, forename="", surname="", date_of_birth=None, phone="",
@@ -194,7 +232,8 @@ def find_candidates(user, *, forename="", surname="", date_of_birth=None, phone=
                           outcome=Outcome.REFUSED)
         raise Http404("Not found")
     criteria = clean_criteria(forename, surname, date_of_birth, phone, postcode)
-    best = rank(criteria, _candidate_records(user, criteria))
+    weights: dict[int, ScorerWeights] = {}
+    best = rank(criteria, _candidate_records(user, criteria), weights)
     ordered = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
     person_ids = [pk for pk, _ in ordered[: limit * 2]]
     persons = {p.pk: p for p in scoped_persons(user).filter(pk__in=person_ids,
@@ -212,7 +251,9 @@ def find_candidates(user, *, forename="", surname="", date_of_birth=None, phone=
         force = candidate.person.force
         if force.pk not in thresholds:
             thresholds[force.pk] = policy(force, "lookup_match_bands", at=at)
-        candidate.band = match_band(candidate.score, thresholds[force.pk])
+        candidate.band = match_band(candidate.score, thresholds[force.pk],
+                                    candidate.explanation)
+        candidate.scored_with = _weights(weights, force.pk).note
     with transaction.atomic():
         record_access(
             user, Action.CONSULTATION, record_type="lookup", reason=reason,

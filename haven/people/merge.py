@@ -9,11 +9,14 @@ persons' best values. Both are logged as "combination".
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
+from haven.core.actions import action
 from haven.core.concurrency import StaleEdit
 from haven.people.addresses import protect_addresses
 from haven.people.models import MergeEvent, Person
@@ -29,7 +32,6 @@ def _state(person: Person) -> dict:
 
 
 def _restore(person: Person, state: dict) -> None:
-    import datetime as dt
 
     for name in BEST_FIELDS:
         value = state.get(name)
@@ -38,6 +40,7 @@ def _restore(person: Person, state: dict) -> None:
         setattr(person, name, value)
 
 
+@action("person.merge", record_type="person")
 def do_merge_persons(keep: Person, absorb: Person, *, reason: str, actor,
                      version: int | None = None) -> MergeEvent:
     """Merge `absorb` into `keep`. `version` (of keep, as the user read it) guards staleness."""
@@ -80,6 +83,7 @@ def do_merge_persons(keep: Person, absorb: Person, *, reason: str, actor,
     return event
 
 
+@action("person.merge", record_type="person")
 def do_unmerge(merge_event: MergeEvent, *, actor) -> Person:
     """Undo a merge exactly: move back what moved, restore dropped rows and best values.
 

@@ -101,6 +101,7 @@ class SourceRecord(models.Model):
 
     def refresh_keys(self) -> None:
         """Recompute the blocking keys from the fields as the system gave them."""
+        # keys imports the linkage package (Splink): models load at start-up without it.
         from haven.people.keys import blocking_keys
 
         for name, value in blocking_keys(self.__dict__).items():

@@ -22,10 +22,12 @@ SKIP = {(MergeEvent, "keep"), (MergeEvent, "absorbed"), (Person, "merged_into")}
 
 
 def person_relations() -> list[tuple[type, str]]:
-    """(model, field name) for every many-to-one relation onto Person."""
+    """(model, field name) for every many-to-one relation onto Person, hidden ones too (a
+    room's `related_name="+"` keeps Person free of reverse accessors, not of its rows)."""
     out = []
-    for rel in Person._meta.related_objects:
-        if rel.one_to_many and (rel.related_model, rel.field.name) not in SKIP:
+    for rel in Person._meta.get_fields(include_hidden=True):
+        if (rel.auto_created and not rel.concrete and rel.one_to_many
+                and (rel.related_model, rel.field.name) not in SKIP):
             out.append((rel.related_model, rel.field.name))
     return sorted(out, key=lambda mf: (mf[0]._meta.label, mf[1]))
 

@@ -14,13 +14,16 @@ import logging
 import sys
 import time
 from collections import Counter, defaultdict
+from types import SimpleNamespace
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from tqdm import tqdm
 
 from haven.access.log import Action, record_access
+from haven.core.actions import action
 from haven.forces.policy import policy
+from haven.people.linking import linkage_evidence
 from haven.people.models import LinkRun, MergeEvent, Person, ReviewItem, SourceRecord
 from haven.people.movers import bulk_reassign, fast_update
 from haven.people.services import RAW_FIELDS, best_values, queue_review
@@ -32,6 +35,7 @@ BATCH = 2000
 def absorb_singleton(record: SourceRecord, score) -> bool:
     """Join a just-ingested record (alone on its own person) to an existing person if
     exactly one scores at/above `linkage_link_threshold`; queue review for the band."""
+    # services and movers import this module: imported at call time to break the cycle.
     from haven.people.movers import move_person_data
     from haven.people.scoring import corroborated
     from haven.people.services import refresh_person
@@ -53,30 +57,18 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
     return False
 
 
-# Rooms that hold shared events register fn(force) -> iterable of (person id, system,
-# fingerprints); intake registers its incidents (haven.intake.movers.register).
-_EVIDENCE: list = []
-
-
-def register_linkage_evidence(provider) -> None:
-    """Evidence of shared events for the linker: who was in which event, as fingerprints
-    (role, place, date) that another system's record of the same event also yields."""
-    if provider not in _EVIDENCE:
-        _EVIDENCE.append(provider)
-
-
 def _records(force) -> list[dict]:
     """Every source record of the force as the engine's input, with incident evidence.
 
     `incident_keys` holds the fingerprints (role, place, date) of the events the record was
     involved in as victim or suspect, from the rooms registered with
-    `register_linkage_evidence`: other systems record the same event under other ids, so
-    only time, place and role tie them together.
+    `haven.people.linking.register_linkage_evidence`: other systems record the same event
+    under other ids, so only time, place and role tie them together.
     """
     rows = list(SourceRecord.objects.filter(force=force).values("id", "person_id", "system",
                                                                 "source_id", *RAW_FIELDS))
     keys: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for provider in _EVIDENCE:
+    for provider in linkage_evidence():
         for person_id, system, fingerprints in provider(force):
             keys[(person_id, system)].extend(fingerprints)
     for row in rows:
@@ -164,39 +156,52 @@ def apply_clusters(force, rows: list[dict], clusters: dict[str, str]) -> dict:
             "persons_removed": len(removable), "related_moved": dict(moved)}
 
 
+_BEST = ("forename", "middle_names", "surname", "date_of_birth", "gender")
+
+
 def _refresh_best_values(person_ids: set[int]) -> None:
+    """Recompute the best values of these persons from their records, writing only the
+    persons whose values change (plain rows, not model instances: a first relink after
+    ingest touches most persons of the force)."""
     ids = list(person_ids)
+    now = Person._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
+    dob = Person._meta.get_field("date_of_birth")
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         by_person: dict[int, list] = defaultdict(list)
-        for record in SourceRecord.objects.filter(person_id__in=chunk):
-            by_person[record.person_id].append(record)
-        now = Person._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
-        dob = Person._meta.get_field("date_of_birth")
+        for row in SourceRecord.objects.filter(person_id__in=chunk).values(
+                "pk", "person_id", "updated_at", *_BEST):
+            by_person[row["person_id"]].append(SimpleNamespace(**row))
+        current = {pk: values for pk, *values in Person.objects.filter(pk__in=chunk)
+                   .values_list("pk", *_BEST)}
         rows = []
         for pk in chunk:
             values = best_values(by_person.get(pk, []))
+            if [values[name] for name in _BEST] == current.get(pk):
+                continue
             rows.append((values["forename"], values["middle_names"], values["surname"],
                          dob.get_db_prep_save(values["date_of_birth"], connection),
                          values["gender"], now, pk))
-        fast_update(Person, ["forename", "middle_names", "surname", "date_of_birth", "gender",
-                             "updated_at"], rows)
+        fast_update(Person, [*_BEST, "updated_at"], rows)
 
 
 def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
-    """Full relink of one force's source records. Respects clerical decisions and merges."""
+    """Full relink of one force's source records. Respects clerical decisions and merges.
+
+    Splink runs first, reading only (minutes on a big force, holding no write lock); its
+    result is then applied by one action, `do_apply_relink`, in one transaction."""
+    # Splink and DuckDB load in seconds: only when a relink runs.
     from haven.people.linkage import LinkageSettings, link_records
     from haven.people.linkage.engine import model_parameters
 
     started = time.perf_counter()
-    run = LinkRun.objects.create(force=force, kind=LinkRun.Kind.FULL,
-                                 started_by=actor if getattr(actor, "pk", None) else None)
     stages = tqdm(total=3, desc=f"link {force.code}", unit="stage", file=sys.stderr,
                   disable=not progress)
     rows = _records(force)
     by_pk = {row["id"]: row["uid"] for row in rows}
     stages.update(1)
     counts = {"records": len(rows)}
+    result = None
     if len(rows) >= 2:
         must, cannot = _clerical(force, by_pk)
         lower, upper = policy(force, "linkage_review_band")
@@ -209,21 +214,29 @@ def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
             # kept so the light scorer can use this force's trained weights
             counts["model"] = model_parameters(result.model.linker)
         stages.update(1)
-        with transaction.atomic():
-            counts.update(apply_clusters(force, rows, result.clusters))
-            counts["review_items"] = _queue_uncertain(
-                force, result.uncertain_pairs, run, {uid: pk for pk, uid in by_pk.items()})
+    run = do_apply_relink(force, rows, result, counts, started=started, actor=actor)
     stages.update(stages.total - stages.n)
     stages.close()
+    logger.info("relink force=%s run=%s counts=%s", force.code, run.pk, counts)
+    return run
+
+
+@action("ingest.run", record_type="link_run", system=True)
+def do_apply_relink(force, rows, result, counts: dict, *, started: float, actor=None) -> LinkRun:
+    """Apply a relink's clusters and review pairs, and record the run, all or nothing."""
+    run = LinkRun.objects.create(force=force, kind=LinkRun.Kind.FULL,
+                                 started_by=actor if getattr(actor, "pk", None) else None)
+    if result is not None:
+        by_pk = {row["id"]: row["uid"] for row in rows}
+        counts.update(apply_clusters(force, rows, result.clusters))
+        counts["review_items"] = _queue_uncertain(
+            force, result.uncertain_pairs, run, {uid: pk for pk, uid in by_pk.items()})
     counts["persons"] = Person.objects.filter(force=force).count()
     counts["seconds"] = round(time.perf_counter() - started, 2)
     run.counts, run.finished_at = counts, timezone.now()
-    with transaction.atomic():
-        run.save(update_fields=["counts", "finished_at"])
-        record_access(actor, Action.COMBINATION, record_type="link_run", record_id=run.pk,
-                      detail={k: v for k, v in counts.items()
-                              if k not in ("related_moved", "model")})
-    logger.info("relink force=%s run=%s counts=%s", force.code, run.pk, counts)
+    run.save(update_fields=["counts", "finished_at"])
+    record_access(actor, Action.COMBINATION, record_type="link_run", record_id=run.pk,
+                  detail={k: v for k, v in counts.items() if k not in ("related_moved", "model")})
     return run
 
 

@@ -10,9 +10,11 @@ from django.utils import timezone
 from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
 from haven.chronology.services import record_entry
+from haven.core.actions import action
 from haven.core.api import db_int
 from haven.core.concurrency import StaleEdit
 from haven.people.keys import profile
+from haven.people.merge import do_merge_persons
 from haven.people.models import Address, ReviewItem, SourceRecord
 from haven.people.scoring import compare
 from haven.people.services import RAW_FIELDS, InvalidRecord, new_person_for, refresh_person
@@ -78,12 +80,12 @@ def _split_off(record: SourceRecord, actor):
     return record.person
 
 
+@action("linkage.review", record_type="review_item")
 def do_decide_review(item: ReviewItem, *, decision: str, version: int, actor) -> ReviewItem:
     """Record link / not_link; link merges the two persons, not_link separates them.
 
     A later `haven link` passes the decision to the engine as must-link / cannot-link.
     """
-    from haven.people.merge import do_merge_persons
 
     if decision not in (ReviewItem.Decision.LINK, ReviewItem.Decision.NOT_LINK):
         raise InvalidRecord("decision", "Choose whether the records are the same person")

@@ -1,28 +1,50 @@
 """A light Fellegi-Sunter scorer for one query against a few hundred candidate records.
 
 It uses the same comparison levels as the Splink model in `haven.people.linkage.engine`
-(exact / nickname or alias / Jaro-Winkler / sounds alike / initial; DOB swapped / one
-digit / year within one ...), with fixed weights (log2 Bayes factors) chosen
-conservatively, so it runs in microseconds per pair at call time without a trained model.
-A full `haven link` run re-scores everything with the trained model.
+(exact / swapped / nickname or alias / Jaro-Winkler / sounds alike / initial; DOB swapped
+/ one digit / year-only entry ...) and that model's weights (log2 m/u), so it runs in
+microseconds per pair at call time. `weights_for(force)` gives the weights of the force's
+last trained model (kept by `haven link` in `LinkRun.counts["model"]`) or, for a force
+with no trained model yet, those of the documented default parameters
+(`haven/people/linkage/default_parameters.json`), and says which. A full `haven link`
+run re-scores everything with the trained model itself.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import jellyfish
 
-# Comparison-level weights (log2 Bayes factors). These are model parameters, not policy:
-# the thresholds that decide links and reviews come from `policy()`.
+from haven.people.models import LinkRun
+
+# Dates a system enters when the real one is not known, as the model reads them
+# (`haven.people.linkage.normalise.PLACEHOLDER_DATES`; a test checks the two agree).
+PLACEHOLDER_DATES = frozenset({"1900-01-01", "1901-01-01", "1899-12-31", "1970-01-01"})
+
+
+def year_only(iso: str | None) -> bool:
+    """1 January: a year-only entry, as `haven.people.linkage.normalise.year_only`."""
+    return bool(iso) and iso[5:] == "01-01"
+
+
+# Hand-set comparison-level weights (log2 Bayes factors), used only for a level the model
+# has no counterpart for (postcode district) and as the last resort if the documented
+# defaults cannot be read. Model parameters, not policy: the thresholds that decide links
+# and reviews come from `policy()`.
 WEIGHTS: dict[str, dict[str, float]] = {
-    "forename": {"exact": 5.0, "nickname or alias": 4.0, "jaro-winkler >= 0.92": 2.5,
+    "forename": {"exact": 5.0, "swapped with surname": 5.0, "nickname or alias": 4.0,
+                 "jaro-winkler >= 0.92": 2.5,
                  "jaro-winkler >= 0.88": 1.5, "sounds alike": 1.5, "initial only": 0.5,
                  "forename is the other's middle name": 1.0, "different": -3.0},
-    "surname": {"exact": 6.0, "alias or former surname": 4.5, "jaro-winkler >= 0.92": 3.0,
+    "surname": {"exact": 6.0, "swapped with forename": 6.0, "alias or former surname": 4.5,
+                "jaro-winkler >= 0.92": 3.0,
                 "jaro-winkler >= 0.88": 2.0, "sounds alike": 1.5, "different": -4.0},
-    "date_of_birth": {"exact": 10.0, "day and month swapped": 6.0, "one digit different": 5.0,
+    "date_of_birth": {"exact": 10.0, "year-only entry, same year": 2.0,
+                      "day and month swapped": 6.0, "one digit different": 5.0,
                       "same day and month, year within 1": 3.0, "year only": -1.0,
                       "different": -6.0},
     "gender": {"exact": 0.5, "different": -3.0},
@@ -43,6 +65,8 @@ def _forename(a: dict, b: dict) -> str | None:
         return None
     if fa == fb:
         return "exact"
+    if fa == b.get("sn") and a.get("sn") == fb:
+        return "swapped with surname"
     if a.get("fn_all") and b.get("fn_all") and set(a["fn_all"]) & set(b["fn_all"]):
         return "nickname or alias"
     jw = jellyfish.jaro_winkler_similarity(fa, fb)
@@ -65,6 +89,11 @@ def _surname(a: dict, b: dict) -> str | None:
         return None
     if sa == sb:
         return "exact"
+    if sa == b.get("fn") and a.get("fn") == sb:
+        # one piece of evidence, scored once by the forename comparison (the model's two
+        # comparisons each count it, which makes a swapped pair certain whatever else
+        # disagrees)
+        return None
     if set(a.get("sn_all") or ()) & set(b.get("sn_all") or ()):
         return "alias or former surname"
     jw = jellyfish.jaro_winkler_similarity(sa, sb)
@@ -80,9 +109,14 @@ def _surname(a: dict, b: dict) -> str | None:
 
 
 def _dob(a: dict, b: dict) -> str | None:
+    """As the model: a placeholder (1900-01-01) is missing, 1 January a year-only entry."""
     da, db = a.get("dob"), b.get("dob")
-    if not da or not db:
+    if not da or not db or da in PLACEHOLDER_DATES or db in PLACEHOLDER_DATES:
         return None
+    if year_only(da) or year_only(db):
+        if da[:4] == db[:4]:
+            return "year-only entry, same year"
+        return "different"
     if da == db:
         return "exact"
     ya, ma, dda = da[0:4], da[5:7], da[8:10]
@@ -136,17 +170,21 @@ def compare(query: dict[str, Any], record: dict[str, Any], *,
             prior_weight: float | None = None) -> tuple[float, list[dict]]:
     """(probability 0..1, explanation [{field, level, weight}]) for two profiles.
 
-    `weights` / `prior_weight` default to the fixed ones above; pass those of
-    `trained_weights(force)` to score with the force's last trained model.
+    `weights` / `prior_weight` default to those of the documented default parameters
+    (`default_weights()`); pass a force's `weights_for(force)` to score with its last
+    trained model.
     """
-    weights = weights or WEIGHTS
+    if weights is None or prior_weight is None:
+        default = default_weights()
+        weights = weights or default.weights
+        prior_weight = default.prior if prior_weight is None else prior_weight
     explanation = []
-    total = PRIOR_WEIGHT if prior_weight is None else prior_weight
+    total = prior_weight
     for name, func in COMPARISONS:
         level = func(query, record)
         if level is None:
             continue
-        weight = weights[name].get(level, WEIGHTS[name][level])
+        weight = weights.get(name, {}).get(level, WEIGHTS[name][level])
         total += weight
         explanation.append({"field": name, "level": level, "weight": weight})
     return probability(total), explanation
@@ -162,19 +200,45 @@ def corroborated(explanation: list[dict]) -> bool:
     return any((e["field"], e["level"]) in CORROBORATING for e in explanation)
 
 
+def as_model_sees(record: dict[str, Any]) -> dict[str, Any]:
+    """A profile's date of birth as the model reads it, for `hard_conflict`: a placeholder
+    is blank, 1 January a year-only entry (no full date, year kept in `dob_y`)."""
+    dob = record.get("dob")
+    if dob and (dob in PLACEHOLDER_DATES or year_only(dob)):
+        return {**record, "dob": None,
+                "dob_y": None if dob in PLACEHOLDER_DATES else dob[:4]}
+    return {**record, "dob_y": dob[:4] if dob else None}
+
+
 def probability(weight: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-weight))
 
 
 # The Splink model's (comparison, level) where they differ from this scorer's. The model
-# compares address line, postcode and town as one "address" comparison whose postcode
-# levels mean "same postcode, another building": they do not fit this scorer's
-# postcode-only comparison, which keeps its fixed weights.
-_MODEL_LEVELS = {
-    ("forename", "sounds alike"): ("forename", "sounds alike (metaphone)"),
-    ("postcode", "full postcode"): None, ("postcode", "same sector"): None,
-    ("postcode", "same district"): None, ("postcode", "different"): None,
+# compares address line, postcode and town as one "address" comparison; this scorer
+# compares the postcode alone (a caller gives a postcode, not an address line), so each
+# postcode level takes the m and u summed over the address levels it stands for: the
+# same full postcode is the same flat, the same building or the same postcode (another
+# building); "different" is a similar address, the same town or different. The model
+# has no district level: it keeps its fixed weight.
+_MODEL_LEVELS: dict[tuple[str, str], tuple[str, tuple[str, ...]] | None] = {
+    ("forename", "sounds alike"): ("forename", ("sounds alike (metaphone)",)),
+    ("postcode", "full postcode"): ("address", ("same flat or house", "same building",
+                                                "same postcode")),
+    ("postcode", "same sector"): ("address", ("same postcode sector",)),
+    ("postcode", "same district"): None,
+    ("postcode", "different"): ("address", ("similar address", "same town", "different")),
 }
+
+
+@dataclass(frozen=True)
+class ScorerWeights:
+    """The light scorer's weights, the prior weight and where they come from."""
+
+    weights: dict[str, dict[str, float]]
+    prior: float
+    trained: bool  # False: the documented default parameters
+    note: str      # what a user reads about where the score comes from
 
 
 def weights_from_parameters(parameters: dict[str, Any]) -> tuple[dict[str, dict[str, float]],
@@ -183,7 +247,8 @@ def weights_from_parameters(parameters: dict[str, Any]) -> tuple[dict[str, dict[
 
     `parameters` is `haven.people.linkage.engine.model_parameters(linker)` (kept by each
     full relink in `LinkRun.counts["model"]`, or the documented defaults): each level's
-    weight is log2(m/u) of the model's level of the same name, the prior weight log2 of the
+    weight is log2(m/u) of the model's level of the same name (summed m and u where one
+    scorer level stands for several, see `_MODEL_LEVELS`), the prior weight log2 of the
     model's prior. A level the model does not have keeps its fixed weight above.
     """
     weights: dict[str, dict[str, float]] = {}
@@ -191,21 +256,66 @@ def weights_from_parameters(parameters: dict[str, Any]) -> tuple[dict[str, dict[
     for name, levels in WEIGHTS.items():
         weights[name] = dict(levels)
         for level in levels:
-            mapped = _MODEL_LEVELS.get((name, level), (name, level))
-            m_u = model.get(mapped[0], {}).get(mapped[1]) if mapped else None
-            if m_u and m_u[0] and m_u[1]:
-                weights[name][level] = round(math.log2(m_u[0] / m_u[1]), 2)
+            mapped = _MODEL_LEVELS.get((name, level), (name, (level,)))
+            if mapped is None:
+                continue
+            pairs = [model.get(mapped[0], {}).get(label) for label in mapped[1]]
+            pairs = [p for p in pairs if p and p[0] is not None and p[1] is not None]
+            m, u = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+            if m > 0 and u > 0:
+                weights[name][level] = round(math.log2(m / u), 2)
     prior = parameters.get("prior")
     return weights, (round(math.log2(prior), 2) if prior else PRIOR_WEIGHT)
 
 
+@lru_cache(maxsize=1)
+def default_weights() -> ScorerWeights:
+    """Weights of the documented default parameters (what `haven link` uses for a force
+    too small to train on), for a force with no trained model."""
+    # The engine loads Splink: only for a force without a trained model.
+    from haven.people.linkage.engine import default_parameters
+
+    try:
+        weights, prior = weights_from_parameters(default_parameters())
+    except (OSError, ValueError):  # unreadable defaults: the fixed table
+        weights, prior = {k: dict(v) for k, v in WEIGHTS.items()}, PRIOR_WEIGHT
+    return ScorerWeights(weights, prior, False,
+                         "Scored with the default linkage weights: this force has no "
+                         "trained linkage model yet")
+
+
+def _latest_model(force) -> tuple[Any, dict] | None:
+    for finished, counts in LinkRun.objects.filter(
+            force=force, finished_at__isnull=False).order_by("-finished_at").values_list(
+            "finished_at", "counts")[:5]:
+        if counts and counts.get("model"):
+            return finished, counts["model"]
+    return None
+
+
 def trained_weights(force) -> tuple[dict[str, dict[str, float]], float] | None:
     """Weights derived from the force's latest full relink that kept its trained model
-    (None when there is none: callers then use the fixed weights)."""
-    from haven.people.models import LinkRun
+    (None when there is none: `weights_for` then uses the documented defaults)."""
+    latest = _latest_model(force)
+    return weights_from_parameters(latest[1]) if latest else None
 
-    for counts in LinkRun.objects.filter(force=force, finished_at__isnull=False).order_by(
-            "-finished_at").values_list("counts", flat=True)[:5]:
-        if counts and counts.get("model"):
-            return weights_from_parameters(counts["model"])
-    return None
+
+_TRAINED_CACHE: dict[tuple[int, str], ScorerWeights] = {}
+
+
+def weights_for(force) -> ScorerWeights:
+    """The weights the lookup and the incremental linker score `force`'s records with:
+    its last trained model's, else the documented defaults (`note` says which)."""
+    latest = _latest_model(force)
+    if latest is None:
+        return default_weights()
+    finished, parameters = latest
+    key = (getattr(force, "pk", force), finished.isoformat())
+    if key not in _TRAINED_CACHE:
+        weights, prior = weights_from_parameters(parameters)
+        when = finished.strftime("%-d %b %Y")
+        _TRAINED_CACHE.clear()  # one entry per force is plenty; keep it bounded
+        _TRAINED_CACHE[key] = ScorerWeights(
+            weights, prior, True,
+            f"Scored with this force's linkage model (trained {when})")
+    return _TRAINED_CACHE[key]

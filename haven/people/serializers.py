@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from haven.people.access import visible_addresses
 from haven.people.models import Person
 
 
@@ -12,7 +13,6 @@ class PersonSerializer(serializers.ModelSerializer):
                   "addresses", "version"]
 
     def get_addresses(self, person):
-        from haven.people.access import visible_addresses
 
         rows = visible_addresses(self.context["request"].user, person)
         return [{k: v for k, v in row.items() if k not in {"recorded_at", "id"}} for row in rows]

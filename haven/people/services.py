@@ -22,7 +22,7 @@ from haven.people.addresses import protect_addresses
 from haven.people.keys import blocking_keys, iso_date, profile
 from haven.people.linkage import hard_conflict
 from haven.people.models import Address, Person, PersonShare, ReviewItem, SourceRecord
-from haven.people.scoring import compare, corroborated
+from haven.people.scoring import as_model_sees, compare, corroborated, weights_for
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,13 @@ def clean_fields(fields: dict) -> tuple[dict, dict]:
     return clean, extra
 
 
+def source_record_values(force, *, system: str, source_id: str, fields) -> dict:
+    """What one system's record says (the named fields), for a room that corrects the record
+    it gave (e.g. intake keeps a detail the officer left blank). Empty if there is none."""
+    return SourceRecord.objects.filter(force=force, system=system, source_id=str(source_id)
+                                       ).values(*fields).first() or {}
+
+
 def best_values(records) -> dict:
     """Derived best values: the most common non-blank value, most recent record on a tie."""
     records = sorted(records, key=lambda r: (r.updated_at or timezone.now(), r.pk or 0),
@@ -136,9 +143,13 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
                  ) -> list[tuple[int, float, list, SourceRecord | None, str | None]]:
     """Score a record against the persons of its force: [(person id, probability,
     explanation, best matching record, conflict)], best first. A person any of whose
-    records has a hard conflict with this one scores 0 (precision first)."""
+    records has a hard conflict with this one scores 0 (precision first). Scored with the
+    weights of the force's last trained model, or the documented defaults
+    (`scoring.weights_for`)."""
     fields = {name: getattr(record, name) for name in RAW_FIELDS}
     query = profile(fields)
+    weights = weights_for(record.force_id)
+    query_model = as_model_sees(query)
     keys = blocking_keys(fields)
     base = SourceRecord.objects.filter(force_id=record.force_id, person__isnull=False).exclude(
         pk=record.pk)
@@ -165,8 +176,9 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
     per_person: dict[int, list] = {}
     for other in seen.values():
         other_profile = profile({name: getattr(other, name) for name in RAW_FIELDS})
-        score, explanation = compare(query, other_profile)
-        conflict = hard_conflict(query, other_profile)
+        score, explanation = compare(query, other_profile, weights=weights.weights,
+                                     prior_weight=weights.prior)
+        conflict = hard_conflict(query_model, as_model_sees(other_profile))
         per_person.setdefault(other.person_id, []).append((score, explanation, other, conflict))
     results = []
     for person_id, rows in per_person.items():
@@ -233,6 +245,7 @@ def _name_and_dob_agree(explanation: list) -> bool:
         "exact", "nickname or alias"}
 
 
+@action("person.record", record_type="source_record", system=True)
 def do_add_source_record(force, fields: dict, *, system: str, source_id: str, actor
                          ) -> SourceRecord:
     """Store what `system` says about a person and link it at once (incremental linkage).
@@ -299,3 +312,17 @@ def do_share_person(person_id: int, agency, *, reason: str, actor) -> bool:
     record_access(actor, Action.DISCLOSURE, record_type="person", record_id=person_id,
                   person_id=person_id, reason=reason, detail={"agency": agency.pk})
     return created
+
+
+@action("person.share", record_type="person")
+def do_end_person_share(person_id: int, agency, *, reason: str, actor) -> int:
+    """Withdraw a person's sharing with a partner agency (a referral withdrawn): the agency's
+    staff no longer see the person. Logged with the reason. Returns how many shares ended."""
+    if not reason.strip():
+        raise ValueError("Say why the sharing is withdrawn")
+    ended = PersonShare.objects.filter(person_id=person_id, agency=agency,
+                                       ended_at__isnull=True).update(ended_at=timezone.now())
+    record_access(actor, Action.ALTERATION, record_type="person", record_id=person_id,
+                  person_id=person_id, reason=reason,
+                  detail={"agency": agency.pk, "share_ended": ended})
+    return ended

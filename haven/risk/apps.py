@@ -7,14 +7,15 @@ class RiskConfig(AppConfig):
     verbose_name = "Risk: DASH, stalking and honour-based assessments, HAU review"
 
     def ready(self):
-        from haven.core.events import CustodyEvent, OrderBreached, subscribe
+        # In ready(): these modules use models, which exist only once the app registry is full.
+        from haven.core.events import subscribe
         from haven.intake.events import IncidentRecorded
-        from haven.risk import home, live
+        from haven.investigation.events import CustodyEvent
+        from haven.protection.events import OrderBreached
+        from haven.risk import history_facts, home, live
 
         subscribe(IncidentRecorded, live.on_incident_recorded)
         subscribe(CustodyEvent, live.on_custody_event)
         subscribe(OrderBreached, live.on_order_breached)
         home.register()
-        from haven.risk import history_facts
-
         history_facts.register()  # completed assessments in the call-time history

@@ -1,6 +1,6 @@
 """Demo assessments at each stage: awaiting sergeant, awaiting HAU, reviewed, and one flagged."""
 
-from haven.intake.models import Involvement
+from haven.intake.public import victims_in_force
 from haven.risk.live import do_flag_reassessment
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.risk.questionnaires import DASH, HBA, STALKING, current_version
@@ -58,9 +58,7 @@ def seed(context):
 def _victims(context, force):
     """Victims of demo incidents when intake seeded some, else demo people without one."""
     # Attended logs are left for the officer's "Assessments to complete".
-    found = [(i.person, i.incident) for i in Involvement.objects.filter(
-        incident__force=force, role=Involvement.Role.VICTIM).exclude(incident__state="attended")
-        .select_related("person", "incident")[:len(PLAN)]]
+    found = victims_in_force(force, exclude_state="attended")[:len(PLAN)]
     for person in context.people.get(force.code, [])[:len(PLAN)]:
         if len(found) >= len(PLAN):
             break

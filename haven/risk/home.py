@@ -10,6 +10,7 @@ from django.utils import timezone
 from haven.access.capabilities import can
 from haven.risk import intake_link, lists
 from haven.risk.models import Assessment
+from haven.risk.review import hau_queue
 from haven.web.home import register_section
 
 LIMIT = 20
@@ -65,7 +66,6 @@ def awaiting_review(user):
 
 def queue(user):
     """The HAU's one queue: each assessment once, with its re-assessment flags in its row."""
-    from haven.risk.review import hau_queue
 
     return _assessment_items(user, hau_queue(user)[:LIMIT], "home: HAU queue")
 

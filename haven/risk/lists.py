@@ -14,41 +14,12 @@ from django.utils import timezone
 
 from haven.access.log import record_list_access
 from haven.forces.policy import policy
+from haven.people.addresses import NO_ADDRESS, WITHHELD, address_areas, postcode_district
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.tasks.services import tasks_from
 
-WITHHELD = "area withheld: confidential address"
-NO_ADDRESS = "No address recorded"
-
-
-def postcode_district(postcode: str) -> str:
-    """The outward code ("CV34 4AA" -> "CV34"): an area, never an address."""
-    compact = "".join(postcode.split()).upper()
-    if " " in postcode.strip():
-        return postcode.strip().split()[0].upper()
-    return compact[:-3] if len(compact) > 4 else ""
-
-
-def address_areas(person_ids) -> dict[int, str]:
-    """person id -> the area of their latest address: postcode district, else town.
-
-    A person with any confidential (refuge) address shows no area at all: the district of a
-    refuge is itself a clue to where the victim is."""
-    from haven.people.models import Address  # read-only: the people room owns addresses
-
-    ids = set(person_ids)
-    latest: dict[int, str] = {}
-    confidential: set[int] = set()
-    rows = (Address.objects.filter(person_id__in=ids).order_by("recorded_at", "id")
-            .values_list("person_id", "town", "postcode", "confidential"))
-    for person_id, town, postcode, is_confidential in rows:
-        if is_confidential:
-            confidential.add(person_id)
-            continue
-        area = postcode_district(postcode or "") or (town or "").strip()
-        if area:
-            latest[person_id] = area
-    return {pk: WITHHELD if pk in confidential else latest.get(pk, NO_ADDRESS) for pk in ids}
+# The area of a victim's address comes from the people room, which owns addresses.
+__all__ = ["NO_ADDRESS", "WITHHELD", "address_areas", "log_list", "postcode_district"]
 
 
 def log_list(user, *, reason: str, person_ids, assessment_ids=(), incident_ids=()) -> None:

@@ -1,7 +1,7 @@
 """Live risk: a new event about a victim or their abuser flags the victim's grade for a fresh look.
 
 Subscribed in `RiskConfig.ready()` to typed events (`haven.intake.events.IncidentRecorded`,
-and `CustodyEvent`/`OrderBreached` declared in `haven.core.events` for rooms not built yet).
+`haven.investigation.events.CustodyEvent` and `haven.protection.events.OrderBreached`).
 The handlers take the event (ids) and run after the publisher's transaction commits: a bug
 here is logged and never stops an incident being recorded. Rooms that come later
 (investigation, protection) may call `do_flag_reassessment` directly.
@@ -16,13 +16,17 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from haven.access.capabilities import require
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
+from haven.core.actions import action, unchanged
 from haven.core.concurrency import StaleEdit
-from haven.core.events import CustodyEvent, OrderBreached
 from haven.forces.policy import policy
+from haven.intake import public as intake
 from haven.intake.events import IncidentRecorded
-from haven.intake.models import Incident, Involvement
+from haven.investigation.events import CustodyEvent
+from haven.people.access import persons_by_id
+from haven.protection.events import OrderBreached
 from haven.risk import intake_link
 from haven.risk.models import Assessment, ReassessmentFlag
 from haven.risk.rules import GradingRefused
@@ -32,8 +36,9 @@ from haven.tasks.services import do_close_tasks, do_create_task
 SOURCES = set(ReassessmentFlag.Source.values)
 
 
+@action("risk.flag_reassessment", record_type="reassessment_flag", system=True)
 def do_flag_reassessment(person, *, reason: str, source: str, actor, source_ref: str = "",
-                         at=None) -> ReassessmentFlag | None:
+                         at=None, triggered_by=None) -> ReassessmentFlag | None:
     """Flag `person`'s current assessment for re-assessment, with the reason shown.
 
     Returns the flag, the existing open flag for the same event, or None when the person has
@@ -45,14 +50,18 @@ def do_flag_reassessment(person, *, reason: str, source: str, actor, source_ref:
         raise ValueError("reason: say what happened")
     assessment = current_assessment(person)
     if assessment is None:
+        unchanged()  # nothing to re-assess
         return None
     existing = ReassessmentFlag.objects.filter(
         assessment=assessment, source=source, source_ref=str(source_ref),
         cleared_at__isnull=True).first()
     if existing is not None:
+        unchanged()  # the same event already raised this flag
         return existing
     now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    # A reaction to an event runs as the system (actor None), credited to whoever's action
+    # raised the event.
+    user = actor if getattr(actor, "is_authenticated", False) else triggered_by
     with transaction.atomic():
         flag = ReassessmentFlag.objects.create(
             assessment=assessment, person=person, force_id=person.force_id, reason=reason[:300],
@@ -66,16 +75,17 @@ def do_flag_reassessment(person, *, reason: str, source: str, actor, source_ref:
                                                    at=now)))
         record_access(actor, Action.ALTERATION, record_type="risk_assessment",
                       record_id=assessment.pk, person_id=person.pk,
-                      detail={"flag": flag.pk, "source": source})
+                      detail={"flag": flag.pk, "source": source,
+                              "triggered_by": getattr(user, "pk", None)})
         record_entry(person, occurred_at=at or now, kind="risk_reassessment_flagged",
                      source_room="risk", source_type="reassessment_flag", source_id=flag.pk,
-                     actor=actor, summary=f"Risk grade flagged for re-assessment: {reason}")
+                     actor=user, summary=f"Risk grade flagged for re-assessment: {reason}")
     return flag
 
 
+@action("risk.hau_review", record_type="reassessment_flag")
 def do_clear_flag(flag: ReassessmentFlag, *, note: str, actor) -> ReassessmentFlag:
     """The HAU looked again and decided no new assessment is needed: say why."""
-    from haven.access.capabilities import require
 
     require(actor, "risk.hau_review")
     if flag.force_id != actor.force_id:
@@ -103,8 +113,7 @@ def victims_of_abuser(person, *, existing_at=None) -> list:
     """Victims whose assessed incidents name this person as the suspect (with
     `existing_at`: only assessments that existed then)."""
     assessments = Assessment.objects.filter(
-        incident__involvements__person=person,
-        incident__involvements__role=Involvement.Role.SUSPECT)
+        incident_id__in=intake.incident_ids_with(person.pk, role=intake.SUSPECT))
     if existing_at is not None:
         assessments = assessments.filter(created_at__lte=existing_at)
     victim_ids = set(assessments.values_list("victim_id", flat=True)) - {person.pk}
@@ -112,11 +121,7 @@ def victims_of_abuser(person, *, existing_at=None) -> list:
 
 
 def _persons(person_ids) -> list:
-    # Imported here, not at the top: the people room's table read directly (a known reach-in,
-    # haven/core/tests/test_room_boundaries.py) until people offers persons by id.
-    from haven.people.models import Person
-
-    return list(Person.objects.filter(pk__in=set(person_ids)))
+    return persons_by_id(person_ids)
 
 
 def _person(person_id):
@@ -130,12 +135,12 @@ def _actor(actor_id):
 def on_incident_recorded(event: IncidentRecorded) -> None:
     """After an incident log commits: flag its victims' (and its suspects' victims')
     current grades. Runs after commit: a failure here never undoes the log."""
-    incident = Incident.objects.filter(pk=event.incident_id).first()
+    incident = intake.incident(event.incident_id)
     if incident is not None:
-        flag_for_incident(incident, actor=_actor(event.actor_id), at=event.recorded_at)
+        flag_for_incident(incident, triggered_by=_actor(event.actor_id), at=event.recorded_at)
 
 
-def flag_for_incident(incident, *, actor=None, at=None):
+def flag_for_incident(incident, *, triggered_by=None, at=None):
     """Flag for a new incident the grades that existed when it was recorded (`at`; the
     reaction runs after commit, and e.g. the demo seeds assessments after its incidents)."""
     victims = intake_link.victims_of(incident)
@@ -146,24 +151,24 @@ def flag_for_incident(incident, *, actor=None, at=None):
                 and (at is None or current.completed_at <= at)):
             do_flag_reassessment(victim, reason=f"New incident {incident.reference}",
                                  source=ReassessmentFlag.Source.INCIDENT,
-                                 source_ref=incident.pk, actor=actor)
+                                 source_ref=incident.pk, actor=None, triggered_by=triggered_by)
     for suspect in intake_link.suspects_of(incident):
         for victim in victims_of_abuser(suspect, existing_at=at):
             if victim.pk not in flagged:
                 do_flag_reassessment(
                     victim, reason=f"Abuser named in new incident {incident.reference}",
                     source=ReassessmentFlag.Source.INCIDENT, source_ref=incident.pk,
-                    actor=actor)
+                    actor=None, triggered_by=triggered_by)
                 flagged.add(victim.pk)
 
 
 def _about_person(person, *, own_reason: str, abuser_reason: str, source: str, ref: str,
-                  at, actor):
+                  at, triggered_by):
     do_flag_reassessment(person, reason=own_reason, source=source, source_ref=ref, at=at,
-                         actor=actor)
+                         actor=None, triggered_by=triggered_by)
     for victim in victims_of_abuser(person):
         do_flag_reassessment(victim, reason=abuser_reason, source=source, source_ref=ref, at=at,
-                             actor=actor)
+                             actor=None, triggered_by=triggered_by)
 
 
 def on_custody_event(event: CustodyEvent) -> None:
@@ -175,7 +180,7 @@ def on_custody_event(event: CustodyEvent) -> None:
     _about_person(person, own_reason=f"Custody event ({kind}) {when}".strip(),
                   abuser_reason=f"Abuser custody event: {kind} {when}".strip(),
                   source=ReassessmentFlag.Source.CUSTODY, ref=f"{kind}:{person.pk}:{when}",
-                  at=occurred_at, actor=actor)
+                  at=occurred_at, triggered_by=actor)
 
 
 def on_order_breached(event: OrderBreached) -> None:
@@ -186,7 +191,7 @@ def on_order_breached(event: OrderBreached) -> None:
     _about_person(person, own_reason=f"Order {order_ref} breached",
                   abuser_reason=f"Abuser breached order {order_ref}",
                   source=ReassessmentFlag.Source.BREACH, ref=str(order_ref),
-                  at=occurred_at, actor=actor)
+                  at=occurred_at, triggered_by=actor)
 
 
 def open_flags(assessment_or_person) -> list[ReassessmentFlag]:

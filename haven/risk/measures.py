@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 
-from haven.intake.models import Incident
+from haven.intake import public as intake
 from haven.risk.models import Assessment, GradingEvent
 
 
@@ -31,13 +31,11 @@ def _durations(pairs) -> dict:
 
 def dash_share(force, since=None, until=None) -> dict:
     """Share of domestic abuse incidents (opened in the period) with a risk assessment."""
-    incidents = Incident.objects.filter(force=force, domestic_abuse=True)
-    if since:
-        incidents = incidents.filter(opened_at__gte=since)
-    if until:
-        incidents = incidents.filter(opened_at__lt=until)
+    incidents = intake.da_incidents(force, since=since, until=until)
     total = incidents.count()
-    with_dash = incidents.filter(risk_assessments__completed_at__isnull=False).distinct().count()
+    with_dash = (Assessment.objects.filter(incident_id__in=incidents.values("pk"),
+                                           completed_at__isnull=False)
+                 .values("incident_id").distinct().count())
     return {"incidents": total, "with_dash": with_dash,
             "share": round(with_dash / total, 3) if total else None}
 
@@ -46,12 +44,7 @@ def attendance_to_dash(force, since=None, until=None) -> dict:
     """Hours from the officer's arrival (intake's record) to the completed DASH."""
     rows = list(_assessments(force, since, until).filter(incident__isnull=False)
                 .values_list("incident_id", "completed_at"))
-    try:
-        from haven.intake.models import IncidentProgress
-    except ImportError:  # pragma: no cover - intake without progress records
-        return _durations([])
-    attended = dict(IncidentProgress.objects.filter(incident_id__in=[r[0] for r in rows])
-                    .values_list("incident_id", "attended_at"))
+    attended = intake.attended_at(r[0] for r in rows)
     return _durations((attended.get(incident_id), done) for incident_id, done in rows)
 
 

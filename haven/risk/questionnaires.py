@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.db import transaction
+from haven.access.log import Action, record_access, via
+from haven.core.actions import action
+from haven.risk.models import Question, QuestionnaireVersion
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_FILES = ["dash-2009-police.json", "stalking-screen-2009.json", "hba-screen.json"]
@@ -80,9 +82,7 @@ def _create(version_model, question_model, data: dict, *, force=None, loaded_by=
 
 def install_defaults(version_model=None, question_model=None) -> list:
     """Install Haven's own versions that are missing (safe to run again). Used by a migration."""
-    if version_model is None:
-        from haven.risk.models import Question, QuestionnaireVersion
-
+    if version_model is None:  # a migration passes its historical models instead
         version_model, question_model = QuestionnaireVersion, Question
     made = []
     for name in DEFAULT_FILES:
@@ -94,17 +94,15 @@ def install_defaults(version_model=None, question_model=None) -> list:
 
 def current_version(instrument: str, force=None):
     """The version a new assessment uses: the force's own latest, else Haven's latest."""
-    from haven.risk.models import QuestionnaireVersion
-
     versions = QuestionnaireVersion.objects.filter(instrument=instrument).order_by("-number")
     own = versions.filter(force=force).first() if force is not None else None
     return own or versions.filter(force__isnull=True).first()
 
 
-def load_wording(path, *, force=None, loaded_by=None):
+@action("questionnaire.load", record_type="questionnaire_version", system=True)
+def do_load_wording(path, *, force=None, actor=None):
     """Load licensed wording as a new version. Refuses added, removed or renamed codes."""
-    from haven.risk.models import Question, QuestionnaireVersion
-
+    loaded_by = actor if getattr(actor, "pk", None) else None
     data = read_file(path)
     base = current_version(data["instrument"], force)
     if base is None:
@@ -124,6 +122,10 @@ def load_wording(path, *, force=None, loaded_by=None):
             f"The file {' and '.join(parts)} compared with {base}. Loading wording may only "
             "change labels; the codes must stay the same."
         )
-    with transaction.atomic():
-        return _create(QuestionnaireVersion, Question, data, force=force, loaded_by=loaded_by,
-                       base=base)
+    version = _create(QuestionnaireVersion, Question, data, force=force, loaded_by=loaded_by,
+                      base=base)
+    record_access(actor, Action.ALTERATION, record_type="questionnaire_version",
+                  record_id=version.pk, detail={"instrument": data["instrument"],
+                                                "force": getattr(force, "code", None),
+                                                **via(actor)})
+    return version

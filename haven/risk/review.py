@@ -14,6 +14,7 @@ from django.utils import timezone
 from haven.access.capabilities import require
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
+from haven.core.actions import action
 from haven.forces.models import Agency
 from haven.forces.policy import policy
 from haven.people.services import do_share_person
@@ -87,6 +88,7 @@ def _due(force, kind: str, now):
     return now + dt.timedelta(hours=hours)
 
 
+@action("risk.hau_review", record_type="risk_assessment")
 def do_review_hau(assessment: Assessment, *, version, grade: str, rationale: str = "",
                   response_matched: bool | None, notes: str = "", actor) -> list:
     """Record the HAU review and create the follow-up tasks. Returns the tasks created."""

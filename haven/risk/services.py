@@ -16,7 +16,8 @@ from django.utils import timezone
 from haven.access.capabilities import can, require
 from haven.access.log import Action, Outcome, record_access
 from haven.chronology.services import record_entry
-from haven.core.concurrency import StaleEdit, update_if_unchanged
+from haven.core.actions import action
+from haven.core.concurrency import StaleEdit, refuse_if_changed, update_if_unchanged
 from haven.forces.policy import policy
 from haven.risk import intake_link, rules
 from haven.risk.models import Answer, Assessment, Child, GradingEvent, ReassessmentFlag
@@ -277,6 +278,7 @@ def evaluate(force, victim, data: AssessmentInput, *, at) -> dict:
     }
 
 
+@action("risk.complete", record_type="risk_assessment")
 def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, actor) -> Assessment:
     """The attending officer's DASH: scored, graded, in the HAU queue, on the chronology."""
     require(actor, "risk.complete")
@@ -355,9 +357,8 @@ def _check_fresh(assessment: Assessment, version) -> None:
     except (TypeError, ValueError):
         raise GradingRefused("version", "The form was missing its version. Reload the page.") \
             from None
-    if not Assessment.objects.filter(pk=assessment.pk, version=current).exists():
-        raise StaleEdit("This assessment was changed by someone else since you opened it. "
-                        "Reload it and review again.")
+    refuse_if_changed(assessment, current, "This assessment was changed by someone else "
+                      "since you opened it. Reload it and review again.")
 
 
 def regrade(assessment: Assessment, *, grade: str, rationale: str, actor) -> bool:
@@ -367,6 +368,7 @@ def regrade(assessment: Assessment, *, grade: str, rationale: str, actor) -> boo
                          rationale=rationale, may_downgrade_high=can(actor, "risk.downgrade_high"))
 
 
+@action("risk.review_sergeant", record_type="risk_assessment")
 def do_review_sergeant(assessment: Assessment, *, version, grade: str, rationale: str = "",
                        guidance: str = "", actor) -> Assessment:
     """The supervisor sees the assessment and the incident, may regrade (with a rationale)

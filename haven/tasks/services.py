@@ -8,11 +8,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.access.capabilities import can
-from haven.access.log import Action, Outcome, record_access, record_list_access
-from haven.core.concurrency import StaleEdit
+from haven.access.log import Action, Outcome, record_access, record_list_access, via
+from haven.core.actions import action, unchanged
+from haven.core.concurrency import StaleEdit, update_if_unchanged
+from haven.people.access import scoped_persons
 from haven.tasks.models import Task
 
 
+@action("tasks.create", record_type="task", system=True)
 def do_create_task(
     force,
     *,
@@ -28,7 +31,7 @@ def do_create_task(
     owner_agency=None,
     actor=None,
 ) -> Task:
-    return Task.objects.create(
+    task = Task.objects.create(
         force=force,
         kind=kind,
         title=title,
@@ -42,6 +45,10 @@ def do_create_task(
         source_id=str(source_id),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    record_access(actor, Action.COLLECTION, record_type="task", record_id=task.pk,
+                  person_id=task.person_id,
+                  detail={"kind": kind, "source": f"{source_room}.{source_type}", **via(actor)})
+    return task
 
 
 def tasks_for(user) -> QuerySet[Task]:
@@ -75,7 +82,6 @@ def access_task(user, task_id, *, action: str = Action.CONSULTATION) -> Task:
 
 def visible_person_ids(user, tasks) -> set[int]:
     """Of the persons these tasks are about, those this user may see named."""
-    from haven.people.access import scoped_persons
 
     ids = {t.person_id for t in tasks if t.person_id}
     if not ids:
@@ -92,18 +98,17 @@ def log_task_reads(user, tasks, *, record_type: str, visible: set[int]) -> None:
     record_list_access(user, record_type=record_type, shown=shown)
 
 
+@action("tasks.complete", record_type="task")
 def do_complete_task(task: Task, *, version: int, note: str = "", actor) -> Task:
     with transaction.atomic():
-        updated = Task.objects.filter(pk=task.pk, version=version, done_at__isnull=True).update(
-            done_at=timezone.now(), done_by=actor, outcome_note=note[:500], version=version + 1
-        )
-        if not updated:
+        if task.done_at is not None:
             raise StaleEdit("This task was changed or completed by someone else. Reload it.")
-        if task.person_id:
-            record_access(
-                actor, Action.ALTERATION, record_type="task", record_id=task.pk,
-                person_id=task.person_id, detail={"change": "completed"},
-            )
+        # Completing or closing a task moves its version on, so a stale form is refused here.
+        update_if_unchanged(task, version, "This task was changed or completed by someone "
+                            "else. Reload it.", done_at=timezone.now(), done_by=actor,
+                            outcome_note=note[:500])
+        record_access(actor, Action.ALTERATION, record_type="task", record_id=task.pk,
+                      person_id=task.person_id, detail={"change": "completed"})
     task.refresh_from_db()
     return task
 
@@ -123,6 +128,7 @@ def tasks_from(*, source_room: str, source_type: str, source_ids, kinds=None,
     return tasks
 
 
+@action("tasks.create", record_type="task", system=True)
 def do_close_tasks(*, source_room: str, source_type: str, source_ids, kinds=None, note: str,
                 actor, at=None) -> int:
     """Close the open tasks another room's record made, when that record no longer needs
@@ -133,5 +139,15 @@ def do_close_tasks(*, source_room: str, source_type: str, source_ids, kinds=None
     if kinds is not None:
         open_tasks = open_tasks.filter(kind__in=kinds)
     user = actor if getattr(actor, "is_authenticated", False) else None
-    return open_tasks.update(done_at=at or timezone.now(), done_by=user,
-                             outcome_note=note[:500], version=F("version") + 1)
+    closing = list(open_tasks.values_list("pk", "person_id"))
+    if not closing:
+        unchanged()
+        return 0
+    closed = Task.objects.filter(pk__in=[pk for pk, _ in closing], done_at__isnull=True).update(
+        done_at=at or timezone.now(), done_by=user, outcome_note=note[:500],
+        version=F("version") + 1)
+    for person_id in sorted({p for _, p in closing}, key=lambda p: (p is None, p)):
+        record_access(actor, Action.ALTERATION, record_type="task", person_id=person_id,
+                      detail={"change": "closed", "tasks": [pk for pk, p in closing
+                                                            if p == person_id], **via(actor)})
+    return closed

@@ -46,7 +46,7 @@ def task_detail(request, task_id):
             version = int(request.POST.get("version", ""))
             do_complete_task(task, version=version, note=request.POST.get("note", ""),
                              actor=request.user)
-            drafts.discard(request.user, "task-outcome", path=request.path)
+            drafts.do_discard_draft("task-outcome", path=request.path, actor=request.user)
             return redirect("tasks:list")
         except ValueError:
             error = "The form was missing its version number. Reload the page."

@@ -3,8 +3,8 @@
 Any `<form data-haven-draft="KEY">` is autosaved by haven/static/haven/drafts.mjs to
 `/account/drafts/` (per user + KEY + page path) and restored into empty fields when the page
 loads again, e.g. after an idle sign-out. Drafts are deleted when the form is sent (views may
-call `discard(user, key)`; `DraftClearingMiddleware` also clears them on the page's next
-successful POST) and after the `draft_retention_hours` policy. Reads and writes are
+call `do_discard_draft(key, actor=user)`; `DraftClearingMiddleware` also clears them on the
+page's next successful POST) and after the `draft_retention_hours` policy. Reads and writes are
 access-logged with ids only: never the content.
 """
 
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.access.log import Action, record_access
+from haven.core.actions import action, unchanged
 from haven.forces.policy import policy
 from haven.web.models import Draft
 
@@ -83,12 +84,15 @@ def check_path(path: str) -> str:
     return path
 
 
-def save(user, key: str, path: str, fields) -> Draft | None:
+@action("form.draft", record_type="form_draft")
+def do_save_draft(key: str, path: str, fields, *, actor) -> Draft | None:
+    user = actor
     key, path, fields = check_key(key), check_path(path), clean_fields(fields)
     with transaction.atomic():
         purge_expired(user)
         if not any(any(v.strip() for v in values) for values in fields.values()):
-            Draft.objects.filter(user=user, key=key, path=path).delete()
+            do_discard_draft(key, path=path, actor=actor)
+            unchanged()  # an empty form: nothing kept (the discard logged any erasure)
             return None
         draft, created = Draft.objects.update_or_create(
             user=user, key=key, path=path, defaults={"fields": fields})
@@ -110,8 +114,10 @@ def load(user, key: str, path: str) -> dict | None:
     return draft.fields
 
 
-def discard(user, key: str | None = None, *, path: str | None = None) -> int:
+@action("form.draft", record_type="form_draft")
+def do_discard_draft(key: str | None = None, *, path: str | None = None, actor) -> int:
     """Delete the user's drafts for a form (by key, page path, or both) once it was sent."""
+    user = actor
     drafts = Draft.objects.filter(user=user)
     if key is not None:
         drafts = drafts.filter(key=key)
@@ -120,6 +126,7 @@ def discard(user, key: str | None = None, *, path: str | None = None) -> int:
     with transaction.atomic():
         ids = list(drafts.values_list("pk", flat=True))
         if not ids:
+            unchanged()
             return 0
         Draft.objects.filter(pk__in=ids).delete()
         record_access(user, Action.ERASURE, record_type="form_draft",
@@ -147,6 +154,6 @@ class DraftClearingMiddleware:
             drafts = Draft.objects.filter(user=user, path__in={request.get_full_path(),
                                                                 request.path})
             if drafts.exists():
-                discard(user, path=request.get_full_path())
-                discard(user, path=request.path)
+                do_discard_draft(path=request.get_full_path(), actor=user)
+                do_discard_draft(path=request.path, actor=user)
         return response

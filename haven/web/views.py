@@ -56,8 +56,8 @@ def draft(request):
     if request.method == "POST":
         try:
             body = json.loads(request.body or b"{}")
-            saved = drafts.save(request.user, body.get("key"), body.get("path"),
-                                body.get("fields"))
+            saved = drafts.do_save_draft(body.get("key"), body.get("path"), body.get("fields"),
+                                         actor=request.user)
         except (ValueError, drafts.BadDraft) as error:
             return JsonResponse({"detail": str(error)}, status=400)
         return JsonResponse({"saved": saved is not None})

@@ -15,7 +15,8 @@ from haven.access.models import AccessLogEntry, EnrolmentToken
 from haven.access.services import do_add_user, do_issue_enrolment
 
 # Reached before the second factor, on purpose: sign in, sign out, the code page, enrolment.
-OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "two_factor", "enrol"}
+# Health checks say nothing personal and are for the load balancer (no session at all).
+OPEN_BEFORE_SECOND_FACTOR = {"login", "logout", "two_factor", "enrol", "healthz", "readyz"}
 GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
 
 

@@ -3,11 +3,11 @@
 import pytest
 
 
-def test_the_endorsement_refusal_has_no_field_code():
+def test_the_endorsement_refusal_has_no_field_code(persona):
     from haven.intake.services import do_endorse_incident
 
     with pytest.raises(Exception) as refused:
-        do_endorse_incident(None, supervision=" ", actor=None)
+        do_endorse_incident(None, supervision=" ", actor=persona("sergeant"))
     assert "Record your supervision" in str(refused.value)
     assert "(field:" not in str(refused.value)
 

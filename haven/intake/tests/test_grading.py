@@ -88,14 +88,15 @@ def test_a_suspects_live_order_holds_the_grade_and_warns_the_officer(
 
     from django.utils import timezone
 
-    from haven.people.models import LegacyRecord, WarningMarker
+    from haven.people.models import WarningMarker
+    from haven.protection.models import Order  # orders are the protection room's (issue 14)
 
     suspect = findable_person(forename="Ray", surname="Holt")
     now = timezone.now()
-    LegacyRecord.objects.create(
-        force=forces["WARKS"], system="niche", kind="order", source_id="O-1",
-        subject=suspect.source_records.first(), occurred_at=now - dt.timedelta(days=10),
-        ends_at=now + dt.timedelta(days=20), data={"kind": "dvpo"})
+    Order.objects.create(
+        force=forces["WARKS"], kind="dvpo", subject=suspect, source_system="niche",
+        source_id="O-1", starts_at=now - dt.timedelta(days=10),
+        ends_at=now + dt.timedelta(days=20))
     WarningMarker.objects.create(person=suspect, kind="firearms", recorded_at=now)
     incident = do_create_incident(
         forces["WARKS"], reported_via="call", category="domestic", checklist=full_checklist(),

@@ -106,8 +106,8 @@ def test_sweep_tags_a_log_attended_without_dash_to_the_hau_once(make_incident):
     late = timezone.now() - dt.timedelta(days=2)
     incident = make_incident(state="attended", progress={"attended_at": late})
     fresh = make_incident(state="attended", progress={"attended_at": timezone.now()})
-    assert services.sweep_overdue_dash() == [incident]
-    assert services.sweep_overdue_dash() == []
+    assert services.do_sweep_overdue_dash() == [incident]
+    assert services.do_sweep_overdue_dash() == []
     task = Task.objects.get(kind="missing_dash")
     assert (task.owner_role, task.source_id) == ("hau", str(incident.pk))
     assert not Task.objects.filter(source_id=str(fresh.pk)).exists()
@@ -142,3 +142,20 @@ def test_the_force_timing_summary_measures_each_interval(make_incident, forces):
     assert summary["call_to_dispatch"]["median_minutes"] == 4.0
     assert summary["call_to_arrival"]["median_minutes"] == 30.0
     assert summary["arrival_to_dash"]["count"] == 0
+
+
+def test_opening_the_list_writes_nothing_the_sweep_runs_as_a_job(make_incident, client_as,
+                                                                  settings):
+    """Issue 18 item 2: no write on a GET. The overdue-DASH sweep is a periodic job."""
+    from haven.core.jobs import PERIODIC, enqueue_due
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    late = timezone.now() - dt.timedelta(days=2)
+    incident = make_incident(state="attended", progress={"attended_at": late})
+    client = client_as("occ_supervisor")
+    assert client.get("/intake/").status_code == 200
+    assert client.get(f"/intake/{incident.pk}/").status_code == 200
+    assert not Task.objects.filter(kind="missing_dash").exists()
+    assert "haven.intake.jobs.sweep_overdue_dash" in PERIODIC
+    enqueue_due(timezone.now() + dt.timedelta(days=1))
+    assert Task.objects.get(kind="missing_dash").source_id == str(incident.pk)

@@ -17,6 +17,7 @@ def __getattr__(name):
     # (store, keys, the linkage engine: splink, duckdb) there would add seconds to every
     # process start, `haven migrate` included.
     if name in __all__:
+        # Loaded on first use (see the comment above).
         from haven.people.ingest import run
 
         return getattr(run, name)

@@ -11,6 +11,8 @@ from haven.core.bulk import fast_insert_rows
 from haven.people.ingest.registry import Context, among
 from haven.people.models import LegacyRecord
 
+# The kinds of archived row, for rooms that archive what they store (e.g. Kind.INCIDENT).
+Kind = LegacyRecord.Kind
 RAW_COLUMNS = ("force_id", "system", "kind", "source_id", "occurred_at", "incident_id", "data")
 
 

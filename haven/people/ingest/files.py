@@ -15,12 +15,12 @@ STORE = "haven.people.ingest.store."
 # (file, kind, validator, store, reading order)
 PEOPLE_FILES = [
     ("people.csv", "people", validate.person_row, "store_people", 0),
-    ("crimes.csv", "crime", validate.crime_row, "store_crimes", 30),
+    # crimes.csv: claimed by the investigation room (haven/investigation/ingest.py)
     ("risk_assessments.csv", "risk_assessment", validate.risk_row, "store_risk_assessments",
      40),
-    ("marac.csv", "marac", validate.marac_row, "store_marac", 50),
-    ("orders.csv", "order", validate.order_row, "store_orders", 60),
-    ("intel.csv", "intel", validate.intel_row, "store_intel", 70),
+    # marac.csv: claimed by the MARAC room (haven/marac/ingest.py)
+    # orders.csv: claimed by the protection room (haven/protection/ingest.py)
+    # intel.csv is the safeguarding room's (haven/safeguarding/intel.py registers it).
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import getpass
 import io
 import json
 import logging
@@ -19,6 +20,8 @@ from haven.access.log import Action, record_access
 from haven.core.csvsafe import safe_row
 from haven.people.ingest import pipeline, registry, validate
 from haven.people.models import Person, SourceRecord
+from haven.people.relink import absorb_singleton
+from haven.people.services import score_record
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +172,6 @@ def run_by_label(actor) -> str:
     with --user, else the operating-system account that ran the command."""
     if actor is not None and getattr(actor, "is_authenticated", False):
         return actor.get_username()
-    import getpass
 
     try:
         return f"os:{getpass.getuser()}"
@@ -247,8 +249,6 @@ def ingest_export(force, system: str, directory, *, actor=None, batch_size: int 
 
 def _link_new(record_ids: list[int]) -> int:
     """Incremental linkage of freshly ingested records: join an existing person if certain."""
-    from haven.people.relink import absorb_singleton
-    from haven.people.services import score_record
 
     linked = 0
     for record in SourceRecord.objects.filter(pk__in=record_ids).select_related("force"):

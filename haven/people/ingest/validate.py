@@ -9,6 +9,7 @@ are resolved later, in `store`, against what is already stored. These are people
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from functools import lru_cache
 
@@ -57,7 +58,6 @@ REQUIRED_COLUMNS = {
 
 def header_problems(name: str, header: list[str]) -> list[str]:
     """What is wrong with a file's header row, each naming the column (empty when fine)."""
-    import difflib
 
     registered = registry.legacy_file(name)
     expected = registered.columns if registered else FILE_COLUMNS.get(name, ())

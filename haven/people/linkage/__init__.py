@@ -10,20 +10,26 @@ rules, and `normalise` for how raw fields are cleaned. Stable public API::
     )
 """
 
-from .clustering import cluster
 from .conflicts import hard_conflict
-from .engine import (
-    LinkageModel,
-    LinkageSettings,
-    LinkResult,
-    PairExplanation,
-    explain_pair,
-    link_records,
-    predict_pairs,
-    score_against,
-    train,
-)
 from .normalise import prepare_records
+
+# The engine and clustering load Splink and DuckDB (seconds): imported on first use (PEP 562),
+# so that the light parts (normalise, nicknames, conflicts) cost nothing at start-up.
+_ENGINE = {"LinkageModel", "LinkageSettings", "LinkResult", "PairExplanation", "explain_pair",
+           "link_records", "predict_pairs", "score_against", "train"}
+
+
+def __getattr__(name):
+    if name in _ENGINE:
+        from . import engine  # on first use (see above)
+
+        return getattr(engine, name)
+    if name == "cluster":
+        from .clustering import cluster  # on first use (see above)
+
+        return cluster
+    raise AttributeError(name)
+
 
 __all__ = [
     "LinkResult",

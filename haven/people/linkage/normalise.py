@@ -385,14 +385,14 @@ def prepare_records(records: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.D
     out["pc"] = postcodes.map(lambda t: t[0])
     out["pc_sector"] = postcodes.map(lambda t: t[1])
     out["pc_district"] = postcodes.map(lambda t: t[2])
-    out["phone"] = [normalise_phone(v) for v in frame["phone"]]
+    out["phone"] = _map_unique(frame["phone"], normalise_phone)
     out["phone_hh"] = _household_phones(out)
     addresses = _map_unique(frame["address_line"].astype(object), normalise_address)
     out["addr"] = addresses.map(lambda t: t[0])
     out["addr_bld"] = addresses.map(lambda t: t[1])
     out["town"] = _map_unique(frame["town"].astype(object), normalise_town)
-    out["email"] = [normalise_email(v) for v in frame["email"]]
-    out["pnc"] = [normalise_pnc(v) for v in frame["pnc_id"]]
+    out["email"] = _map_unique(frame["email"], normalise_email)
+    out["pnc"] = _map_unique(frame["pnc_id"], normalise_pnc)
     out["incident_keys"] = [split_keys(v) for v in frame["incident_keys"]]
     out["name_pair"] = [
         "|".join(sorted((f, s))) if isinstance(f, str) and isinstance(s, str) else None

@@ -22,14 +22,15 @@ def test_a_near_match_goes_to_review_and_stays_a_separate_person(add_record):
     first = add_record("pvp", "P1", forename="William", surname="Jones",
                        date_of_birth="1970-02-03")
     second = add_record("crime", "C1", forename="William", surname="Jones",
-                        date_of_birth="1970-03-02")
+                        date_of_birth="1970-02-08")
     assert second.person_id != first.person_id
     item = ReviewItem.objects.get()
     assert {item.record_a_id, item.record_b_id} == {first.pk, second.pk}
     lower, upper = DEFAULTS["linkage_review_band"].value
     assert lower <= item.probability < upper
-    assert {"field": "date_of_birth", "level": "day and month swapped", "weight": 6.0} in \
-        item.evidence
+    levels = {e["field"]: (e["level"], e["weight"]) for e in item.evidence}
+    assert levels["date_of_birth"][0] == "one digit different"
+    assert levels["date_of_birth"][1] > 0
 
 
 def test_father_and_son_of_the_same_name_at_one_address_are_never_joined(add_record):

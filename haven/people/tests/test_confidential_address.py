@@ -184,7 +184,8 @@ def test_the_band_thresholds_come_from_policy(refuge, persona, forces):
     PolicySetting.objects.create(force=forces["WARKS"], key="lookup_match_bands",
                                  value={"very_likely": 0.0, "possible": 0.0},
                                  effective_from=dt.date(2000, 1, 1))
-    assert find_candidates(persona("call_handler"), surname="Castellan")[0].band == "very likely"
+    assert find_candidates(persona("call_handler"), surname="Castellan",
+                           date_of_birth="1991-05-17")[0].band == "very likely"
 
 
 def test_the_indexed_place_set_agrees_with_a_plain_scan():

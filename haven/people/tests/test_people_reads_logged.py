@@ -9,7 +9,7 @@ from haven.people.models import ReviewItem
 @pytest.fixture
 def item(add_record):
     add_record("pvp", "P1", forename="William", surname="Jones", date_of_birth="1970-02-03")
-    add_record("crime", "C1", forename="William", surname="Jones", date_of_birth="1970-03-02")
+    add_record("crime", "C1", forename="William", surname="Jones", date_of_birth="1970-02-08")
     return ReviewItem.objects.get()
 
 

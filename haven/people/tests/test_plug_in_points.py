@@ -19,14 +19,16 @@ def test_the_registries_list_what_the_installed_rooms_provide():
     assert "repeat_victim" in facts["intake.involvements"]
     assert facts["intake.children"] == ("children_at_address",)
     assert facts["risk.assessments"] == ("highest_dash_grade_12m",)
-    assert set(facts["people.legacy"]) == {"highest_dash_grade_12m", "open_case", "marac",
-                                           "live_orders"}
+    assert set(facts["people.legacy"]) == {"highest_dash_grade_12m", "open_case"}
+    assert facts["marac.referrals"] == ("marac",)
+    assert facts["protection.orders"] == ("live_orders",)
     assert facts["people.markers"] == ("warning_markers",)
     files = [(f.name, f.room) for f in registry.legacy_files()]
     assert files == [
         ("people.csv", "people"), ("incidents.csv", "intake"), ("involvements.csv", "intake"),
-        ("crimes.csv", "people"), ("risk_assessments.csv", "people"), ("marac.csv", "people"),
-        ("orders.csv", "people"), ("intel.csv", "people")]
+        ("crimes.csv", "investigation"), ("risk_assessments.csv", "people"),
+        ("marac.csv", "marac"),
+        ("orders.csv", "protection"), ("intel.csv", "safeguarding")]
     assert movers.person_movers() == ["intake.Involvement"]
 
 
@@ -72,7 +74,7 @@ def test_a_room_can_claim_a_legacy_file_kind_people_kept_as_legacy_records(force
     assert not LegacyRecord.objects.filter(kind="marac").exists()
     assert [source_id for source_id, _person in claimed] == ["M1"] and claimed[0][1]
     # the other kinds still go where their rooms (people, intake) put them
-    assert LegacyRecord.objects.filter(kind="order").count() == 1  # O2 ends before it starts
+    assert not LegacyRecord.objects.filter(kind="order").exists()  # protection's now
     assert Incident.objects.filter(source_system="pvp").count() == 2
 
 

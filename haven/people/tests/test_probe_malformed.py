@@ -10,7 +10,7 @@ BAD = ["abc", "99999999999999999999999", "²", "-1", "1.5"]
 @pytest.fixture
 def item(add_record):
     add_record("pvp", "P1", forename="William", surname="Jones", date_of_birth="1970-02-03")
-    add_record("crime", "C1", forename="William", surname="Jones", date_of_birth="1970-03-02")
+    add_record("crime", "C1", forename="William", surname="Jones", date_of_birth="1970-02-08")
     return ReviewItem.objects.get()
 
 

@@ -97,3 +97,30 @@ def test_relink_links_precisely_is_stable_respects_review_and_exports(
     a.refresh_from_db()
     b.refresh_from_db()
     assert a.person_id != b.person_id
+
+
+@pytest.mark.django_db
+def test_the_incremental_linker_scores_with_the_forces_trained_model(add_record, forces):
+    """Same name, date of birth one digit out: a review with the default weights (West
+    Mercia, never relinked); linked at once in Warwickshire, whose last relink learnt that
+    such a slip is strong evidence."""
+    from copy import deepcopy
+
+    from django.utils import timezone
+
+    from haven.people.linkage.engine import default_parameters
+    from haven.people.models import LinkRun
+
+    parameters = deepcopy(default_parameters())
+    parameters["comparisons"]["date_of_birth"]["one digit different"] = [0.2, 1e-5]
+    LinkRun.objects.create(force=forces["WARKS"], kind=LinkRun.Kind.FULL,
+                           finished_at=timezone.now(), counts={"model": parameters})
+    outcome = {}
+    for code in ("WARKS", "WMERC"):
+        first = add_record("pvp", "P1", code, forename="William", surname="Jones",
+                           date_of_birth="1970-02-03")
+        second = add_record("crime", "C1", code, forename="William", surname="Jones",
+                            date_of_birth="1970-02-08")
+        outcome[code] = (second.person_id == first.person_id,
+                         ReviewItem.objects.filter(force=forces[code]).count())
+    assert outcome == {"WARKS": (True, 0), "WMERC": (False, 1)}

@@ -4,8 +4,10 @@ import pytest
 from django.utils import timezone
 
 from haven.chronology.models import Entry
-from haven.core.events import CustodyEvent, OrderBreached, publish
+from haven.core.events import publish
 from haven.intake.events import IncidentRecorded
+from haven.investigation.events import CustodyEvent
+from haven.protection.events import OrderBreached
 from haven.risk.live import do_flag_reassessment
 from haven.risk.models import ReassessmentFlag
 from haven.risk.tests.conftest import dash_answers

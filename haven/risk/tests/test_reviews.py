@@ -77,10 +77,16 @@ def test_hau_review_of_a_high_risk_creates_the_next_steps(complete_dash, persona
     hau = persona("hau")
     tasks = do_review_hau(a, version=a.version, grade="high", response_matched=True, actor=hau)
     kinds = {t.kind: t for t in tasks}
-    assert set(kinds) == {"case_update", "marac_referral", "idva_offer", "childrens_referral",
-                          "encompass_notification"}
-    assert kinds["case_update"].owner_role == "darm"
-    assert kinds["marac_referral"].owner_role == "marac_coordinator"
+    assert set(kinds) == {"idva_offer", "childrens_referral", "encompass_notification"}
+    # The case_update step is the safeguarding room's: the victim's case, routed to the DARMs.
+    from haven.safeguarding.services import open_case_for
+    case = open_case_for(a.force, a.victim_id)
+    assert (case.grade, case.allocated_team) == ("high", "Domestic abuse risk managers")
+    # The marac_referral step is the MARAC room's: a referral waiting for the coordinator.
+    from haven.marac.models import Referral
+    referral = Referral.objects.get(victim_id=a.victim_id, assessment_id=a.pk)
+    assert (referral.criterion, referral.dash_yes_count, referral.status) == (
+        "visible_high_risk", 15, "awaiting")
     idva_agency = persona("idva").agency
     assert kinds["idva_offer"].owner_agency == idva_agency
     assert PersonShare.objects.filter(person=a.victim, agency=idva_agency).exists()
@@ -106,9 +112,12 @@ def test_hau_review_of_a_standard_risk_opens_only_the_case(complete_dash, person
     a = complete_dash(yes=2, grade="standard")
     tasks = do_review_hau(a, version=a.version, grade="standard", response_matched=True,
                           actor=persona("hau"))
-    assert [t.kind for t in tasks] == ["case_update"]
-    hours = policy(a.force, "hau_followup_due_hours")["case_update"]
-    assert tasks[0].due_at - a.hau_at == dt.timedelta(hours=hours)
+    assert tasks == []  # the case itself, not a stand-in task (safeguarding room)
+    from haven.safeguarding.services import open_case_for
+    case = open_case_for(a.force, a.victim_id)
+    assert (case.status, case.grade) == ("open", "standard")
+    assert case.next_review_at - case.opened_at == dt.timedelta(
+        days=policy(a.force, "safeguarding_review_days")["standard"])
 
 
 def test_hau_must_say_whether_the_response_matched(complete_dash, persona):

@@ -42,7 +42,7 @@ def test_a_task_page_logs_the_person_it_names(client_as, task_about):
     task = task_about(forename="Robin", surname="Ashdown")
     response = client_as("hau").get(reverse("tasks:detail", args=[task.pk]))
     assert b"Robin Ashdown" in response.content
-    [entry] = entries(record_type="task")
+    [entry] = entries(record_type="task", action="consultation")
     assert (entry.person_id, entry.detail, entry.outcome) == (task.person_id,
                                                               {"shown": [str(task.pk)]},
                                                               "allowed")

@@ -94,9 +94,9 @@ def test_a_successful_post_to_the_page_clears_its_draft(client_as, forces, make_
 
 def test_discard_helper_for_owning_views(persona):
     user = persona("response_officer")
-    drafts.save(user, "dash", "/risk/new/?incident=5", DASH_ANSWERS)
-    drafts.save(user, "call", "/intake/new/", {"caller": ["x"]})
-    assert drafts.discard(user, "dash") == 1
+    drafts.do_save_draft("dash", "/risk/new/?incident=5", DASH_ANSWERS, actor=user)
+    drafts.do_save_draft("call", "/intake/new/", {"caller": ["x"]}, actor=user)
+    assert drafts.do_discard_draft("dash", actor=user) == 1
     assert list(Draft.objects.values_list("key", flat=True)) == ["call"]
 
 
@@ -122,8 +122,8 @@ def test_drafts_purge_command_deletes_only_expired_drafts(persona):
     from django.core.management import call_command
 
     old, fresh = persona("response_officer"), persona("idva")
-    drafts.save(old, "dash", "/risk/new/", DASH_ANSWERS)
-    drafts.save(fresh, "dash", "/risk/new/", DASH_ANSWERS)
+    drafts.do_save_draft("dash", "/risk/new/", DASH_ANSWERS, actor=old)
+    drafts.do_save_draft("dash", "/risk/new/", DASH_ANSWERS, actor=fresh)
     Draft.objects.filter(user=old).update(updated_at=timezone.now() - dt.timedelta(hours=25))
     out = StringIO()
     call_command("drafts", "purge", stdout=out)

@@ -1,12 +1,12 @@
 """`haven intake_sweep`: tag to the HAU every DA log attended without a DASH in time.
 
-The same check runs whenever an officer opens the incident list or a briefing.
+The same sweep runs every few minutes as a job (haven/intake/jobs.py, `haven worker`).
 """
 
 from django.core.management.base import BaseCommand
 
 from haven.forces.models import Force
-from haven.intake.services import sweep_overdue_dash
+from haven.intake.services import do_sweep_overdue_dash
 
 
 class Command(BaseCommand):
@@ -22,6 +22,6 @@ class Command(BaseCommand):
             if force is None:
                 self.stderr.write(f"No force with code {options['force']!r}")
                 raise SystemExit(2)
-        tagged = sweep_overdue_dash(force)
+        tagged = do_sweep_overdue_dash(force)
         self.stdout.write(f"Tagged {len(tagged)} log(s) for a missing DASH: "
                           + ", ".join(str(i.pk) for i in tagged))

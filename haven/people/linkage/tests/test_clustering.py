@@ -105,3 +105,24 @@ def test_forename_less_record_refused_only_when_phone_differs():
     clusters = cluster(_model(records), _pairs(("a:1", "b:1", 0.9999), ("a:1", "c:1", 0.9998)))
     assert clusters["a:1"] == clusters["b:1"]
     assert clusters["c:1"] == "c:1"
+
+
+def test_a_pair_whose_persons_conflict_elsewhere_is_not_queued_for_review():
+    """The date-of-birth-less record is already with the father; a band pair with the son
+    is not asked about: the father's and the son's dates of birth keep them apart whatever
+    a reviewer says of this pair (a "same" would force them into one person)."""
+    from haven.people.linkage.clustering import _cluster, _uncertain
+
+    def queue(son_dob):
+        records = [_rec("a:1", dob="1960-04-02", phone="07700900111"),
+                   _rec("a:2", dob="", phone="07700900111"),
+                   _rec("b:1", dob=son_dob, phone="07700900222")]
+        model = _model(records)
+        pairs = _pairs(("a:1", "a:2", 0.9999), ("a:2", "b:1", 0.9))
+        clusters, refused, prepared = _cluster(model, pairs, 0.99)
+        assert clusters["a:1"] == clusters["a:2"] != clusters["b:1"]
+        return _uncertain(pairs, clusters, refused, model.settings, prepared,
+                          model.prepared["uid"].tolist())
+
+    assert queue("1987-11-20") == []
+    assert [(a, b) for a, b, _ in queue("1960-04-02")] == [("a:2", "b:1")]

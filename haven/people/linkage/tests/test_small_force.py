@@ -76,3 +76,19 @@ def test_trained_weights_come_from_the_forces_latest_full_relink(forces):
                            counts={"records": 900, "model": default_parameters()})
     assert trained_weights(warks) == weights_from_parameters(default_parameters())
     assert trained_weights(forces["WMERC"]) is None
+
+
+def test_the_light_scorer_reads_placeholder_and_year_only_dates_as_the_model_does():
+    from haven.people import scoring
+    from haven.people.linkage import normalise
+
+    assert scoring.PLACEHOLDER_DATES == normalise.PLACEHOLDER_DATES
+    for iso in ("1985-01-01", "1985-06-03", "", None):
+        assert scoring.year_only(iso) == normalise.year_only(iso)
+    query = {"fn": "gareth", "sn": "pryce", "dob": "1900-01-01"}
+    _, explanation = scoring.compare(query, {**query, "dob": "1958-02-11"})
+    assert "date_of_birth" not in {e["field"] for e in explanation}
+    _, explanation = scoring.compare({**query, "dob": "1958-01-01"},
+                                     {**query, "dob": "1958-02-11"})
+    assert ("date_of_birth", "year-only entry, same year") in {
+        (e["field"], e["level"]) for e in explanation}

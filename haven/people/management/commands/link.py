@@ -1,9 +1,11 @@
-"""`haven link [--force CODE]`: full relink of source records into persons (Splink), then
-incident reconciliation across systems (`haven.intake.reconcile`) with the new persons."""
+"""`haven link [--force CODE]`: full relink of source records into persons (Splink), then the
+steps other rooms registered to run after it (`haven.people.linking`; intake's incident
+reconciliation across systems)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from haven.forces.models import Force
+from haven.people.linking import after_link_steps
 from haven.people.relink import run_relink
 
 
@@ -15,7 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--force", dest="force_code", help="force code; all when omitted")
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument("--no-reconcile", action="store_true",
-                            help="skip incident reconciliation across systems")
+                            help="skip the steps other rooms run after linking (incident "
+                                 "reconciliation across systems)")
 
     def handle(self, *args, **options):
         forces = Force.objects.order_by("code")
@@ -32,11 +35,8 @@ class Command(BaseCommand):
                 f"{counts.get('review_items', 0)} new review items "
                 f"({counts.get('seconds', 0)}s, run {run.pk})")
             if not options["no_reconcile"]:
-                from haven.intake.reconcile import reconcile_incidents
-
-                rec = reconcile_incidents(force)
-                self.stdout.write(f"{force.code}: {rec['incidents']} incidents -> "
-                                  f"{rec['events']} reconciled events ({rec['seconds']}s)")
+                for step in after_link_steps().values():
+                    self.stdout.write(f"{force.code}: {step(force)}")
             if counts.get("records", 0) < 2:
                 self.stdout.write(f"{force.code}: fewer than two records, nothing to link.")
             elif counts.get("parameters", "trained") != "trained":

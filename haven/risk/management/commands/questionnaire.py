@@ -7,7 +7,7 @@ already made keep the version they were asked with.
 from django.core.management.base import BaseCommand, CommandError
 
 from haven.forces.models import Force
-from haven.risk.questionnaires import QuestionnaireError, load_wording
+from haven.risk.questionnaires import QuestionnaireError, do_load_wording
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
             if force is None:
                 raise CommandError(f"No force with code {options['force_code']!r}")
         try:
-            version = load_wording(options["file"], force=force)
+            version = do_load_wording(options["file"], force=force)
         except QuestionnaireError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Loaded {version} ({version.questions.count()} questions)"

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from haven.access.roles import Role
+from haven.core.jobs import start_scheduler_thread
 from haven.web.demo import FORCES, seed, username_for
 
 
@@ -32,4 +33,7 @@ class Command(BaseCommand):
         for role in Role:
             self.stdout.write(f"  {role.label:<32} {username_for(role.value, code)}\n")
         if not options["no_serve"]:
+            # Periodic jobs (e.g. the overdue-DASH sweep) run in a thread of the demo server;
+            # a real installation runs `haven worker`.
+            start_scheduler_thread(tick_seconds=60)
             call_command("runserver", options["addrport"], use_reloader=False)

@@ -1,0 +1,135 @@
+"""Anchors for the access log: signed heads kept outside the database (issue 18 item 3).
+
+The hash chain proves that no entry was altered *unless* someone rewrites the chain from the
+altered entry onwards, or deletes the newest entries and moves the head back: both leave a
+chain that is consistent with itself. An anchor closes that gap. After every transaction
+that appended entries, the head it committed (last id and last hash) is signed
+with a key that is not in the database (HMAC-SHA256) and appended to a file outside it.
+`haven audit verify` then checks the database against every anchor: an entry sealed by an
+anchor must still exist with the hash the anchor recorded.
+
+The key comes from HAVEN_AUDIT_ANCHOR_KEY (production: from the secret store, never the
+database host's disk image); without it one is generated once into var/ for a demo or a
+laptop. The file (HAVEN_AUDIT_ANCHOR_FILE) should sit on storage the database's
+administrators cannot rewrite (a separate host, WORM storage); `haven backup` copies it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+_file_lock = threading.Lock()
+
+
+def _key() -> bytes:
+    configured = getattr(settings, "HAVEN_AUDIT_ANCHOR_KEY", "") or os.environ.get(
+        "HAVEN_AUDIT_ANCHOR_KEY", "")
+    if configured:
+        return configured.encode()
+    path = Path(settings.VAR_DIR) / "audit_anchor_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def anchor_file() -> Path:
+    """The configured file, else one per database under var/ (a benchmark's or a test
+    server's database never mixes its anchors with the demo's)."""
+    configured = getattr(settings, "HAVEN_AUDIT_ANCHOR_FILE", "")
+    if configured:
+        return Path(configured)
+    db = settings.DATABASES["default"]
+    which = f"{db['ENGINE']}|{db.get('HOST', '')}|{db.get('PORT', '')}|{db['NAME']}"
+    return Path(settings.VAR_DIR) / (
+        f"audit-anchors-{hashlib.sha256(which.encode()).hexdigest()[:12]}.jsonl")
+
+
+def _sign(fields: dict) -> str:
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+    return hmac.new(_key(), body.encode(), hashlib.sha256).hexdigest()
+
+
+def seal() -> dict | None:
+    """Append a signed anchor of the log's committed head. Returns it (None: empty log)."""
+    from haven.access.models import AccessLogHead  # models: after start-up
+
+    head = AccessLogHead.objects.filter(pk=1).first()
+    if head is None or not head.last_id:
+        return None
+    fields = {"at": timezone.now().isoformat(), "last_id": head.last_id,
+              "last_hash": head.last_hash}
+    line = json.dumps({**fields, "sig": _sign(fields)}, sort_keys=True)
+    path = anchor_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _file_lock, open(path, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+    return fields
+
+
+def _seal_on_commit() -> None:
+    seal()
+
+
+def seal_after_commit() -> None:
+    """Called when entries are appended: one seal after the transaction commits (none if it
+    rolls back, so an anchor never names an entry that was not kept)."""
+    connection = transaction.get_connection()
+    if any(item[1] is _seal_on_commit for item in connection.run_on_commit):
+        return  # this transaction will already seal when it commits
+    transaction.on_commit(_seal_on_commit)
+
+
+@dataclass
+class AnchorReport:
+    ok: bool
+    anchors: int
+    problem: str = ""
+    entry_id: int | None = None
+
+
+def check_anchors() -> AnchorReport:
+    """Every anchor signed by our key; every entry it sealed still there with its hash."""
+    from haven.access.models import AccessLogEntry  # models: after start-up
+
+    path = anchor_file()
+    if not path.exists():
+        return AnchorReport(True, 0)
+    checked = 0
+    last_id_in_db = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            anchor = json.loads(line)
+            fields = {k: anchor[k] for k in ("at", "last_id", "last_hash")}
+        except (ValueError, KeyError, TypeError):
+            return AnchorReport(False, checked, f"anchor line {number} is not an anchor")
+        if not hmac.compare_digest(_sign(fields), str(anchor.get("sig", ""))):
+            return AnchorReport(False, checked, f"anchor line {number} is not signed with "
+                                                "Haven's anchor key (the anchor file was edited)")
+        sealed = AccessLogEntry.objects.filter(pk=fields["last_id"]).values_list(
+            "entry_hash", flat=True).first()
+        if sealed is None:
+            return AnchorReport(False, checked, f"entries up to {fields['last_id']} were sealed "
+                                f"at {fields['at']} but the log now ends at {last_id_in_db} "
+                                "(entries were removed)", fields["last_id"])
+        if sealed != fields["last_hash"]:
+            return AnchorReport(False, checked, f"entry {fields['last_id']} no longer has the "
+                                f"hash sealed at {fields['at']} (the chain was recomputed)",
+                                fields["last_id"])
+        checked += 1
+    return AnchorReport(True, checked)

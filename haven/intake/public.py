@@ -1,0 +1,71 @@
+"""What intake offers other rooms to read: who was in which incident, and when.
+
+Rooms below intake's tables read incidents through these (and `services.access_incident`
+for a user's read), never through intake's models: haven/core/tests/test_room_boundaries.py.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from haven.intake.models import Incident, IncidentProgress, Involvement
+
+VICTIM, SUSPECT = Involvement.Role.VICTIM, Involvement.Role.SUSPECT
+
+
+def incident(incident_id):
+    """The incident by id, or None (for a reaction that runs after commit; no user read)."""
+    return Incident.objects.filter(pk=incident_id).first()
+
+
+def victims_of(incident) -> list:
+    return [i.person for i in incident.involvements.filter(role=VICTIM).select_related("person")]
+
+
+def suspects_of(incident) -> list:
+    return [i.person for i in incident.involvements.filter(role=SUSPECT)
+            .select_related("person")]
+
+
+def incident_ids_with(person_id, *, role: str) -> list[int]:
+    """Incidents in which the person appears in this role ("victim", "suspect" …)."""
+    return list(Involvement.objects.filter(person_id=person_id, role=role)
+                .values_list("incident_id", flat=True).distinct())
+
+
+def da_incident_times(person) -> list:
+    """When each DA incident involving this person as victim happened (occurred or opened)."""
+    rows = Incident.objects.filter(
+        involvements__person=person, involvements__role=VICTIM, domestic_abuse=True,
+    ).distinct().values_list("occurred_at", "opened_at")
+    return [occurred or opened for occurred, opened in rows]
+
+
+def da_incidents(force, *, since=None, until=None, state: str | None = None, officer=None):
+    """The force's domestic abuse incidents (opened in the period; in `state`; with
+    `officer`: only those dispatched to that officer or to no named officer)."""
+    rows = Incident.objects.filter(force=force, domestic_abuse=True)
+    if since:
+        rows = rows.filter(opened_at__gte=since)
+    if until:
+        rows = rows.filter(opened_at__lt=until)
+    if state:
+        rows = rows.filter(state=state)
+    if officer is not None:
+        rows = rows.filter(Q(progress__isnull=True) | Q(progress__assigned_officer__isnull=True)
+                           | Q(progress__assigned_officer=officer))
+    return rows
+
+
+def attended_at(incident_ids) -> dict[int, object]:
+    """incident id -> when an officer arrived (intake's progress record)."""
+    return dict(IncidentProgress.objects.filter(incident_id__in=list(incident_ids))
+                .values_list("incident_id", "attended_at"))
+
+
+def victims_in_force(force, *, exclude_state: str | None = None) -> list[tuple]:
+    """(person, incident) for every victim on the force's logs (demo and tests seed from it)."""
+    rows = Involvement.objects.filter(incident__force=force, role=VICTIM)
+    if exclude_state:
+        rows = rows.exclude(incident__state=exclude_state)
+    return [(i.person, i.incident) for i in rows.select_related("person", "incident")]
