@@ -464,3 +464,17 @@ def crimes_for_officer(user) -> QuerySet[Crime]:
 
 def open_notices(crime: Crime) -> list[VictimNotice]:
     return list(crime.notices.filter(told_at__isnull=True))
+
+
+def arrest_status_of_incidents(incident_ids) -> dict[int, bool | None]:
+    """incident id -> True when a crime recorded from it has its suspect arrested, False when
+    its crimes record a decision not to arrest, None when nothing is said (for the daily
+    management board, through `haven.safeguarding.board.register_arrest_status`)."""
+    out: dict[int, bool | None] = {}
+    for incident_id, arrested in Crime.objects.filter(
+            incident_id__in=list(incident_ids)).values_list("incident_id", "arrested"):
+        if arrested:
+            out[incident_id] = True
+        elif arrested is False and out.get(incident_id) is None:
+            out[incident_id] = False
+    return out

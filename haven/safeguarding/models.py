@@ -3,9 +3,10 @@
 Case, plan, allocation, contact preferences, break-glass and alliance sharing are here;
 referrals, letters, meetings and the daily board are in `models_partners.py`.
 
-The victim is named by `person_id` only (the people room owns people); the force is a
-reference room and is a foreign key. Every table users edit carries `version` for
-`haven.core.concurrency.update_if_unchanged`.
+The victim is a foreign key to the people room's Person (by label, never an import of its
+models), so merges, unmerges and relinks carry the case along with the person; code uses
+`person_id` only and reads people through the people room's services. Every table users
+edit carries `version` for `haven.core.concurrency.update_if_unchanged`.
 """
 
 from django.conf import settings
@@ -30,7 +31,9 @@ class Case(models.Model):
         CLOSED = "closed", "Closed"
 
     force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="+")
-    person_id = models.PositiveBigIntegerField(help_text="The victim (people room)")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+",
+        help_text="The victim (people room)")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -57,7 +60,7 @@ class Case(models.Model):
     class Meta:
         ordering = ["-opened_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["force", "person_id"],
+            models.UniqueConstraint(fields=["force", "person"],
                                     name="one_case_per_victim_per_force"),
         ]
         indexes = [models.Index(fields=["force", "status"])]
@@ -104,7 +107,7 @@ class ContactPreferences(models.Model):
     """How the victim may safely be contacted; shown wherever someone might contact them."""
 
     force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="+")
-    person_id = models.PositiveBigIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     safe_number = models.CharField(max_length=32, blank=True)
     safe_times = models.CharField(max_length=120, blank=True)
     no_messages = models.BooleanField(default=False, help_text="Do not leave messages")
@@ -119,7 +122,7 @@ class ContactPreferences(models.Model):
     class Meta:
         verbose_name_plural = "contact preferences"
         constraints = [
-            models.UniqueConstraint(fields=["force", "person_id"],
+            models.UniqueConstraint(fields=["force", "person"],
                                     name="one_contact_preferences_per_victim_per_force"),
         ]
 
@@ -273,7 +276,7 @@ class Intelligence(models.Model):
     The chronology entry points back to this row; the text is read only from here."""
 
     force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="+")
-    person_id = models.PositiveBigIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     source_system = models.CharField(max_length=32, blank=True)
     source_id = models.CharField(max_length=64, blank=True)

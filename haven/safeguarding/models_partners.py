@@ -37,7 +37,9 @@ class Referral(models.Model):
     case = models.ForeignKey("safeguarding.Case", on_delete=models.PROTECT,
                              related_name="referrals")
     force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="+")
-    person_id = models.PositiveBigIntegerField(help_text="The victim (people room)")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+",
+        help_text="The victim (people room)")
     agency = models.ForeignKey("forces.Agency", on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(help_text="Why the agency is asked to help")
     consent = models.CharField(max_length=10, choices=Consent.choices)
@@ -80,7 +82,7 @@ class PartnerEntry(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="entries")
     agency = models.ForeignKey("forces.Agency", on_delete=models.PROTECT, related_name="+")
-    person_id = models.PositiveBigIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     occurred_at = models.DateTimeField()
     text = models.TextField()
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -137,7 +139,9 @@ class Letter(models.Model):
                              related_name="letters")
     force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="+")
     recipient = models.CharField(max_length=12, choices=LetterTemplate.Kind.choices)
-    person_id = models.PositiveBigIntegerField(help_text="Who the letter is to")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+",
+        help_text="Who the letter is to")
     status = models.CharField(max_length=10, choices=Status.choices)
     template = models.ForeignKey(LetterTemplate, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
@@ -183,7 +187,7 @@ class MeetingItem(models.Model):
     meeting = models.ForeignKey(VulnerablePeopleMeeting, on_delete=models.CASCADE,
                                 related_name="items")
     case = models.ForeignKey("safeguarding.Case", on_delete=models.PROTECT, related_name="+")
-    person_id = models.PositiveBigIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     outcome = models.TextField()
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -211,7 +215,8 @@ class BoardTask(models.Model):
     case = models.ForeignKey("safeguarding.Case", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="+")
     incident_id = models.PositiveBigIntegerField(null=True, blank=True)
-    person_id = models.PositiveBigIntegerField(null=True, blank=True)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     task_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

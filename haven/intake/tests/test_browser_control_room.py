@@ -76,11 +76,16 @@ def test_a_da_log_cannot_close_unendorsed(page_as, make_incident):
     assert sergeant.locator("[data-testid=state]").inner_text() == "Risk assessed"
 
 
-def test_a_log_attended_without_dash_is_tagged_to_the_hau(page_as, make_incident):
+def test_a_log_attended_without_dash_is_tagged_to_the_hau(page_as, make_incident, settings):
+    from haven.core.jobs import enqueue_due
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     incident = make_incident(state="attended", progress={
         "attended_at": timezone.now() - dt.timedelta(days=2)})
     hau = page_as("hau")
     hau.goto("/intake/")
     assert hau.locator("[data-testid=dash-overdue]").count() == 1
+    # The sweep is a scheduled job (issue 18: no writes on a GET); the worker runs it.
+    enqueue_due(timezone.now() + dt.timedelta(days=1))
     hau.goto("/")
     assert f"No DASH on {incident.reference}" in hau.locator("main").inner_text()

@@ -54,8 +54,8 @@ def test_the_board_lists_exactly_the_high_risk_and_suspect_at_large_of_the_windo
         both, persona):
     data = board.daily_board(persona("inspector"))
     assert ids(data) == (both["cases"], both["incidents"])
-    assert {r["status"] for r in data["incidents"]} == {"not_known"}
-    assert not data["arrest_source_known"]
+    assert {r["status"] for r in data["incidents"]} == {"not_known"}  # no crime says arrested
+    assert data["arrest_source_known"]  # the investigation room answers for arrests
     row = next(r for r in data["incidents"] if r["incident"].pk == both["at_large"].pk)
     assert row["suspects"] == ["Al Large"] and row["victims"] == ["Vic Board"]
 
@@ -77,10 +77,18 @@ def test_the_window_is_policy(both, persona, forces):
     assert ids(data) == (both["cases"], {both["at_large"].pk})
 
 
-def test_the_board_page_says_arrests_are_not_yet_known(both, client_as):
+def test_the_board_page_says_arrests_are_not_yet_known(both, client_as, monkeypatch):
+    monkeypatch.setattr(board, "_ARREST_STATUS", [])  # no room says who is arrested
     page = client_as("inspector").get(reverse("safeguarding:board")).text
     assert "every suspect below is shown as not known to be arrested" in page
     assert "Hana New" in page and "Al Large" in page and "Olive Old" not in page
+
+
+def test_with_investigation_installed_the_board_knows_where_arrests_come_from(both,
+                                                                               client_as):
+    page = client_as("inspector").get(reverse("safeguarding:board")).text
+    assert "every suspect below is shown as not known to be arrested" not in page
+    assert "Hana New" in page and "Al Large" in page  # no crime records an arrest yet
 
 
 def test_an_arrest_source_takes_arrested_suspects_off_the_board(both, persona):
