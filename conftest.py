@@ -125,16 +125,19 @@ def browser():
 
 @pytest.fixture
 def page_as(browser, live_server, persona, settings):
-    """page_as(role, force_code="WARKS", phone=False) -> a signed-in Playwright page.
+    """page_as(role, force_code="WARKS", phone=False, for_axe=False) -> a signed-in
+    Playwright page.
 
-    The page collects console errors in `page.console_errors`.
+    The page collects console errors in `page.console_errors`. `for_axe=True` lets the
+    accessibility checker's script into the page (the CSP forbids injected scripts).
     """
     contexts = []
 
-    def open_page(role, force_code="WARKS", phone=False):
+    def open_page(role, force_code="WARKS", phone=False, for_axe=False):
         user = persona(role, force_code)
         viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
+        context = browser.new_context(viewport=viewport, base_url=live_server.url,
+                                      bypass_csp=for_axe)
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []

@@ -10,36 +10,23 @@ from haven.web.tests.test_browser_accessibility import AXE, violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _signed_in(browser, live_server, user):
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True,
-                                  viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto("/account/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
-
-
-def test_the_rooms_pages_have_no_axe_violations(browser, live_server, persona, make_crime):
+def test_the_rooms_pages_have_no_axe_violations(page_as, persona, make_crime):
     assert AXE.exists()
     detective = persona("detective")
     crime = make_crime(["assault_with_injury", "criminal_damage"], actor=detective)
     services.do_record_case_event(crime, kind="bail", conditions={"protected_person": True},
                                   actor=detective)
     item = do_upload_evidence(upload("a.jpg", photo_bytes()), crime=crime, actor=detective)
-    pages = {detective: ["/", "/investigation/", f"/investigation/{crime.pk}/",
+    pages = {"detective": ["/", "/investigation/", f"/investigation/{crime.pk}/",
                          f"/investigation/new/?incident={crime.incident_id}",
                          f"/investigation/incident/{crime.incident_id}/evidence/",
                          f"/investigation/evidence/{item.public_id}/"],
-             persona("superintendent"): ["/investigation/measures/"],
-             persona("sergeant"): [f"/investigation/{crime.pk}/"]}
+             "superintendent": ["/investigation/measures/"],
+             "sergeant": [f"/investigation/{crime.pk}/"]}
     found = {}
-    for user, paths in pages.items():
-        context, page = _signed_in(browser, live_server, user)
+    for role, paths in pages.items():
+        page = page_as(role, phone=True, for_axe=True)
         for path in paths:
             page.goto(path)
-            found[f"{user.role} {path}"] = violations(page)
-        context.close()
+            found[f"{role} {path}"] = violations(page)
     assert {where: v for where, v in found.items() if v} == {}

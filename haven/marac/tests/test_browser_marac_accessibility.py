@@ -12,7 +12,7 @@ from haven.web.tests.test_browser_accessibility import AXE, violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_no_axe_violations_on_the_marac_pages(browser, live_server, listed, persona):
+def test_no_axe_violations_on_the_marac_pages(page_as, listed, persona):
     meeting, case = listed
     services.do_add_action(case, agency=None, owner="PC Lane", description="Alarm",
                            due_on=dt.date(2026, 1, 1), actor=persona("marac_coordinator"))
@@ -29,18 +29,9 @@ def test_no_axe_violations_on_the_marac_pages(browser, live_server, listed, pers
     }
     found = {}
     for role, paths in pages.items():
-        user = persona(role)
-        context = browser.new_context(base_url=live_server.url, bypass_csp=True,
-                                      viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        page.goto("/account/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", "correct horse battery")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+        page = page_as(role, phone=True, for_axe=True)
         for path in paths:
             page.goto(path)
             found[(role, path)] = violations(page)
-        context.close()
     assert AXE.exists()
     assert {k: v for k, v in found.items() if v} == {}

@@ -9,25 +9,12 @@ from haven.web.tests.test_browser_accessibility import AXE, violations
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def signed_in(browser, live_server, user):
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True,
-                                  viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto("/account/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
-
-
-def test_no_axe_violations_on_the_protection_pages(browser, live_server, notice, pair,
-                                                   persona):
+def test_no_axe_violations_on_the_protection_pages(page_as, notice, pair, persona):
     assert AXE.exists()
     app = services.do_open_application(pair[0].force, route="ask", person_at_risk=pair[1],
                                        subject=pair[0], actor=persona("darm"))
     found = {}
-    context, page = signed_in(browser, live_server, persona("darm"))
+    page = page_as("darm", phone=True, for_axe=True)
     for path in ["/", "/protection/", "/protection/notice/new/", "/protection/orders/new/",
                  f"/protection/{notice.pk}/", f"/protection/person/{pair[0].pk}/",
                  "/protection/clares-law/new/", f"/protection/clares-law/{app.pk}/",
@@ -37,5 +24,4 @@ def test_no_axe_violations_on_the_protection_pages(browser, live_server, notice,
     page.goto("/protection/clares-law/new/")
     page.get_by_role("button", name="Open the application").click()  # every error showing
     found["clares-law/new with errors"] = violations(page)
-    context.close()
     assert {where: v for where, v in found.items() if v} == {}
