@@ -236,9 +236,10 @@ NO_ADDRESS = "No address recorded"
 
 def postcode_district(postcode: str) -> str:
     """The outward code ("CV34 4AA" -> "CV34"): an area, never an address."""
-    compact = "".join(postcode.split()).upper()
-    if " " in postcode.strip():
-        return postcode.strip().split()[0].upper()
+    text = (postcode or "").strip().upper()
+    if " " in text:
+        return text.split()[0]
+    compact = "".join(text.split())
     return compact[:-3] if len(compact) > 4 else ""
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from haven.forces.policy import policy
 from haven.protection import services
 from haven.protection.models import Order
 from haven.protection.rules import age_on
@@ -52,7 +53,8 @@ def seed(context):
                                    served_where="At the home address", actor=officer,
                                    subject_address_for_notice="")
         services.do_record_order_made(made, made_on=timezone.localdate() - dt.timedelta(days=1),
-                                      days=28, conditions="Not to molest the victim; not to "
+                                      days=policy(force, "dvpo_max_days"),
+                                      conditions="Not to molest the victim; not to "
                                       "come within 100 metres of the home.",
                                       court="Leamington Magistrates' Court",
                                       actor=users["hau"])

@@ -19,7 +19,12 @@ from haven.access.log import Action, record_access
 from haven.core.actions import action
 from haven.core.concurrency import update_if_unchanged
 from haven.forces.policy import policy
-from haven.people.addresses import confidential_places, is_confidential, place
+from haven.people.addresses import (
+    confidential_places,
+    is_confidential,
+    place,
+    postcode_district,
+)
 from haven.people.history import addresses_of
 from haven.safeguarding.models import Case, CaseEvent
 
@@ -29,15 +34,6 @@ RECORD_TYPE = "safeguarding_case"
 
 
 # --- the rules: plain functions over policy values -----------------------------------------
-
-def postcode_district(postcode: str) -> str:
-    """The outward code ("CV34 4AA" -> "CV34"): an area, never an address."""
-    text = (postcode or "").strip().upper()
-    if " " in text:
-        return text.split()[0]
-    compact = "".join(text.split())
-    return compact[:-3] if len(compact) > 4 else ""
-
 
 def team_for_district(teams: dict, district: str) -> str:
     """The team whose districts include this one ("CV34"), else one that covers the

@@ -30,7 +30,7 @@ from haven.core.api import db_int
 from haven.forces.policy import policy
 from haven.intake.services import scoped_incidents
 from haven.people.access import scoped_persons
-from haven.safeguarding.allocation import postcode_district
+from haven.people.addresses import postcode_district
 from haven.safeguarding.models import Case, CaseEvent, Grade
 from haven.safeguarding.models_partners import BoardTask
 from haven.safeguarding.services import scoped_cases
