@@ -18,6 +18,10 @@ def _test_settings(settings, tmp_path):
     # Each test seals the access log into its own anchor file (never the demo's var/).
     settings.HAVEN_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
     settings.HAVEN_AUDIT_ANCHOR_KEY = "test-anchor-key"
+    # The job scheduler remembers when each periodic job last ran; each test starts afresh.
+    from haven.core import jobs
+
+    jobs._last_enqueued.clear()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
