@@ -18,6 +18,9 @@ def _test_settings(settings, tmp_path):
     # Each test seals the access log into its own anchor file (never the demo's var/).
     settings.HAVEN_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
     settings.HAVEN_AUDIT_ANCHOR_KEY = "test-anchor-key"
+    # The analytics store and its pseudonym key likewise (a refresh must never write var/).
+    settings.HAVEN_INSIGHT_STORE = str(tmp_path / "insight.duckdb")
+    settings.HAVEN_INSIGHT_KEY = "test-insight-key"
     # The job scheduler remembers when each periodic job last ran; each test starts afresh.
     from haven.core import jobs
 

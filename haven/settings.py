@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "haven.investigation",
     "haven.protection",
     "haven.marac",
+    "haven.perpetrators",
+    "haven.insight",
     "haven.web",
 ]
 

@@ -31,4 +31,15 @@ cpSync(join(moj, "assets"), join(out, "moj", "assets"), { recursive: true });
 mkdirSync(join(out, "htmx"), { recursive: true });
 cpSync(join(nm, "htmx.org", "dist", "htmx.min.js"), join(out, "htmx", "htmx.min.js"));
 
+// Charts (insight): Vega, Vega-Lite and vega-embed as UMD globals, and Vega's expression
+// interpreter (no eval: the strict CSP forbids it) rewritten to read vega-util from the global.
+mkdirSync(join(out, "vega"), { recursive: true });
+cpSync(join(nm, "vega", "build", "vega.min.js"), join(out, "vega", "vega.min.js"));
+cpSync(join(nm, "vega-lite", "build", "vega-lite.min.js"), join(out, "vega", "vega-lite.min.js"));
+cpSync(join(nm, "vega-embed", "build", "vega-embed.min.js"), join(out, "vega", "vega-embed.min.js"));
+writeFileSync(join(out, "vega", "vega-interpreter.mjs"),
+  readFileSync(join(nm, "vega-interpreter", "build", "vega-interpreter.js"), "utf8").replace(
+    /import \{([^}]*)\} from 'vega-util';/,
+    "const {$1} = globalThis.vega;"));
+
 console.log(`assets built into ${out}`);

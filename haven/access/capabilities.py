@@ -129,6 +129,23 @@ MATRIX: dict[str, set[str]] = {
     "marac.action": {R.MARAC_COORDINATOR, R.IDVA, R.CHILDRENS_SERVICES},
     "marac.idva_contact": {R.IDVA},
     "marac.governance": {R.MARAC_COORDINATOR, R.SUPERINTENDENT, R.SENIOR_LEADER, R.ANALYST},
+    # perpetrators (issue 15): the ranked list and each score's explanation. Analysts and
+    # senior leaders (no person.view) see a pseudonym; names only for roles with need.
+    "perpetrator.rank": {R.ANALYST, R.HAU, R.DARM, R.DETECTIVE, R.MARAC_COORDINATOR,
+                         R.INSPECTOR, R.SUPERINTENDENT, R.SENIOR_LEADER},
+    "perpetrator.names": {R.HAU, R.DARM, R.DETECTIVE, R.MARAC_COORDINATOR, R.INSPECTOR,
+                          R.SUPERINTENDENT},
+    "perpetrator.refresh": {R.ANALYST, R.HAU, R.DARM, R.INSPECTOR, R.SUPERINTENDENT},
+    # The management programme: adopt with a lead officer, plan interventions, end.
+    "perpetrator.manage": {R.HAU, R.DARM, R.DETECTIVE, R.INSPECTOR, R.SUPERINTENDENT},
+    # A counter-allegation's primary perpetrator, with rationale (domain rules §13).
+    "perpetrator.determine": {R.HAU, R.DARM},
+    # insight (issue 16): the problem profile and performance measures from the pseudonymised
+    # store; refreshing the store; drill-down from a pseudonym to the person (need, logged).
+    "insight.view": {R.ANALYST, R.SENIOR_LEADER, R.SUPERINTENDENT, R.INSPECTOR, R.HAU,
+                     R.DARM},
+    "insight.refresh": {R.ANALYST, R.SYSTEM_ADMIN},
+    "insight.drill_down": {R.HAU, R.DARM},
     # work and oversight
     "tasks.view": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES},
     "tasks.complete": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES},

@@ -111,3 +111,31 @@ class EnrolmentToken(models.Model):
 
     def __str__(self) -> str:
         return f"Enrolment link {self.pk} for user {self.user_id}"
+
+
+class IdempotentSubmission(models.Model):
+    """An API submission sent with an `Idempotency-Key` header, and the answer it got
+    (issue 18 item 5; haven/core/idempotency.py; ADR 0005).
+
+    A phone that retries a submit (the signal dropped before the answer came) sends the same
+    key: the first answer is replayed and nothing is done twice. Saved in the same
+    transaction as the submission's own writes, so a submission and its key are kept or lost
+    together. The body is the API's JSON answer: ids and references, as the caller saw it.
+    """
+
+    user = models.ForeignKey("access.User", on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"],
+                                               name="one_submission_per_user_key")]
+
+    def __str__(self) -> str:
+        return f"Submission {self.pk} ({self.method} {self.path})"

@@ -11,12 +11,26 @@ class StaleEdit(Exception):
     """Someone else changed the record since it was read; reload and try again."""
 
 
+class MissingVersion(StaleEdit, ValueError):
+    """The edit named no version (a hand-made or truncated form): refused like a stale edit.
+
+    A ValueError too, for callers that already answer a missing version themselves."""
+
+
+def _version(version) -> int:
+    try:
+        return int(version)
+    except (TypeError, ValueError):
+        raise MissingVersion("The form was missing its version number. Reload the page "
+                             "and try again.") from None
+
+
 def update_if_unchanged(instance, version: int, message: str, **fields) -> None:
     """Write `fields` only if the row still has `version`; else raise StaleEdit(message).
 
     On success the instance carries the new values and version, so callers need no reload.
     """
-    current = int(version)
+    current = _version(version)
     updated = type(instance).objects.filter(pk=instance.pk, version=current).update(
         version=current + 1, **fields
     )
@@ -30,5 +44,5 @@ def update_if_unchanged(instance, version: int, message: str, **fields) -> None:
 def refuse_if_changed(instance, version: int, message: str) -> None:
     """Refuse early (before validating the rest of a form) when the row has moved on since
     `version` was read; the write itself still goes through `update_if_unchanged`."""
-    if not type(instance).objects.filter(pk=instance.pk, version=int(version)).exists():
+    if not type(instance).objects.filter(pk=instance.pk, version=_version(version)).exists():
         raise StaleEdit(message)

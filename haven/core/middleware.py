@@ -2,8 +2,8 @@
 
 With DEBUG, Django answers a 404 with its technical page, which lists every URL pattern of
 the site: a map for anyone probing. This middleware replaces any HTML 404 with Haven's own
-`404.html` (the same words whether the record is missing or forbidden). JSON 404s from the
-API are left as they are. Without DEBUG, Django already uses `404.html`.
+`404.html` (the same words whether the record is missing or forbidden). Under /api/ every 404
+is JSON, also for a path no route matches. Without DEBUG, Django already uses `404.html`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ class NotFoundPage:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if (response.status_code == 404 and request.path.startswith("/api/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            # A path no API route matches (`/api/v1/crimes/-5/`) answers like a record that
+            # does not exist: JSON, as the schema documents, never the HTML page.
+            return JsonResponse({"detail": "Not found."}, status=404)
         if (response.status_code == 404 and settings.DEBUG
                 and response.get("Content-Type", "").startswith("text/html")
                 and not getattr(response, "haven_not_found", False)):

@@ -262,15 +262,20 @@ DEFAULTS: dict[str, Setting] = {
         "s.22(8)); a force may require a superintendent [V]", "choice",
         choices=("inspector", "superintendent")),
     "dapo_notification_days": days(
-        3, "DAPO notification requirements: the subject notifies the police within this "
-        "many days (3-day rule, section unverified) [R]", max=30),
+        3, "DAPO notification: the subject notifies the police of their name(s) and home "
+        "address within the period of this many days beginning with the day the order is "
+        "made (DA Act 2021 s.41(2), legislation.gov.uk/ukpga/2021/17/section/41/enacted) [V]",
+        max=30),
     "order_expiry_warning_days": days(
         7, "A task to review protection when a live order ends within this many days [D]",
         max=90),
     "dvds_clock_before": Setting(
-        {"2023-01-01": 35},
+        {"2023-04-05": 35},
         "Clare's Law applications received before each ISO date have this many days (35 "
-        "under the 2016 guidance); later ones dvds_max_days (28, 2023 guidance) [S]",
+        "under the 2016 guidance); later ones dvds_max_days (28 under the statutory "
+        "guidance, which took effect when DA Act 2021 s.77 came into force on 5 April 2023: "
+        "SI 2023/406 reg. 2(b), verified; 28 down from 35: reducingtherisk.org.uk on the new "
+        "guidance) [S]",
         "dict", item=Setting(None, kind="int", min=1, max=365, unit="days")),
     "dvds_immediate_risk_due_hours": hours(
         1, "Clare's Law: immediate risk at any stage means act now, not wait [S]", max=24),
@@ -301,6 +306,62 @@ DEFAULTS: dict[str, Setting] = {
         "dict", item=Setting(None, kind="int", min=1, max=10000000, unit="women")),
     "marac_measures_days": days(
         365, "MARAC measures over the last 12 months (SafeLives volume formula) [V]"),
+    # perpetrators (issue 15): serial / repeat identification, RFGV ranking, programme
+    # (serial_lookback_years, serial_min_victims, serial_min_age: above, with the protection
+    # settings)
+    "repeat_perpetrator_window_days": days(
+        365, "Repeat perpetrator: more than one DA incident or crime against the same victim "
+        "within 12 months; no national definition [R] UNVERIFIED"),
+    "rfgv_window_days": days(730, "RFGV ranking over the last 2 years (MATAC) [S]"),
+    "rfgv_recency_points": Setting(
+        {"30": 100, "90": 60, "180": 40, "365": 20, "730": 5},
+        "RFGV recency: {up to this many days since the last incident: points}; none beyond "
+        "the last. MATAC's matrix is not public [D]", "dict",
+        item=Setting(None, kind="int", min=0, max=100000, unit="points")),
+    "rfgv_frequency_points": _whole(
+        "points", 10, "RFGV frequency: points per DA incident or crime in the window [D]",
+        min=0, max=10000),
+    "rfgv_frequency_cap": _whole(
+        "incidents", 20, "RFGV frequency: incidents counted at most [D]", max=1000),
+    "rfgv_gravity_points_per_day": _whole(
+        "points", 1, "RFGV gravity: points per day of custody in the crime-harm table "
+        "(Cambridge Crime Harm Index style) [D]", min=0, max=1000),
+    "rfgv_incident_gravity_days": _whole(
+        "days", 1, "RFGV gravity of a DA incident with no crime recorded [D]", min=0, max=365),
+    "rfgv_victim_percent": Setting(
+        [100, 150, 200], "RFGV victims multiplier (per cent) for 1, 2, 3 or more victims in "
+        "the window; serial offending weighted higher (MATAC) [D]", "list",
+        item=Setting(None, kind="int", min=100, max=1000, unit="%")),
+    "rfgv_bands": Setting(
+        {"high": 500, "medium": 150}, "RFGV priority bands: lowest score of each [D]", "dict",
+        keys={"high": Setting(None, kind="int", min=0, max=10000000, unit="points"),
+              "medium": Setting(None, kind="int", min=0, max=10000000, unit="points")}),
+    "matac_meeting_interval_weeks": _whole(
+        "weeks", 4, "MATAC multi-agency meeting every 4 weeks [V]", max=26),
+    "new_partner_alert_due_hours": hours(
+        24, "HAU considers a right-to-know disclosure when a serial perpetrator appears with "
+        "a new, unconnected person (R-PERP-08) [D]"),
+    "perpetrator_outcome_months": _whole(
+        "months", 6, "Programme outcome: harm in the months after adoption against as many "
+        "before [D]", max=36),
+    # insight (issue 16): the problem profile's event days, control days and seasons
+    "insight_event_days": Setting(
+        {"2014-06-14": "lost", "2014-06-19": "lost", "2014-06-24": "drew",
+         "2024-06-16": "won", "2024-06-20": "drew", "2024-06-25": "drew",
+         "2024-06-30": "won", "2024-07-06": "drew", "2024-07-10": "won",
+         "2024-07-14": "lost"},
+        "Event days compared with matched control days (YYYY-MM-DD: result): England men's "
+        "World Cup 2014 and Euro 2024 match days (+26 % won or drew, +38 % lost: Kirby et "
+        "al. 2014) [D]", "dict",
+        item=Setting(None, kind="choice", choices=("won", "drew", "lost", "event"))),
+    "insight_control_weeks": _whole(
+        "weeks", 4, "Control days for an event day: the same weekday this many weeks either "
+        "side, not themselves event days [D]", max=12),
+    "insight_summer_months": Setting(
+        [6, 7, 8], "Months counted as summer for the seasonal rise (June-August) [D]", "list",
+        item=Setting(None, kind="int", min=1, max=12, unit="month")),
+    "insight_confidence": Setting(
+        0.95, "Confidence level of the profile's intervals [D]", "float", 0.5, 0.999),
 }
 
 # Older name for a default's record (its `.value` and `.basis` still read the same).

@@ -6,7 +6,12 @@ force and missing are all 404.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -98,8 +103,25 @@ def _people(user, rows) -> tuple[list, dict]:
     return found, errors
 
 
-@extend_schema_view(**{name: extend_schema(parameters=[
-    OpenApiParameter("id", int, OpenApiParameter.PATH)]) for name in ("retrieve", "grade", "step")})
+class IncidentSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    grade = serializers.CharField()
+
+
+@extend_schema_serializer(many=False)  # the answer is one object, not a list of them
+class IncidentListSerializer(serializers.Serializer):
+    """The list: a short summary per open log (the detail has the rest), under "results".
+    For the schema only."""
+
+    results = IncidentSummarySerializer(many=True)
+
+
+@extend_schema_view(list=extend_schema(responses={200: IncidentListSerializer}),
+                    **{name: extend_schema(parameters=[
+                        OpenApiParameter("id", int, OpenApiParameter.PATH)])
+                       for name in ("retrieve", "grade", "step")})
 class IncidentViewSet(viewsets.ViewSet):
     serializer_class = IncidentSerializer
 

@@ -119,6 +119,9 @@ def people_panel(user, data, *, add_new: bool = False, picked: bool = False) -> 
         "people_state": people_state(rows, new_rows),
         "searched": any(values[name] for name in forms.WHO_FIELDS), "partial_error": error,
         "address_history": address, "roles": forms.PERSON_ROLES,
+        # Where the match bands come from (the force's trained model or the default
+        # weights), so a handler knows how far to trust a "Very likely".
+        "scored_with": sorted({m["candidate"].scored_with for m in matches} - {""}),
         "new_roles": forms.PERSON_ROLES[1:], "cleared": cleared,
         "who": {name: values.get(name, "") if not cleared else "" for name in forms.WHO_FIELDS},
         "new_role": "" if cleared else data.get("new_role", ""),

@@ -69,3 +69,35 @@ def victims_in_force(force, *, exclude_state: str | None = None) -> list[tuple]:
     if exclude_state:
         rows = rows.exclude(incident__state=exclude_state)
     return [(i.person, i.incident) for i in rows.select_related("person", "incident")]
+
+
+def da_involvement_rows(force, *, since=None, person_ids=None) -> list[dict]:
+    """The force's DA incidents, and incidents between people recorded as partners,
+    ex-partners or family whatever their category (happened since `since`; with
+    `person_ids`: only those involving one of them), as plain rows for the perpetrators
+    room: {id, label, when,
+    event (the reconciled real event: one incident recorded by several systems shares it; its
+    own id when not reconciled), counter_allegation, people: [(person id, role,
+    relationship)]}. Ids and codes only."""
+    # Personally connected (DA Act 2021 s.2): a log filed as stalking or harassment between
+    # partners, ex-partners or family is domestic abuse too.
+    connected = Involvement.objects.filter(
+        incident__force=force, relationship__in=["partner", "ex_partner", "family"],
+    ).values("incident_id")
+    rows = Involvement.objects.filter(incident__force=force).filter(
+        Q(incident__domestic_abuse=True) | Q(incident_id__in=connected))
+    if person_ids is not None:
+        wanted = Involvement.objects.filter(person_id__in=list(person_ids)).values("incident_id")
+        rows = rows.filter(incident_id__in=wanted)
+    rows = rows.values_list("incident_id", "incident__reference", "incident__occurred_at",
+                            "incident__opened_at", "incident__progress__counter_allegation",
+                            "incident__reconciled__event", "person_id", "role", "relationship")
+    out: dict[int, dict] = {}
+    for inc, ref, occurred, opened, counter, event, pid, role, rel in rows.iterator():
+        when = occurred or opened
+        if since is not None and when is not None and when < since:
+            continue
+        item = out.setdefault(inc, {"id": inc, "label": ref, "when": when, "event": event or inc,
+                                    "counter_allegation": bool(counter), "people": []})
+        item["people"].append((pid, role, rel or ""))
+    return list(out.values())

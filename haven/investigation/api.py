@@ -4,6 +4,7 @@ information process, or any other source). Same rules as the pages; a 400 names 
 from __future__ import annotations
 
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
@@ -27,6 +28,28 @@ def _crime(crime) -> dict:
         "version": crime.version}
 
 
+# For the schema only: the shapes `_crime` and the prison release answer with.
+CRIME_SCHEMA = {"type": "object", "additionalProperties": True,
+                "required": ["id", "reference", "victim", "offences", "events", "version"],
+                "properties": {
+                    "id": {"type": "integer"}, "reference": {"type": "string"},
+                    "victim": {"type": "integer", "nullable": True},
+                    "suspect": {"type": "integer", "nullable": True},
+                    "incident": {"type": "integer", "nullable": True},
+                    "offences": {"type": "array", "items": {"type": "object"}},
+                    "events": {"type": "array", "items": {"type": "object"}},
+                    "version": {"type": "integer"}}}
+RELEASE_REQUEST = {"type": "object", "required": ["person"], "properties": {
+    "person": {"type": "integer"}, "released_at": {"type": "string", "format": "date-time"},
+    "source": {"type": "string"}, "note": {"type": "string"}}}
+RELEASE_SCHEMA = {"type": "object", "required": ["recorded"], "properties": {"recorded": {
+    "type": "array", "items": {"type": "object", "properties": {
+        "crime": {"type": "integer"}, "event": {"type": "integer"}}}}}}
+
+
+@extend_schema_view(retrieve=extend_schema(
+    responses={200: CRIME_SCHEMA},
+    parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)]))
 class CrimeViewSet(viewsets.ViewSet):
     """Crimes in the caller's force; every read is logged (per person named)."""
 
@@ -36,6 +59,8 @@ class CrimeViewSet(viewsets.ViewSet):
         return Response(_crime(services.access_crime(request.user, pk)))
 
 
+@extend_schema_view(create=extend_schema(request={"application/json": RELEASE_REQUEST},
+                                         responses={201: RELEASE_SCHEMA}))
 class PrisonReleaseViewSet(viewsets.ViewSet):
     """POST {"person": id, "released_at": ISO 8601 (optional), "source": text, "note": text}:
     records the release on the latest crime against each of the person's victims and makes

@@ -25,7 +25,7 @@ from haven.core.events import publish
 from haven.forces.policy import policy
 from haven.intake import public as intake_public
 from haven.investigation import rules
-from haven.investigation.events import CustodyEvent
+from haven.investigation.events import CaseEventRecorded, CustodyEvent
 from haven.investigation.models import (
     CaseEvent,
     Crime,
@@ -265,6 +265,9 @@ def _add_event(crime: Crime, *, kind: str, occurred_at, actor, conditions=None, 
         publish(CustodyEvent(person_id=crime.suspect_id, force_id=crime.force_id, kind=kind,
                              occurred_at=occurred_at,
                              actor_id=getattr(actor, "pk", None)))
+    # Protection keeps the suspect's bail conditions from these (protection.custody).
+    publish(CaseEventRecorded(crime_id=crime.pk, force_id=crime.force_id, kind=kind,
+                              occurred_at=occurred_at, actor_id=getattr(actor, "pk", None)))
     return event
 
 
@@ -286,6 +289,10 @@ def do_record_case_event(crime: Crime, *, kind: str, occurred_at=None, condition
     errors = {}
     if kind not in CaseEvent.Kind.values:
         errors["kind"] = "Choose what happened"
+    elif kind == CaseEvent.Kind.ORDER_BREACH:
+        # One place for breaches: protection records them (and publishes OrderBreached).
+        errors["kind"] = ("Record a breach of a restraining order on the order itself: "
+                          "\"Orders protecting the victim\" on this page")
     occurred_at = occurred_at or timezone.now()
     if occurred_at > timezone.now() + dt.timedelta(minutes=5) and kind != "hearing":
         errors["occurred_at"] = "The date and time cannot be in the future"

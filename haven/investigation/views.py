@@ -150,7 +150,9 @@ def _crime_context(user, crime, errors=None, data=None) -> dict:
         "can_upload": can(user, "evidence.upload"),
         "can_see_evidence": can(user, "evidence.view"),
         "teams": Team.choices, "officers": officers,
-        "event_kinds": [(k, label) for k, label in CaseEvent.Kind.choices if k != "arrest"],
+        # A breach of an order is recorded on the order (protection), not as a custody event.
+        "event_kinds": [(k, label) for k, label in CaseEvent.Kind.choices
+                        if k not in ("arrest", "order_breach")],
         "outcome_types": sorted(rules.OUTCOME_TYPES.items()),
         "outcome_label": rules.outcome_label(crime.outcome),
         "errors": errors, "error_summary": error_list(errors), "data": data or {},

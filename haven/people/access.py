@@ -83,3 +83,42 @@ def visible_addresses(user, person: Person) -> list[dict]:
                 }
             )
     return rows
+
+
+def household_links(person_ids) -> set[frozenset]:
+    """Pairs of these persons who share an address (one household, at any time), however
+    the address is spelt (`haven.people.addresses.same_place`). For the perpetrators room's
+    "unconnected victims"; ids in, pairs of ids out, nothing shown."""
+    from collections import defaultdict  # here: this appended block leaves the header alone
+
+    from haven.people.addresses import place, same_place  # here: header left alone
+    from haven.people.models import Address  # here: header left alone
+
+    by_postcode: dict[str, list[tuple[int, object]]] = defaultdict(list)
+    for pid, line, postcode in Address.objects.filter(person_id__in=list(person_ids)) \
+            .values_list("person_id", "line", "postcode").iterator():
+        p = place(line, postcode)
+        if p:
+            by_postcode[p.postcode or ("line:" + p.line)].append((pid, p))
+    links: set[frozenset] = set()
+    for rows in by_postcode.values():
+        for i, (a, pa) in enumerate(rows):
+            for b, pb in rows[i + 1:]:
+                if a != b and same_place(pa, pb):
+                    links.add(frozenset((a, b)))
+    return links
+
+
+def pending_review_links(person_ids) -> set[frozenset]:
+    """Pairs of these persons whose source records wait in the clerical review queue (the
+    linker was unsure whether they are one person). Ids in, pairs of ids out."""
+    from haven.people.models_linkage import ReviewItem  # here: header left alone
+
+    ids = set(person_ids)
+    links: set[frozenset] = set()
+    # The queue is small (hundreds): read it whole rather than filter by a long id list.
+    for a, b in ReviewItem.objects.filter(decision="").values_list(
+            "record_a__person_id", "record_b__person_id").iterator():
+        if a in ids and b in ids and a != b:
+            links.add(frozenset((a, b)))
+    return links

@@ -145,7 +145,9 @@ def _blocks(criteria: dict) -> list[dict]:
         blocks.append({"sn_phonetic": sn})
     if fn and not (sn or dob):
         blocks.append({"fn_key": fn})
-    if dob and not (sn or fn):
+    if dob:
+        # A date of birth alone (capped like every block) still finds a person whose names
+        # were misspelt, or changed, on both sides: the scorer then weighs the names.
         blocks.append({"date_of_birth": dob})
     return blocks
 

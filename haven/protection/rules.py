@@ -138,6 +138,16 @@ def order_last_day(made_on: dt.date, days: int, *, min_days: int, max_days: int)
     return made_on + dt.timedelta(days=days - 1)
 
 
+STATUTORY_NOTIFICATION = ("Name (and any other names used) and home address, and any change "
+                          "to them (Domestic Abuse Act 2021 s.41)")
+
+
+def notification_last_day(made_on: dt.date, days: int) -> dt.date:
+    """The last day for a DAPO's subject to notify the police: the period of `days` days
+    beginning with the day the order is made (DA Act 2021 s.41(2): three days)."""
+    return made_on + dt.timedelta(days=days - 1)
+
+
 # --- breaches ------------------------------------------------------------------------------
 
 BREACH_PROMPTS = {

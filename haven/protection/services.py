@@ -23,6 +23,7 @@ from haven.core.api import db_int
 from haven.core.concurrency import update_if_unchanged
 from haven.core.events import publish
 from haven.forces.policy import policy
+from haven.investigation import public as investigation_public
 from haven.people.access import access_person
 from haven.people.addresses import postcode_district
 from haven.people.history import history_summary
@@ -34,6 +35,9 @@ from haven.tasks.services import do_close_tasks, do_create_task, tasks_from
 
 ROOM = "protection"
 STALE = "Someone else changed this record since you opened it. Reload the page."
+# A notice's hearing tasks, and the supervisor's task once it has lapsed: all close when the
+# court's decision is recorded.
+HEARING_TASKS = ["protection_hearing", "protection_lapsed"]
 
 
 def _local_end_of(day: dt.date) -> dt.datetime:
@@ -195,10 +199,15 @@ def do_record_order_made(notice: Order, *, made_on: dt.date, days: int | None = 
             raise Refused("ends_on", "The order cannot end before the day it is made.")
         ends_at = _local_end_of(ends_on) if ends_on else None
         days = (ends_on - made_on).days + 1 if ends_on else None
-        if notification_requirements.strip():
-            notification_due = timezone.make_aware(dt.datetime.combine(
-                made_on, dt.time(23, 59, 59))) + dt.timedelta(
-                days=policy(force, "dapo_notification_days", at=at))
+        # Every DAPO's subject must notify their name(s) and home address (s.41), unless
+        # another DAPO already makes them (s.41(8)(a)); the court may add requirements.
+        already = in_force(Order.objects.filter(force=force, kind=Order.Kind.DAPO,
+                                                subject=notice.subject), at).exists()
+        if not already:
+            notification_due = _local_end_of(rules.notification_last_day(
+                made_on, policy(force, "dapo_notification_days", at=at)))
+            notification_requirements = "; ".join(filter(None, (
+                rules.STATUTORY_NOTIFICATION, notification_requirements.strip())))
     starts = timezone.make_aware(dt.datetime.combine(made_on, dt.time()))
     order = Order.objects.create(
         force=force, kind=kind, regime=notice.regime, subject=notice.subject,
@@ -211,7 +220,7 @@ def do_record_order_made(notice: Order, *, made_on: dt.date, days: int | None = 
     Order.objects.filter(pk=notice.pk).update(status=Order.Status.DETERMINED,
                                               version=notice.version + 1)
     do_close_tasks(source_room=ROOM, source_type="order", source_ids=[notice.pk],
-                   kinds=["protection_hearing"], note=f"{kind.upper()} made", actor=actor)
+                   kinds=HEARING_TASKS, note=f"{kind.upper()} made", actor=actor)
     if notification_due:
         do_create_task(force, kind="dapo_notification",
                        title=f"DAPO {order.reference}: check the subject notified by "
@@ -236,7 +245,9 @@ def do_record_hearing_outcome(notice: Order, *, version: int, outcome: str, note
     force until the adjourned hearing, which becomes the deadline on its tasks)."""
     if not notice.is_notice or notice.force_id != actor.force_id:
         raise Http404("Not found")
-    if notice.status != Order.Status.LIVE or notice.served_at is None:
+    # A lapsed notice may still have the court's decision recorded (the lapse was marked
+    # because nothing was recorded by the deadline, not because the court did not sit).
+    if notice.status not in (Order.Status.LIVE, Order.Status.LAPSED) or notice.served_at is None:
         raise Refused("outcome", "Only a served notice waiting for its hearing can have an "
                                  "outcome recorded.")
     if not note.strip():
@@ -246,15 +257,16 @@ def do_record_hearing_outcome(notice: Order, *, version: int, outcome: str, note
         update_if_unchanged(notice, version, STALE, status=Order.Status.DETERMINED,
                             ends_at=timezone.now())
         do_close_tasks(source_room=ROOM, source_type="order", source_ids=[notice.pk],
-                       kinds=["protection_hearing"], note=f"{what} refused: {note}"[:500],
+                       kinds=HEARING_TASKS, note=f"{what} refused: {note}"[:500],
                        actor=actor)
         summary = f"{what} refused by the magistrates: the notice has ended"
     elif outcome == "adjourned":
         if next_hearing_at is None or next_hearing_at <= timezone.now():
             raise Refused("next_hearing_at", "Give the date and time of the adjourned hearing.")
-        update_if_unchanged(notice, version, STALE, hearing_due_at=next_hearing_at)
+        update_if_unchanged(notice, version, STALE, hearing_due_at=next_hearing_at,
+                            status=Order.Status.LIVE)
         do_close_tasks(source_room=ROOM, source_type="order", source_ids=[notice.pk],
-                       kinds=["protection_hearing"], note=f"Adjourned: {note}"[:500],
+                       kinds=HEARING_TASKS, note=f"Adjourned: {note}"[:500],
                        actor=actor)
         _hearing_tasks(notice, next_hearing_at, actor)
         summary = f"{what} hearing adjourned to {_when(next_hearing_at)}: the notice continues"
@@ -320,6 +332,69 @@ def do_record_court_order(force, *, kind: str, subject, protected, starts_at, en
     return order
 
 
+# --- bail conditions from investigation's custody events ----------------------------------
+
+BAIL_SOURCE = "investigation"
+
+
+@action("order.record", record_type="protective_order", system=True)
+def do_sync_bail_conditions(crime_id: int, *, actor, triggered_by=None) -> list[Order]:
+    """Keep the bail-conditions orders of a crime's suspect (protecting its victim) as
+    investigation's custody events say: one order per period of bail with conditions
+    (`investigation.public.bail_periods`), changed when the conditions change, ended by
+    bail without conditions, release, RUI, charge, out-of-court disposal, no prosecution or
+    remand. Idempotent (the orders are worked out afresh from the events, whatever order the
+    events arrive in). Run as the system by the event subscriber, credited to the officer
+    who recorded the event (`triggered_by`)."""
+    facts = investigation_public.bail_periods(crime_id)
+    if not facts or not facts["suspect_id"]:
+        unchanged()
+        return []
+    user = actor if getattr(actor, "is_authenticated", False) else triggered_by
+    prefix = f"crime-{crime_id}:"
+    existing = {o.source_id: o for o in Order.objects.filter(
+        force_id=facts["force_id"], source_system=BAIL_SOURCE, source_id__startswith=prefix)}
+    out, wrote = [], False
+    for period in facts["periods"]:
+        ended = period["ended_at"] is not None
+        fields = {"kind": Order.Kind.BAIL, "subject_id": facts["suspect_id"],
+                  "protected_id": facts["victim_id"], "conditions": period["conditions"],
+                  "starts_at": period["starts_at"],
+                  "ends_at": period["ended_at"] if ended else period["until"],
+                  "status": Order.Status.ENDED if ended else Order.Status.LIVE}
+        order = existing.get(f"{prefix}{period['event_id']}")
+        if order is None:
+            order = Order.objects.create(
+                force_id=facts["force_id"], source_system=BAIL_SOURCE,
+                source_id=f"{prefix}{period['event_id']}", court="", owner=user,
+                created_by=user, **fields)
+            change, summary = Action.COLLECTION, (f"Bail conditions recorded from crime "
+                                                  f"{facts['reference']}")
+        elif any(getattr(order, k) != v for k, v in fields.items()):
+            was_live = order.status == Order.Status.LIVE
+            Order.objects.filter(pk=order.pk).update(**fields, version=order.version + 1)
+            order.refresh_from_db()
+            change = Action.ALTERATION
+            summary = (f"Bail conditions ended: {period['ended_by'].lower()}"
+                       if ended and was_live else "Bail conditions changed")
+        else:
+            out.append(order)
+            continue
+        wrote = True
+        record_access(actor, change, record_type="protective_order", record_id=order.pk,
+                      person_id=order.subject_id,
+                      detail={"kind": order.kind, "crime": crime_id, "status": order.status,
+                              "triggered_by": getattr(user, "pk", None)})
+        for person in filter(None, (order.subject, order.protected)):
+            record_entry(person, occurred_at=period["ended_at"] or period["starts_at"],
+                         kind="order_recorded", source_room=ROOM, source_type="order",
+                         source_id=order.pk, actor=user, summary=summary)
+        out.append(order)
+    if not wrote:
+        unchanged()
+    return out
+
+
 # --- breaches ------------------------------------------------------------------------------
 
 @action("order.breach", record_type="protective_order")
@@ -355,7 +430,8 @@ def do_record_breach(order: Order, *, occurred_at, description: str,
 @action(None, record_type="protective_order", system=True)
 def do_raise_expiry_tasks(force, *, at=None, actor=None) -> int:
     """A task to review the victim's protection for each live order ending within
-    `order_expiry_warning_days` (once per order). Run by `manage.py protection_sweep`."""
+    `order_expiry_warning_days` (once per order). Run by the periodic job
+    (`jobs.protection_sweep`)."""
     at = at or timezone.now()
     soon = at + dt.timedelta(days=policy(force, "order_expiry_warning_days", at=at))
     orders = list(Order.objects.filter(force=force, status=Order.Status.LIVE,
@@ -379,6 +455,48 @@ def do_raise_expiry_tasks(force, *, at=None, actor=None) -> int:
     if not raised:
         unchanged()
     return raised
+
+
+@action(None, record_type="protective_order", system=True)
+def do_mark_lapsed_notices(force, *, at=None, actor=None) -> list[Order]:
+    """A served notice whose hearing deadline passed with nothing recorded (no order made,
+    no refusal, no adjournment) has lapsed: it is marked "Lapsed", its hearing tasks close,
+    and its owner's supervisor gets a task to review the victim's protection. Idempotent.
+    Run by the periodic job (`jobs.protection_sweep`), never on a page view."""
+    at = at or timezone.now()
+    notices = list(Order.objects.filter(
+        force=force, kind__in=[Order.Kind.DVPN, Order.Kind.DAPN], status=Order.Status.LIVE,
+        hearing_due_at__lt=at).select_related("owner", "subject", "protected"))
+    lapsed = []
+    for notice in notices:
+        if not Order.objects.filter(pk=notice.pk, status=Order.Status.LIVE).update(
+                status=Order.Status.LAPSED, ends_at=notice.hearing_due_at,
+                version=notice.version + 1):
+            continue  # decided meanwhile
+        what = rules.ORDER_OF_NOTICE[notice.kind].upper()
+        do_close_tasks(source_room=ROOM, source_type="order", source_ids=[notice.pk],
+                       kinds=["protection_hearing"],
+                       note=f"Lapsed: no {what} hearing recorded by the deadline", actor=actor)
+        do_create_task(force, kind="protection_lapsed",
+                       title=f"{notice.kind.upper()} {notice.reference} lapsed without a "
+                             f"recorded {what} hearing: record the court's decision or review "
+                             "the victim's protection",
+                       owner_role=_supervisor_role(notice.owner) if notice.owner else "sergeant",
+                       due_at=at,
+                       person=notice.protected, source_room=ROOM, source_type="order",
+                       source_id=notice.pk, actor=actor)
+        record_access(actor, Action.ALTERATION, record_type="protective_order",
+                      record_id=notice.pk, person_id=notice.subject_id,
+                      detail={"lapsed": True})
+        for person in filter(None, (notice.subject, notice.protected)):
+            record_entry(person, occurred_at=notice.hearing_due_at, kind="notice_lapsed",
+                         source_room=ROOM, source_type="order", source_id=notice.pk,
+                         summary=f"{notice.kind.upper()} {notice.reference} lapsed: no {what} "
+                                 "hearing recorded by the deadline")
+        lapsed.append(notice)
+    if not lapsed:
+        unchanged()
+    return lapsed
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -660,6 +778,9 @@ def hearing_countdown(order: Order, now=None) -> str:
     now = now or timezone.now()
     if order.hearing_due_at is None:
         return "Not served yet: the 48-hour clock starts when the notice is served"
+    if order.status == Order.Status.LAPSED:
+        return (f"Lapsed: the hearing deadline passed {_when(order.hearing_due_at)} with no "
+                "decision recorded")
     if order.status != Order.Status.LIVE:
         return "Court has decided"
     left = order.hearing_due_at - now

@@ -14,12 +14,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from haven.access.capabilities import can, require
 from haven.access.log import record_list_access
 from haven.core.api import db_int
 from haven.core.concurrency import StaleEdit
 from haven.forces.policy import policy
+from haven.people.lookup import LookupCriteriaError, find_candidates
 from haven.people.services import InvalidRecord, do_add_source_record
 from haven.protection import measures, rules, services
 from haven.protection.models import Order
@@ -64,22 +66,6 @@ def _person(user, value, field):
         return services.person_for_form(user, value)
     except Http404:
         raise Refused(field, "No person with that number in your force.") from None
-
-
-def _named(user, data, fields) -> dict:
-    """field -> "Name, born …" for the person numbers already on the form, so the officer
-    sees who they chose (each read logged through the people room)."""
-    hints = {}
-    for field in fields:
-        try:
-            person = _person(user, data.get(field), field)
-        except Refused as refused:
-            hints[field] = refused.message
-            continue
-        if person is not None:
-            born = f", born {person.date_of_birth:%d %b %Y}" if person.date_of_birth else ""
-            hints[field] = f"Chosen: {person.display_name}{born}"
-    return hints
 
 
 def _errors(refused: Refused) -> dict:
@@ -138,14 +124,16 @@ def notice_new(request):
                                                                           ""))
     kind = rules.NOTICE_OF_REGIME[regime]
     errors = {}
-    if request.method == "POST":
+    chosen = _picked(request.user, data)
+    finding = data.get("find") if data.get("find") in PICK_FIELDS else ""
+    if request.method == "POST" and not finding:
         try:
-            subject = _person(request.user, data.get("subject"), "subject")
-            protected = _person(request.user, data.get("protected"), "protected")
+            subject, protected = chosen.get("subject"), chosen.get("protected")
             if subject is None:
-                raise Refused("subject", "Give the number of the person the notice is against.")
+                raise Refused("subject", "Choose the person the notice is against: search by "
+                                         "name.")
             if protected is None:
-                raise Refused("protected", "Give the number of the person to protect.")
+                raise Refused("protected", "Choose the person to protect: search by name.")
             authoriser = User.objects.filter(pk=_int(data, "authoriser"),
                                              force=force).first()
             order = services.do_issue_notice(
@@ -159,11 +147,68 @@ def notice_new(request):
                                       "Serve it in person and record the service.")
             return redirect("protection:detail", order.pk)
     return render(request, "protection/notice_new.html", {
-        "named": _named(request.user, data, ("subject", "protected")), "kind": kind,
+        "chosen": chosen, "kind": kind,
+        "pickers": _picker(request.user, data, chosen, errors, finding,
+                           labels=NOTICE_LABELS),
         "regime_words": rules.REGIME_WORDS[regime], "data": data,
         "errors": errors, "error_summary": error_list(errors),
         "authorisers": services.authorisers(force),
         "min_rank": rules.RANK_WORDS[policy(force, f"{kind}_min_rank")]})
+
+
+PICK_FIELDS = ("subject", "protected")
+
+
+def _picked(user, data) -> dict:
+    """field -> the person already chosen on the form (from the page the officer came from,
+    or picked from the search), read through the people room's door; missing if none."""
+    chosen = {}
+    for field in PICK_FIELDS:
+        if not (data.get(field) or "").strip():
+            continue
+        try:
+            chosen[field] = _person(user, data.get(field), field)
+        except Refused:
+            continue
+    return chosen
+
+
+def _search(user, data, field) -> tuple[list, str]:
+    """People the user may see matching the name (and date of birth) typed for `field`:
+    names and dates of birth only, never an address. Every result is logged."""
+    try:
+        found = find_candidates(user, forename=data.get(f"{field}_forename", ""),
+                                surname=data.get(f"{field}_surname", ""),
+                                date_of_birth=data.get(f"{field}_dob", "") or None,
+                                reason="protection: choose a person")
+    except LookupCriteriaError as error:
+        return [], str(error)
+    people = [c.person for c in found]
+    with transaction.atomic():
+        record_list_access(user, record_type="person", shown={p.pk: [p.pk] for p in people},
+                           reason="protection: choose a person")
+    return people, "" if people else "No one found. Check the spelling or give fewer details."
+
+
+COURT_LABELS = {"subject": "Person it is against", "protected": "Person it protects (optional)"}
+NOTICE_LABELS = {"subject": "Person the notice is against", "protected": "Person to protect"}
+
+
+def _picker(user, data, chosen, errors, finding, *, labels=COURT_LABELS) -> list[dict]:
+    """What the form shows for each person: the one chosen, or a search and its results."""
+    out = []
+    for field in PICK_FIELDS:
+        results, message = ([], "")
+        if finding == field:
+            results, message = _search(user, data, field)
+        others = {f: p.pk for f, p in chosen.items() if f != field}
+        out.append({"field": field, "label": labels[field], "chosen": chosen.get(field),
+                    "change_url": f"?{urlencode(others)}" if others else "?",
+                    "results": results, "message": message, "error": errors.get(field),
+                    "forename": data.get(f"{field}_forename", ""),
+                    "surname": data.get(f"{field}_surname", ""),
+                    "dob": data.get(f"{field}_dob", "")})
+    return out
 
 
 @login_required
@@ -174,14 +219,17 @@ def court_order_new(request):
         raise Http404("Not found")
     data = request.POST if request.method == "POST" else request.GET
     errors = {}
-    if request.method == "POST":
+    chosen = _picked(request.user, data)
+    finding = data.get("find") if data.get("find") in PICK_FIELDS else ""
+    if request.method == "POST" and not finding:
         try:
-            subject = _person(request.user, data.get("subject"), "subject")
+            subject = chosen.get("subject")
             if subject is None:
-                raise Refused("subject", "Give the number of the person the order is against.")
+                raise Refused("subject", "Choose the person the order is against: search by "
+                                         "name.")
             order = services.do_record_court_order(
                 force, kind=data.get("kind", ""), subject=subject,
-                protected=_person(request.user, data.get("protected"), "protected"),
+                protected=chosen.get("protected"),
                 starts_at=_when(data, "starts_at"), ends_at=_when(data, "ends_at"),
                 conditions=data.get("conditions", ""), court=data.get("court", ""),
                 actor=request.user)
@@ -191,7 +239,7 @@ def court_order_new(request):
             messages.success(request, f"{order.get_kind_display()} {order.reference} recorded.")
             return redirect("protection:detail", order.pk)
     return render(request, "protection/court_order_new.html", {
-        "named": _named(request.user, data, ("subject", "protected")), "kinds": COURT_KINDS,
+        "pickers": _picker(request.user, data, chosen, errors, finding), "kinds": COURT_KINDS,
         "data": data, "errors": errors, "error_summary": error_list(errors)})
 
 
@@ -262,6 +310,10 @@ def order_detail(request, order_id):
         "can_notice": can(request.user, "order.notice"),
         "can_record": can(request.user, "order.record"),
         "can_breach": can(request.user, "order.breach"),
+        "dapo_hint": "The subject must always notify their name and home address within "
+                     f"{policy(order.force, 'dapo_notification_days')} days beginning with "
+                     "the day the order is made (Domestic Abuse Act 2021 s.41). Add anything "
+                     "more the court required.",
         "dvpo_hint": f"Between {policy(order.force, 'dvpo_min_days')} and "
                      f"{policy(order.force, 'dvpo_max_days')} days, beginning with the day "
                      "it is made."})

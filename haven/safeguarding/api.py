@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.response import Response
 
@@ -59,6 +60,16 @@ def _full(case, name: str) -> dict:
     return data
 
 
+# For the schema only: a case is the sanitised view for anyone who may meet the victim, and
+# the full view (plan, contact preferences, who holds it) for those with need to know.
+CASE_SCHEMA = {"type": "object", "required": ["view", "name"], "additionalProperties": True,
+               "properties": {"view": {"type": "string", "enum": ["sanitised", "full"]},
+                              "name": {"type": "string"}}}
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: {"type": "array", "items": CASE_SCHEMA}}),
+    retrieve=extend_schema(responses={200: CASE_SCHEMA}))
 class CaseViewSet(viewsets.ViewSet):
     """Victims' cases; every read is logged."""
 

@@ -25,6 +25,7 @@ from haven.core.concurrency import StaleEdit
 from haven.forces.policy import policy
 from haven.safeguarding import allocation, break_glass, cases, plans, sharing
 from haven.safeguarding.models import GRADE_ORDER, Case, Grade, Intelligence, PlanAction
+from haven.safeguarding.panels import panels_for
 from haven.safeguarding.presenters import (
     SENSITIVITY_LABELS,
     kind_label,
@@ -117,7 +118,8 @@ def _detail_context(request, case, errors=None):
            "errors": errors or {}, "error_summary": error_list(errors or {}),
            "post": request.POST, "s": sanitised_case(case),
            "glass": live_break_glass(user, case),
-           "can_break_glass": can(user, "case.break_glass") and not full}
+           "can_break_glass": can(user, "case.break_glass") and not full,
+           "panels": panels_for(user, case, full=full)}  # other rooms' panels (panels.py)
     if not full:
         return ctx
     kind = request.GET.get("kind", "")

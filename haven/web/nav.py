@@ -24,6 +24,8 @@ NAV = [
     ("Daily meeting", "safeguarding:board", "board.view"),
     ("Vulnerable people meeting", "safeguarding:meeting", "meeting.view"),
     ("MARAC", "marac:index", "marac.view"),
+    ("Priority perpetrators", "perpetrators:list", "perpetrator.rank"),
+    ("Problem profile", "insight:index", "insight.view"),
     ("Tasks", "tasks:list", "tasks.view"),
     ("Access log", "access:audit", "audit.search"),
 ]

@@ -45,6 +45,10 @@ STEPS = {
     ("intake", "movers.py", "drop_duplicate_involvements"): "merge plug-in, inside do_merge",
     ("intake", "movers.py", "restore_involvements"): "unmerge plug-in, inside do_unmerge",
     ("intake", "movers.py", "dedupe_involvements"): "relink plug-in, inside a relink run",
+    ("perpetrators", "movers.py", "drop_duplicate_rankings"): "merge plug-in, inside do_merge",
+    ("perpetrators", "movers.py", "dedupe_rankings"): "relink plug-in, inside a relink run",
+    ("perpetrators", "movers.py", "drop_duplicate_adoptions"): "merge plug-in, in do_merge",
+    ("perpetrators", "movers.py", "dedupe_adoptions"): "relink plug-in, inside a relink run",
     ("intake", "reconcile.py", "reconcile_incidents"): "derived table rebuilt by `haven link`",
     ("people", "addresses.py", "protect_addresses"): "confidential flags kept in line by the "
                                                      "action that added an address",

@@ -88,7 +88,7 @@ def test_a_nav_item_with_a_wrong_page_name_fails_loudly_and_a_room_not_installed
     from haven.web import nav
 
     monkeypatch.setattr(nav, "NAV", [("Home", "home", None),
-                                     ("Perpetrators", "perpetrators:list", None)])
+                                     ("Body-worn video", "bodycam:list", None)])
     assert nav.nav_for(object()) == [{"label": "Home", "url": "/"}]
     monkeypatch.setattr(nav, "NAV", [("Assessments", "risk:lisst", None)])
     with pytest.raises(NoReverseMatch):

@@ -47,6 +47,13 @@ def test_an_exact_name_and_birth_date_reads_very_likely_with_the_evidence(
     assert "%" not in page.split('data-testid="candidates"')[1]
 
 
+def test_the_handler_is_told_what_the_match_bands_were_scored_with(client_as, findable_person):
+    findable_person(forename="Dana", surname="Whitfield", date_of_birth="1988-04-12")
+    page = lookup(client_as("call_handler"), surname="Whitfield").content.decode()
+    note = page.split('data-testid="scored-with">')[1].split("</p>")[0]
+    assert "Scored with the default linkage weights" in note
+
+
 def test_a_surname_alone_is_not_presented_as_a_likely_match(client_as, findable_person):
     findable_person(forename="Dana", surname="Whitfield", date_of_birth="1988-04-12")
     page = lookup(client_as("call_handler"), forename="Ann",

@@ -52,6 +52,16 @@ def test_a_day_month_swapped_birth_date_still_ranks_the_person_first(dana, other
     assert levels["date_of_birth"][1] > 0
 
 
+def test_a_birth_date_finds_a_person_whose_names_the_caller_gave_differently(
+        dana, others, persona):
+    # A new married name and a first name the records spell another way: only the date of
+    # birth is shared, and it is enough to put her on the list for the handler to judge.
+    found = find_candidates(persona("call_handler"), forename="Elle", surname="Marsh",
+                            date_of_birth="1988-04-12")
+    assert [c.person for c in found] == [dana]
+    assert found[0].band != "very likely"
+
+
 def test_each_lookup_writes_one_log_entry_with_candidate_ids_but_no_search_terms(
         dana, persona):
     find_candidates(persona("call_handler"), forename="Danielle", surname="Whitfield")

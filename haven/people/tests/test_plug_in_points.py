@@ -29,7 +29,8 @@ def test_the_registries_list_what_the_installed_rooms_provide():
         ("crimes.csv", "investigation"), ("risk_assessments.csv", "people"),
         ("marac.csv", "marac"),
         ("orders.csv", "protection"), ("intel.csv", "safeguarding")]
-    assert movers.person_movers() == ["intake.Involvement"]
+    assert movers.person_movers() == ["intake.Involvement", "perpetrators.Adoption",
+                                      "perpetrators.Ranked"]
 
 
 def test_a_room_registering_a_history_fact_has_it_in_every_summary(add_record, monkeypatch):

@@ -24,4 +24,11 @@ def test_no_axe_violations_on_the_protection_pages(page_as, notice, pair, person
     page.goto("/protection/clares-law/new/")
     page.get_by_role("button", name="Open the application").click()  # every error showing
     found["clares-law/new with errors"] = violations(page)
+    # The person picker: one person chosen, a search with nobody found, then every error.
+    page.goto(f"/protection/orders/new/?subject={pair[0].pk}")
+    page.fill("#id_protected_surname", "Nobody")
+    page.get_by_role("button", name="Find person it protects (optional)").click()
+    found["orders/new searching"] = violations(page)
+    page.get_by_role("button", name="Record", exact=True).click()
+    found["orders/new with errors"] = violations(page)
     assert {where: v for where, v in found.items() if v} == {}

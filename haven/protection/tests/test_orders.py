@@ -115,8 +115,30 @@ def test_a_dapo_has_any_duration_requirements_and_a_notification_clock(pair, per
         notification_requirements="Name and address", actor=persona("hau"))
     assert order.kind == "dapo" and order.duration_days == 365
     assert order.requirements == ["Electronic monitoring", "Behaviour-change programme"]
-    assert timezone.localtime(order.notification_due_at).date() == dt.date(2026, 3, 5)
+    # Three days beginning with the day made (s.41(2)): 2, 3 and 4 March.
+    assert timezone.localtime(order.notification_due_at).date() == dt.date(2026, 3, 4)
+    assert order.notification_requirements.startswith("Name (and any other names used)")
     assert Task.objects.filter(kind="dapo_notification", source_id=str(order.pk)).exists()
+
+
+def test_every_dapo_has_the_statutory_notification_clock_unless_another_dapo_has(
+        pair, persona, forces):
+    da2021(forces["WARKS"])
+
+    def dapo():
+        notice = issue(pair, persona, "inspector")
+        services.do_record_service(notice, version=notice.version, served_at=timezone.now(),
+                                   served_where="Home", subject_address_for_notice="",
+                                   actor=persona("response_officer"))
+        return services.do_record_order_made(notice, made_on=timezone.localdate(),
+                                             conditions="No contact", actor=persona("hau"))
+
+    first = dapo()  # the court added nothing: s.41 still applies
+    assert first.notification_due_at is not None
+    assert "Domestic Abuse Act 2021 s.41" in first.notification_requirements
+    second = dapo()  # already notifying under the first (s.41(8)(a))
+    assert second.notification_due_at is None
+    assert Task.objects.filter(kind="dapo_notification").count() == 1
 
 
 def test_a_breach_publishes_the_event_and_prompts_for_a_crime(
@@ -214,5 +236,5 @@ def test_the_daily_sweep_command_raises_the_expiry_tasks(pair, persona, capsys):
         ends_at=timezone.now() + dt.timedelta(days=2), conditions="No contact",
         actor=persona("hau"))
     call_command("protection_sweep")
-    assert "Orders ending soon: 1 task(s) raised" in capsys.readouterr().out
+    assert "orders ending soon: 1 task(s) raised" in capsys.readouterr().out
     assert Task.objects.filter(kind="order_expiring").count() == 1

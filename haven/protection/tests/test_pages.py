@@ -94,11 +94,12 @@ def test_from_the_persons_orders_page_a_notice_form_opens_naming_them(pair, clie
     page = client.get(f"/protection/person/{pair[0].pk}/").content.decode()
     assert "Give a protection notice against Mark Holloway" in page
     form = client.get(f"/protection/notice/new/?subject={pair[0].pk}").content.decode()
-    assert "Chosen: Mark Holloway, born 30 Sep 1985" in form
-    # Another force's person is not named: it reads as not found.
+    assert "<strong>Mark Holloway</strong>, born 30 Sep 1985" in form
+    assert 'id="id_protected_surname"' in form  # the person to protect: a search by name
+    # Another force's person is not named: the form asks for a search instead.
     other = client_as("response_officer", "WMERC").get(
         f"/protection/notice/new/?subject={pair[0].pk}").content.decode()
-    assert "Mark Holloway" not in other and "No person with that number" in other
+    assert "Mark Holloway" not in other and 'id="id_subject_surname"' in other
 
 
 def test_a_court_order_recorded_on_the_page_is_listed_for_both_parties(pair, client_as):

@@ -85,9 +85,9 @@ def test_the_regime_follows_the_force_schedule_and_pilot_areas():
 
 
 def test_the_clares_law_clock_was_35_days_before_2023():
-    before = {"2023-01-01": 35}
-    assert rules.dvds_days(dt.date(2022, 12, 31), max_days=28, before=before) == 35
-    assert rules.dvds_days(dt.date(2023, 1, 1), max_days=28, before=before) == 28
+    before = {"2023-04-05": 35}  # the statutory guidance from 5 April 2023 (s.77 in force)
+    assert rules.dvds_days(dt.date(2023, 4, 4), max_days=28, before=before) == 35
+    assert rules.dvds_days(dt.date(2023, 4, 5), max_days=28, before=before) == 28
 
 
 def test_a_disclosure_needs_every_legal_test():

@@ -1,16 +1,16 @@
-"""`manage.py protection_sweep`: a task for each live order ending soon (run daily)."""
+"""`manage.py protection_sweep`: the periodic job's work at once (lapsed notices, and a task
+for each live order ending soon); `haven worker` runs it every 15 minutes anyway."""
 
 from django.core.management.base import BaseCommand
 
-from haven.forces.models import Force
-from haven.protection.services import do_raise_expiry_tasks
+from haven.protection.jobs import sweep
 
 
 class Command(BaseCommand):
-    help = "Raise a task for every live protective order ending within the warning days."
+    help = ("Mark notices past their hearing deadline as lapsed and raise a task for every "
+            "live protective order ending within the warning days.")
 
     def handle(self, *args, **options):
-        total = 0
-        for force in Force.objects.order_by("code"):
-            total += do_raise_expiry_tasks(force, actor=None)
-        self.stdout.write(f"Orders ending soon: {total} task(s) raised")
+        counts = sweep()
+        self.stdout.write(f"Notices lapsed: {counts['lapsed']}; orders ending soon: "
+                          f"{counts['expiring']} task(s) raised")

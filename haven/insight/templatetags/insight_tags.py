@@ -1,0 +1,23 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def pct(value, places=1):
+    """A fraction as a percentage ("42.9%"); a dash when there is nothing to count."""
+    if value is None:
+        return "–"
+    return f"{100 * value:.{int(places)}f}%"
+
+
+@register.filter
+def num(value, places=1):
+    if value is None:
+        return "–"
+    return f"{value:.{int(places)}f}"
+
+
+@register.filter
+def label(value):
+    return str(value).replace("_", " ").capitalize()

@@ -1,0 +1,54 @@
+"""In a real browser, from the analyst's home page with no id typed: the problem profile
+opens, its charts are drawn under the strict CSP (no console errors) and each has its table;
+the same on a phone. Saves the dashboard screenshot in docs/."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from haven.insight.tests.test_export_to_measures import export  # noqa: F401 (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+@pytest.fixture
+def built(forces, export):  # noqa: F811 (the fixture above)
+    call_command("ingest", str(export), "--force", "WARKS", "--source", "crime",
+                 "--no-progress")
+    call_command("insight", "refresh", "--no-progress")
+
+
+@pytest.mark.parametrize("phone", [False, True])
+def test_the_analyst_opens_the_profile_and_sees_a_chart_and_its_table(page_as, built, phone):
+    page = page_as("analyst", phone=phone)
+    page.click("text=Domestic abuse problem profile")
+    page.wait_for_selector("#chart-volume .haven-chart--drawn svg", timeout=20000)
+    page.wait_for_selector("#chart-heatmap .haven-chart--drawn svg", timeout=20000)
+    table = page.inner_text("[data-testid=table-volume]")
+    assert "Month" in table and "2026-01" in table
+    assert "60.0% (6 of 10 crimes)" in page.inner_text("[data-testid=headline]")
+    assert page.console_errors == []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= (390 if phone else 1280) + 1  # nothing wider than the screen
+    if not phone:
+        page.screenshot(path=str(DOCS / "insight-profile.png"), full_page=True)
+
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def test_the_profile_and_measures_pages_have_no_axe_violations(page_as, built):
+    page = page_as("analyst", phone=True, for_axe=True)
+    found = {}
+    for link in ("Domestic abuse problem profile", "Performance measures"):
+        page.goto("/")
+        page.click(f"text={link}")
+        page.wait_for_load_state("networkidle")
+        page.add_script_tag(path=str(AXE))
+        found[link] = page.evaluate("""async () => (await axe.run(document,
+            {resultTypes: ["violations"]})).violations.map(v => v.id + ": " +
+            v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "))""")
+    assert found == {"Domestic abuse problem profile": [], "Performance measures": []}
