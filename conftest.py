@@ -4,7 +4,18 @@ Personas follow the healthchecks habit: `persona("sergeant")` is a Warwickshire 
 `persona("snt_officer", "WMERC")` is the other force's officer who must get 404s.
 """
 
+import os
+import tempfile
+
 import pytest
+
+
+def pytest_configure(config):
+    """Fixtures wider than one test (a module's seeded demo world) run outside the per-test
+    settings below: point the analytics store and its key away from var/ for them too."""
+    folder = tempfile.mkdtemp(prefix="haven-insight-test-")
+    os.environ.setdefault("HAVEN_INSIGHT_STORE", os.path.join(folder, "insight.duckdb"))
+    os.environ.setdefault("HAVEN_INSIGHT_KEY", "test-insight-key")
 
 
 @pytest.fixture(autouse=True)

@@ -150,6 +150,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+    # Tests on a file, not Django's shared-cache in-memory database: there a reader meets a
+    # writer's table lock at once ("database table is locked"), ignoring the timeout, and
+    # the browser tests' concurrent requests (a draft saved while a lookup runs) failed.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "access.User"

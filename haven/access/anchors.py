@@ -19,8 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
-import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,21 +27,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from haven.core.keys import install_key
+
 _file_lock = threading.Lock()
 
 
 def _key() -> bytes:
-    configured = getattr(settings, "HAVEN_AUDIT_ANCHOR_KEY", "") or os.environ.get(
-        "HAVEN_AUDIT_ANCHOR_KEY", "")
-    if configured:
-        return configured.encode()
-    path = Path(settings.VAR_DIR) / "audit_anchor_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    return install_key("HAVEN_AUDIT_ANCHOR_KEY", "audit_anchor_key")
 
 
 def anchor_file() -> Path:

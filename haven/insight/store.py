@@ -21,7 +21,6 @@ import hmac
 import logging
 import os
 import re
-import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from pathlib import Path
 import pyarrow as pa
 from django.conf import settings
 
+from haven.core.keys import install_key
 from haven.core.rooms import room_modules
 from haven.insight.queries import sql
 
@@ -58,17 +58,7 @@ def store_path() -> Path:
 def _key() -> bytes:
     """The per-install pseudonym key: `HAVEN_INSIGHT_KEY` (settings or environment), else a
     key generated once into var/insight_key (never in the database, never in the store)."""
-    configured = getattr(settings, "HAVEN_INSIGHT_KEY", None) or os.environ.get(
-        "HAVEN_INSIGHT_KEY")
-    if configured:
-        return configured.encode()
-    path = Path(settings.VAR_DIR) / "insight_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    return install_key("HAVEN_INSIGHT_KEY", "insight_key")
 
 
 class Pseudonym:

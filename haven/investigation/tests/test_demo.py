@@ -15,7 +15,8 @@ def test_demo_has_crimes_at_each_stage(settings, tmp_path):
     seed(people_per_force=8, password="demo-password-1")
     crimes = Crime.objects.all()
     assert crimes.count() >= 4
-    assert {c.arrested for c in crimes} == {True, False}
+    # Arrested and not (other rooms' demo crimes may have no arrest decision yet).
+    assert {c.arrested for c in crimes} >= {True, False}
     assert crimes.filter(outcome__isnull=False).exists()
     assert set(crimes.values_list("team", flat=True)) >= {"detective"}
     assert CaseEvent.objects.filter(kind="bail").exclude(conditions={}).exists()

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from haven.access.capabilities import MATRIX as CAPABILITIES
+from haven.access.roles import Role
+
 ANYONE = "anyone"          # no sign-in needed (sign-in pages, health checks)
 SIGNED_IN = "signed in"    # every signed-in user, whatever their role
 
@@ -80,6 +83,18 @@ class Expect:
     need_to_know: frozenset | str = frozenset()
     params: dict = field(default_factory=dict)
     note: str = ""
+
+
+def allowed_roles(who) -> frozenset:
+    """The roles a row's `who` lets through (every role holding all the capabilities)."""
+    if who in (ANYONE, SIGNED_IN):
+        return frozenset(Role.values)
+    if isinstance(who, frozenset):
+        return who
+    roles = frozenset(Role.values)
+    for capability in who.split(" & "):
+        roles &= frozenset(CAPABILITIES[capability])
+    return roles
 
 
 E = Expect

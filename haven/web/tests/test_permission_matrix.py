@@ -27,9 +27,8 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from haven.access.capabilities import MATRIX as CAPABILITIES
-from haven.access.roles import Role
 from haven.web.tests import permission_matrix as table
-from haven.web.tests.permission_matrix import ANYONE, MATRIX, RECORD, SIGNED_IN, Obj
+from haven.web.tests.permission_matrix import ANYONE, MATRIX, RECORD, SIGNED_IN, Obj, allowed_roles
 
 GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 ARG = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -58,15 +57,6 @@ def url_patterns(resolver=None, prefix="") -> list[tuple[str, object]]:
     return found
 
 
-def allowed_roles(who) -> frozenset:
-    if who in (ANYONE, SIGNED_IN):
-        return frozenset(Role.values)
-    if isinstance(who, frozenset):
-        return who
-    roles = frozenset(Role.values)
-    for capability in who.split(" & "):
-        roles &= frozenset(CAPABILITIES[capability])
-    return roles
 
 
 ROUTES = url_patterns()

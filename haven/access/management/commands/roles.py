@@ -13,16 +13,6 @@ def url_section() -> list[str]:
     # the test package into every `haven` command.
     from haven.web.tests import permission_matrix as table
 
-    def roles_of(who) -> frozenset:
-        if who in (table.ANYONE, table.SIGNED_IN):
-            return frozenset(Role.values)
-        if isinstance(who, frozenset):
-            return who
-        found = frozenset(Role.values)
-        for capability in who.split(" & "):
-            found &= frozenset(MATRIX[capability])
-        return found
-
     lines = [
         "## Who reaches each page and API route",
         "",
@@ -37,7 +27,7 @@ def url_section() -> list[str]:
     ]
     order = {role: index for index, role in enumerate(Role.values)}
     for route, expect in sorted(table.MATRIX.items()):
-        roles = roles_of(expect.who)
+        roles = table.allowed_roles(expect.who)
         if expect.who in (table.ANYONE, table.SIGNED_IN):
             who, shown = expect.who, "all"
         else:
