@@ -52,24 +52,25 @@ SELECT 'BENCH' AS force_code, incident_id,
        CASE WHEN r3 < 0.01 THEN 'withheld'
             ELSE 'CV' || CAST(CAST(floor(r1 * 40) AS INTEGER) AS VARCHAR) END AS district,
        CASE WHEN r3 < 0.01 THEN 'withheld'
-            ELSE 'p' || CAST(CAST(floor(r3 * {places}) AS BIGINT) AS VARCHAR) END AS place_key,
+            ELSE {key}('p' || CAST(CAST(floor(r3 * {places}) AS BIGINT) AS VARCHAR))
+       END AS place_key,
        CASE WHEN r1 < 0.3 THEN 'immediate' WHEN r1 < 0.8 THEN 'priority'
             ELSE 'scheduled' END AS grade,
        r2 * 120 AS attend_minutes
 FROM base;
 
 CREATE TABLE involvements AS
-SELECT incident_id, 'v' || CAST(CAST(floor(random() * {victims}) AS BIGINT) AS VARCHAR)
+SELECT incident_id, {key}('v' || CAST(CAST(floor(random() * {victims}) AS BIGINT) AS VARCHAR))
          AS person_key, 'victim' AS role, 'partner' AS relationship FROM incidents
 UNION ALL
-SELECT incident_id, 's' || CAST(CAST(floor(random() * {suspects}) AS BIGINT) AS VARCHAR),
+SELECT incident_id, {key}('s' || CAST(CAST(floor(random() * {suspects}) AS BIGINT) AS VARCHAR)),
        'suspect', 'partner' FROM incidents WHERE random() < 0.8
 UNION ALL
-SELECT incident_id, 'c' || CAST(incident_id AS VARCHAR), 'child', NULL
+SELECT incident_id, {key}('c' || CAST(incident_id AS VARCHAR)), 'child', NULL
 FROM incidents WHERE children_present;
 
 CREATE TABLE persons AS
-SELECT 'BENCH' AS force_code, 'v' || CAST(i AS VARCHAR) AS person_key,
+SELECT 'BENCH' AS force_code, {key}('v' || CAST(i AS VARCHAR)) AS person_key,
        1950 + CAST(floor(random() * 55) AS INTEGER) AS birth_year,
        CASE WHEN random() < 0.8 THEN 'F' ELSE 'M' END AS sex
 FROM range(0, {victims}) t(i);
@@ -80,7 +81,7 @@ SELECT 'BENCH' AS force_code, incident_id AS crime_id, incident_id,
        CASE CAST(floor(random() * 5) AS INTEGER) WHEN 0 THEN 'assault_with_injury'
             WHEN 1 THEN 'harassment' WHEN 2 THEN 'criminal_damage'
             WHEN 3 THEN 'sexual_offence' ELSE 'other' END AS offence,
-       'v1' AS victim_key, 's1' AS suspect_key, random() < 0.6 AS arrested,
+       {key}('v1') AS victim_key, {key}('s1') AS suspect_key, random() < 0.6 AS arrested,
        CASE WHEN random() < 0.2 THEN 1 WHEN random() < 0.3 THEN 15 ELSE NULL END AS outcome,
        NULL::TIMESTAMP AS outcome_at
 FROM incidents WHERE random() < 0.4;
@@ -89,7 +90,7 @@ CREATE TABLE crime_offences AS SELECT crime_id, offence, TRUE AS principal FROM 
 
 CREATE TABLE assessments AS
 SELECT 'BENCH' AS force_code, incident_id AS assessment_id, incident_id,
-       'v1' AS victim_key, occurred_at + INTERVAL 1 DAY AS completed_at,
+       {key}('v1') AS victim_key, occurred_at + INTERVAL 1 DAY AS completed_at,
        CASE WHEN random() < 0.2 THEN 'high' WHEN random() < 0.5 THEN 'medium'
             ELSE 'standard' END AS grade
 FROM incidents WHERE domestic_abuse AND random() < 0.7;
@@ -102,12 +103,19 @@ CALENDAR = {  # the store's derived calendar columns, written out here on purpos
 }
 
 
-def generate(path: Path, n: int) -> float:
+#: --keys short: short keys ('v123'), which DuckDB keeps inline (12 bytes or fewer), the
+#: runs before 2026-12-03 14:50; --keys hmac: 24 hex characters like the store's real
+#: HMAC pseudonyms (md5 of the short key, cut to 24), which are not inlined.
+KEY_SQL = {"short": "", "hmac": "key24"}
+
+
+def generate(path: Path, n: int, keys: str = "short") -> float:
     started = time.perf_counter()
     con = duckdb.connect(str(path))
     con.execute("SELECT setseed(0.42)")
+    con.execute("CREATE MACRO key24(x) AS substr(md5(x), 1, 24)")
     for statement in GENERATE.format(n=n, days=DAYS, places=n // 3, victims=n // 3,
-                                     suspects=n // 4).split(";"):
+                                     suspects=n // 4, key=KEY_SQL[keys]).split(";"):
         if statement.strip():
             con.execute(statement)
     for table, column in (("incidents", "occurred_at"), ("crimes", "recorded_at"),
@@ -128,6 +136,9 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=5_000_000)
     parser.add_argument("--load-rows", type=int, default=1_000_000)
     parser.add_argument("--work", default=None)
+    parser.add_argument("--keys", choices=sorted(KEY_SQL), default="hmac",
+                        help="person and place keys: 24 hex characters like the store's "
+                             "(hmac, the default) or short ones (the first runs)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
     import django
@@ -141,7 +152,7 @@ def main() -> None:
     path = work / "bench.duckdb"
     path.unlink(missing_ok=True)
     print(f"load average before: {os.getloadavg()}")
-    gen_s = generate(path, args.incidents)
+    gen_s = generate(path, args.incidents, args.keys)
     con = duckdb.connect(str(path))
     rows = con.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
     t = time.perf_counter()
@@ -156,7 +167,8 @@ def main() -> None:
     measures.headline(con, force, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     headline_s = time.perf_counter() - t
     con.close()
-    print(f"incidents: {rows:,} ({found['volume']['da_events']:,} DA events in the profile)")
+    print(f"incidents: {rows:,} ({found['volume']['da_events']:,} DA events in the profile), "
+          f"{args.keys} keys")
     print(f"generate: {gen_s:.1f} s")
     print(f"build derived tables (events, event_people): {derived_s:.2f} s")
     print(f"problem profile, five years, whole force: {profile_s:.2f} s")

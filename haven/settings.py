@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "haven.marac",
     "haven.perpetrators",
     "haven.insight",
+    "haven.assurance",
+    "haven.learning",
     "haven.web",
 ]
 
@@ -182,6 +184,10 @@ HAVEN_IDLE_WARNING_SECONDS = env_int("HAVEN_IDLE_WARNING_SECONDS", 2 * 60)
 # administrators cannot rewrite.
 HAVEN_AUDIT_ANCHOR_KEY = os.environ.get("HAVEN_AUDIT_ANCHOR_KEY", "")
 HAVEN_AUDIT_ANCHOR_FILE = os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "")
+# Seal the access log in a thread per process instead of on the request's path (ADR 0005).
+HAVEN_AUDIT_SEAL_IN_THREAD = env_bool("HAVEN_AUDIT_SEAL_IN_THREAD", default=False)
+# API idempotency keys are kept this long (the retry window), then pruned by a periodic job.
+HAVEN_IDEMPOTENCY_KEEP_HOURS = env_int("HAVEN_IDEMPOTENCY_KEEP_HOURS", 24)
 HAVEN_BASE_URL = os.environ.get("HAVEN_BASE_URL", "http://127.0.0.1:8000")
 HAVEN_ENROLMENT_LINK_HOURS = env_int("HAVEN_ENROLMENT_LINK_HOURS", 72)
 SESSION_COOKIE_AGE = 12 * 60 * 60

@@ -42,4 +42,10 @@ writeFileSync(join(out, "vega", "vega-interpreter.mjs"),
     /import \{([^}]*)\} from 'vega-util';/,
     "const {$1} = globalThis.vega;"));
 
+// Maps (insight): Leaflet's ES module and its stylesheet with the images it points at.
+mkdirSync(join(out, "leaflet"), { recursive: true });
+cpSync(join(nm, "leaflet", "dist", "leaflet-src.esm.js"), join(out, "leaflet", "leaflet.mjs"));
+cpSync(join(nm, "leaflet", "dist", "leaflet.css"), join(out, "leaflet", "leaflet.css"));
+cpSync(join(nm, "leaflet", "dist", "images"), join(out, "leaflet", "images"), { recursive: true });
+
 console.log(`assets built into ${out}`);

@@ -146,6 +146,27 @@ MATRIX: dict[str, set[str]] = {
                      R.DARM},
     "insight.refresh": {R.ANALYST, R.SYSTEM_ADMIN},
     "insight.drill_down": {R.HAU, R.DARM},
+    # assurance (issue 17): audits of DA calls and risk assessments. Auditors and OCC
+    # supervisors draw the samples and audit; leaders and trainers read results and trends;
+    # the member of staff audited reads and acknowledges their own feedback only.
+    "qa.sample": {R.AUDITOR, R.OCC_SUPERVISOR},
+    "qa.audit": {R.AUDITOR, R.OCC_SUPERVISOR},
+    "qa.view": {R.AUDITOR, R.OCC_SUPERVISOR, R.INSPECTOR, R.SUPERINTENDENT, R.SENIOR_LEADER,
+                R.TRAINER},
+    "qa.acknowledge": {R.CALL_HANDLER, R.OCC_SUPERVISOR, R.RESPONSE_OFFICER, R.SERGEANT,
+                       R.SNT_OFFICER, R.DETECTIVE, R.HAU},
+    # Feedback not yet acknowledged by the supervisor's staff (home-page section).
+    "qa.supervise": {R.OCC_SUPERVISOR, R.INSPECTOR},
+    # learning (issue 17 items 4-5): training records, the training needs analysis and its
+    # plan; lessons learned from domestic homicide and serious case reviews. Every police
+    # role reads the lessons published to it; the governance panel (senior leaders) tracks
+    # the reviews' recommendations.
+    "training.view": {R.TRAINER, R.SENIOR_LEADER},
+    "training.record": {R.TRAINER},
+    "training.plan": {R.TRAINER},
+    "lesson.publish": {R.TRAINER, R.SENIOR_LEADER},
+    "lesson.read": set(R.values) - {R.IDVA, R.CHILDRENS_SERVICES},
+    "recommendation.update": {R.SENIOR_LEADER},
     # work and oversight
     "tasks.view": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES},
     "tasks.complete": POLICE_OPERATIONAL | {R.IDVA, R.CHILDRENS_SERVICES},
@@ -158,6 +179,8 @@ MATRIX: dict[str, set[str]] = {
     "form.draft": set(R.values),
     "force.configure": {R.SYSTEM_ADMIN},
     "user.manage": {R.SYSTEM_ADMIN},
+    # Teams come from HR; a trainer or OCC supervisor records them for reports by team.
+    "staff.set_team": {R.TRAINER, R.OCC_SUPERVISOR, R.SYSTEM_ADMIN},
 }
 
 # Highest chronology/record sensitivity each role may read.

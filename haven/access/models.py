@@ -35,8 +35,10 @@ class User(AbstractUser):
 class AccessLogEntry(models.Model):
     """One processing operation on personal data (DPA 2018 s.62).
 
-    Append-only. Each row carries the hash of the previous row, so any edit,
-    insertion or deletion breaks the chain at that row (`haven audit verify`).
+    Append-only. An entry is written unsealed (`seq`, `prev_hash`, `entry_hash` empty), with
+    no shared row touched; the sealing step (`haven.access.log.seal`) then gives it its place
+    in the chain (`seq`) and the hash of the entry before it, so any later edit, insertion or
+    deletion breaks the chain at that row (`haven audit verify`). ADR 0005.
     """
 
     class Action(models.TextChoices):
@@ -64,12 +66,19 @@ class AccessLogEntry(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.ALLOWED)
     detail = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # PostgreSQL's id of the transaction that wrote the entry (None on SQLite): an unsealed
+    # entry whose transaction had ended before a completed seal looked is tampering.
+    txid = models.BigIntegerField(null=True, blank=True)
+    # Set by the sealing step: the entry's place in the chain, and the chain's hashes.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "access log entries"
+        indexes = [models.Index(fields=["id"], condition=models.Q(seq__isnull=True),
+                                name="access_log_unsealed")]
 
     def __str__(self) -> str:
         return f"Access log entry {self.pk}"
@@ -84,10 +93,15 @@ class AccessLogEntry(models.Model):
 
 
 class AccessLogHead(models.Model):
-    """The last hash of the chain: one row, locked while an entry is appended."""
+    """The end of the sealed chain: one row, touched only by the sealing step (never by
+    a reader or an action)."""
 
     last_id = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
+    last_seq = models.BigIntegerField(default=0)
+    # Below this nothing may be unsealed: on PostgreSQL a transaction id (every transaction
+    # below it had ended when the last seal looked), on SQLite an entry id.
+    horizon = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Chain head at {self.last_id}"
@@ -139,3 +153,18 @@ class IdempotentSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Submission {self.pk} ({self.method} {self.path})"
+
+
+class StaffTeam(models.Model):
+    """The team a member of staff works in (an OCC watch, a response team, the HAU): one
+    fact read by every room that reports by team (audit trends, training gaps, lessons
+    read). The user table has no team; the force's HR system is the source, so a trainer or
+    supervisor records it here (`haven.access.teams`)."""
+
+    user = models.OneToOneField("access.User", on_delete=models.CASCADE, related_name="+")
+    force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="+")
+    team = models.CharField(max_length=80)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Team of user {self.user_id}"

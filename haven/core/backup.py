@@ -64,6 +64,12 @@ def backup(target: Path) -> dict:
     if any(target.iterdir()):
         raise ValueError(f"{target} is not empty: back up into a new folder")
     files = {}
+    # Anchors first: each names an entry already committed, so the database copied after
+    # holds every entry they name (copied after, a live server's newer anchors would name
+    # entries the copy lacks, and the restore would report them removed).
+    if anchor_file().exists():
+        shutil.copy2(anchor_file(), target / "audit-anchors.jsonl")
+        files["anchors"] = "audit-anchors.jsonl"
     if connection.vendor == "sqlite":
         out = target / "haven.sqlite3"
         connection.ensure_connection()
@@ -79,9 +85,6 @@ def backup(target: Path) -> dict:
         files["database"] = out.name
     else:  # pragma: no cover - Haven runs on SQLite and PostgreSQL only
         raise ValueError(f"No backup for {connection.vendor}")
-    if anchor_file().exists():
-        shutil.copy2(anchor_file(), target / "audit-anchors.jsonl")
-        files["anchors"] = "audit-anchors.jsonl"
     for name, location in sorted(_FILE_STORES.items()):
         where = location()
         if where is not None and Path(where).exists():

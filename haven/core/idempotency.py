@@ -14,16 +14,25 @@ unique text up to 255 characters, e.g. a UUID made when the form was opened), an
 
 `haven.core.api.Router` gives every API viewset this behaviour for POST. Without the header
 a POST works as before (no guarantee against duplicates).
+
+Keys are kept for `HAVEN_IDEMPOTENCY_KEEP_HOURS` (default 24): a phone retries within
+minutes, and a stored answer is personal data's ids kept for no other purpose. The periodic
+job `haven.access.jobs.prune_idempotency_keys` deletes older ones (`do_prune_idempotency_keys`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.http.request import RawPostDataException
+from django.utils import timezone
 from rest_framework.exceptions import APIException
+
+from haven.core.actions import action
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -132,3 +141,27 @@ class IdempotentSubmissions:
             row.save(update_fields=["status_code", "content_type", "body"])
             self._idempotent_row = None
         return response
+
+
+def keep_hours() -> int:
+    """How long a submission's key and answer are kept. A Django setting, not a force's
+    policy Setting: it is the API's retry window (how long a phone may retry), the same for
+    every force and partner agency, and a technical retention, not a policing rule."""
+    return int(getattr(settings, "HAVEN_IDEMPOTENCY_KEEP_HOURS", 24))
+
+
+@action(None, record_type="idempotency_key", system=True)
+def do_prune_idempotency_keys(*, actor, now: dt.datetime | None = None) -> int:
+    """Delete keys (and the answers stored with them) older than `keep_hours()`; logs the
+    count only. A retry after that runs afresh."""
+    # Function-local: this module loads with haven.core.api, before the app registry.
+    from haven.access.log import Action, record_access, via
+    from haven.access.models import IdempotentSubmission
+
+    hours = keep_hours()
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=hours)
+    deleted = IdempotentSubmission.objects.filter(created_at__lt=cutoff).delete()[0]
+    record_access(actor, Action.ERASURE, record_type="idempotency_key",
+                  reason=f"idempotency keys older than {hours} hours",
+                  detail={"deleted": deleted, **via(actor)})
+    return deleted

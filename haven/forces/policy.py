@@ -362,6 +362,84 @@ DEFAULTS: dict[str, Setting] = {
         item=Setting(None, kind="int", min=1, max=12, unit="month")),
     "insight_confidence": Setting(
         0.95, "Confidence level of the profile's intervals [D]", "float", 0.5, 0.999),
+    "insight_revictimisation_window_days": days(
+        365, "What works: a victim counts as re-victimised when they are the victim in another "
+        "DA incident within this many days after an intervention (12 months, as the repeat "
+        "victim window) [D]"),
+    "insight_suppress_below": _whole(
+        "people", 5, "Small numbers: a count from 1 to one below this is shown as 'fewer than "
+        "N' and a rate built on it is withheld, on the measures page and the map "
+        "(statistical disclosure control; the force's own rule) [D]", max=100),
+    # learning (issue 17 items 4-5): required training per role, capacity, the plan
+    "training_requirements": Setting(
+        {"call_handler": {"call_handling_da": 24, "dash": 36, "stalking": 36,
+                          "coercive_control": 36},
+         "occ_supervisor": {"call_handling_da": 24, "dash": 36, "stalking": 36,
+                            "coercive_control": 36},
+         "response_officer": {"dash": 36, "coercive_control": 36, "stalking": 36,
+                              "evidence_gathering": 36, "children": 36},
+         "sergeant": {"dash": 36, "coercive_control": 36, "stalking": 36,
+                      "evidence_gathering": 36, "children": 36},
+         "inspector": {"dash": 36, "coercive_control": 36},
+         "snt_officer": {"dash": 36, "coercive_control": 36, "honour_based_abuse": 36,
+                         "victim_care": 36},
+         "detective": {"dash": 36, "coercive_control": 36, "stalking": 36,
+                       "evidence_gathering": 24, "honour_based_abuse": 36},
+         "hau": {"dash": 24, "coercive_control": 24, "stalking": 24,
+                 "honour_based_abuse": 24, "children": 24},
+         "darm": {"dash": 24, "coercive_control": 24, "stalking": 24,
+                  "honour_based_abuse": 24, "victim_care": 24},
+         "marac_coordinator": {"dash": 36, "victim_care": 36}},
+        "Training a role must hold: role -> {module code: refresh period in months, 0 for "
+        "once}; a force's entry for a role replaces the default for that role. HMIC 2014 "
+        "found training inconsistent across roles; the periods are local practice [D]",
+        "dict", item=Setting(None, kind="dict",
+                             item=Setting(None, kind="int", min=0, max=120, unit="months"))),
+    "training_places_per_month": Setting(
+        {"dash": 20, "coercive_control": 20, "stalking": 15, "honour_based_abuse": 10,
+         "call_handling_da": 12, "evidence_gathering": 12, "children": 10,
+         "victim_care": 10},
+        "Training capacity: places each module offers a month (module code -> places); a "
+        "module not listed has none [D]",
+        "dict", item=Setting(None, kind="int", min=0, max=10000, unit="places")),
+    "training_hours_per_month": _whole(
+        "hours", 200, "Training capacity: hours of training the force can release staff for "
+        "in a month, over every module [D]", max=100000),
+    "training_plan_horizon_months": _whole(
+        "months", 12, "The training plan schedules gaps over this many months from next "
+        "month; the rest are reported beyond the plan [D]", max=60),
+    "training_expiring_soon_days": days(
+        90, "A module whose refresh falls due within this many days is a gap (expiring "
+        "soon) [D]", min=0, max=730),
+    "training_audit_lookback_days": days(
+        365, "Training needs from audits completed within this many days [D]"),
+    # assurance (issue 17 items 1-3): audits of calls and risk assessments
+    "qa_calls_per_handler": _whole(
+        "calls", 5, "Call audits: calls sampled per call handler per month (HMIC 2014 found "
+        "no set number of calls to review; local practice) [D]", max=100),
+    "qa_dash_per_officer": _whole(
+        "assessments", 2, "DASH audits: assessments sampled per officer per month [D]",
+        max=100),
+    "qa_oversample_weights": Setting(
+        {"repeat": 2.0, "high_risk": 3.0},
+        "Sample weights: a repeat-victim or high-risk call is this many times as likely to "
+        "be drawn as another (both: the product) [D]", "dict",
+        keys={k: Setting(None, kind="float", min=1, max=100) for k in ("repeat", "high_risk")}),
+    "qa_double_mark_share": Setting(
+        0.1, "Share of each sample marked again, blind, by a second auditor (rounded up) "
+        "[D]", "float", 0, 1),
+    "qa_pass_mark": Setting(
+        0.8, "An audit passes at this weighted share of 'yes' among yes/no answers [D]",
+        "float", 0, 1),
+    "qa_kappa_min_pairs": _whole(
+        "pairs", 10, "Agreement (Cohen's kappa) reported per question from this many "
+        "double-marked pairs [D]", min=2, max=1000),
+    "qa_reaudit_extra": _whole(
+        "calls", 1, "A member of staff who failed an audit gets this many extra calls in the "
+        "next sample (re-audit) [D]", min=0, max=20),
+    "qa_training_need_min_failures": _whole(
+        "audits", 1, "A training need when a question naming a module is failed in at "
+        "least this many audits in the period [D]", max=50),
 }
 
 # Older name for a default's record (its `.value` and `.basis` still read the same).

@@ -1,7 +1,9 @@
-"""The performance measures page: live figures per force (and area, where the store can cut
-by area) with the previous period beside each for the trend and the ranges the inspection
-quotes. Store measures come from the insight SQL; live ones through each room's own public
-measures functions (risk, intake, investigation, MARAC, protection) for the same period."""
+"""The performance measures page: figures per force (and area, where the store can cut by
+area) with the previous period beside each for the trend and the ranges the inspection
+quotes. Store measures come from the insight SQL (the headline shares, time to attend, and
+the casework rooms' measures in `casework`: MARAC, harm reduction actions overdue, orders
+and Clare's Law, what works); live ones through each room's own public measures functions
+(risk, intake, investigation) for the same period."""
 
 from __future__ import annotations
 
@@ -10,11 +12,9 @@ import datetime as dt
 from django.utils import timezone
 
 from haven.forces.policy import policy
-from haven.insight import measures, queries, store
+from haven.insight import casework, measures, queries, store
 from haven.intake import measures as intake_measures
 from haven.investigation import measures as investigation_measures
-from haven.marac import measures as marac_measures
-from haven.protection import measures as protection_measures
 from haven.risk import measures as risk_measures
 
 
@@ -42,6 +42,9 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
     length = (end - start).days + 1
     prev_start, prev_end = start - dt.timedelta(days=length), start - dt.timedelta(days=1)
     rows, attendance, targets, store_built = [], [], {}, True
+    cases = {"marac": None, "marac_before": None, "overdue": None, "overdue_before": None,
+             "protection": None, "protection_before": None, "what_works": None}
+    built_at = store.refreshed_at()
     try:
         con = store.connect()
     except FileNotFoundError:
@@ -53,6 +56,17 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
             targets = policy(force, "response_target_minutes", at=end)
             attendance = queries.run(con, "attendance_by_grade", {
                 **measures.params(force, start, end, district), **targets})
+            cases = {
+                "marac": casework.marac(con, force, start, end),
+                "marac_before": casework.marac(con, force, prev_start, prev_end),
+                "overdue": casework.plan_overdue(con, force, end, district),
+                "overdue_before": casework.plan_overdue(con, force, prev_end, district),
+                "protection": casework.protection(con, force, start, end),
+                "protection_before": casework.protection(con, force, prev_start, prev_end),
+                "what_works": casework.what_works(
+                    con, force, start, end,
+                    built_at.date() if built_at else timezone.localdate()),
+            }
         finally:
             con.close()
         band = policy(force, "arrests_per_100_national_range", at=end)
@@ -71,7 +85,6 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
                        " days"),
         ]
     since, until = _aware(start), _aware(end + dt.timedelta(days=1))
-    marac = marac_measures.measures(force, end)
     return {
         "store_built": store_built, "store_rows": rows,
         "attendance": [{**a, "target_minutes": targets.get(a["grade"]),
@@ -81,10 +94,52 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
         "timings": intake_measures.timing_summary(force, since, until),
         "risk": risk_measures.all_measures(force, since, until),
         "victims_code": investigation_measures.compliance(force, since=since, now=until),
-        "marac": {"total": marac["total"], "expected_per_10000": marac["expected_per_10000"],
-                  "expected_repeat": marac["expected_repeat"], "start": marac["start"],
-                  "end": marac["end"]},
-        "clares_law": protection_measures.figures(force),
-        "area_note": ("Live measures are for the whole force: the rooms do not cut them by "
-                      "area yet." if district else ""),
+        **cases,
+        "casework_trend": _casework_trend(cases),
+        "area_note": ("Live measures, MARAC, orders, Clare's Law and what works are for the "
+                      "whole force: they are not cut by postcode district (MARAC has its own "
+                      "areas, listed below)." if district else ""),
     }
+
+
+def _casework_trend(cases: dict) -> list[dict]:
+    """The casework measures with the period before, as rows of the measures table."""
+    rows = []
+    marac, marac_before = cases["marac"], cases["marac_before"]
+    if marac is not None:
+        band = marac["expected_repeat"]
+        rows.append(_row("MARAC cases heard", marac["total"]["cases_heard"],
+                         marac_before["total"]["cases_heard"], unit="count"))
+        rows.append(_row("MARAC cases a year per 10,000 adult women",
+                         marac["total"]["per_10000_a_year"],
+                         marac_before["total"]["per_10000_a_year"], unit="per 10,000",
+                         band=(marac["expected_per_10000"], float("inf")),
+                         basis=f"SafeLives recommends {marac['expected_per_10000']}"))
+        rows.append(_row("MARAC repeat rate", _share(marac["total"]["repeat_percent"]),
+                         _share(marac_before["total"]["repeat_percent"]),
+                         band=(band[0] / 100, band[1] / 100),
+                         basis=f"SafeLives expects {band[0]}–{band[1]} %"))
+    overdue, overdue_before = cases["overdue"], cases["overdue_before"]
+    if overdue is not None:
+        rows.append(_row("Harm reduction actions overdue at the end", overdue["overdue"],
+                         overdue_before["overdue"], unit="count",
+                         basis=f"of {overdue['open']} open then"))
+    found, found_before = cases["protection"], cases["protection_before"]
+    if found is not None:
+        rows.append(_row("Notices and orders made", found["total_orders"],
+                         found_before["total_orders"], unit="count"))
+        rows.append(_row("Breaches of notices and orders", found["breaches"],
+                         found_before["breaches"], unit="count"))
+        rows.append(_row("Clare's Law applications received",
+                         found["clares_law"]["received"],
+                         found_before["clares_law"]["received"], unit="count"))
+        rows.append(_row("Clare's Law applications closed on time",
+                         found["clares_law"]["on_time_share"],
+                         found_before["clares_law"]["on_time_share"],
+                         basis=f"{found['clares_law']['on_time']} of "
+                               f"{found['clares_law']['closed']} closed"))
+    return rows
+
+
+def _share(percent):
+    return None if percent is None else percent / 100

@@ -13,7 +13,7 @@ from haven.access.log import Action, Outcome, record_access
 from haven.core.actions import action
 from haven.forces.models import Force
 from haven.forces.policy import policy
-from haven.insight import store
+from haven.insight import progress, store
 from haven.people.access import access_person, scoped_persons
 
 
@@ -38,6 +38,23 @@ def do_refresh_store(*, actor, progress=None):
                           "rows_per_second": round(report.rows_per_second)},
                   reason="" if actor is not None else "analytics store rebuilt by the system")
     return report
+
+
+@action("insight.refresh", record_type="insight_store")
+def do_queue_refresh(*, actor) -> bool:
+    """Queue a rebuild of the store from the page (a background job; the page shows its
+    progress). False, and nothing queued, while one is already queued or running."""
+    from haven.insight import jobs  # a cycle: the job runs do_refresh_store from here
+
+    if progress.in_progress():
+        record_access(actor, Action.CONSULTATION, record_type="insight_store",
+                      detail={"queued": False, "reason": "a rebuild is already under way"})
+        return False
+    progress.queued()
+    jobs.refresh_on_demand.enqueue(actor.pk)
+    record_access(actor, Action.CONSULTATION, record_type="insight_store",
+                  detail={"queued": True})
+    return True
 
 
 def person_for_key(user, force, key: str):

@@ -141,10 +141,13 @@ def load_table(con, name: str, columns: list[tuple[str, str]], rows: Iterable[tu
         con.from_arrow(pa.Table.from_arrays(arrays, schema=schema)).insert_into(name)
         count += len(batch)
     stem_columns = [col for col, kind in columns if kind == "TIMESTAMP"]
-    if stem_columns:
-        derived = ", ".join(
-            f'{sql.format(c=chr(34) + col + chr(34))} AS "{col.removesuffix("_at")}_{part}"'
-            for col in stem_columns for part, sql in DERIVED.items())
+    date_columns = [col for col, kind in columns if kind == "DATE"]
+    if stem_columns or date_columns:
+        derived = ", ".join([
+            *(f'{sql.format(c=chr(34) + col + chr(34))} AS "{col.removesuffix("_at")}_{part}"'
+              for col in stem_columns for part, sql in DERIVED.items()),
+            *(f'{DERIVED["day"].format(c=chr(34) + col + chr(34))} '
+              f'AS "{col.removesuffix("_on")}_day"' for col in date_columns)])
         con.execute(f'ALTER TABLE "{name}" RENAME TO "{name}__raw"')
         con.execute(f'CREATE TABLE "{name}" AS '  # noqa: S608 (names checked above)
                     f'SELECT *, {derived} FROM "{name}__raw"')
@@ -153,10 +156,49 @@ def load_table(con, name: str, columns: list[tuple[str, str]], rows: Iterable[tu
 
 
 def build_derived(con) -> None:
-    """The tables built from the loaded extracts by the room's own SQL (events, people)."""
+    """The tables built from the loaded extracts by the room's own SQL (events, people,
+    interventions)."""
     for statement in sql("build_events").split(";"):
         if statement.strip():
             con.execute(statement)
+    build_interventions(con)
+
+
+#: Each kind of intervention a victim received, by the SQL file that selects it
+#: (force_code, person_key, kind, day) and the extract tables it needs: a room that is not
+#: installed leaves its kinds out (the union is built from what is there).
+INTERVENTION_SOURCES = {
+    "interventions_crimes": ("crimes",),
+    "interventions_marac_cases": ("marac_cases",),
+    "interventions_marac_idva": ("marac_referrals",),
+    "interventions_orders": ("orders",),
+    "interventions_disclosures": ("disclosures",),
+    "interventions_plan_actions": ("plan_actions",),
+    "interventions_partner_referrals": ("partner_referrals",),
+}
+
+
+def tables(con) -> set[str]:
+    return {row[0] for row in con.execute(
+        "SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def has_tables(con, *names: str) -> bool:
+    return set(names) <= tables(con)
+
+
+def build_interventions(con) -> None:
+    """`interventions`: one row per intervention a victim received (what works)."""
+    present = tables(con)
+    parts = [sql(name).strip().rstrip(";") for name, needs in INTERVENTION_SOURCES.items()
+             if set(needs) <= present]
+    if not parts:
+        con.execute("CREATE TABLE interventions (force_code VARCHAR, person_key VARCHAR, "
+                    "kind VARCHAR, day INTEGER)")
+        return
+    union = " UNION ALL ".join(f"SELECT * FROM ({part}) AS p{n}"  # noqa: S608 (own SQL)
+                               for n, part in enumerate(parts))
+    con.execute(f"CREATE TABLE interventions AS {union}")  # noqa: S608 (the room's own SQL)
 
 
 def extract_modules() -> list[tuple[str, object]]:
@@ -194,6 +236,8 @@ def refresh(*, force_ids=None, since=None, until=None, path: Path | None = None,
                     progress(name, count)
         if {"incidents", "involvements"} <= set(report.rows):
             build_derived(con)
+            if progress:
+                progress("events", con.execute("SELECT COUNT(*) FROM events").fetchone()[0])
         report.seconds = time.perf_counter() - started
         con.execute("CREATE TABLE store_meta (refreshed_at TIMESTAMP, table_name VARCHAR, "
                     "room VARCHAR, row_count BIGINT, seconds DOUBLE)")

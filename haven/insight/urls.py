@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:force_code>/measures/", views.measures_page, name="measures"),
     path("<str:force_code>/person/<str:key>/", views.drill_down, name="drill_down"),
     path("<str:force_code>/refresh/", views.refresh, name="refresh"),
+    path("<str:force_code>/refresh/progress/", views.refresh_progress, name="refresh_progress"),
 ]

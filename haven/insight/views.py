@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from haven.access.capabilities import can, require
 from haven.access.log import Action, record_access
 from haven.core.csvsafe import safe_row
-from haven.insight import charts, performance, services, store
+from haven.forces.policy import policy
+from haven.insight import centroids, charts, performance, progress, services, store
 from haven.insight.profile import profile
 
 
@@ -77,10 +78,14 @@ def index(request):
 def profile_page(request, force_code):
     force, found, (start, end, district, errors) = _profile(request, force_code)
     made = charts.charts(found) if found else []
+    places = (centroids.map_data(force.code, found["places"]["areas"],
+                                 policy(force, "insight_suppress_below", at=end))
+              if found else None)
     return render(request, "insight/profile.html", {
-        "force": force, "p": found, "charts": made, "start": start, "end": end,
+        "force": force, "p": found, "charts": made, "map": places, "start": start, "end": end,
         "district": district or "", "errors": errors, "query": _query(start, end, district),
         "refreshed_at": store.refreshed_at(),
+        "progress": progress.read(), "running": progress.in_progress(),
         "can_refresh": can(request.user, "insight.refresh"),
         "can_drill": can(request.user, "insight.drill_down")})
 
@@ -138,6 +143,18 @@ def drill_down(request, force_code, key):
 @login_required
 @require_POST
 def refresh(request, force_code):
+    """Queue the rebuild (a background job) and go back to the profile, which shows its
+    progress; never rebuilt in the request."""
     services.force_for(request.user, force_code, "insight.refresh")
-    services.do_refresh_store(actor=request.user)
+    services.do_queue_refresh(actor=request.user)
     return redirect("insight:profile", force_code=force_code)
+
+
+@login_required
+def refresh_progress(request, force_code):
+    """The progress bar (an htmx fragment the page polls while a rebuild runs): reads the
+    progress file only."""
+    force = services.force_for(request.user, force_code)
+    return render(request, "insight/_progress.html", {
+        "force": force, "progress": progress.read(), "running": progress.in_progress(),
+        "polled": True})

@@ -101,3 +101,34 @@ def da_involvement_rows(force, *, since=None, person_ids=None) -> list[dict]:
                                     "counter_allegation": bool(counter), "people": []})
         item["people"].append((pid, role, rel or ""))
     return list(out.values())
+
+
+def calls_for_audit(force, *, since=None, until=None, ids=None) -> list[dict]:
+    """The force's DA calls (reported by 999/101, opened in [since, until), or those `ids`)
+    with the call handler who took them (`created_by`), as plain rows for the assurance
+    room's audits: {id, reference, opened_at, handler_id, category, repeat, high_risk,
+    grade, question_set, checklist_complete}. `high_risk` is the call-time marker (a high
+    DASH grade in the history, a MARAC case) or a serious-harm reason at the call. Ids, codes
+    and flags only: never the caller's words, names or address."""
+    rows = Incident.objects.filter(force=force, domestic_abuse=True,
+                                   reported_via=Incident.ReportedVia.CALL,
+                                   created_by__isnull=False)
+    if since is not None:
+        rows = rows.filter(opened_at__gte=since)
+    if until is not None:
+        rows = rows.filter(opened_at__lt=until)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    out = []
+    for (pk, ref, opened, handler, category, repeat, markers, serious, grade, qset,
+         complete) in rows.values_list(
+            "pk", "reference", "opened_at", "created_by_id", "category",
+            "progress__repeat_victim", "progress__risk_markers", "progress__serious",
+            "progress__grade", "progress__question_set", "progress__checklist_complete"):
+        markers = markers or []
+        out.append({"id": pk, "reference": ref, "opened_at": opened, "handler_id": handler,
+                    "category": category, "repeat": bool(repeat),
+                    "high_risk": bool(serious) or "high_risk" in markers or "marac" in markers,
+                    "grade": grade or "", "question_set": qset or "",
+                    "checklist_complete": bool(complete)})
+    return out

@@ -25,6 +25,7 @@ from haven.chronology.services import Sensitivity, record_entry
 from haven.core.actions import action, unchanged
 from haven.core.api import db_int
 from haven.core.concurrency import update_if_unchanged
+from haven.core.refusals import Refused
 from haven.forces.policy import policy, policy_snapshot
 from haven.intake import public as intake
 from haven.investigation import public as investigation
@@ -49,10 +50,6 @@ LIST_LIMIT = 200
 SUSPECT, VICTIM = "suspect", "victim"
 
 
-class Refused(ValueError):
-    def __init__(self, errors: dict):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
 
 
 # ---- Loading the force's records onto persons -------------------------------------------

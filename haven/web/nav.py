@@ -26,6 +26,9 @@ NAV = [
     ("MARAC", "marac:index", "marac.view"),
     ("Priority perpetrators", "perpetrators:list", "perpetrator.rank"),
     ("Problem profile", "insight:index", "insight.view"),
+    ("Call and DASH audits", "assurance:index", "qa.view"),
+    ("Training", "learning:index", "training.view"),
+    ("Lessons learned", "learning:lessons", "lesson.read"),
     ("Tasks", "tasks:list", "tasks.view"),
     ("Access log", "access:audit", "audit.search"),
 ]

@@ -17,17 +17,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def sealed_log(persona):
+    """Each entry committed on its own and sealed after its commit (no worker needed)."""
     hau = persona("hau")
     for n in range(4):
         record_access(hau, Action.CONSULTATION, record_type="person", record_id=n)
-    return list(AccessLogEntry.objects.order_by("id"))
+    assert not AccessLogEntry.objects.filter(seq__isnull=True).exists()
+    return list(AccessLogEntry.objects.order_by("seq"))
 
 
 def _rewrite_chain_from(first_id):
     """What an insider with database rights could do: recompute every hash after an edit
     and move the head, so that the chain agrees with itself."""
     prev = GENESIS
-    for entry in AccessLogEntry.objects.order_by("id"):
+    for entry in AccessLogEntry.objects.filter(seq__isnull=False).order_by("seq"):
         if entry.pk >= first_id:
             entry.prev_hash = prev
             entry.entry_hash = compute_hash(prev, entry)
@@ -50,7 +52,8 @@ def test_removing_the_newest_entries_and_moving_the_head_back_is_detected(sealed
     keep = sealed_log[-3]
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM access_accesslogentry WHERE id > %s", [keep.pk])
-    AccessLogHead.objects.filter(pk=1).update(last_id=keep.pk, last_hash=keep.entry_hash)
+    AccessLogHead.objects.filter(pk=1).update(last_id=keep.pk, last_hash=keep.entry_hash,
+                                              last_seq=keep.seq)
     report = verify_chain()
     assert not report.ok and "entries were removed" in report.problem
     with pytest.raises(CommandError, match="removed"):

@@ -27,6 +27,8 @@ STEPS = {
     ("access", "log.py", "record_access"): "the access log itself",
     ("access", "log.py", "record_list_access"): "the access log itself",
     ("access", "log.py", "require_capability"): "logs a refused attempt (the access log)",
+    ("access", "log.py", "seal"): "the access log itself: chains entries already written",
+    ("access", "log.py", "seal_after_commit"): "the access log itself: seals after a commit",
     ("core", "bulk.py", "fast_bulk_create"): "the bulk-insert primitive of ingest",
     ("investigation", "evidence.py", "access_evidence"): "a read that writes its chain-of-"
                                                           "custody line (an access log)",

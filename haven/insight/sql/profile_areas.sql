@@ -8,7 +8,7 @@ WITH da AS (
   GROUP BY district
 ),
 victims AS (
-  SELECT district, COUNT(DISTINCT person_key) AS victims
+  SELECT district, COUNT(DISTINCT person_id) AS victims
   FROM event_people
   WHERE force_code = $force AND role = 'victim' AND is_da = 1
     AND day >= $start_day AND day < $end_day

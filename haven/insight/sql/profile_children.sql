@@ -7,7 +7,7 @@ WITH da AS (
     AND ($district IS NULL OR district = $district)
 ),
 kids AS (
-  SELECT event_id, person_key
+  SELECT event_id, person_id
   FROM event_people
   WHERE force_code = $force AND role = 'child' AND is_da = 1
     AND day >= $start_day AND day < $end_day
@@ -17,4 +17,4 @@ SELECT
   (SELECT COUNT(*) FROM da) AS da_events,
   (SELECT COUNT(*) FROM da WHERE children_present = 1
       OR event_id IN (SELECT event_id FROM kids)) AS events_with_children,
-  (SELECT COUNT(DISTINCT person_key) FROM kids) AS children
+  (SELECT COUNT(DISTINCT person_id) FROM kids) AS children

@@ -2,7 +2,7 @@
 -- $window days up to the period's end; serial: two or more different victims in that
 -- time. Same victim / multiple offenders and same offender / multiple victims in the period.
 WITH pairs AS (
-  SELECT s.event_id, s.day, s.person_key AS suspect, v.person_key AS victim
+  SELECT s.event_id, s.day, s.person_id AS suspect, v.person_id AS victim
   FROM event_people s
   LEFT JOIN event_people v ON v.force_code = s.force_code AND v.event_id = s.event_id
        AND v.role = 'victim'

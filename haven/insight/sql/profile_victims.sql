@@ -1,11 +1,11 @@
 -- Victims of DA events in the period: age at their first such event (band) and sex.
 WITH first_event AS (
-  SELECT person_key, MIN(year) AS year
+  SELECT person_id, MIN(year) AS year
   FROM event_people
   WHERE force_code = $force AND role = 'victim' AND is_da = 1
     AND day >= $start_day AND day < $end_day
     AND ($district IS NULL OR district = $district)
-  GROUP BY person_key
+  GROUP BY person_id
 )
 SELECT
   CASE
@@ -20,6 +20,6 @@ SELECT
   COALESCE(s.sex, 'not recorded') AS sex,
   COUNT(*) AS victims
 FROM first_event f
-LEFT JOIN persons s ON s.force_code = $force AND s.person_key = f.person_key
+LEFT JOIN person_facts s ON s.force_code = $force AND s.person_id = f.person_id
 GROUP BY 1, 2
 ORDER BY 1, 2

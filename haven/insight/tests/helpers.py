@@ -8,10 +8,13 @@ import duckdb
 from haven.insight import store
 from haven.intake.extracts import TABLES as INTAKE
 from haven.investigation.extracts import TABLES as INVESTIGATION
+from haven.marac.extracts import TABLES as MARAC
 from haven.people.extracts import TABLES as PEOPLE
+from haven.protection.extracts import TABLES as PROTECTION
 from haven.risk.extracts import TABLES as RISK
+from haven.safeguarding.extracts import TABLES as SAFEGUARDING
 
-TABLES = {**PEOPLE, **INTAKE, **INVESTIGATION, **RISK}
+TABLES = {**PEOPLE, **INTAKE, **INVESTIGATION, **RISK, **SAFEGUARDING, **MARAC, **PROTECTION}
 
 
 def incident(pk, at, *, event=None, da=True, via="call", district="CV34", place=None,
@@ -26,9 +29,12 @@ def crime(pk, at, *, da=True, offence="assault_with_injury", arrested=False, out
             arrested, outcome, None)
 
 
-def build(path, **rows):
+def build(path, *, only=None, **rows):
+    """A store from the given rows; `only` limits it to some tables (a room not installed)."""
     con = duckdb.connect(str(path))
     for name, columns in TABLES.items():
+        if only is not None and name not in only:
+            continue
         store.load_table(con, name, columns, rows.get(name, []))
     store.build_derived(con)
     return con

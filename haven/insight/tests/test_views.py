@@ -11,6 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from haven.access.models import AccessLogEntry
+from haven.insight import jobs
 from haven.insight.tests.test_export_to_measures import export  # noqa: F401 (fixture)
 
 PERIOD = "?from=2026-01-01&to=2026-03-31"
@@ -109,9 +110,12 @@ def test_only_a_role_with_need_may_open_a_person_from_a_pseudonym(client_as, bui
         "insight:drill_down", args=["WARKS", "0" * 24])).status_code == 404
 
 
-def test_refresh_from_the_page_is_for_analysts(client_as, forces):
+def test_refresh_from_the_page_is_for_analysts(client_as, persona, forces):
     target = reverse("insight:refresh", args=["WARKS"])
     assert client_as("senior_leader").post(target).status_code == 404
     assert client_as("analyst").post(target).status_code == 302
+    page = client_as("analyst").get(url("insight:profile")).content.decode()
+    assert "has not been built" in page and "waiting for the worker" in page  # queued
+    jobs.refresh_on_demand.call(persona("analyst").pk)  # the worker runs it
     assert "has not been built" not in client_as("analyst").get(
         url("insight:profile")).content.decode()

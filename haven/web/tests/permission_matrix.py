@@ -64,6 +64,12 @@ MARAC_REFERRAL = Obj("marac.Referral", kwargs={"referral_id": "pk"})
 MARAC_MEETING = Obj("marac.Meeting", kwargs={"meeting_id": "pk"})
 MARAC_CASE = Obj("marac.Case", "meeting__force", {"case_id": "pk"})
 FORCE = Obj("forces.Force", "", {"force_code": "code"})
+QA_AUDIT = Obj("assurance.Audit", kwargs={"audit_id": "pk"})
+QA_SAMPLE = Obj("assurance.Sample", kwargs={"sample_id": "pk"})
+STAFF_MEMBER = Obj("access.User", kwargs={"user_id": "pk"})
+LESSON = Obj("learning.Lesson", kwargs={"lesson_id": "pk"})
+LEARNING_REVIEW = Obj("learning.Review", kwargs={"review_id": "pk"})
+RECOMMENDATION = Obj("learning.Recommendation", "review__force", {"rec_id": "pk"})
 
 
 PARTNERS = frozenset({"idva", "childrens_services"})
@@ -312,4 +318,47 @@ MATRIX: dict[str, Expect] = {
         "insight.drill_down", obj=FORCE, need_to_know=RECORD,
         note="a made-up pseudonym: 404; a real one opens the person (logged)"),
     "insight/<str:force_code>/refresh/": E("insight.refresh", P, obj=FORCE),
+    "insight/<str:force_code>/refresh/progress/": E(
+        "insight.view", obj=FORCE, note="the rebuild's progress bar (reads a file only)"),
+    # assurance (issue 17 items 1-3): audits of calls and risk assessments, own force only
+    "assurance/": E("qa.view"),
+    "assurance/samples/draw/": E("qa.sample", P, note="last month's sample: already drawn by "
+                                 "the demo, so refused with a message"),
+    "assurance/samples/<int:sample_id>/": E("qa.view", obj=QA_SAMPLE),
+    "assurance/audits/<int:audit_id>/": E("qa.view", obj=QA_AUDIT),
+    "assurance/audits/<int:audit_id>/complete/": E(
+        "qa.audit", P, obj=QA_AUDIT, note="without a version: refused with a message"),
+    "assurance/feedback/<int:audit_id>/": E(
+        "qa.acknowledge", obj=QA_AUDIT, need_to_know=RECORD,
+        note="only the member of staff audited, once the audit is complete"),
+    "assurance/feedback/<int:audit_id>/acknowledge/": E(
+        "qa.acknowledge", P, obj=QA_AUDIT, need_to_know=RECORD,
+        note="only the member of staff audited"),
+    "assurance/trends/": E("qa.view"),
+    "assurance/trends.csv": E("qa.view"),
+    "assurance/agreement/": E("qa.view"),
+    # learning (issue 17 items 4-5): training records and plan, lessons learned, own force
+    "learning/": E("training.view"),
+    "learning/staff/<int:user_id>/": E("training.view", obj=STAFF_MEMBER),
+    "learning/staff/<int:user_id>/complete/": E(
+        "training.view & training.record", P, obj=STAFF_MEMBER,
+        note="an empty form: 400 with the errors"),
+    "learning/staff/<int:user_id>/team/": E(
+        "training.view & training.record", P, obj=STAFF_MEMBER,
+        note="an empty form: 400 with the errors"),
+    "learning/plan/": E("training.view"),
+    "learning/plan/adopt/": E("training.plan", P),
+    "learning/import/": E("training.record"),
+    "learning/lessons/": E("lesson.read"),
+    "learning/lessons/<int:lesson_id>/": E("lesson.read", obj=LESSON),
+    "learning/lessons/<int:lesson_id>/acknowledge/": E("lesson.read", P, obj=LESSON),
+    "learning/reviews/": E("lesson.publish"),
+    "learning/reviews/<int:review_id>/": E("lesson.publish", obj=LEARNING_REVIEW),
+    "learning/reviews/<int:review_id>/recommendations/": E(
+        "lesson.publish", P, obj=LEARNING_REVIEW, note="an empty form: 400 with the errors"),
+    "learning/reviews/<int:review_id>/lessons/": E(
+        "lesson.publish", P, obj=LEARNING_REVIEW, note="an empty form: 400 with the errors"),
+    "learning/recommendations/<int:rec_id>/update/": E(
+        "recommendation.update & lesson.publish", P, obj=RECOMMENDATION,
+        note="an empty form: 400 with the errors"),
 }

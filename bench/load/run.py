@@ -1,0 +1,373 @@
+"""Load test and fault test (issue 18 items 4 and 5). Not a test; results go to
+docs/benchmarks.md. 127.0.0.1 only; bounded by --users and --seconds.
+
+    flock /tmp/haven-bench.lock .venv/bin/python bench/load/run.py --users 50 --seconds 120
+    flock /tmp/haven-bench.lock .venv/bin/python bench/load/run.py --users 50 --seconds 120 \\
+        --fault --kill-every 15
+
+A gunicorn server (gthread) on PostgreSQL (bench/load/world.py creates and seeds the database
+with the demo's synthetic world and gives each role an API token). Each simulated user is a
+thread with a keep-alive connection, signed in by token as one role of a shift, and repeats
+that role's work with a think time between requests:
+
+- call handler: caller lookups (`GET /api/v1/people/lookup`), incident creation (`POST
+  /api/v1/incidents/`, victim and suspect);
+- response officer: DASH submission (`POST /api/v1/risk/assessments/`) on an incident a
+  call handler created, person pages;
+- HAU and DARM: case lists and case views (`/api/v1/safeguarding/cases/`), task lists;
+- sergeant: task lists, person pages.
+
+Every submission carries an `Idempotency-Key`; a submit that got no answer or a 5xx is
+retried with the same key, as a phone would. With --fault the server's workers are killed
+with SIGKILL every --kill-every seconds (every other time the master too, then restarted).
+Afterwards the database is checked: every write a client saw acknowledged is there exactly
+once (its key's stored answer names it, nothing else does), no other incident or assessment
+appeared (nothing half-written or duplicated), every new incident has its people; and
+`haven audit verify` runs on the access log the load wrote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(ROOT))  # bench.bench_settings
+
+from client import Client, Tally, wait_until_up  # noqa: E402
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+ROLE_MIX = ["call_handler", "response_officer", "call_handler", "hau", "response_officer",
+            "darm", "call_handler", "hau", "response_officer", "sergeant"]
+INCIDENTS, DASH = "/api/v1/incidents/", "/api/v1/risk/assessments/"
+
+
+class Server:
+    """gunicorn in its own process group, restartable after a SIGKILL of its master."""
+
+    def __init__(self, port, env, log_path, workers, threads):
+        self.port, self.env, self.log_path = port, env, log_path
+        self.workers, self.threads = workers, threads
+        self.proc = None
+
+    def start(self):
+        argv = [PY, "-m", "gunicorn", "haven.wsgi:application", "--bind",
+                f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads",
+                str(self.threads), "--worker-class", "gthread", "--timeout", "60",
+                "--chdir", str(ROOT)]
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the server's output, closed with it
+        self.proc = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def worker_pids(self) -> list[int]:
+        found = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True,
+                               text=True).stdout.split()
+        return [int(pid) for pid in found]
+
+    def kill_workers(self) -> int:
+        pids = self.worker_pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        return len(pids)
+
+    def kill_all_and_restart(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+        self.start()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(30)
+
+
+class Shift:
+    """Shared state of the run: tallies per operation, submissions, incidents for DASH."""
+
+    def __init__(self, world):
+        self.world = world
+        self.lock = threading.Lock()
+        self.tallies: dict[str, Tally] = {}
+        self.writes: list[dict] = []
+        self.incidents: list[tuple[int, int]] = []  # (incident id, victim id) for DASH
+
+    def tally(self, op, answer, ok):
+        with self.lock:
+            self.tallies.setdefault(op, Tally()).add(answer, ok)
+
+
+def submit(client, shift, op, path, body, stop_at):
+    """POST with an Idempotency-Key; retry the same key on no answer or 5xx (a phone)."""
+    key = str(uuid.uuid4())
+    record = {"op": op, "key": key, "acked": False, "id": None, "attempts": 0, "status": None}
+    answer = None
+    while record["attempts"] < 40 and time.monotonic() < stop_at + 30:
+        answer = client.request("POST", path, body, {"Idempotency-Key": key})
+        record["attempts"] += 1
+        record["status"] = answer.status
+        if answer.status in (200, 201):
+            record["acked"], record["id"] = True, answer.json()["id"]
+            break
+        if answer.status == 0 or answer.status >= 500:
+            time.sleep(0.5)
+            continue
+        break  # a refusal (4xx) is an answer: counted as an error below
+    with shift.lock:
+        shift.writes.append(record)
+    shift.tally(op, answer, record["acked"])
+    return record
+
+
+def user_loop(n, role, port, shift, stop_at, think):
+    rng = random.Random(n)
+    world = shift.world
+    client = Client(port, world["tokens"][role])
+    people = world["person_ids"]
+
+    def get(op, path):
+        answer = client.request("GET", path)
+        shift.tally(op, answer, answer.status == 200)
+        return answer
+
+    while time.monotonic() < stop_at:
+        if role == "call_handler":
+            if rng.random() < 0.75:
+                get("lookup", f"/api/v1/people/lookup?surname={rng.choice(world['surnames'])}")
+            else:
+                victim, suspect = rng.sample(people, 2)
+                body = {"reported_via": "call", "category": "domestic",
+                        "checklist": world["checklist"], "postcode": "CV34 4AA",
+                        "address_line": "1 Bench Street",
+                        "involvements": [{"person": victim, "role": "victim"},
+                                         {"person": suspect, "role": "suspect"}]}
+                record = submit(client, shift, "incident create", INCIDENTS, body, stop_at)
+                if record["acked"]:
+                    with shift.lock:
+                        shift.incidents.append((record["id"], victim))
+        elif role == "response_officer":
+            with shift.lock:
+                job = shift.incidents.pop() if shift.incidents else None
+            if job and rng.random() < 0.6:
+                body = {"incident": job[0], "person": job[1], "grade": "standard",
+                        "answers": {code: "no" for code in world["dash_codes"]}}
+                submit(client, shift, "DASH submit", DASH, body, stop_at)
+            else:
+                get("person view", f"/api/v1/people/{rng.choice(people)}/")
+        elif role in ("hau", "darm"):
+            roll = rng.random()
+            if roll < 0.4:
+                listed = get("case list", "/api/v1/safeguarding/cases/?limit=20")
+                cases = listed.json() if listed.status == 200 else []
+                cases = cases.get("results", []) if isinstance(cases, dict) else cases
+                if cases:
+                    get("case view", f"/api/v1/safeguarding/cases/{rng.choice(cases)['id']}/")
+            else:
+                get("task list", "/api/v1/tasks/?limit=20")
+        else:
+            get("task list" if rng.random() < 0.5 else "person view",
+                "/api/v1/tasks/?limit=20" if rng.random() < 0.5
+                else f"/api/v1/people/{rng.choice(people)}/")
+        if think:
+            time.sleep(rng.expovariate(1 / think))
+    client.close()
+
+
+def killer(server, stop_at, every, events):
+    """SIGKILL the workers (the master starts new ones); every other time the master and
+    its workers together, then start the server again."""
+    for turn in itertools.count():
+        deadline = time.monotonic() + every
+        while time.monotonic() < deadline:
+            if time.monotonic() >= stop_at - 2:
+                return
+            time.sleep(0.2)
+        if turn % 2 == 0:
+            events.append({"t": time.strftime("%H:%M:%S"), "killed": "workers",
+                           "processes": server.kill_workers()})
+        else:
+            server.kill_all_and_restart()
+            events.append({"t": time.strftime("%H:%M:%S"), "killed": "master and workers"})
+
+
+def baseline():
+    from haven.access.models import IdempotentSubmission
+    from haven.intake.models import Incident
+    from haven.risk.models import Assessment
+
+    def top(model):
+        return model.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+    return {"incident": top(Incident), "assessment": top(Assessment),
+            "key": top(IdempotentSubmission)}
+
+
+def check_writes(base, writes) -> dict:
+    """Acknowledged = stored exactly once; nothing else stored; nothing half-written."""
+    from django.db.models import Count
+
+    from haven.access.models import IdempotentSubmission
+    from haven.intake.models import Incident
+    from haven.risk.models import Assessment
+
+    problems = []
+    sent = {w["key"]: w for w in writes}
+    stored = {}
+    for row in IdempotentSubmission.objects.filter(id__gt=base["key"]):
+        if row.key not in sent:
+            problems.append(f"a stored key the clients never sent: {row.key}")
+            continue
+        body = json.loads(bytes(row.body) or b"{}")
+        stored[row.key] = (row.path, row.status_code, body.get("id"))
+    new = {INCIDENTS: set(Incident.objects.filter(id__gt=base["incident"])
+                          .values_list("id", flat=True)),
+           DASH: set(Assessment.objects.filter(id__gt=base["assessment"])
+                     .values_list("id", flat=True))}
+    named = {INCIDENTS: [], DASH: []}
+    for path, status, object_id in stored.values():
+        if status in (200, 201):
+            named[path].append(object_id)
+    for path in (INCIDENTS, DASH):
+        if len(named[path]) != len(set(named[path])):
+            problems.append(f"{path}: one object named by two keys")
+        if set(named[path]) != new[path]:
+            problems.append(f"{path}: objects without their key (or keys without objects): "
+                            f"{sorted(new[path] ^ set(named[path]))[:10]}")
+    acked = [w for w in writes if w["acked"]]
+    for w in acked:
+        found = stored.get(w["key"])
+        if found is None or found[2] != w["id"]:
+            problems.append(f"acknowledged {w['op']} {w['id']} (key {w['key']}) not stored "
+                            "as acknowledged")
+    without_people = Incident.objects.filter(id__in=new[INCIDENTS]).annotate(
+        n=Count("involvements")).filter(n__lt=2).count()
+    if without_people:
+        problems.append(f"{without_people} new incidents without their two people")
+    unacked = [w for w in writes if not w["acked"]]
+    return {"acknowledged": len(acked), "stored_new_incidents": len(new[INCIDENTS]),
+            "stored_new_assessments": len(new[DASH]),
+            "acknowledged_and_stored_once": len(acked) - sum(
+                1 for p in problems if p.startswith("acknowledged")),
+            "not_acknowledged": len(unacked),
+            "refused_4xx": sum(1 for w in unacked if (w["status"] or 0) // 100 == 4),
+            "not_acknowledged_but_committed": sum(
+                1 for w in unacked if stored.get(w["key"], (0, 0))[1] in (200, 201)),
+            "retried_submissions": sum(1 for w in writes if w["attempts"] > 1),
+            "problems": problems}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/haven_bench_load")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean think time between a user's requests, seconds (0: none)")
+    parser.add_argument("--port", type=int, default=8421)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--fault", action="store_true", help="SIGKILL the server during load")
+    parser.add_argument("--kill-every", type=float, default=15)
+    parser.add_argument("--var", type=Path,
+                        default=Path(tempfile.gettempdir()) / "haven-bench-load")
+    parser.add_argument("--json", type=Path, help="write the results here too")
+    args = parser.parse_args()
+    if args.users > 500 or args.seconds > 3600:
+        raise SystemExit("bounded: at most 500 users for an hour")
+
+    env = {**os.environ, "DATABASE_URL": args.db, "DJANGO_SETTINGS_MODULE":
+           "bench.bench_settings", "HAVEN_VAR_DIR": str(args.var),
+           "DATABASE_CONN_MAX_AGE": "60", "PYTHONPATH": str(ROOT)}
+    world_file = args.var / "world.json"
+    subprocess.run([PY, str(HERE / "world.py"), "--out", str(world_file)], env=env, check=True)
+    world = json.loads(world_file.read_text())
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE",
+                                           "HAVEN_VAR_DIR")})
+    import django
+
+    django.setup()
+    base = baseline()
+
+    server = Server(args.port, env, args.var / "gunicorn.log", args.workers, args.threads)
+    server.start()
+    shift, events = Shift(world), []
+    load_before = os.getloadavg()[0]
+    try:
+        wait_until_up(args.port)
+        stop_at = time.monotonic() + args.seconds
+        threads = [threading.Thread(target=user_loop, args=(
+            n, ROLE_MIX[n % len(ROLE_MIX)], args.port, shift, stop_at, args.think))
+            for n in range(args.users)]
+        if args.fault:
+            threads.append(threading.Thread(target=killer, args=(
+                server, stop_at, args.kill_every, events)))
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        server.stop()
+    load_after = os.getloadavg()[0]
+    checked = check_writes(base, shift.writes)
+    verify = subprocess.run([PY, "-m", "django", "audit", "verify"], env=env,
+                            capture_output=True, text=True)
+
+    print(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {args.users} users, "
+          f"{args.seconds:.0f} s, think {args.think} s, {os.cpu_count()} cores, gunicorn "
+          f"{args.workers} workers x {args.threads} threads, PostgreSQL; load average (1 min) "
+          f"{load_before:.1f} before, {load_after:.1f} after"
+          + (f"; {len(events)} kills" if args.fault else ""))
+    print("\n| operation | requests | per second | p50 ms | p95 ms | p99 ms | errors |")
+    print("|---|---|---|---|---|---|---|")
+    total = Tally()
+    for op, tally in sorted(shift.tallies.items()):
+        total.merge(tally)
+        print(f"| {op} | {len(tally.seconds)} | {len(tally.seconds) / elapsed:.1f} | "
+              f"{_ms(tally.percentile(50))} | {_ms(tally.percentile(95))} | "
+              f"{_ms(tally.percentile(99))} | {_errors(tally)} |")
+    print(f"| **all** | {len(total.seconds)} | {len(total.seconds) / elapsed:.1f} | "
+          f"{_ms(total.percentile(50))} | {_ms(total.percentile(95))} | "
+          f"{_ms(total.percentile(99))} | {_errors(total)} |")
+    for op, tally in sorted(shift.tallies.items()):
+        for sample in tally.samples:
+            print(f"  error sample, {op}: {sample}")
+    print(f"\nwrites: {json.dumps({k: v for k, v in checked.items() if k != 'problems'})}")
+    print("acknowledged = stored exactly once: "
+          + ("YES" if not checked["problems"] else "NO: " + "; ".join(checked["problems"])))
+    print(f"haven audit verify: {verify.stdout.strip() or verify.stderr.strip()}")
+    if args.fault:
+        print(f"kills: {json.dumps(events)}")
+    if args.json:
+        args.json.write_text(json.dumps({"tallies": {
+            op: {"ok": len(t.seconds), "errors": t.errors, "p50": t.percentile(50),
+                 "p95": t.percentile(95), "p99": t.percentile(99)}
+            for op, t in shift.tallies.items()}, "writes": checked, "kills": events,
+            "elapsed": elapsed, "load": [load_before, load_after]}, indent=2))
+    if checked["problems"] or verify.returncode:
+        sys.exit(1)
+
+
+def _ms(seconds):
+    return "—" if seconds is None else f"{seconds * 1000:.0f}"
+
+
+def _errors(tally):
+    return ", ".join(f"{k}: {v}" for k, v in sorted(tally.errors.items())) or "0"
+
+
+if __name__ == "__main__":
+    main()
