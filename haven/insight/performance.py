@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.utils import timezone
 
+from haven.assurance import public as assurance
 from haven.forces.policy import policy
 from haven.insight import casework, measures, queries, store
 from haven.intake import measures as intake_measures
@@ -36,6 +38,12 @@ def _row(label, now, before, *, unit="share", band=None, basis=""):
         within = band[0] <= now <= band[1]
     return {"label": label, "value": now, "previous": before, "unit": unit,
             "trend": _trend(now, before), "band": band, "within": within, "basis": basis}
+
+
+DASH_AUDIT_ROWS = [("completeness", "Assessment complete"),
+                   ("rationale", "Rationale explains the grade"),
+                   ("grade_appropriate", "Grade appropriate"),
+                   ("supervision_recorded", "Supervision recorded")]
 
 
 def figures(force, start: dt.date, end: dt.date, district: str | None = None) -> dict:
@@ -85,6 +93,9 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
                        " days"),
         ]
     since, until = _aware(start), _aware(end + dt.timedelta(days=1))
+    # DASH audits feed compliance (issue 17): only where the assurance room is installed.
+    dash = (assurance.dash_audit_compliance(force, since, until)
+            if apps.is_installed("haven.assurance") else None)
     return {
         "store_built": store_built, "store_rows": rows,
         "attendance": [{**a, "target_minutes": targets.get(a["grade"]),
@@ -94,6 +105,8 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
         "timings": intake_measures.timing_summary(force, since, until),
         "risk": risk_measures.all_measures(force, since, until),
         "victims_code": investigation_measures.compliance(force, since=since, now=until),
+        "dash_audits": dash,
+        "dash_audit_rows": [(label, dash[key]) for key, label in DASH_AUDIT_ROWS] if dash else [],
         **cases,
         "casework_trend": _casework_trend(cases),
         "area_note": ("Live measures, MARAC, orders, Clare's Law and what works are for the "

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from haven.access.teams import do_set_team
@@ -194,3 +195,22 @@ def test_dash_audits_feed_compliance(forces, persona, month, make_person):
     found = public.dash_audit_compliance(forces["WARKS"])
     assert found["audits"] == 1 and found["supervision_recorded"] == 0.0
     assert found["completeness"] == 1.0
+
+
+
+def test_the_performance_measures_page_shows_dash_audit_compliance(
+        forces, persona, month, make_person, client_as):
+    test_dash_audits_feed_compliance(forces, persona, month, make_person)
+    end = services.next_month(month) - dt.timedelta(days=1)
+    page = client_as("senior_leader").get(
+        reverse("insight:measures", args=["WARKS"]),
+        {"from": month.isoformat(), "to": end.isoformat()}).content.decode()
+    section = page[page.index('data-testid="dash-audits"'):]
+    assert "Supervision recorded" in section and "0% yes" in section
+    assert "Assessment complete" in section and "100% yes" in section
+    # Outside the audited month: none.
+    before = client_as("senior_leader").get(
+        reverse("insight:measures", args=["WARKS"]),
+        {"from": (month - dt.timedelta(days=40)).isoformat(),
+         "to": (month - dt.timedelta(days=10)).isoformat()}).content.decode()
+    assert "No DASH audits completed for assessments in this period" in before
