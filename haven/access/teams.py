@@ -22,7 +22,8 @@ def team_row(user_id) -> StaffTeam | None:
     return StaffTeam.objects.filter(user_id=user_id).first()
 
 
-def _staff_member(force, user_id) -> User:
+def staff_member(force, user_id) -> User:
+    """The force's own member of staff (never a partner agency's user), or Refused."""
     found = (User.objects.filter(pk=user_id, force=force).exclude(role__in=PARTNER_ROLES)
              .first()) if str(user_id).isdigit() else None
     if found is None:
@@ -36,7 +37,7 @@ def do_set_team(force, user_id, team: str, *, version=None, actor) -> StaffTeam:
     since it was opened) is refused rather than overwritten."""
     if actor is not None and getattr(actor, "force_id", None) not in (None, force.pk):
         raise Refused({"user": "No such member of this force's staff."})
-    member = _staff_member(force, user_id)
+    member = staff_member(force, user_id)
     team = (team or "").strip()
     if not team or len(team) > 80:
         raise Refused({"team": "Enter the team (up to 80 characters)."})

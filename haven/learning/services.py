@@ -21,7 +21,7 @@ from haven.access.capabilities import can, require
 from haven.access.log import Action, record_access, via
 from haven.access.models import User
 from haven.access.roles import PARTNER_ROLES, Role
-from haven.access.teams import NO_TEAM, team_row, teams_of
+from haven.access.teams import NO_TEAM, staff_member, team_row, teams_of
 from haven.assurance import public as assurance
 from haven.core.actions import action, unchanged
 from haven.core.concurrency import update_if_unchanged
@@ -187,14 +187,6 @@ def plan_progress(plan: Plan, at: dt.date | None = None) -> dict:
 # ---- Changes: teams, completions, the plan ----------------------------------------------
 
 
-def _staff_member(force, user_id) -> User:
-    found = (User.objects.filter(pk=user_id, force=force).exclude(role__in=PARTNER_ROLES)
-             .first()) if str(user_id).isdigit() else None
-    if found is None:
-        raise Refused({"user": "No such member of this force's staff."})
-    return found
-
-
 def _close_plan_items(force, completions: list[Completion]) -> int:
     """A planned item is done when a completion of its module by its person arrives on or
     after the day the plan was adopted."""
@@ -213,7 +205,7 @@ def _close_plan_items(force, completions: list[Completion]) -> int:
 @action("training.record", record_type="training_completion")
 def do_record_completion(force, user_id, module_code: str, completed_on, provider: str = "",
                          *, actor) -> Completion:
-    member = _staff_member(force, user_id)
+    member = staff_member(force, user_id)
     errors = {}
     module = Module.objects.filter(code=module_code).first()
     if module is None:
