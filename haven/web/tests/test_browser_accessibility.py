@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from haven.web.demo import seed
 
@@ -27,7 +28,14 @@ RUN_AXE = """async () => {
 
 
 def violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
+    # After a click that submits a form the next page may still be loading (no <head> yet
+    # to add the script to): wait for it, so the page checked is the one the user sees.
+    page.wait_for_load_state("load")
+    try:
+        page.add_script_tag(path=str(AXE))
+    except PlaywrightError:
+        page.wait_for_load_state("load")  # the navigation began after the first wait
+        page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE)
 
 
