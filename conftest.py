@@ -28,6 +28,12 @@ def _test_settings(settings, tmp_path):
     settings.HAVEN_REQUIRE_OTP = False
     # Each test seals the access log into its own anchor file (never the demo's var/).
     settings.HAVEN_AUDIT_ANCHOR_FILE = str(tmp_path / "audit-anchors.jsonl")
+    # Domain events reach subscribers after commit in the test's process; the worker's
+    # queued delivery is tested on its own (haven/core/tests/test_events_queued.py).
+    settings.HAVEN_EVENT_DELIVERY = "after_commit"
+    # The access log is sealed right after each commit (deterministic); the per-process
+    # sealer thread production uses is tested in haven/access/tests/test_sealing.py.
+    settings.HAVEN_AUDIT_SEAL_IN_THREAD = False
     settings.HAVEN_AUDIT_ANCHOR_KEY = "test-anchor-key"
     # The analytics store and its pseudonym key likewise (a refresh must never write var/).
     settings.HAVEN_INSIGHT_STORE = str(tmp_path / "insight.duckdb")

@@ -120,6 +120,10 @@ MIDDLEWARE = [
 _TASKS_IN_DB = os.environ.get("HAVEN_TASKS", "immediate" if (DEMO or DEBUG) else "database")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend" if _TASKS_IN_DB == "database"
                      else "django_tasks.backends.immediate.ImmediateBackend"}}
+# Domain events (haven/core/events.py): with the database queue, one job per subscriber is
+# written in the publisher's transaction and run by the worker; otherwise after commit here.
+HAVEN_EVENT_DELIVERY = os.environ.get(
+    "HAVEN_EVENT_DELIVERY", "queued" if _TASKS_IN_DB == "database" else "after_commit")
 
 ROOT_URLCONF = "haven.urls"
 WSGI_APPLICATION = "haven.wsgi.application"
@@ -184,7 +188,9 @@ HAVEN_IDLE_WARNING_SECONDS = env_int("HAVEN_IDLE_WARNING_SECONDS", 2 * 60)
 # administrators cannot rewrite.
 HAVEN_AUDIT_ANCHOR_KEY = os.environ.get("HAVEN_AUDIT_ANCHOR_KEY", "")
 HAVEN_AUDIT_ANCHOR_FILE = os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "")
-# Seal the access log in a thread per process instead of on the request's path (ADR 0005).
+# Seal the access log in a thread per process instead of on the request's path (ADR 0005):
+# `haven serve` turns it on for its web processes; commands seal at once (a command may
+# exit before a thread would run).
 HAVEN_AUDIT_SEAL_IN_THREAD = env_bool("HAVEN_AUDIT_SEAL_IN_THREAD", default=False)
 # API idempotency keys are kept this long (the retry window), then pruned by a periodic job.
 HAVEN_IDEMPOTENCY_KEEP_HOURS = env_int("HAVEN_IDEMPOTENCY_KEEP_HOURS", 24)

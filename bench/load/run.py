@@ -55,22 +55,43 @@ ROLE_MIX = ["call_handler", "response_officer", "call_handler", "hau", "response
 INCIDENTS, DASH = "/api/v1/incidents/", "/api/v1/risk/assessments/"
 
 
-class Server:
-    """gunicorn in its own process group, restartable after a SIGKILL of its master."""
+class ProcessGroup:
+    """A command in its own process group, restartable after a SIGKILL of the whole group."""
 
-    def __init__(self, port, env, log_path, workers, threads):
-        self.port, self.env, self.log_path = port, env, log_path
-        self.workers, self.threads = workers, threads
-        self.proc = None
+    def __init__(self, env, log_path):
+        self.env, self.log_path, self.proc = env, log_path, None
+
+    def argv(self) -> list[str]:
+        raise NotImplementedError
 
     def start(self):
-        argv = [PY, "-m", "gunicorn", "haven.wsgi:application", "--bind",
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the process's output, closed with it
+        self.proc = subprocess.Popen(self.argv(), env=self.env, stdout=log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+
+    def kill_all_and_restart(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+        self.start()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(30)
+
+
+class Server(ProcessGroup):
+    """gunicorn, restartable after a SIGKILL of its master."""
+
+    def __init__(self, port, env, log_path, workers, threads):
+        super().__init__(env, log_path)
+        self.port, self.workers, self.threads = port, workers, threads
+
+    def argv(self) -> list[str]:
+        return [PY, "-m", "gunicorn", "haven.wsgi:application", "--bind",
                 f"127.0.0.1:{self.port}", "--workers", str(self.workers), "--threads",
                 str(self.threads), "--worker-class", "gthread", "--timeout", "60",
                 "--chdir", str(ROOT)]
-        log = open(self.log_path, "ab")  # noqa: SIM115 - the server's output, closed with it
-        self.proc = subprocess.Popen(argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
 
     def worker_pids(self) -> list[int]:
         found = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True,
@@ -83,15 +104,13 @@ class Server:
             os.kill(pid, signal.SIGKILL)
         return len(pids)
 
-    def kill_all_and_restart(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-        self.start()
 
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(30)
+class JobWorker(ProcessGroup):
+    """The job runner that delivers queued events (django-tasks' db_worker, the queue half of
+    `haven worker`; its periodic schedule is left out so that no nightly job runs mid-test)."""
+
+    def argv(self) -> list[str]:
+        return [PY, "-m", "django", "db_worker", "--no-reload", "--interval", "0.2"]
 
 
 class Shift:
@@ -185,9 +204,9 @@ def user_loop(n, role, port, shift, stop_at, think):
     client.close()
 
 
-def killer(server, stop_at, every, events):
+def killer(server, stop_at, every, events, worker=None):
     """SIGKILL the workers (the master starts new ones); every other time the master and
-    its workers together, then start the server again."""
+    its workers together (and the job worker), then start them again."""
     for turn in itertools.count():
         deadline = time.monotonic() + every
         while time.monotonic() < deadline:
@@ -199,7 +218,10 @@ def killer(server, stop_at, every, events):
                            "processes": server.kill_workers()})
         else:
             server.kill_all_and_restart()
-            events.append({"t": time.strftime("%H:%M:%S"), "killed": "master and workers"})
+            if worker is not None:
+                worker.kill_all_and_restart()
+            events.append({"t": time.strftime("%H:%M:%S"), "killed": "master and workers"
+                           + (" and the job worker" if worker is not None else "")})
 
 
 def baseline():
@@ -283,13 +305,21 @@ def main():
     parser.add_argument("--var", type=Path,
                         default=Path(tempfile.gettempdir()) / "haven-bench-load")
     parser.add_argument("--json", type=Path, help="write the results here too")
+    parser.add_argument("--events", choices=["queued", "after_commit"], default="queued",
+                        help="domain events: queued jobs run by a worker process (production, "
+                             "default) or after commit inside the request (the earlier way)")
+    parser.add_argument("--seal", choices=["thread", "request"], default="thread",
+                        help="seal the access log from a thread per process (production, "
+                             "default) or right after each request's commit (the earlier way)")
     args = parser.parse_args()
     if args.users > 500 or args.seconds > 3600:
         raise SystemExit("bounded: at most 500 users for an hour")
 
     env = {**os.environ, "DATABASE_URL": args.db, "DJANGO_SETTINGS_MODULE":
            "bench.bench_settings", "HAVEN_VAR_DIR": str(args.var),
-           "DATABASE_CONN_MAX_AGE": "60", "PYTHONPATH": str(ROOT)}
+           "DATABASE_CONN_MAX_AGE": "60", "PYTHONPATH": str(ROOT),
+           "HAVEN_EVENT_DELIVERY": args.events,
+           "HAVEN_AUDIT_SEAL_IN_THREAD": "1" if args.seal == "thread" else "0"}
     world_file = args.var / "world.json"
     subprocess.run([PY, str(HERE / "world.py"), "--out", str(world_file)], env=env, check=True)
     world = json.loads(world_file.read_text())
@@ -302,6 +332,10 @@ def main():
 
     server = Server(args.port, env, args.var / "gunicorn.log", args.workers, args.threads)
     server.start()
+    worker = JobWorker(env, args.var / "worker.log") if args.events == "queued" else None
+    if worker:
+        worker.start()
+    started_at = time.time()
     shift, events = Shift(world), []
     load_before = os.getloadavg()[0]
     try:
@@ -312,7 +346,7 @@ def main():
             for n in range(args.users)]
         if args.fault:
             threads.append(threading.Thread(target=killer, args=(
-                server, stop_at, args.kill_every, events)))
+                server, stop_at, args.kill_every, events, worker)))
         started = time.monotonic()
         for thread in threads:
             thread.start()
@@ -321,6 +355,9 @@ def main():
         elapsed = time.monotonic() - started
     finally:
         server.stop()
+    reactions = drain_and_measure_reactions(started_at) if worker else None
+    if worker:
+        worker.stop()
     load_after = os.getloadavg()[0]
     checked = check_writes(base, shift.writes)
     verify = subprocess.run([PY, "-m", "django", "audit", "verify"], env=env,
@@ -329,7 +366,8 @@ def main():
     print(f"\n{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {args.users} users, "
           f"{args.seconds:.0f} s, think {args.think} s, {os.cpu_count()} cores, gunicorn "
           f"{args.workers} workers x {args.threads} threads, PostgreSQL; load average (1 min) "
-          f"{load_before:.1f} before, {load_after:.1f} after"
+          f"{load_before:.1f} before, {load_after:.1f} after; events {args.events}, "
+          f"seal from the {args.seal}"
           + (f"; {len(events)} kills" if args.fault else ""))
     print("\n| operation | requests | per second | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")
@@ -351,14 +389,74 @@ def main():
     print(f"haven audit verify: {verify.stdout.strip() or verify.stderr.strip()}")
     if args.fault:
         print(f"kills: {json.dumps(events)}")
+    if reactions:
+        print(f"reactions (queued events run by the worker): {json.dumps(reactions)}")
     if args.json:
         args.json.write_text(json.dumps({"tallies": {
             op: {"ok": len(t.seconds), "errors": t.errors, "p50": t.percentile(50),
                  "p95": t.percentile(95), "p99": t.percentile(99)}
             for op, t in shift.tallies.items()}, "writes": checked, "kills": events,
-            "elapsed": elapsed, "load": [load_before, load_after]}, indent=2))
+            "elapsed": elapsed, "load": [load_before, load_after], "reactions": reactions},
+            indent=2))
     if checked["problems"] or verify.returncode:
         sys.exit(1)
+
+
+def drain_and_measure_reactions(since: float, wait_seconds: float = 300) -> dict:
+    """Wait for the worker to run every event job the load queued; then the lag from the
+    write's commit (the job's enqueue) to the reaction's end, and how many failed."""
+    import datetime as dt
+
+    from django_tasks_db.models import DBTaskResult
+
+    jobs = DBTaskResult.objects.filter(
+        task_path="haven.core.events.deliver_queued",
+        enqueued_at__gte=dt.datetime.fromtimestamp(since, tz=dt.UTC))
+    deadline = time.monotonic() + wait_seconds
+    waited_from = time.monotonic()
+    running, unchanged_since = None, time.monotonic()
+    # A job claimed by a worker that was killed stays RUNNING for ever (see docs/events.md):
+    # stop waiting once nothing is READY and the RUNNING count has not moved for 10 s.
+    while time.monotonic() < deadline:
+        now_running = jobs.filter(status="RUNNING").count()
+        if now_running != running:
+            running, unchanged_since = now_running, time.monotonic()
+        if not jobs.filter(status="READY").exists() and (
+                now_running == 0 or time.monotonic() - unchanged_since > 10):
+            break
+        time.sleep(1)
+    drained_after = time.monotonic() - waited_from
+    lags = sorted((finished - enqueued).total_seconds() for enqueued, finished in
+                  jobs.filter(finished_at__isnull=False).values_list("enqueued_at",
+                                                                     "finished_at"))
+
+    def pct(q):
+        return round(lags[min(len(lags) - 1, int(q / 100 * len(lags)))], 2) if lags else None
+
+    statuses = {}
+    for status in jobs.values_list("status", flat=True):
+        statuses[status] = statuses.get(status, 0) + 1
+    # The outbox property: every incident the load stored has one job per subscriber of
+    # IncidentRecorded, committed with it (none lost to a kill between commit and delivery).
+    from haven.core.events import subscribers
+    from haven.intake.events import IncidentRecorded
+    from haven.intake.models import Incident
+
+    per_incident: dict[int, int] = {}
+    for args_kwargs in jobs.values_list("args_kwargs", flat=True):
+        name, fields = args_kwargs["args"][0], args_kwargs["args"][1]
+        if name.endswith(".IncidentRecorded"):
+            per_incident[fields["incident_id"]] = per_incident.get(fields["incident_id"], 0) + 1
+    stored = Incident.objects.filter(
+        opened_at__gte=dt.datetime.fromtimestamp(since, tz=dt.UTC)).values_list("id", flat=True)
+    wanted = len(subscribers(IncidentRecorded))
+    short = sum(1 for pk in stored if per_incident.get(pk, 0) != wanted)
+    return {"jobs": sum(statuses.values()), "by_status": statuses,
+            "incidents_stored": len(stored),
+            "incidents_without_one_job_per_subscriber": short,
+            "lag_seconds_p50": pct(50), "lag_seconds_p95": pct(95),
+            "lag_seconds_max": round(lags[-1], 2) if lags else None,
+            "queue_drained_seconds_after_load": round(drained_after, 1)}
 
 
 def _ms(seconds):

@@ -155,6 +155,17 @@ def record_access(
                                   detail=detail)])[0]
 
 
+def record_accesses(user, action: str, *, record_type: str, record_id="",
+                    person_ids, reason: str = "", detail: dict | None = None) -> int:
+    """The same action on one record touching several persons: one entry per person, one
+    insert (an incident read names each person involved)."""
+    entries = [_fields(action, record_type=record_type, record_id=record_id,
+                       person_id=person_id, reason=reason, detail=detail)
+               for person_id in person_ids]
+    _append(user, entries)
+    return len(entries)
+
+
 def record_list_access(user, *, record_type: str, shown: dict[int, list],
                        reason: str = "") -> int:
     """A list, queue or home page showed these persons: one consultation entry per person.

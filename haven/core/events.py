@@ -11,16 +11,27 @@ Rooms subscribe with the event class in their AppConfig.ready():
 
     subscribe(IncidentRecorded, live.on_incident_recorded)   # handler(event)
 
-Subscribers run after the publisher's transaction commits (`transaction.on_commit`), each
-in its own transaction. A subscriber that fails is rolled back and logged (event, handler,
+Subscribers run after the publisher's transaction commits, each in its own transaction. How
+they are reached depends on the installation (`HAVEN_EVENT_DELIVERY`):
+
+- "queued" (production: jobs in the database queue): `publish` writes one queued job per
+  subscriber *inside the publisher's transaction* (django-tasks' database backend inserts a
+  row), and `haven worker` runs them. The request that recorded a 999 call answers without
+  waiting for four rooms' reactions (issue 18's load test: half of incident creation), and
+  the reactions are as durable as the write: committed together or not at all, so a process
+  killed after the commit loses nothing (the old in-process gap). The worker runs them in
+  the order queued; they land a second or so after the answer.
+- "after_commit" (the demo and the tests: jobs run at once): `transaction.on_commit` in the
+  publisher's process, as before. A subscriber that fails is rolled back and logged (event, handler,
 ids, exception type and code lines: never the exception's message, which may carry a
 name) and the publisher is not affected: no bug in a reaction can abort recording a 999
 call. If the publisher's transaction rolls back, nothing is delivered. A reaction that
 must happen with the write (or not at all) is not an event: the publisher calls the other
 room's service directly, inside its transaction.
 
-Known gap: delivery is in-process; a process that dies between the commit and the
-callbacks loses those reactions (an outbox table drained by a worker would close it).
+A queued event carries its fields as JSON (ids, plain values, datetimes as ISO text); the job
+names the event class and the handler by dotted path and finds both among the subscriptions
+of the worker's process, never by importing a path from the database.
 
 Explicit calls, not model signals: signals miss bulk updates and hide the flow.
 """
@@ -28,13 +39,17 @@ Explicit calls, not model signals: signals miss bulk updates and hide the flow.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import traceback
+import typing
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django_tasks import task
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +92,68 @@ def subscribers(event_class: type[Event] | None = None):
     return {cls: list(handlers) for cls, handlers in _handlers.items() if handlers}
 
 
+def delivery_mode() -> str:
+    """"queued" (a job per subscriber, run by the worker) or "after_commit" (in process).
+    Queued only with the database queue: the immediate backend would run the job inside the
+    publisher's transaction, before it commits."""
+    wanted = getattr(settings, "HAVEN_EVENT_DELIVERY", "after_commit")
+    in_database = "django_tasks_db" in settings.TASKS["default"]["BACKEND"]
+    return "queued" if wanted == "queued" and in_database else "after_commit"
+
+
 def publish(event: Event) -> None:
     """Deliver `event` to its subscribers once the current transaction commits (at once
     when there is none). The handler list is read now, when the event happens."""
     _check_event_class(type(event))
-    for handler in list(_handlers.get(type(event), [])):
+    handlers = list(_handlers.get(type(event), []))
+    if delivery_mode() == "queued":
+        fields = _to_json(event)
+        for handler in handlers:
+            # Inside the publisher's transaction: the job row commits with the write.
+            deliver_queued.enqueue(event.name(), fields, _path(handler))
+        return
+    for handler in handlers:
         transaction.on_commit(partial(deliver, handler, event))
+
+
+def _path(handler) -> str:
+    return f"{getattr(handler, '__module__', '?')}.{getattr(handler, '__qualname__', handler)}"
+
+
+def _to_json(event: Event) -> dict:
+    out = {}
+    for field in dataclasses.fields(event):
+        value = getattr(event, field.name)
+        out[field.name] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+    return out
+
+
+def _from_json(event_class: type[Event], fields: dict) -> Event:
+    hints = typing.get_type_hints(event_class)
+    values = {}
+    for name, value in fields.items():
+        hint = str(hints.get(name, ""))
+        if isinstance(value, str) and "datetime" in hint:
+            value = dt.datetime.fromisoformat(value)
+        elif isinstance(value, str) and "date" in hint:
+            value = dt.date.fromisoformat(value)
+        values[name] = value
+    return event_class(**values)
+
+
+@task()
+def deliver_queued(event_name: str, fields: dict, handler_path: str) -> bool:
+    """The worker's half of a queued event: find the subscription and run it (as `deliver`).
+    A subscription that no longer exists is logged, not guessed at."""
+    for event_class, handlers in _handlers.items():
+        if event_class.name() != event_name:
+            continue
+        for handler in handlers:
+            if _path(handler) == handler_path:
+                return deliver(handler, _from_json(event_class, fields))
+    log.error("event %s: no subscriber %s in this process; not delivered ids=%s", event_name,
+              handler_path, {k: v for k, v in fields.items() if k.endswith("_id")})
+    return False
 
 
 def _ids(event: Event) -> dict:

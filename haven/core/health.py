@@ -1,12 +1,17 @@
 """Health endpoints for a load balancer or orchestrator: no sign-in, no personal data.
 
 `/healthz/` says the process answers; `/readyz/` that it can reach its database and that
-every migration has been applied (a half-upgraded server is not ready).
+every migration has been applied (a half-upgraded server is not ready). With jobs in the
+database queue, `/readyz/` also reports the queue's backlog (jobs waiting and the oldest's
+age in seconds) for monitoring — a stopped worker shows as a growing age, while the web
+server stays ready: a 999 call must still be recordable when the worker is down.
 """
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 
@@ -28,4 +33,17 @@ def readyz(request):
     if pending:
         return JsonResponse({"status": "not ready", "reason": "migrations pending",
                              "pending": len(pending)}, status=503)
-    return JsonResponse({"status": "ready"})
+    return JsonResponse({"status": "ready", **_queue_backlog()})
+
+
+def _queue_backlog() -> dict:
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return {}
+    # Only with the database queue: the immediate backend's installations have no table.
+    from django.db.models import Count, Min
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(status="READY").aggregate(
+        n=Count("id"), oldest=Min("enqueued_at"))
+    age = (timezone.now() - waiting["oldest"]).total_seconds() if waiting["oldest"] else 0
+    return {"jobs_waiting": waiting["n"], "oldest_job_waiting_seconds": round(age)}

@@ -37,6 +37,13 @@ def _frame(rows, columns):
     return pd.DataFrame(rows, columns=[key for key, _h in columns])
 
 
+def _suppress_area(row: dict, threshold: int) -> dict:
+    """A ranked district with its small counts (1 to threshold - 1) shown as "fewer than N"."""
+    def shown(count):
+        return f"fewer than {threshold}" if count and 0 < count < threshold else count
+    return {**row, "da_events": shown(row["da_events"]), "victims": shown(row["victims"])}
+
+
 def charts(profile: dict) -> list[Chart]:
     made = []
     volume = profile["volume"]["monthly"]
@@ -66,16 +73,26 @@ def charts(profile: dict) -> list[Chart]:
         _spec(alt.Chart(_frame(rows, cols)).mark_line(point=True, color="#1d70b8").encode(
             x=alt.X("name:O", title="Month", sort=[m["name"] for m in rows]),
             y=alt.Y("per_day:Q", title="DA incidents a day")))))
-    areas = profile["places"]["areas"][:15]
+    # small numbers (`insight_suppress_below`, as the map and what works): a district with
+    # fewer DA incidents is not drawn, and in the table its incidents (and a small number of
+    # victims anywhere) read "fewer than N"
+    threshold = profile.get("suppress_below", 0)
+    areas = [_suppress_area(a, threshold) for a in profile["places"]["areas"][:15]]
+    drawn = [a for a in areas if isinstance(a["da_events"], int)]
     cols = [("rank", "Rank"), ("district", "Postcode district"), ("da_events", "DA incidents"),
             ("victims", "Victims")]
     made.append(Chart(
         "areas", "Where: postcode districts ranked",
+        "Postcode districts by DA incidents (confidential addresses are never placed; "
+        f"a district with fewer than {threshold} is not drawn)." if threshold > 1 else
         "Postcode districts by DA incidents (confidential addresses are never placed).",
         cols, areas,
-        _spec(alt.Chart(_frame(areas, cols)).mark_bar(color="#1d70b8").encode(
+        # nothing to draw when every district is small: no empty chart (screen readers
+        # would meet an unlabelled, empty graphic), the table says the rest
+        _spec(alt.Chart(_frame(drawn, cols)).mark_bar(color="#1d70b8").encode(
             y=alt.Y("district:N", title="Postcode district", sort="-x"),
-            x=alt.X("da_events:Q", title="DA incidents")), height=max(80, 18 * len(areas)))))
+            x=alt.X("da_events:Q", title="DA incidents")), height=max(80, 18 * len(drawn)))
+        if drawn else {}))
     victims = profile["victims"]["age_sex"]
     cols = [("age_band", "Age"), ("sex", "Sex"), ("victims", "Victims")]
     made.append(Chart(

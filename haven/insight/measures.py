@@ -73,12 +73,14 @@ def headline(con, force, start: dt.date, end: dt.date, district: str | None = No
     }
 
 
-def flat_rows(result: dict) -> list[tuple[str, object]]:
-    """(measure, value) pairs for CSV: nested keys joined with a dot."""
+def flat_rows(result: dict, prefix: str = "") -> list[tuple[str, object]]:
+    """(measure, value) pairs for CSV: nested keys joined with a dot, at any depth
+    (`casework.what_works.marac_heard.rate`)."""
     rows = []
     for key, value in result.items():
+        name = f"{prefix}{key}"
         if isinstance(value, dict):
-            rows.extend((f"{key}.{inner}", v) for inner, v in value.items())
+            rows.extend(flat_rows(value, f"{name}."))
         else:
-            rows.append((key, value))
+            rows.append((name, value))
     return rows

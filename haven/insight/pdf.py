@@ -27,7 +27,8 @@ def chart_image(spec: dict, width: int = 620) -> str:
 def profile_pdf(profile: dict) -> bytes:
     from weasyprint import HTML  # heavy: loaded when a PDF is made, not at start-up
 
-    made = [{"chart": c, "image": chart_image(c.spec)} for c in charts.charts(profile)]
+    made = [{"chart": c, "image": chart_image(c.spec) if c.spec else None}
+            for c in charts.charts(profile)]
     html = render_to_string("insight/profile_pdf.html", {
         "p": profile, "charts": made, "made_at": timezone.localtime()})
     return HTML(string=html).write_pdf()

@@ -3,7 +3,8 @@ area) with the previous period beside each for the trend and the ranges the insp
 quotes. Store measures come from the insight SQL (the headline shares, time to attend, and
 the casework rooms' measures in `casework`: MARAC, harm reduction actions overdue, orders
 and Clare's Law, what works); live ones through each room's own public measures functions
-(risk, intake, investigation) for the same period."""
+(risk, intake) for the same period. Victims' Code compliance comes from the store
+(`victim_notices`, investigation's extract)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from haven.assurance import public as assurance
 from haven.forces.policy import policy
 from haven.insight import casework, measures, queries, store
 from haven.intake import measures as intake_measures
-from haven.investigation import measures as investigation_measures
 from haven.risk import measures as risk_measures
 
 
@@ -51,7 +51,8 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
     prev_start, prev_end = start - dt.timedelta(days=length), start - dt.timedelta(days=1)
     rows, attendance, targets, store_built = [], [], {}, True
     cases = {"marac": None, "marac_before": None, "overdue": None, "overdue_before": None,
-             "protection": None, "protection_before": None, "what_works": None}
+             "protection": None, "protection_before": None, "what_works": None,
+             "victims_code": None, "victims_code_before": None}
     built_at = store.refreshed_at()
     try:
         con = store.connect()
@@ -64,16 +65,19 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
             targets = policy(force, "response_target_minutes", at=end)
             attendance = queries.run(con, "attendance_by_grade", {
                 **measures.params(force, start, end, district), **targets})
+            as_of = built_at.date() if built_at else timezone.localdate()
             cases = {
-                "marac": casework.marac(con, force, start, end),
-                "marac_before": casework.marac(con, force, prev_start, prev_end),
+                "marac": casework.marac(con, force, start, end, district),
+                "marac_before": casework.marac(con, force, prev_start, prev_end, district),
                 "overdue": casework.plan_overdue(con, force, end, district),
                 "overdue_before": casework.plan_overdue(con, force, prev_end, district),
-                "protection": casework.protection(con, force, start, end),
-                "protection_before": casework.protection(con, force, prev_start, prev_end),
-                "what_works": casework.what_works(
-                    con, force, start, end,
-                    built_at.date() if built_at else timezone.localdate()),
+                "protection": casework.protection(con, force, start, end, district),
+                "protection_before": casework.protection(con, force, prev_start, prev_end,
+                                                         district),
+                "what_works": casework.what_works(con, force, start, end, as_of, district),
+                "victims_code": casework.victims_code(con, force, start, end, as_of, district),
+                "victims_code_before": casework.victims_code(con, force, prev_start, prev_end,
+                                                             as_of, district),
             }
         finally:
             con.close()
@@ -104,14 +108,16 @@ def figures(force, start: dt.date, end: dt.date, district: str | None = None) ->
         "previous": (prev_start, prev_end),
         "timings": intake_measures.timing_summary(force, since, until),
         "risk": risk_measures.all_measures(force, since, until),
-        "victims_code": investigation_measures.compliance(force, since=since, now=until),
         "dash_audits": dash,
         "dash_audit_rows": [(label, dash[key]) for key, label in DASH_AUDIT_ROWS] if dash else [],
         **cases,
         "casework_trend": _casework_trend(cases),
-        "area_note": ("Live measures, MARAC, orders, Clare's Law and what works are for the "
-                      "whole force: they are not cut by postcode district (MARAC has its own "
-                      "areas, listed below)." if district else ""),
+        "area_note": ("The live measures (risk assessment, control room timings, DASH "
+                      "audits) are for the whole force: their rooms do not cut them by postcode "
+                      "district. The casework measures below are cut by district as each one "
+                      "says (a case, order or application is placed by its victim's latest DA "
+                      "incident); MARAC's rate per 10,000 women is not given for a district."
+                      if district else ""),
     }
 
 
@@ -132,6 +138,11 @@ def _casework_trend(cases: dict) -> list[dict]:
                          _share(marac_before["total"]["repeat_percent"]),
                          band=(band[0] / 100, band[1] / 100),
                          basis=f"SafeLives expects {band[0]}–{band[1]} %"))
+    code, code_before = cases["victims_code"], cases["victims_code_before"]
+    if code is not None:
+        rows.append(_row("Victims' Code: victims told on time", code["share"],
+                         code_before["share"],
+                         basis=f"{code['on_time']} of {code['due']} notices due"))
     overdue, overdue_before = cases["overdue"], cases["overdue_before"]
     if overdue is not None:
         rows.append(_row("Harm reduction actions overdue at the end", overdue["overdue"],

@@ -49,6 +49,7 @@ def profile(con, force, start: dt.date, end: dt.date, district: str | None = Non
     return {
         "force": force.code, "force_name": force.name, "from": start, "to": end,
         "area": district or "", "confidence": confidence,
+        "suppress_below": policy(force, "insight_suppress_below", at=end),
         "headline": measures.headline(con, force, start, end, district),
         "volume": {
             "da_events": total, "previous_da_events": previous,
@@ -61,7 +62,9 @@ def profile(con, force, start: dt.date, end: dt.date, district: str | None = Non
         },
         "victims": {
             "age_sex": queries.run(con, "profile_victims", p),
-            "risk_mix": queries.run(con, "profile_risk_mix", p),
+            # a store built before risk_grades existed has none until its next rebuild
+            "risk_mix": (queries.run(con, "profile_risk_mix", p)
+                         if store.has_tables(con, "risk_grades") else []),
             "children": children,
             "top_repeat": [{"person_key": r["person_key"], "da_events": r["da_events"],
                             "last": _date_of(r["last_day"])}

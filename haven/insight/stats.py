@@ -116,3 +116,22 @@ def by_month_of_year(series: dict[dt.date, int]) -> list[dict]:
         totals.setdefault(day.month, []).append(count)
     return [{"month": m, "per_day": sum(v) / len(v), "days": len(v)}
             for m, v in sorted(totals.items())]
+
+
+def wilson(successes: int, trials: int, confidence: float) -> tuple[float, float] | None:
+    """The Wilson score interval for a proportion k/n (neither scipy nor statsmodels is
+    installed, so the formula is written out). With p = k/n and z the normal quantile,
+
+        centre = (p + z²/2n) / (1 + z²/n)
+        half   = z / (1 + z²/n) · sqrt(p(1 - p)/n + z²/4n²)
+
+    and the interval is centre ± half, which stays inside 0..1 and behaves at k = 0 or k = n
+    and for small n (unlike p ± z·sqrt(p(1-p)/n)). None when n is 0."""
+    if not trials:
+        return None
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    n, p = trials, successes / trials
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z / denominator * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)

@@ -161,7 +161,37 @@ def build_derived(con) -> None:
     for statement in sql("build_events").split(";"):
         if statement.strip():
             con.execute(statement)
+    build_risk_grades(con)
     build_interventions(con)
+
+
+#: An empty stand-in (a temporary view, gone when the connection closes) for a grades table
+#: whose room is not installed, so that `build_risk_grades.sql` runs whole.
+_EMPTY_GRADES = {
+    "assessments": "SELECT CAST(NULL AS VARCHAR) AS force_code, CAST(NULL AS BIGINT) AS "
+                   "assessment_id, CAST(NULL AS BIGINT) AS incident_id, CAST(NULL AS VARCHAR) "
+                   "AS victim_key, CAST(NULL AS INTEGER) AS completed_day, CAST(NULL AS "
+                   "TIMESTAMP) AS completed_at, CAST(NULL AS VARCHAR) AS grade WHERE 1 = 0",
+    "legacy_assessments": "SELECT CAST(NULL AS VARCHAR) AS force_code, CAST(NULL AS BIGINT) "
+                          "AS record_id, CAST(NULL AS BIGINT) AS incident_id, CAST(NULL AS "
+                          "VARCHAR) AS victim_key, CAST(NULL AS INTEGER) AS completed_day, "
+                          "CAST(NULL AS TIMESTAMP) AS completed_at, CAST(NULL AS VARCHAR) AS "
+                          "grade WHERE 1 = 0",
+}
+
+
+def build_risk_grades(con) -> None:
+    """`risk_grades`: Haven's and the legacy exports' DASH grades, once per reconciled event
+    and victim (`sql/build_risk_grades.sql`); empty when neither room gives grades."""
+    present = tables(con)
+    stand_ins = [name for name in _EMPTY_GRADES if name not in present]
+    for name in stand_ins:
+        con.execute(f"CREATE TEMPORARY VIEW {name} AS {_EMPTY_GRADES[name]}")  # noqa: S608
+    try:
+        con.execute(sql("build_risk_grades"))
+    finally:
+        for name in stand_ins:
+            con.execute(f"DROP VIEW {name}")
 
 
 #: Each kind of intervention a victim received, by the SQL file that selects it

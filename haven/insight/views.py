@@ -17,7 +17,7 @@ from haven.access.capabilities import can, require
 from haven.access.log import Action, record_access
 from haven.core.csvsafe import safe_row
 from haven.forces.policy import policy
-from haven.insight import centroids, charts, performance, progress, services, store
+from haven.insight import casework, centroids, charts, performance, progress, services, store
 from haven.insight.profile import profile
 
 
@@ -43,7 +43,7 @@ def _period(request, force) -> tuple[dt.date, dt.date, str | None, list[str]]:
     return start, end, district, errors
 
 
-def _profile(request, force_code):
+def _profile(request, force_code, *, with_casework=False):
     force = services.force_for(request.user, force_code)
     start, end, district, errors = _period(request, force)
     try:
@@ -52,6 +52,8 @@ def _profile(request, force_code):
         return force, None, (start, end, district, errors)
     try:
         found = profile(con, force, start, end, district)
+        if with_casework:  # the PDF carries the casework measures too (the page links them)
+            found["casework"] = casework.summary(con, force, start, end, district)
     finally:
         con.close()
     record_access(request.user, Action.CONSULTATION, record_type="insight_profile",
@@ -111,7 +113,8 @@ def chart_csv(request, force_code, name):
 def profile_pdf(request, force_code):
     from haven.insight import pdf  # WeasyPrint and vl-convert load only when a PDF is made
 
-    force, found, (start, end, district, _errors) = _profile(request, force_code)
+    force, found, (start, end, district, _errors) = _profile(request, force_code,
+                                                             with_casework=True)
     if found is None:
         raise Http404("Not found")
     response = HttpResponse(pdf.profile_pdf(found), content_type="application/pdf")
@@ -127,7 +130,8 @@ def measures_page(request, force_code):
     figures = performance.figures(force, start, end, district)
     record_access(request.user, Action.CONSULTATION, record_type="insight_measures",
                   record_id=force.code, detail={"from": start.isoformat(),
-                                                "to": end.isoformat()})
+                                                "to": end.isoformat(),
+                                                "area": district or "all"})
     return render(request, "insight/measures.html", {
         "force": force, "m": figures, "start": start, "end": end, "district": district or "",
         "errors": errors})

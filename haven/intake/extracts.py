@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from haven.core.extracts import narrowed
 from haven.forces.models import Force
 from haven.intake.models import Incident, IncidentProgress, Involvement
 from haven.intake.reconcile_models import ReconciledIncident
@@ -37,14 +38,7 @@ TABLES = {
 
 
 def _incidents(force_ids, since, until):
-    rows = Incident.objects.all()
-    if force_ids is not None:
-        rows = rows.filter(force_id__in=list(force_ids))
-    if since is not None:
-        rows = rows.filter(opened_at__gte=since)
-    if until is not None:
-        rows = rows.filter(opened_at__lt=until)
-    return rows
+    return narrowed(Incident.objects.all(), force_ids, since, until, dated="opened_at")
 
 
 def extracts(force_ids, since, until, *, pseudonym) -> dict:

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from haven.access.capabilities import can, require
-from haven.access.log import Action, Outcome, record_access
+from haven.access.log import Action, Outcome, record_access, record_accesses
 from haven.chronology.services import record_entry
 from haven.core.actions import action, unchanged
 from haven.core.concurrency import StaleEdit, update_if_unchanged
@@ -69,9 +69,8 @@ def log_people(user, incident: Incident, action: str, *, reason: str = "",
                detail: dict | None = None) -> None:
     """One access-log entry per person involved (ids only), or one for the log itself."""
     person_ids = sorted(set(incident.involvements.values_list("person_id", flat=True)))
-    for person_id in person_ids or [None]:
-        record_access(user, action, record_type="incident", record_id=incident.pk,
-                      person_id=person_id, reason=reason, detail=detail)
+    record_accesses(user, action, record_type="incident", record_id=incident.pk,
+                    person_ids=person_ids or [None], reason=reason, detail=detail)
 
 
 def write_chronology(incident: Incident, *, kind: str, summary: str, actor, at=None) -> None:

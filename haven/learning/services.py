@@ -110,10 +110,12 @@ def access_staff(user, user_id) -> User:
 # ---- The analysis -----------------------------------------------------------------------
 
 
-def latest_completions(force) -> dict[tuple[int, str], dt.date]:
+def latest_completions(force, user_id: int | None = None) -> dict[tuple[int, str], dt.date]:
     latest: dict[tuple[int, str], dt.date] = {}
-    for user_id, code, when in (Completion.objects.filter(force=force)
-                                .values_list("user_id", "module__code", "completed_on")):
+    rows = Completion.objects.filter(force=force)
+    if user_id is not None:
+        rows = rows.filter(user_id=user_id)
+    for user_id, code, when in rows.values_list("user_id", "module__code", "completed_on"):
         if when > latest.get((user_id, code), dt.date.min):
             latest[(user_id, code)] = when
     return latest
@@ -163,8 +165,16 @@ def analysis(force, at: dt.date | None = None) -> Analysis:
 
 
 def record_of(force, user_id) -> dict:
-    """One person's completions and current gaps."""
-    found = [g for g in analysis(force).gaps if g.user_id == user_id]
+    """One person's completions and current gaps (the analysis's rules over this person's
+    rows only: a staff page does not recompute the whole force)."""
+    at = today()
+    values = policy_for(force, at)
+    staff = [s for s in staff_of(force) if s.user_id == user_id]
+    latest = latest_completions(force, user_id=user_id)
+    needs = [n for n in audit_needs(force, at, values["training_audit_lookback_days"])
+             if n.user_id == user_id]
+    found = rules.gaps(staff, latest, values["training_requirements"], needs, today=at,
+                       expiring_days=values["training_expiring_soon_days"])
     completions = (Completion.objects.filter(force=force, user_id=user_id)
                    .select_related("module"))
     return {"gaps": found, "completions": list(completions),

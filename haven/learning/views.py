@@ -119,7 +119,7 @@ def set_team(request, user_id):
     member = services.access_staff(request.user, user_id)
     try:
         teams.do_set_team(request.user.force, member.pk, request.POST.get("team", ""),
-                             version=request.POST.get("version") or None, actor=request.user)
+                          version=request.POST.get("version") or None, actor=request.user)
     except services.Refused as refused:
         return render(request, "learning/staff.html",
                       _staff_context(request, member, refused.errors), status=400)

@@ -169,3 +169,4 @@ from haven.people.models_linkage import LinkRun, MergeEvent, ReviewItem  # noqa:
 
 __all__ = ["Address", "ConfidentialityLift", "LegacyRecord", "LinkRun", "MergeEvent", "Person",
            "PersonShare", "ReviewItem", "SourceRecord", "WarningMarker"]
+from haven.people.models_national import CrossForceProposal  # noqa: E402, F401  (issue 19)

@@ -164,7 +164,9 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
     on (incident, person, role)) are deleted: they duplicate one already on the target.
     Relations without a mover move in one set-based UPDATE each, through a temporary table
     holding the mapping: reading every row into Python and updating it by primary key was
-    most of `haven link`'s database time (docs/benchmarks.md).
+    most of `haven link`'s database time (docs/benchmarks.md). Rows of a relation with a
+    mover move the same way, one chunk of persons at a time, once the mover has deleted
+    the would-be duplicates.
     """
     counts: dict[str, int] = defaultdict(int)
     if not mapping:
@@ -186,8 +188,11 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
             if not rows:
                 continue
             rows = mover.dedupe(rows, mapping)
-            fast_update(model, [field_name], [(mapping[old], pk) for pk, old in rows])
-            counts[label(model, field_name)] += len(rows)
+            # What the mover kept is every row these persons still hold: one set-based
+            # UPDATE per chunk (before the next chunk's dedupe, which must see them moved).
+            sub = {old: mapping[old] for old in chunk}
+            for moved in _update_through_map(sub, [(model, field_name)]).values():
+                counts[label(model, field_name)] += moved
     if plain:
         for (model, field_name), moved in _update_through_map(mapping, plain).items():
             if moved:

@@ -14,7 +14,7 @@ import logging
 import sys
 import time
 from collections import Counter, defaultdict
-from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
@@ -26,7 +26,10 @@ from haven.forces.policy import policy
 from haven.people.linking import linkage_evidence
 from haven.people.models import LinkRun, MergeEvent, Person, ReviewItem, SourceRecord
 from haven.people.movers import bulk_reassign, fast_update
-from haven.people.services import RAW_FIELDS, best_values, queue_review
+from haven.people.services import RAW_FIELDS, queue_review
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -57,25 +60,47 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
     return False
 
 
-def _records(force) -> list[dict]:
+#: Columns of the one read of a force's source records (`_records`).
+_READ = ("id", "person_id", "system", "source_id", *RAW_FIELDS, "updated_at")
+
+
+def _records(force) -> pd.DataFrame:
     """Every source record of the force as the engine's input, with incident evidence.
+
+    One plain query (no model instances, no per-row conversions: a first relink after
+    ingest reads every record of the force), one column per field; `updated_at` and the
+    database's own date of birth are kept for the best-values refresh.
 
     `incident_keys` holds the fingerprints (role, place, date) of the events the record was
     involved in as victim or suspect, from the rooms registered with
     `haven.people.linking.register_linkage_evidence`: other systems record the same event
     under other ids, so only time, place and role tie them together.
     """
-    rows = list(SourceRecord.objects.filter(force=force).values("id", "person_id", "system",
-                                                                "source_id", *RAW_FIELDS))
+    import pandas as pd  # loaded when a relink runs, not at start-up
+
+    quote = connection.ops.quote_name
+    meta = SourceRecord._meta
+    columns = ", ".join(quote(meta.get_field(name).column) for name in _READ)
+    with connection.cursor() as cursor:
+        # Names come from model metadata (quoted); the force is a query parameter.
+        cursor.execute(f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608
+                       f"WHERE {quote(meta.get_field('force').column)} = %s "
+                       f"ORDER BY {quote(meta.pk.column)}", [force.pk])
+        # dtype=object: ids stay ints and blanks None (no float NaN for a record without a
+        # person)
+        frame = pd.DataFrame(cursor.fetchall(), columns=list(_READ), dtype=object)
     keys: dict[tuple[int, str], list[str]] = defaultdict(list)
     for provider in linkage_evidence():
         for person_id, system, fingerprints in provider(force):
             keys[(person_id, system)].extend(fingerprints)
-    for row in rows:
-        row["uid"] = f"{row['system']}:{row['source_id']}"
-        row["date_of_birth"] = row["date_of_birth"].isoformat() if row["date_of_birth"] else None
-        row["incident_keys"] = ";".join(keys.get((row["person_id"], row["system"]), []))
-    return rows
+    frame["uid"] = frame["system"] + ":" + frame["source_id"]
+    frame["dob_raw"] = frame["date_of_birth"]
+    # SQLite gives the stored ISO text, PostgreSQL a date
+    frame["date_of_birth"] = [d if d is None or isinstance(d, str) else d.isoformat()
+                              for d in frame["dob_raw"]]
+    frame["incident_keys"] = [";".join(keys[pair]) if pair in keys else ""
+                              for pair in zip(frame["person_id"], frame["system"], strict=True)]
+    return frame
 
 
 def _clerical(force, by_pk: dict[int, str]):
@@ -95,48 +120,56 @@ def _clerical(force, by_pk: dict[int, str]):
     return must, cannot
 
 
-def _assign(rows: list[dict], clusters: dict[str, str]) -> dict[int, int | None]:
-    """record pk -> person id (None = needs a new person); each person survives once."""
-    members: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        members[clusters[row["uid"]]].append(row)
+def _assign(ids: list[int], olds: list[int | None], cluster_of: list[str]) -> list[int | None]:
+    """Each record's person (None = needs a new person), in the order of `ids`; each person
+    survives once: a cluster keeps the person holding most of its records (lowest id on a
+    tie), the largest clusters choosing first."""
+    members: dict[str, list[int]] = defaultdict(list)
+    for k, cluster_id in enumerate(cluster_of):
+        members[cluster_id].append(k)
     used: set[int] = set()
-    target: dict[int, int | None] = {}
+    target: list[int | None] = [None] * len(ids)
     for cluster_id in sorted(members, key=lambda c: -len(members[c])):
         rows_in = members[cluster_id]
-        votes = Counter(r["person_id"] for r in rows_in if r["person_id"])
-        survivor = next((pid for pid, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
-                         if pid not in used), None)
+        if len(rows_in) == 1:
+            pid = olds[rows_in[0]]
+            survivor = pid if pid and pid not in used else None
+        else:
+            votes = Counter(olds[k] for k in rows_in if olds[k])
+            survivor = next((pid for pid, _ in sorted(votes.items(),
+                                                      key=lambda kv: (-kv[1], kv[0]))
+                             if pid not in used), None)
         if survivor is not None:
             used.add(survivor)
-        for row in rows_in:
-            target[row["id"]] = survivor
+        for k in rows_in:
+            target[k] = survivor
     return target
 
 
-def apply_clusters(force, rows: list[dict], clusters: dict[str, str]) -> dict:
-    target = _assign(rows, clusters)
-    by_id = {row["id"]: row for row in rows}
+def apply_clusters(force, rows: pd.DataFrame, clusters: dict[str, str]) -> dict:
+    """Re-point records to their cluster's person, move what hung off emptied persons,
+    delete them, refresh best values. `rows` is `_records`' frame (one row per record)."""
+    ids = rows["id"].tolist()
+    olds = rows["person_id"].tolist()
+    cluster_of = [clusters[uid] for uid in rows["uid"].tolist()]
+    target = _assign(ids, olds, cluster_of)
     # Clusters with no surviving person get a new one.
     new_for: dict[str, Person] = {}
-    for row in rows:
-        if target[row["id"]] is None:
-            cid = clusters[row["uid"]]
-            if cid not in new_for:
-                new_for[cid] = Person(force=force)
+    for k, pid in enumerate(target):
+        if pid is None and cluster_of[k] not in new_for:
+            new_for[cluster_of[k]] = Person(force=force)
     Person.objects.bulk_create(list(new_for.values()), batch_size=BATCH)
-    for row in rows:
-        if target[row["id"]] is None:
-            target[row["id"]] = new_for[clusters[row["uid"]]].pk
-    changed = [(pid, pk) for pk, pid in target.items() if by_id[pk]["person_id"] != pid]
+    for k, pid in enumerate(target):
+        if pid is None:
+            target[k] = new_for[cluster_of[k]].pk
+    changed = [(pid, pk) for pk, old, pid in zip(ids, olds, target, strict=True) if old != pid]
     fast_update(SourceRecord, ["person"], changed)
     # Persons left with no record hand everything else to where most of their records went.
     votes: dict[int, Counter] = defaultdict(Counter)
-    for pk, pid in target.items():
-        old = by_id[pk]["person_id"]
+    for old, pid in zip(olds, target, strict=True):
         if old and old != pid:
             votes[old][pid] += 1
-    survivors = set(target.values())
+    survivors = set(target)
     emptied = {old: counter.most_common(1)[0][0] for old, counter in votes.items()
                if old not in survivors}
     moved = bulk_reassign(emptied, exclude=(SourceRecord,))
@@ -149,9 +182,14 @@ def apply_clusters(force, rows: list[dict], clusters: dict[str, str]) -> dict:
     removable = [pk for pk in emptied if pk not in named]
     with connection.cursor() as cursor:
         table = connection.ops.quote_name(Person._meta.db_table)
-        cursor.executemany(f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
-                           [(pk,) for pk in removable])
-    _refresh_best_values({target[pk] for pk in target if by_id[pk]["person_id"] != target[pk]})
+        for start in range(0, len(removable), 500):
+            chunk = removable[start:start + 500]
+            cursor.execute(f"DELETE FROM {table} WHERE id IN "  # noqa: S608
+                           f"({', '.join(['%s'] * len(chunk))})", chunk)
+    # Persons that gained a record, and persons that kept some of theirs but lost others.
+    touched = {pid for old, pid in zip(olds, target, strict=True) if old != pid}
+    touched |= {old for old in votes if old in survivors}
+    _refresh_best_values(rows, target, touched)
     return {"records_moved": len(changed), "persons_created": len(new_for),
             "persons_removed": len(removable), "related_moved": dict(moved)}
 
@@ -159,30 +197,59 @@ def apply_clusters(force, rows: list[dict], clusters: dict[str, str]) -> dict:
 _BEST = ("forename", "middle_names", "surname", "date_of_birth", "gender")
 
 
-def _refresh_best_values(person_ids: set[int]) -> None:
-    """Recompute the best values of these persons from their records, writing only the
-    persons whose values change (plain rows, not model instances: a first relink after
-    ingest touches most persons of the force)."""
-    ids = list(person_ids)
+def _best(records: list[tuple]) -> list:
+    """`services.best_values` over plain rows (pk, updated_at, *_BEST): the most common
+    non-blank value of each field, the most recent record's on a tie."""
+    if len(records) > 1:
+        records = sorted(records, key=lambda r: (r[1], r[0]), reverse=True)
+    out = []
+    for k, name in enumerate(_BEST, start=2):
+        values = [r[k] for r in records if r[k] not in (None, "")]
+        if not values:
+            out.append(None if name == "date_of_birth" else "")
+        elif len(values) == 1:
+            out.append(values[0])
+        else:
+            counts = Counter(values)
+            top = max(counts.values())
+            out.append(next(v for v in values if counts[v] == top))
+    return out
+
+
+def _refresh_best_values(rows: pd.DataFrame, target: list[int], person_ids: set[int]) -> None:
+    """Recompute the best values of these persons from their records (already in memory:
+    `_records` read every record of the force) and write only the persons whose values
+    change. Values stay in the database's own form (SQLite: ISO text dates)."""
+    if not person_ids:
+        return
+    by_person: dict[int, list[tuple]] = defaultdict(list)
+    columns = [rows[c].tolist() for c in ("id", "updated_at", "forename", "middle_names",
+                                          "surname", "dob_raw", "gender")]
+    for pid, record in zip(target, zip(*columns, strict=True), strict=True):
+        if pid in person_ids:
+            by_person[pid].append(record)
+    quote = connection.ops.quote_name
+    meta = Person._meta
+    names = ", ".join(quote(meta.get_field(name).column) for name in ("id", *_BEST))
+    ids = sorted(person_ids)
+    current: dict[int, list] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            # Names come from model metadata (quoted); the ids are query parameters.
+            cursor.execute(f"SELECT {names} FROM {quote(meta.db_table)} "  # noqa: S608
+                           f"WHERE {quote(meta.pk.column)} IN "
+                           f"({', '.join(['%s'] * len(chunk))})", chunk)
+            current.update((pk, list(values)) for pk, *values in cursor.fetchall())
     now = Person._meta.get_field("updated_at").get_db_prep_save(timezone.now(), connection)
-    dob = Person._meta.get_field("date_of_birth")
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start:start + BATCH]
-        by_person: dict[int, list] = defaultdict(list)
-        for row in SourceRecord.objects.filter(person_id__in=chunk).values(
-                "pk", "person_id", "updated_at", *_BEST):
-            by_person[row["person_id"]].append(SimpleNamespace(**row))
-        current = {pk: values for pk, *values in Person.objects.filter(pk__in=chunk)
-                   .values_list("pk", *_BEST)}
-        rows = []
-        for pk in chunk:
-            values = best_values(by_person.get(pk, []))
-            if [values[name] for name in _BEST] == current.get(pk):
-                continue
-            rows.append((values["forename"], values["middle_names"], values["surname"],
-                         dob.get_db_prep_save(values["date_of_birth"], connection),
-                         values["gender"], now, pk))
-        fast_update(Person, [*_BEST, "updated_at"], rows)
+    updates = []
+    for pk in ids:
+        if pk not in current:
+            continue
+        values = _best(by_person.get(pk, []))
+        if values != current[pk]:
+            updates.append((*values, now, pk))
+    fast_update(Person, [*_BEST, "updated_at"], updates)
 
 
 def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
@@ -198,7 +265,7 @@ def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
     stages = tqdm(total=3, desc=f"link {force.code}", unit="stage", file=sys.stderr,
                   disable=not progress)
     rows = _records(force)
-    by_pk = {row["id"]: row["uid"] for row in rows}
+    by_pk = dict(zip(rows["id"].tolist(), rows["uid"].tolist(), strict=True))
     stages.update(1)
     counts = {"records": len(rows)}
     result = None
@@ -208,7 +275,8 @@ def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
         settings = LinkageSettings(link_threshold=policy(force, "linkage_link_threshold"),
                                    review_band=(lower, upper), must_link=must,
                                    cannot_link=cannot)
-        result = link_records(rows, settings)
+        result = link_records(rows[["uid", "system", "source_id", *RAW_FIELDS,
+                                    "incident_keys"]], settings)
         counts["parameters"] = result.model.parameters if result.model else "trained"
         if result.model is not None and result.model.parameters == "trained":
             # kept so the light scorer can use this force's trained weights
@@ -227,10 +295,10 @@ def do_apply_relink(force, rows, result, counts: dict, *, started: float, actor=
     run = LinkRun.objects.create(force=force, kind=LinkRun.Kind.FULL,
                                  started_by=actor if getattr(actor, "pk", None) else None)
     if result is not None:
-        by_pk = {row["id"]: row["uid"] for row in rows}
         counts.update(apply_clusters(force, rows, result.clusters))
         counts["review_items"] = _queue_uncertain(
-            force, result.uncertain_pairs, run, {uid: pk for pk, uid in by_pk.items()})
+            force, result.uncertain_pairs, run,
+            dict(zip(rows["uid"].tolist(), rows["id"].tolist(), strict=True)))
     counts["persons"] = Person.objects.filter(force=force).count()
     counts["seconds"] = round(time.perf_counter() - started, 2)
     run.counts, run.finished_at = counts, timezone.now()
@@ -241,15 +309,22 @@ def do_apply_relink(force, rows, result, counts: dict, *, started: float, actor=
 
 
 def _queue_uncertain(force, pairs, run, by_uid: dict[str, int]) -> int:
-    """Band pairs to the review queue (evidence is computed when a reviewer opens one)."""
-    queued = 0
+    """Band pairs to the review queue (evidence is computed when a reviewer opens one); a
+    pair already queued (decided or not) is left as it is."""
+    wanted: dict[tuple[int, int], float] = {}
     for uid_a, uid_b, prob in pairs:
         a, b = by_uid.get(uid_a), by_uid.get(uid_b)
         if a is None or b is None:
             continue
-        first, second = sorted((a, b))
-        _, created = ReviewItem.objects.get_or_create(
-            record_a_id=first, record_b_id=second,
-            defaults={"force": force, "probability": prob, "run": run})
-        queued += int(created)
-    return queued
+        wanted.setdefault(tuple(sorted((a, b))), prob)
+    if not wanted:
+        return 0
+    firsts = sorted({a for a, _ in wanted})
+    existing = set()
+    for start in range(0, len(firsts), BATCH):
+        existing |= set(ReviewItem.objects.filter(record_a_id__in=firsts[start:start + BATCH])
+                        .values_list("record_a_id", "record_b_id"))
+    new = [ReviewItem(force=force, record_a_id=a, record_b_id=b, probability=prob, run=run)
+           for (a, b), prob in wanted.items() if (a, b) not in existing]
+    ReviewItem.objects.bulk_create(new, batch_size=BATCH)
+    return len(new)

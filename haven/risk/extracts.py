@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from haven.core.extracts import narrowed
 from haven.forces.models import Force
 from haven.risk.models import Assessment
 
@@ -19,12 +20,7 @@ TABLES = {
 def extracts(force_ids, since, until, *, pseudonym) -> dict:
     codes = dict(Force.objects.values_list("pk", "code"))
     rows = Assessment.objects.filter(completed_at__isnull=False)
-    if force_ids is not None:
-        rows = rows.filter(force_id__in=list(force_ids))
-    if since is not None:
-        rows = rows.filter(completed_at__gte=since)
-    if until is not None:
-        rows = rows.filter(completed_at__lt=until)
+    rows = narrowed(rows, force_ids, since, until, dated="completed_at")
 
     def assessment_rows():
         for pk, force_id, incident_id, victim_id, completed, grade in rows.values_list(

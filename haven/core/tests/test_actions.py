@@ -26,6 +26,7 @@ SKIP_PARTS = {"tests", "migrations", "management"}
 STEPS = {
     ("access", "log.py", "record_access"): "the access log itself",
     ("access", "log.py", "record_list_access"): "the access log itself",
+    ("access", "log.py", "record_accesses"): "the access log itself",
     ("access", "log.py", "require_capability"): "logs a refused attempt (the access log)",
     ("access", "log.py", "seal"): "the access log itself: chains entries already written",
     ("access", "log.py", "seal_after_commit"): "the access log itself: seals after a commit",

@@ -21,3 +21,12 @@ def num(value, places=1):
 @register.filter
 def label(value):
     return str(value).replace("_", " ").capitalize()
+
+
+@register.filter
+def kind_label(value):
+    """An intervention kind ("order:dvpo") as the page names it."""
+    # Loaded when a page names a kind: casework pulls in the store's query helpers.
+    from haven.insight.casework import kind_label as label_of
+
+    return label_of(str(value))

@@ -153,3 +153,17 @@ def test_an_imported_completion_closes_the_plan_item(staff, audit_finds):
     assert item.completed_on == TODAY and item.completion.source == "import"
     progress = services.plan_progress(plan)
     assert progress["done"] == 1 and progress["overdue"] == []
+
+
+def test_a_staff_members_record_shows_exactly_their_gaps_in_the_force_analysis(staff,
+                                                                                audit_finds):
+    audit_finds(staff["handler"], "stalking")
+    audit_finds(staff["handler2"], "coercive_control")
+    force = staff["trainer"].force
+    whole = services.analysis(force).gaps
+    for key in ("handler", "handler2", "officer"):
+        uid = staff[key].pk
+        assert services.record_of(force, uid)["gaps"] == [g for g in whole if g.user_id == uid]
+    mine = services.record_of(force, staff["handler"].pk)["gaps"]
+    assert ("stalking", "audit") in {(g.module, g.kind) for g in mine}
+    assert all(g.user_id == staff["handler"].pk for g in mine)

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from haven.access.log import Action, record_access
 from haven.core.csvsafe import safe_row
+from haven.forces.policy import policy_snapshot
 from haven.people.ingest import pipeline, registry, validate
 from haven.people.models import Person, SourceRecord
 from haven.people.relink import absorb_singleton
@@ -251,8 +252,11 @@ def _link_new(record_ids: list[int]) -> int:
     """Incremental linkage of freshly ingested records: join an existing person if certain."""
 
     linked = 0
-    for record in SourceRecord.objects.filter(pk__in=record_ids).select_related("force"):
-        with transaction.atomic():
-            if absorb_singleton(record, score_record):
-                linked += 1
+    # One policy read for the run, not two per record (the thresholds cannot change mid-file
+    # in a way a record-by-record read would honour more faithfully).
+    with policy_snapshot():
+        for record in SourceRecord.objects.filter(pk__in=record_ids).select_related("force"):
+            with transaction.atomic():
+                if absorb_singleton(record, score_record):
+                    linked += 1
     return linked

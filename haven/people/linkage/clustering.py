@@ -62,9 +62,21 @@ class _Records:
         return not forename or len(forename) == 1
 
     def corroborated(self, i: int, j: int) -> bool:
-        return _corroborated(
-            self.profile(i, _CORROBORATION_FIELDS), self.profile(j, _CORROBORATION_FIELDS)
-        )
+        """`_corroborated` of two records, read straight from the columns (it runs for
+        every pair of members of two groups an edge would join)."""
+        cols = self.cols
+        for column in ("email", "pnc"):
+            value = cols[column][i]
+            if value and value == cols[column][j]:
+                return True
+        phone = cols["phone"][i]
+        if phone and phone == cols["phone"][j] and not cols["phone_hh"][i]:
+            return True
+        keys_i, keys_j = cols["incident_keys"][i], cols["incident_keys"][j]
+        if keys_i and keys_j and not set(keys_i).isdisjoint(keys_j):
+            return True
+        middle = cols["mn"][i]
+        return bool(middle and len(middle) > 1 and middle == cols["mn"][j])
 
     def same_home(self, i: int, j: int) -> bool:
         """Both records give the same building (normalised address line)."""
@@ -84,9 +96,14 @@ class _Records:
         return not (keys_i and keys_j and not set(keys_i).isdisjoint(keys_j))
 
     def contradicted(self, i: int, j: int) -> bool:
-        return _contradicted(
-            self.profile(i, _CORROBORATION_FIELDS), self.profile(j, _CORROBORATION_FIELDS)
-        )
+        """`_contradicted` of two records, read straight from the columns."""
+        cols = self.cols
+        email_i, email_j = cols["email"][i], cols["email"][j]
+        if email_i and email_j and email_i != email_j:
+            return True
+        phone_i, phone_j = cols["phone"][i], cols["phone"][j]
+        return bool(phone_i and phone_j and phone_i != phone_j
+                    and not cols["phone_hh"][i] and not cols["phone_hh"][j])
 
 
 class _Groups:
@@ -460,7 +477,10 @@ def _uncertain(
         if frozenset((uid_l, uid_r)) in decided:
             continue
         persons = frozenset((clusters[uid_l], clusters[uid_r]))
-        if persons not in strongest or prob > strongest[persons][2]:
+        # Equal scores (two records of one person alike on every field) are broken by the
+        # uids, not by the order DuckDB's threads returned the pairs in.
+        if persons not in strongest or (-prob, uid_l, uid_r) < (
+                -strongest[persons][2], strongest[persons][0], strongest[persons][1]):
             strongest[persons] = (uid_l, uid_r, prob)
     # One question per record: a record both persons' pairs share (a sparse record that
     # could be the father or the son) is asked about once, through its strongest pair;

@@ -50,6 +50,7 @@ _POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _PNC_RE = re.compile(r"^(?:\d{2})?(\d{2})/?0*(\d{1,7})([A-Z])$")
 _NON_LETTER_RE = re.compile(r"[^a-z\s-]")
 _UK_MOBILE_OR_GEO_RE = re.compile(r"^(?:0|44|0044)([1-9]\d{8,9})$")
+_UK_TRUNK_ZERO_RE = re.compile(r"^440([1-9]\d{9})$")
 
 
 @lru_cache(maxsize=262144)
@@ -131,6 +132,10 @@ def normalise_phone(value: Any) -> str | None:
     digits = re.sub(r"\D", "", raw)
     match = _UK_MOBILE_OR_GEO_RE.match(digits)
     if match and (raw.startswith(("0", "+44", "(0", "44", "0044"))):
+        return "+44" + match.group(1)
+    # "+44 (0)7700 900123": the international form with the trunk 0 kept in brackets
+    match = _UK_TRUNK_ZERO_RE.match(digits)
+    if match and raw.startswith("+44"):
         return "+44" + match.group(1)
     return _phone_via_library(raw)
 
@@ -440,15 +445,31 @@ def incident_fingerprints(occurred_at: Any, address_line: Any, postcode: Any,
     """
     if role not in FINGERPRINT_ROLES or occurred_at is None:
         return []
-    places = []
-    _, building = normalise_address(address_line or None)
-    if building:
-        places.append("a:" + building)
-    pc, _, _ = normalise_postcode(postcode or None)
-    if pc and _POSTCODE_RE.match(pc):
-        places.append("p:" + pc)
+    places = _incident_places(address_line or None, postcode or None)
     if not places:
         return []
+    days = _incident_days(occurred_at, occurred_at.utcoffset())
+    return [f"{role}|{place}|{day}" for place in places for day in days]
+
+
+@lru_cache(maxsize=262144)
+def _incident_places(address_line: str | None, postcode: str | None) -> tuple[str, ...]:
+    """The place keys of an incident (each incident has a victim and a suspect, and a
+    full relink asks for every involvement: computed once per place)."""
+    places = []
+    _, building = normalise_address(address_line)
+    if building:
+        places.append("a:" + building)
+    pc, _, _ = normalise_postcode(postcode)
+    if pc and _POSTCODE_RE.match(pc):
+        places.append("p:" + pc)
+    return tuple(places)
+
+
+@lru_cache(maxsize=262144)
+def _incident_days(occurred_at: Any, offset: Any) -> tuple[str, ...]:
+    """The incident's date, and the neighbouring date within four hours of midnight.
+    (`offset` is part of the key: one instant in two time zones has two wall times.)"""
     day = occurred_at.date()
     days = [day]
     hour = occurred_at.hour + occurred_at.minute / 60
@@ -456,7 +477,7 @@ def incident_fingerprints(occurred_at: Any, address_line: Any, postcode: Any,
         days.append(day - timedelta(days=1))
     elif hour >= 20:
         days.append(day + timedelta(days=1))
-    return [f"{role}|{place}|{d.isoformat()}" for place in places for d in days]
+    return tuple(d.isoformat() for d in days)
 
 
 _LIST_COLUMNS = ("fn_all", "sn_all", "incident_keys")

@@ -1,6 +1,8 @@
 """`haven insight refresh [--user USERNAME]`: rebuild the analytics store (var/insight.duckdb).
 `haven insight measures --force CODE --from YYYY-MM-DD --to YYYY-MM-DD [--area DISTRICT]
-[--format json|csv] [--user USERNAME]`: the headline measures from the store."""
+[--format json|csv] [--user USERNAME]`: the headline measures and, under `casework`, the
+casework rooms' measures (MARAC, harm reduction actions, orders, Clare's Law, Victims' Code,
+what works), each with how an area filter applied to it, from the store."""
 
 import csv
 import datetime as dt
@@ -10,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from haven.access.log import Action, record_access
 from haven.forces.models import Force
-from haven.insight import measures, store
+from haven.insight import casework, measures, store
 from haven.insight.services import do_refresh_store
 from haven.people.ingest.run import run_by_label
 from haven.people.management.commands.linkage import command_actor
@@ -64,6 +66,9 @@ class Command(BaseCommand):
         if force is None:
             raise CommandError(f"--force: no force with code {options['force_code']!r}")
         start, end = _date(options["start"], "--from"), _date(options["end"], "--to")
+        district = (options["district"] or "").strip().upper() or None
+        if district == store.WITHHELD.upper():
+            raise CommandError("--area: confidential places are withheld and never an area")
         if end < start:
             raise CommandError("--to is before --from")
         actor = command_actor(options["username"], "insight.view", record_type="insight_measures",
@@ -73,14 +78,15 @@ class Command(BaseCommand):
         except FileNotFoundError as error:
             raise CommandError(str(error)) from error
         try:
-            result = measures.headline(con, force, start, end, options["district"])
+            result = measures.headline(con, force, start, end, district)
+            result["casework"] = casework.summary(con, force, start, end, district)
         finally:
             con.close()
         run_by = run_by_label(actor)
         record_access(actor, Action.CONSULTATION, record_type="insight_measures",
                       record_id=force.code,
                       detail={"from": start.isoformat(), "to": end.isoformat(),
-                              "area": options["district"] or "all", "run_by": run_by},
+                              "area": district or "all", "run_by": run_by},
                       reason="" if actor is not None else f"command line, run by {run_by}")
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, indent=2))

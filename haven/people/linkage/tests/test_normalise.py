@@ -70,7 +70,9 @@ def test_phone_formats_agree_on_e164(raw):
     assert normalise_phone(raw) == "+447700900123"
 
 
-@pytest.mark.parametrize("raw", ["0113 496 0000", "07700 900123", "020 7946 0000"])
+@pytest.mark.parametrize("raw", ["0113 496 0000", "07700 900123", "020 7946 0000",
+                                 "+44 (0)20 7946 0018", "+44 (0)1632 960 001",
+                                 "+44(0)7700900123"])
 def test_phone_fast_path_matches_phonenumbers(raw):
     parsed = phonenumbers.parse(raw, "GB")
     expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

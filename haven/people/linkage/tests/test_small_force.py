@@ -92,3 +92,17 @@ def test_the_light_scorer_reads_placeholder_and_year_only_dates_as_the_model_doe
                                      {**query, "dob": "1958-02-11"})
     assert ("date_of_birth", "year-only entry, same year") in {
         (e["field"], e["level"]) for e in explanation}
+
+
+def test_a_duckdb_memory_cap_links_the_same():
+    """`LinkageSettings.duckdb_memory_limit` caps DuckDB and changes no result."""
+    records = [{"uid": "crime:1", **SAME},
+               {"uid": "pvp:7", **SAME, "phone": "+447111222333", "forename": "GARETH"},
+               {"uid": "pvp:8", "forename": "Aled", "surname": "Pryce",
+                "date_of_birth": "1984-09-23", "gender": "M", "postcode": "CF10 1AA"}]
+    plain = link_records(records, LinkageSettings())
+    capped = link_records(records, LinkageSettings(duckdb_memory_limit="512MB"))
+    assert capped.clusters == plain.clusters
+    limit = capped.model.db_api.duckdb_con.execute(
+        "select current_setting('memory_limit')").fetchone()[0]
+    assert limit.startswith(("488", "512"))  # DuckDB reports MiB (488.2 MiB) or MB

@@ -19,6 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-reconcile", action="store_true",
                             help="skip the steps other rooms run after linking (incident "
                                  "reconciliation across systems)")
+        parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                            help="where Splink runs: duckdb (one machine, the default) or "
+                                 "spark (HAVEN_SPARK_MASTER, local[2] unless set; "
+                                 "docs/scale.md)")
+        parser.add_argument("--national", action="store_true",
+                            help="one run over the forces' records together (all, or --force): "
+                                 "links between two forces are queued as proposals for both "
+                                 "forces' review, never merged")
 
     def handle(self, *args, **options):
         forces = Force.objects.order_by("code")
@@ -26,8 +34,22 @@ class Command(BaseCommand):
             forces = forces.filter(code=options["force_code"])
             if not forces.exists():
                 raise CommandError(f"--force: no force with code {options['force_code']!r}")
+        if options["national"]:
+            from haven.people.national import run_national_link  # issue 19
+
+            counts = run_national_link(forces, engine=options["engine"])
+            self.stdout.write(
+                f"national ({', '.join(counts['forces'])}, {counts['engine']}): "
+                f"{counts['records']} records; {counts['proposals']} new cross-force "
+                "proposals queued for both forces' review")
+            return
         for force in forces:
-            run = run_relink(force, progress=not options["no_progress"])
+            if options["engine"] == "spark":
+                from haven.people.national import run_relink_spark  # issue 19
+
+                run = run_relink_spark(force)
+            else:
+                run = run_relink(force, progress=not options["no_progress"])
             counts = run.counts
             self.stdout.write(
                 f"{force.code}: {counts.get('records', 0)} records -> {counts.get('persons', 0)} "

@@ -43,5 +43,8 @@ class Command(BaseCommand):
         argv = ["gunicorn", "haven.wsgi:application", "--bind", options["bind"],
                 "--workers", str(workers), "--timeout", str(options["timeout"]),
                 "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+        # Web processes seal the access log from a thread, off the request's path (ADR 0005);
+        # one-off commands keep sealing at once (they may exit before a thread would run).
+        os.environ.setdefault("HAVEN_AUDIT_SEAL_IN_THREAD", "1")
         # gunicorn replaces this process: signals and exit codes are the server's own.
         os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606

@@ -1,0 +1,116 @@
+"""Queued delivery (production): one job per subscriber written in the publisher's
+transaction, run by the worker; nothing queued when the publisher rolls back; a recorded
+incident's reactions reach the other rooms through the worker, not the request."""
+
+import dataclasses
+import datetime as dt
+import logging
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from haven.core import events
+from haven.core.events import Event, publish, subscribe, unsubscribe
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Stamped(Event):
+    thing_id: int
+    at: dt.datetime
+    note: str | None = None
+
+
+@pytest.fixture
+def queued(settings):
+    settings.TASKS = DATABASE_QUEUE
+    settings.HAVEN_EVENT_DELIVERY = "queued"
+
+
+@pytest.fixture
+def stamped_handler():
+    calls = []
+
+    def handler(event):
+        calls.append(event)
+
+    subscribe(Stamped, handler)
+    yield calls
+    unsubscribe(Stamped, handler)
+
+
+def run_worker():
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+def queued_jobs():
+    return DBTaskResult.objects.filter(task_path="haven.core.events.deliver_queued")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_event_is_a_job_committed_with_the_write_and_run_by_the_worker(
+        queued, stamped_handler):
+    at = dt.datetime(2026, 3, 1, 22, 15, tzinfo=dt.UTC)
+    with transaction.atomic():
+        publish(Stamped(thing_id=7, at=at, note="x"))
+        assert queued_jobs().count() == 1  # written inside the publisher's transaction
+    assert stamped_handler == []  # the request does not run it
+    run_worker()
+    assert stamped_handler == [Stamped(thing_id=7, at=at, note="x")]  # same values, types
+    assert queued_jobs().get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_publisher_queues_nothing(queued, stamped_handler):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish(Stamped(thing_id=7, at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)))
+        raise RuntimeError("the write failed")
+    assert queued_jobs().count() == 0
+    run_worker()
+    assert stamped_handler == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_subscriber_has_gone_is_logged_not_guessed(queued, stamped_handler,
+                                                               caplog):
+    publish(Stamped(thing_id=9, at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC)))
+    unsubscribe(Stamped, events.subscribers(Stamped)[0])
+    with caplog.at_level(logging.ERROR, logger="haven.core.events"):
+        run_worker()
+    assert stamped_handler == []
+    assert "no subscriber" in caplog.text and "thing_id" in caplog.text
+
+
+def test_the_immediate_backend_never_queues_inside_the_transaction(settings):
+    # The immediate backend would run the job before the publisher commits.
+    settings.HAVEN_EVENT_DELIVERY = "queued"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert events.delivery_mode() == "after_commit"
+    settings.TASKS = DATABASE_QUEUE
+    assert events.delivery_mode() == "queued"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recorded_incident_answers_before_its_reactions_which_the_worker_then_runs(
+        queued, forces, persona, make_person, monkeypatch):
+    from haven.intake.creation import do_create_incident
+    from haven.intake.events import IncidentRecorded
+    from haven.intake.tests.helpers import full_checklist
+
+    reached = []
+    monkeypatch.setattr("haven.risk.intake_link.victims_of",
+                        lambda incident: reached.append(incident.pk) or [])
+    victim = make_person()
+    incident = do_create_incident(
+        forces["WARKS"], reported_via="call", category="domestic",
+        checklist=full_checklist(), actor=persona("call_handler"),
+        involvements=[{"person": victim, "role": "victim"}])
+    subscribed = len(events.subscribers(IncidentRecorded))
+    assert queued_jobs().count() == subscribed >= 4  # one per room that reacts
+    assert reached == []  # risk's reaction did not run in the caller's request
+    run_worker()
+    assert reached == [incident.pk]
+    assert set(queued_jobs().values_list("status", flat=True)) == {"SUCCESSFUL"}
