@@ -51,6 +51,8 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
+from haven.core.jobs import queue_in_database
+
 log = logging.getLogger(__name__)
 
 
@@ -97,8 +99,7 @@ def delivery_mode() -> str:
     Queued only with the database queue: the immediate backend would run the job inside the
     publisher's transaction, before it commits."""
     wanted = getattr(settings, "HAVEN_EVENT_DELIVERY", "after_commit")
-    in_database = "django_tasks_db" in settings.TASKS["default"]["BACKEND"]
-    return "queued" if wanted == "queued" and in_database else "after_commit"
+    return "queued" if wanted == "queued" and queue_in_database() else "after_commit"
 
 
 def publish(event: Event) -> None:

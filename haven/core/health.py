@@ -7,12 +7,13 @@ age in seconds) for monitoring — a stopped worker shows as a growing age, whil
 server stays ready: a 999 call must still be recordable when the worker is down.
 """
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from haven.core.jobs import queue_in_database
 
 
 @require_GET
@@ -37,7 +38,7 @@ def readyz(request):
 
 
 def _queue_backlog() -> dict:
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+    if not queue_in_database():
         return {}
     # Only with the database queue: the immediate backend's installations have no table.
     from django.db.models import Count, Min

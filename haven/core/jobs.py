@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,11 @@ class Periodic:
 
 PERIODIC: dict[str, Periodic] = {}
 _last_enqueued: dict[str, dt.datetime] = {}
+
+
+def queue_in_database() -> bool:
+    """Jobs wait in the database for `haven worker` (else they run at once in the process)."""
+    return "django_tasks_db" in settings.TASKS["default"]["BACKEND"]
 
 
 def periodic(*, every: dt.timedelta):

@@ -35,7 +35,6 @@ from haven.forces.models import Force
 from haven.forces.policy import policy
 from haven.people import relink
 from haven.people.linkage import LinkageSettings, hard_conflict, link_records
-from haven.people.linkage.engine import model_parameters
 from haven.people.models import SourceRecord
 from haven.people.models_national import CrossForceProposal
 from haven.people.review import evidence_for
@@ -58,23 +57,7 @@ def _link(frame, settings, *, engine: str, spark=None):
 
 def run_relink_spark(force, *, actor=None, spark=None):
     """`relink.run_relink` with the Splink run on Spark (`haven link --engine spark`)."""
-    started = time.perf_counter()
-    rows = relink._records(force)
-    by_pk = dict(zip(rows["id"].tolist(), rows["uid"].tolist(), strict=True))
-    counts = {"records": len(rows), "engine": "spark"}
-    result = None
-    if len(rows) >= 2:
-        must, cannot = relink._clerical(force, by_pk)
-        lower, upper = policy(force, "linkage_review_band")
-        settings = LinkageSettings(link_threshold=policy(force, "linkage_link_threshold"),
-                                   review_band=(lower, upper), must_link=must,
-                                   cannot_link=cannot)
-        result = _link(rows[["uid", "system", "source_id", *RAW_FIELDS, "incident_keys"]],
-                       settings, engine="spark", spark=spark)
-        counts["parameters"] = result.model.parameters
-        if result.model.parameters == "trained":
-            counts["model"] = model_parameters(result.model.linker)
-    return relink.do_apply_relink(force, rows, result, counts, started=started, actor=actor)
+    return relink.run_relink(force, actor=actor, progress=False, engine="spark", spark=spark)
 
 
 # ------------------------------------------------------------------ national run

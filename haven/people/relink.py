@@ -14,6 +14,7 @@ import logging
 import sys
 import time
 from collections import Counter, defaultdict
+from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -252,14 +253,23 @@ def _refresh_best_values(rows: pd.DataFrame, target: list[int], person_ids: set[
     fast_update(Person, [*_BEST, "updated_at"], updates)
 
 
-def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
+def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckdb",
+               spark=None) -> LinkRun:
     """Full relink of one force's source records. Respects clerical decisions and merges.
 
     Splink runs first, reading only (minutes on a big force, holding no write lock); its
-    result is then applied by one action, `do_apply_relink`, in one transaction."""
+    result is then applied by one action, `do_apply_relink`, in one transaction. `engine`
+    "spark" runs the same Splink settings on Spark (`haven link --engine spark`, issue 19)."""
     # Splink and DuckDB load in seconds: only when a relink runs.
     from haven.people.linkage import LinkageSettings, link_records
     from haven.people.linkage.engine import model_parameters
+
+    link = link_records
+    if engine == "spark":
+        # pyspark and the JVM bridge load only when a run asks for Spark.
+        from haven.people.linkage.spark import link_records_spark
+
+        link = partial(link_records_spark, spark=spark)
 
     started = time.perf_counter()
     stages = tqdm(total=3, desc=f"link {force.code}", unit="stage", file=sys.stderr,
@@ -268,6 +278,8 @@ def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
     by_pk = dict(zip(rows["id"].tolist(), rows["uid"].tolist(), strict=True))
     stages.update(1)
     counts = {"records": len(rows)}
+    if engine != "duckdb":
+        counts["engine"] = engine
     result = None
     if len(rows) >= 2:
         must, cannot = _clerical(force, by_pk)
@@ -275,8 +287,8 @@ def run_relink(force, *, actor=None, progress: bool = True) -> LinkRun:
         settings = LinkageSettings(link_threshold=policy(force, "linkage_link_threshold"),
                                    review_band=(lower, upper), must_link=must,
                                    cannot_link=cannot)
-        result = link_records(rows[["uid", "system", "source_id", *RAW_FIELDS,
-                                    "incident_keys"]], settings)
+        result = link(rows[["uid", "system", "source_id", *RAW_FIELDS, "incident_keys"]],
+                      settings)
         counts["parameters"] = result.model.parameters if result.model else "trained"
         if result.model is not None and result.model.parameters == "trained":
             # kept so the light scorer can use this force's trained weights

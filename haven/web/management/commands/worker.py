@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from haven.core.jobs import run_scheduler
+from haven.core.jobs import queue_in_database, run_scheduler
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         backend = settings.TASKS["default"]["BACKEND"]
-        if "django_tasks_db" not in backend:
+        if not queue_in_database():
             raise CommandError("The worker needs the database queue (HAVEN_TASKS=database); "
                                f"this installation runs jobs at once ({backend}).")
         stop = threading.Event()
