@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "haven.core.queue",  # the job ledger and worker heartbeats (docs/events.md)
     "haven.forces",
     "haven.access",
     "haven.people",

@@ -7,6 +7,7 @@ A token of a user without a confirmed authenticator, or an inactive user, is ref
 """
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from haven.access.services import has_confirmed_device
@@ -29,7 +30,17 @@ class EnrolledTokenAuthentication(authentication.TokenAuthentication):
     """A token works only for an active user with a confirmed authenticator."""
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+        # DRF's own check, with the user's force and agency in the same query: every logged
+        # request names the organisation in its access-log entry (one round trip fewer).
+        model = self.get_model()
+        try:
+            token = model.objects.select_related("user", "user__force", "user__agency").get(
+                key=key)
+        except model.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        user = token.user
         if settings.HAVEN_REQUIRE_OTP and not has_confirmed_device(user):
             raise exceptions.AuthenticationFailed("This token's user has not enrolled.")
         return user, token

@@ -116,8 +116,17 @@ def _append(user, entries: list[dict]) -> list[AccessLogEntry]:
     if connection.vendor == "postgresql":
         for row in rows:
             row.txid = _txid_expression()
-    with transaction.atomic():
-        saved = AccessLogEntry.objects.bulk_create(rows)
+    if len(rows) == 1 and not connection.in_atomic_block:
+        # One entry and no transaction of the caller's: one INSERT is atomic by itself
+        # (bulk_create would wrap it in BEGIN and COMMIT, two round trips more).
+        rows[0].save(force_insert=True)
+        saved = rows
+    else:
+        # No savepoint of its own (two round trips fewer per logged request): a failed
+        # insert must roll back the caller's whole transaction anyway, never be caught and
+        # carried on past, since the action and its entry commit together or not at all.
+        with transaction.atomic(savepoint=False):
+            saved = AccessLogEntry.objects.bulk_create(rows)
     for row in saved:
         row.txid = None  # stored by the database; refresh_from_db() to read it
     _written.count = entries_written() + len(saved)

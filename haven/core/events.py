@@ -33,6 +33,14 @@ A queued event carries its fields as JSON (ids, plain values, datetimes as ISO t
 names the event class and the handler by dotted path and finds both among the subscriptions
 of the worker's process, never by importing a path from the database.
 
+A queued reaction happens once in effect, however often its job runs (a job whose worker
+died is run again: haven/core/jobs.py). Each publish gives the event an id; the worker
+writes a `DeliveredReaction` row (event id, subscriber; unique) in the same transaction as
+the reaction's own writes, and a job that finds that row already there does nothing. So a
+worker killed after the reaction committed but before django-tasks marked the job done, or
+two workers running the same job, cannot do it twice; one killed before the commit leaves
+neither, and the run again does it. Handlers need not be idempotent themselves.
+
 Explicit calls, not model signals: signals miss bulk updates and hide the flow.
 """
 
@@ -43,12 +51,13 @@ import datetime as dt
 import logging
 import traceback
 import typing
+import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django_tasks import task
 
 from haven.core.jobs import queue_in_database
@@ -108,10 +117,10 @@ def publish(event: Event) -> None:
     _check_event_class(type(event))
     handlers = list(_handlers.get(type(event), []))
     if delivery_mode() == "queued":
-        fields = _to_json(event)
+        fields, event_id = _to_json(event), uuid.uuid4().hex
         for handler in handlers:
             # Inside the publisher's transaction: the job row commits with the write.
-            deliver_queued.enqueue(event.name(), fields, _path(handler))
+            deliver_queued.enqueue(event.name(), fields, _path(handler), event_id=event_id)
         return
     for handler in handlers:
         transaction.on_commit(partial(deliver, handler, event))
@@ -142,19 +151,39 @@ def _from_json(event_class: type[Event], fields: dict) -> Event:
     return event_class(**values)
 
 
-@task()
-def deliver_queued(event_name: str, fields: dict, handler_path: str) -> bool:
-    """The worker's half of a queued event: find the subscription and run it (as `deliver`).
-    A subscription that no longer exists is logged, not guessed at."""
+@task(takes_context=True)
+def deliver_queued(context, event_name: str, fields: dict, handler_path: str,
+                   event_id: str = "") -> bool:
+    """The worker's half of a queued event: find the subscription and run it (as `deliver`),
+    once per event and subscriber (the ledger). A subscription that no longer exists is
+    logged, not guessed at."""
+    job_id = str(context.task_result.id)
     for event_class, handlers in _handlers.items():
         if event_class.name() != event_name:
             continue
         for handler in handlers:
             if _path(handler) == handler_path:
-                return deliver(handler, _from_json(event_class, fields))
+                # A job queued before events carried an id is keyed by its own id.
+                return deliver(handler, _from_json(event_class, fields),
+                               once=(event_id or job_id, handler_path, job_id))
     log.error("event %s: no subscriber %s in this process; not delivered ids=%s", event_name,
               handler_path, {k: v for k, v in fields.items() if k.endswith("_id")})
     return False
+
+
+def _first_delivery(event_id: str, subscriber: str, job_id: str) -> bool:
+    """Write the ledger row inside the reaction's transaction; False when it exists. On
+    PostgreSQL a second worker's insert waits for the first's commit, then finds the row
+    (or, if the first rolled back, takes over); SQLite has one writer at a time."""
+    from haven.core.queue.models import DeliveredReaction  # models: imported after start-up
+
+    try:
+        with transaction.atomic():  # a savepoint: the duplicate does not spoil the outer one
+            DeliveredReaction.objects.create(event_id=event_id, subscriber=subscriber[:255],
+                                             job_id=job_id)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _ids(event: Event) -> dict:
@@ -162,10 +191,17 @@ def _ids(event: Event) -> dict:
             if f.name.endswith("_id")}
 
 
-def deliver(handler: Callable[[Event], None], event: Event) -> bool:
-    """Run one handler in its own transaction; a failure is rolled back and logged."""
+def deliver(handler: Callable[[Event], None], event: Event,
+            once: tuple[str, str, str] | None = None) -> bool:
+    """Run one handler in its own transaction; a failure is rolled back and logged. With
+    `once` (event id, subscriber, job id) the reaction is recorded in the same transaction
+    and skipped when it was already done."""
     try:
         with transaction.atomic():
+            if once is not None and not _first_delivery(*once):
+                log.info("event %s: subscriber %s already reacted to event %s; job %s does "
+                         "nothing", type(event).__name__, once[1], once[0], once[2])
+                return True
             handler(event)
     except Exception as exc:  # noqa: BLE001 - a reaction must never break the publisher
         code = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))

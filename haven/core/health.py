@@ -44,7 +44,16 @@ def _queue_backlog() -> dict:
     from django.db.models import Count, Min
     from django_tasks_db.models import DBTaskResult
 
+    from haven.core.jobs import find_abandoned  # uses the same table, so the same condition
+
     waiting = DBTaskResult.objects.filter(status="READY").aggregate(
         n=Count("id"), oldest=Min("enqueued_at"))
     age = (timezone.now() - waiting["oldest"]).total_seconds() if waiting["oldest"] else 0
-    return {"jobs_waiting": waiting["n"], "oldest_job_waiting_seconds": round(age)}
+    backlog = {"jobs_waiting": waiting["n"], "oldest_job_waiting_seconds": round(age)}
+    # Jobs still marked running on a worker gone for longer than the grace period (a live
+    # worker revives them at its next tick; if this stays, no worker is running). Named
+    # only when there are some, so a healthy answer keeps its shape.
+    abandoned = len(find_abandoned())
+    if abandoned:
+        backlog["jobs_running_on_a_lost_worker"] = abandoned
+    return backlog

@@ -80,6 +80,9 @@ def _people(user, rows) -> tuple[list, dict]:
     if not isinstance(rows, list):
         return [], {"involvements": "Give a list of {person, role, relationship}."}
     found, errors = [], {}
+    # Everyone named by id, in one read of the caller's scope.
+    named = [db_int(str(row.get("person", ""))) for row in rows if isinstance(row, dict)]
+    in_scope = scoped_persons(user).in_bulk([pk for pk in named if pk is not None])
     for index, row in enumerate(rows):
         row = row if isinstance(row, dict) else {}
         details = row.get("person") if isinstance(row.get("person"), dict) else row.get(
@@ -90,8 +93,7 @@ def _people(user, rows) -> tuple[list, dict]:
             found.append({"details": details, "role": row.get("role", ""),
                           "relationship": row.get("relationship", "")})
             continue
-        person = scoped_persons(user).filter(pk=person_id).first() \
-            if person_id is not None else None
+        person = in_scope.get(person_id) if person_id is not None else None
         if person is None:
             errors[f"involvements.{index}.person"] = "No such person in your force."
             record_access(user, Action.CONSULTATION, record_type="incident_involvement",

@@ -67,24 +67,31 @@ def next_reference(force, at) -> str:
     creations counted the same rows and collided). A gap left by a removed log is never
     reused."""
     prefix = f"{force.code}-{at:%Y%m%d}-"
-    for _ in range(5):
-        try:
-            with transaction.atomic():
-                counter, created = ReferenceCounter.objects.select_for_update().get_or_create(
-                    force=force, day=at.date(),
-                    defaults={"last": _highest_taken(force, prefix)})
-        except IntegrityError:
-            continue  # another call created today's counter first: lock theirs
-        counter.last += 1
-        counter.save(update_fields=["last"])
-        return f"{prefix}{counter.last:04d}"
+    # No savepoint of its own (the caller's transaction holds the lock): a savepoint only
+    # around the day's first insert, which another call may beat.
+    with transaction.atomic(savepoint=False):
+        for _ in range(5):
+            counter = ReferenceCounter.objects.select_for_update().filter(
+                force=force, day=at.date()).first()
+            if counter is None:
+                try:
+                    with transaction.atomic():
+                        counter = ReferenceCounter.objects.create(
+                            force=force, day=at.date(), last=_highest_taken(force, prefix))
+                except IntegrityError:
+                    continue  # another call created today's counter first: lock theirs
+            counter.last += 1
+            counter.save(update_fields=["last"])
+            return f"{prefix}{counter.last:04d}"
     raise IntakeInvalid({"reference": "Could not allocate a log reference; try again."})
 
 
 def _new_incident(force, opened_at, **fields) -> Incident:
     """Insert with the next reference; a reference written outside Haven (an import) that
     took the number moves us on to the next one."""
-    with transaction.atomic():  # keeps the counter locked until the log is saved
+    # Keeps the counter locked until the log is saved; no savepoint (only the insert below,
+    # which an imported reference may refuse, needs one).
+    with transaction.atomic(savepoint=False):
         for _ in range(5):
             reference = next_reference(force, opened_at)  # taken for good, even if refused
             try:
@@ -190,7 +197,8 @@ def do_create_incident(
     checklist = _clean_checklist(checklist)
     now = timezone.now()
     opened_at = opened_at or now
-    with transaction.atomic():
+    # The action's transaction already holds everything below: no savepoint of its own.
+    with transaction.atomic(savepoint=False):
         incident = _new_incident(
             force, opened_at, reported_via=reported_via,
             category=category, domestic_abuse=domestic_abuse, occurred_at=occurred_at,
@@ -207,16 +215,18 @@ def do_create_incident(
                 rules.question_set_for(category), checklist),
             serious=bool(reasons), serious_reasons=reasons,
         )
+        # A new log has nobody on it yet: one insert for all its people (a person named
+        # twice in the same role is on it once, with what was said first).
+        rows: dict[tuple, Involvement] = {}
         for item in involvements:
             person, haven_source_id = item.get("person"), ""
             if person is None:
                 person, haven_source_id = record_new_person(incident, item["details"],
                                                             actor=actor)
-            Involvement.objects.get_or_create(
+            rows.setdefault((person.pk, item["role"]), Involvement(
                 incident=incident, person=person, role=item["role"],
-                defaults={"relationship": item.get("relationship") or "",
-                          "haven_source_id": haven_source_id},
-            )
+                relationship=item.get("relationship") or "", haven_source_id=haven_source_id))
+        Involvement.objects.bulk_create(rows.values())
         _after_people_saved(incident, progress, actor=actor, action=Action.COLLECTION)
     return incident
 
@@ -322,12 +332,21 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
 SUSPECT_MARKERS = ("live_order", "weapons_marker")
 
 
-def incident_markers(incident: Incident) -> list[str]:
+def _people_on(incident: Incident) -> list[Involvement]:
+    """Everyone on the log with their person (and force, for the policy a history reads),
+    read once for all that is worked out after the people change."""
+    return list(incident.involvements.select_related("person", "person__force").order_by("id"))
+
+
+def incident_markers(incident: Incident, involvements: list[Involvement] | None = None
+                     ) -> list[str]:
     """Markers for this log from the history of its victims (repeat within the window, high
-    risk, MARAC, live order) and of its suspects (live order, weapons or firearms)."""
+    risk, MARAC, live order) and of its suspects (live order, weapons or firearms).
+    `involvements`: the log's people, when the caller has read them (`_people_on`)."""
     markers: list[str] = []
-    involved = list(incident.involvements.filter(
-        role__in=[Involvement.Role.VICTIM, Involvement.Role.SUSPECT]).select_related("person"))
+    roles = (Involvement.Role.VICTIM, Involvement.Role.SUSPECT)
+    involved = [i for i in (_people_on(incident) if involvements is None else involvements)
+                if i.role in roles]
     summaries = history.history_summaries([i.person for i in involved], at=incident.opened_at)
     for involvement in involved:
         summary = summaries[involvement.person_id]
@@ -339,9 +358,11 @@ def incident_markers(incident: Incident) -> list[str]:
     return markers
 
 
-def counter_allegations(incident: Incident) -> list[tuple[int, int]]:
+def counter_allegations(incident: Incident, involvements: list[Involvement] | None = None
+                        ) -> list[tuple[int, int]]:
     """(victim id, suspect id) pairs on this log recorded the other way round on another log."""
-    roles = list(incident.involvements.values_list("person_id", "role"))
+    roles = (list(incident.involvements.values_list("person_id", "role")) if involvements is None
+             else [(i.person_id, i.role) for i in involvements])
     victims = {pid for pid, role in roles if role == Involvement.Role.VICTIM}
     suspects = {pid for pid, role in roles if role == Involvement.Role.SUSPECT}
     pairs = []
@@ -359,17 +380,20 @@ def counter_allegations(incident: Incident) -> list[tuple[int, int]]:
 
 
 def _after_people_saved(incident, progress, *, actor, action, opened=True, person=None):
-    progress.risk_markers = incident_markers(incident)
+    involvements = _people_on(incident)  # nothing below changes who is on the log
+    progress.risk_markers = incident_markers(incident, involvements)
     progress.repeat_victim = "repeat_victim" in progress.risk_markers
     newly_counter = False
-    if not progress.counter_allegation and counter_allegations(incident):
+    if not progress.counter_allegation and counter_allegations(incident, involvements):
         progress.counter_allegation = newly_counter = True
     progress.save()
-    log_people(actor, incident, action, detail={"incident": incident.pk})
+    log_people(actor, incident, action, detail={"incident": incident.pk},
+               person_ids=[i.person_id for i in involvements])
     if opened:
         label = incident.get_category_display().lower()
         write_chronology(incident, kind="incident_opened", actor=actor, at=incident.opened_at,
-                         summary=f"{label} incident reported ({incident.reported_via})")
+                         summary=f"{label} incident reported ({incident.reported_via})",
+                         involvements=involvements)
         if progress.serious:
             _raise_to_supervisor(incident, progress, actor)
     elif person is not None:

@@ -53,7 +53,9 @@ def access_incident(user, incident_id, *, reason: str = "", action: str = Action
         pk = int(incident_id)
     except (TypeError, ValueError):
         pk = None
-    with transaction.atomic():
+    # The read and its entry commit together; inside a caller's transaction no savepoint
+    # is needed (the 404 is raised after the block, so only a database error leaves it).
+    with transaction.atomic(savepoint=False):
         incident = scoped_incidents(user).filter(pk=pk).first() if pk is not None else None
         if incident is None:
             record_access(user, action, record_type="incident", record_id=incident_id,
@@ -66,17 +68,24 @@ def access_incident(user, incident_id, *, reason: str = "", action: str = Action
 
 
 def log_people(user, incident: Incident, action: str, *, reason: str = "",
-               detail: dict | None = None) -> None:
-    """One access-log entry per person involved (ids only), or one for the log itself."""
-    person_ids = sorted(set(incident.involvements.values_list("person_id", flat=True)))
+               detail: dict | None = None, person_ids=None) -> None:
+    """One access-log entry per person involved (ids only), or one for the log itself.
+    `person_ids`: those on the log, when the caller has just read them."""
+    if person_ids is None:
+        person_ids = incident.involvements.values_list("person_id", flat=True)
+    person_ids = sorted(set(person_ids))
     record_accesses(user, action, record_type="incident", record_id=incident.pk,
                     person_ids=person_ids or [None], reason=reason, detail=detail)
 
 
-def write_chronology(incident: Incident, *, kind: str, summary: str, actor, at=None) -> None:
-    """Put one event about this log on the chronology of every person involved."""
+def write_chronology(incident: Incident, *, kind: str, summary: str, actor, at=None,
+                     involvements=None) -> None:
+    """Put one event about this log on the chronology of every person involved
+    (`involvements`, with their persons, when the caller has just read them)."""
     seen = set()
-    for involvement in incident.involvements.select_related("person"):
+    if involvements is None:
+        involvements = incident.involvements.select_related("person")
+    for involvement in involvements:
         if involvement.person_id in seen:
             continue
         seen.add(involvement.person_id)
@@ -183,7 +192,8 @@ def do_record_risk_assessed(incident: Incident, *, assessment_id, actor) -> Inci
     attended → risk assessed, recording the time (arrival → DASH). A later assessment of the
     same log (a re-assessment) records its id and leaves the state and first time alone.
     """
-    with transaction.atomic():
+    # The action's own transaction rolls back a refusal: no second savepoint here.
+    with transaction.atomic(savepoint=False):
         fresh = Incident.objects.select_for_update().get(pk=incident.pk)
         progress = progress_of(fresh)
         if fresh.state in (rules.RISK_ASSESSED, rules.ENDORSED, rules.CLOSED):

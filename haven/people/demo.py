@@ -2,13 +2,28 @@
 
 Some persons are also known to the control-room log (a nickname, another phone format)
 and linked; a few crime records with a day/month swap wait in the linkage review queue.
+
+One perpetrator is recorded by both demo forces and by Staffordshire, a force outside their
+alliance that has records in the national index but no users here: a national run's
+cross-force proposals wait for both forces' review (issue 19), one shared through the
+alliance, one not shared.
 """
 
 import datetime as dt
+import random
+
+from faker import Faker
 
 from haven.chronology.services import record_entry
+from haven.forces.services import do_add_force
+from haven.people.keys import profile
 from haven.people.models import Address, Person, SourceRecord, WarningMarker
-from haven.people.services import do_add_source_record
+from haven.people.national import do_queue_cross_force
+from haven.people.scoring import compare
+from haven.people.services import RAW_FIELDS, do_add_source_record
+
+#: a force outside the demo alliance: records in the national index, no users of its own
+OUTSIDE_FORCE = ("STAFFS", "Staffordshire Police")
 
 NICKNAMES = {"William": "Bill", "Robert": "Bob", "Elizabeth": "Liz", "Katherine": "Kate",
              "James": "Jim", "Margaret": "Maggie", "Michael": "Mike", "Thomas": "Tom",
@@ -53,6 +68,7 @@ def seed(context):
             persons.append(person)
         context.people[force.code] = persons
         _duplicates(context, force, persons)
+    _cross_force(context)
 
 
 def _duplicates(context, force, persons):
@@ -78,3 +94,44 @@ def _duplicates(context, force, persons):
         if n % 15 == 4:
             WarningMarker.objects.create(person=person, kind=context.rng.choice(
                 ["weapons", "violence", "self_harm"]), recorded_at=context.now)
+
+
+def _cross_force(context):
+    """A perpetrator recorded by Staffordshire, Warwickshire and West Mercia (a typo in his
+    forename there, another town each time), proposed across forces as a national run
+    would: for both forces' review, never merged.
+
+    Staffordshire's record is made first, so the Warwickshire–Staffordshire proposal has
+    Warwickshire as its second force (`force_b`) and the alliance one has West Mercia there:
+    the permission matrix probes the former, where West Mercia is a force not party to it."""
+    # Its own random source: the other rooms' demo records stay as they were without it.
+    fake, rng = Faker("en_GB"), random.Random(19)
+    fake.seed_instance(19)
+    by_code = {f.code: f for f in context.forces}
+    if not {"WARKS", "WMERC"} <= set(by_code):
+        return
+    staffs = do_add_force(*OUTSIDE_FORCE).obj
+    forename, surname = fake.first_name_male(), fake.last_name()
+    him = {"forename": forename, "surname": surname, "gender": "M",
+           "date_of_birth": fake.date_of_birth(minimum_age=25, maximum_age=55),
+           "pnc_id": f"{rng.randint(80, 99)}/{rng.randint(100000, 999999)}{rng.choice('ABCD')}"}
+    records = {}
+    for code, force, changes in (
+            ("STAFFS", staffs, {}),
+            ("WARKS", by_code["WARKS"], {}),
+            # West Mercia's control room typed his name with a letter missing.
+            ("WMERC", by_code["WMERC"], {"forename": forename[:2] + forename[3:]})):
+        admin = context.users.get((code, "system_admin"))
+        records[code] = do_add_source_record(force, {
+            **him, **changes, "address_line": fake.street_address(), "town": fake.city(),
+            "postcode": fake.postcode()}, system="crime", source_id=f"{code}-NX0001",
+            actor=admin)
+
+    def scored(a, b):
+        first, second = sorted((a, b), key=lambda r: r.pk)
+        probability = compare(*(profile({n: getattr(r, n) for n in RAW_FIELDS})
+                                for r in (first, second)))[0]
+        return (first.pk, second.pk, probability)
+
+    do_queue_cross_force([scored(records["STAFFS"], records["WARKS"]),
+                          scored(records["WARKS"], records["WMERC"])], engine="demo")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.http import Http404
 
 from haven.access.capabilities import can
@@ -256,10 +255,10 @@ def find_candidates(user, *, forename="", surname="", date_of_birth=None, phone=
         candidate.band = match_band(candidate.score, thresholds[force.pk],
                                     candidate.explanation)
         candidate.scored_with = _weights(weights, force.pk).note
-    with transaction.atomic():
-        record_access(
-            user, Action.CONSULTATION, record_type="lookup", reason=reason,
-            detail={"candidates": [c.person.pk for c in candidates],
-                    "criteria_given": sorted(k for k, v in criteria.items() if v)},
-        )
+    # One entry, one INSERT: atomic without a transaction of its own.
+    record_access(
+        user, Action.CONSULTATION, record_type="lookup", reason=reason,
+        detail={"candidates": [c.person.pk for c in candidates],
+                "criteria_given": sorted(k for k, v in criteria.items() if v)},
+    )
     return candidates

@@ -21,24 +21,29 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from haven.access.capabilities import can
-from haven.access.log import Action, Outcome, record_access
+from haven.access.log import Action, Outcome, record_access, record_list_access
+from haven.chronology.services import record_entry
 from haven.core.actions import action, unchanged
 from haven.core.api import db_int
 from haven.core.concurrency import StaleEdit
 from haven.forces.models import Force
 from haven.forces.policy import policy
 from haven.people import relink
-from haven.people.linkage import LinkageSettings, hard_conflict, link_records
 from haven.people.models import SourceRecord
 from haven.people.models_national import CrossForceProposal
 from haven.people.review import evidence_for
 from haven.people.services import RAW_FIELDS, InvalidRecord
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +52,10 @@ SHOWN_FIELDS = ("forename", "middle_names", "surname", "date_of_birth", "gender"
 
 
 def _link(frame, settings, *, engine: str, spark=None):
+    # Splink (and pandas) load only when a run asks for them: the review screens and the
+    # person page import this module too.
+    from haven.people.linkage import link_records
+
     if engine == "duckdb":
         return link_records(frame, settings)
     # Spark (pyspark, the JVM bridge) loads only when a run asks for it.
@@ -66,7 +75,7 @@ def run_relink_spark(force, *, actor=None, spark=None):
 def national_records(forces) -> pd.DataFrame:
     """Every source record of these forces as one engine input; `force_id` kept per record,
     uids prefixed with the force code so two forces' systems never collide."""
-
+    import pandas as pd  # only a link run needs pandas; the person page imports this module
 
     frames = []
     for force in forces:
@@ -81,6 +90,7 @@ def cross_force_pairs(rows: pd.DataFrame, result, lower_of) -> list[tuple[int, i
     """Scored pairs whose records are of two forces, at or above both forces' review band
     (`lower_of[force_id]`), without a hard conflict; the best pair per two persons.
     Returns (record pk, record pk, probability), the smaller pk first."""
+    from haven.people.linkage import hard_conflict  # Splink's start-up, only for a link run
 
     force_of = dict(zip(rows["uid"], rows["force_id"], strict=True))
     pk_of = dict(zip(rows["uid"], rows["id"], strict=True))
@@ -129,6 +139,7 @@ def do_queue_cross_force(pairs, *, engine: str, actor=None) -> int:
 def run_national_link(forces, *, engine: str = "spark", spark=None, actor=None) -> dict:
     """One linkage run over these forces' records; cross-force links queued as proposals
     for both forces (`CrossForceProposal`). Persons are never merged across forces."""
+    from haven.people.linkage import LinkageSettings  # Splink's start-up, only for a link run
 
     forces = list(forces)
     started = time.perf_counter()
@@ -179,6 +190,80 @@ def _side(proposal: CrossForceProposal, force_id) -> str:
     return "a" if proposal.force_a_id == force_id else "b"
 
 
+def _own_and_other(proposal: CrossForceProposal, force_id):
+    """(own force's record, the other force's record) of a proposal."""
+    if _side(proposal, force_id) == "a":
+        return proposal.record_a, proposal.record_b
+    return proposal.record_b, proposal.record_a
+
+
+def _answers(proposal: CrossForceProposal, force_id) -> tuple[str, str]:
+    """(own force's decision, the other force's decision); "" while not given."""
+    if _side(proposal, force_id) == "a":
+        return proposal.decision_a, proposal.decision_b
+    return proposal.decision_b, proposal.decision_a
+
+
+def _waiting_for(force_id) -> Q:
+    """Proposals this force has not answered yet."""
+    return Q(force_a_id=force_id, decision_a="") | Q(force_b_id=force_id, decision_b="")
+
+
+def cross_force_waiting_count(user) -> int:
+    """How many proposals wait for the user's force's answer (0 without linkage.review).
+    A count names nobody, so it is not logged."""
+    if not user.force_id:
+        return 0
+    return cross_force_proposals_for(user).filter(_waiting_for(user.force_id)).count()
+
+
+def answer_label(decision: str) -> str:
+    return CrossForceProposal.Decision(decision).label if decision else "Not answered yet"
+
+
+def cross_force_queue(user, *, limit: int = 50) -> dict:
+    """The user's force's proposals for the list page: those waiting for this force's answer
+    (most likely first) and those it has answered (newest first), `limit` of each.
+
+    Each row names only the user's own force's record and the other force's code, never the
+    other force's values. The read is logged: one entry per own person named."""
+    proposals = cross_force_proposals_for(user).select_related(
+        "record_a", "record_b", "force_a", "force_b")
+    if not user.force_id:
+        return {"waiting": [], "answered": [], "waiting_total": 0, "answered_total": 0}
+    waiting_q = _waiting_for(user.force_id)
+    waiting = proposals.filter(waiting_q).order_by("-probability", "pk")
+    answered = proposals.exclude(waiting_q).order_by("-pk")
+
+    def row(proposal):
+        own, _other = _own_and_other(proposal, user.force_id)
+        own_answer, other_answer = _answers(proposal, user.force_id)
+        other_force = proposal.force_b if _side(proposal, user.force_id) == "a" \
+            else proposal.force_a
+        return {"id": proposal.pk, "probability": proposal.probability,
+                "own": {"record_id": own.pk, "system": own.system, "source_id": own.source_id,
+                        "person_id": own.person_id,
+                        "name": " ".join(filter(None, (own.forename, own.middle_names,
+                                                       own.surname)))},
+                "other_force": other_force.code, "other_force_name": other_force.name,
+                "own_answer": answer_label(own_answer),
+                "other_answer": answer_label(other_answer),
+                "own_answered": bool(own_answer), "other_answered": bool(other_answer),
+                "confirmed": proposal.confirmed}
+
+    with transaction.atomic():
+        result = {"waiting": [row(p) for p in waiting[:limit]],
+                  "answered": [row(p) for p in answered[:limit]],
+                  "waiting_total": waiting.count(), "answered_total": answered.count()}
+        shown: dict[int, list] = {}
+        for r in result["waiting"] + result["answered"]:
+            if r["own"]["person_id"] is not None:
+                shown.setdefault(r["own"]["person_id"], []).append(
+                    f"cross_force_proposal:{r['id']}")
+        record_list_access(user, record_type="cross_force_queue", shown=shown)
+    return result
+
+
 def _shown(record: SourceRecord) -> dict:
     values = {name: getattr(record, name) for name in SHOWN_FIELDS}
     if values["date_of_birth"] is not None and not isinstance(values["date_of_birth"], str):
@@ -187,13 +272,9 @@ def _shown(record: SourceRecord) -> dict:
             **values}
 
 
-def proposal_for_reviewer(user, proposal_id) -> dict:
-    """What a reviewer of either force reads of a proposal (the read is logged).
-
-    {"id", "probability", "own": {record fields}, "other": {...}, "other_shared": bool,
-     "evidence": [{field, level, weight}], "decision_own", "decision_other", "confirmed"}.
-    Without a share, "other" holds only the other force's code and record id."""
-
+def access_cross_force_proposal(user, proposal_id) -> CrossForceProposal:
+    """The proposal, if it names one of the user's force's records and the user reviews
+    linkage; else 404, the refused attempt logged (refused and missing look the same)."""
     pk = db_int(proposal_id)
     proposal = (cross_force_proposals_for(user).select_related(
         "record_a__force", "record_b__force").filter(pk=pk).first() if pk is not None else None)
@@ -202,27 +283,39 @@ def proposal_for_reviewer(user, proposal_id) -> dict:
             record_access(user, Action.CONSULTATION, record_type="cross_force_proposal",
                           record_id=proposal_id, outcome=Outcome.REFUSED)
         raise Http404("Not found")
-    side = _side(proposal, user.force_id)
-    own, other = ((proposal.record_a, proposal.record_b) if side == "a"
-                  else (proposal.record_b, proposal.record_a))
+    return proposal
+
+
+def proposal_for_reviewer(user, proposal_id) -> dict:
+    """What a reviewer of either force reads of a proposal (the read is logged).
+
+    {"id", "probability", "own": {record fields}, "other": {...}, "other_shared": bool,
+     "evidence": [{field, level, weight}], "decision_own", "decision_other", "confirmed",
+     "own_person_id"}. Without a share, "other" holds only the other force's code and
+    record id."""
+
+    proposal = access_cross_force_proposal(user, proposal_id)
+    own, other = _own_and_other(proposal, user.force_id)
     shared = forces_share(own.force_id, other.force_id)
     # The light scorer's levels ("exact", "different" ...), never the other's values.
     evidence = [{k: row[k] for k in ("field", "level", "weight", "label")}
                 for row in evidence_for(_as_review_item(proposal))]
-    record_access(user, Action.CONSULTATION, record_type="cross_force_proposal",
-                  record_id=proposal.pk, person_id=own.person_id,
-                  detail={"other_force": other.force_id, "other_shared": shared,
-                          "other_person": other.person_id if shared else None})
-    decisions = {"a": proposal.decision_a, "b": proposal.decision_b}
-    return {
-        "id": proposal.pk, "probability": proposal.probability, "version": proposal.version,
-        "own": _shown(own),
-        "other": _shown(other) if shared else {"force": other.force.code,
-                                                "record_id": other.pk},
-        "other_shared": shared, "evidence": evidence,
-        "decision_own": decisions[side], "decision_other": decisions["b" if side == "a" else "a"],
-        "confirmed": proposal.confirmed,
-    }
+    with transaction.atomic():
+        record_access(user, Action.CONSULTATION, record_type="cross_force_proposal",
+                      record_id=proposal.pk, person_id=own.person_id,
+                      detail={"other_force": other.force_id, "other_shared": shared,
+                              "other_person": other.person_id if shared else None})
+        decision_own, decision_other = _answers(proposal, user.force_id)
+        return {
+            "id": proposal.pk, "probability": proposal.probability,
+            "version": proposal.version,
+            "own": _shown(own), "own_person_id": own.person_id,
+            "other": _shown(other) if shared else {"force": other.force.code,
+                                                    "record_id": other.pk},
+            "other_shared": shared, "evidence": evidence,
+            "decision_own": decision_own, "decision_other": decision_other,
+            "confirmed": proposal.confirmed,
+        }
 
 
 class _as_review_item:  # noqa: N801 - quacks like a ReviewItem for review.evidence_for
@@ -235,7 +328,8 @@ class _as_review_item:  # noqa: N801 - quacks like a ReviewItem for review.evide
 def do_decide_cross_force(proposal: CrossForceProposal, *, decision: str, version: int,
                           actor) -> CrossForceProposal:
     """The actor's force's answer to a proposal: link (same person) or not_link. Nothing is
-    merged; when both forces said link the proposal is confirmed (`.confirmed`)."""
+    merged; when both forces said link the proposal is confirmed (`.confirmed`) and both
+    persons' chronologies say so."""
     if decision not in (CrossForceProposal.Decision.LINK, CrossForceProposal.Decision.NOT_LINK):
         raise InvalidRecord("decision", "Choose whether the records are the same person")
     if not cross_force_proposals_for(actor).filter(pk=proposal.pk).exists():
@@ -245,10 +339,75 @@ def do_decide_cross_force(proposal: CrossForceProposal, *, decision: str, versio
         pk=proposal.pk, version=version, **{f"decision_{side}": ""}).update(
         **{f"decision_{side}": decision, f"decided_by_{side}": actor, "version": version + 1})
     if not updated:
-        raise StaleEdit("Someone else decided this pair already. Reload the queue.")
+        current = CrossForceProposal.objects.filter(pk=proposal.pk).first()
+        if current is not None and getattr(current, f"decision_{side}"):
+            raise StaleEdit("Someone else in your force has already decided this match ("
+                            f"{answer_label(getattr(current, f'decision_{side}'))}). "
+                            "Your answer was not saved.")
+        # Only the other force's answer changed the version: nothing of ours was lost, but
+        # the reviewer answers again having seen the page as it is now.
+        raise StaleEdit("The other force answered while you were reading this page. Your "
+                        "answer was not saved: read the page again and answer.")
     proposal.refresh_from_db()
-    own = proposal.record_a if side == "a" else proposal.record_b
+    own, other = _own_and_other(proposal, actor.force_id)
     record_access(actor, Action.COMBINATION, record_type="cross_force_proposal",
                   record_id=proposal.pk, person_id=own.person_id,
                   detail={"decision": decision, "side": side, "confirmed": proposal.confirmed})
+    if proposal.confirmed:
+        # The shared fact goes on both forces' persons; each entry names only the other
+        # force's code, never its values.
+        for record, elsewhere in ((own, other), (other, own)):
+            if record.person_id is not None:
+                record_entry(record.person, occurred_at=timezone.now(), kind="cross_force_link",
+                             source_room="people", source_type="cross_force_proposal",
+                             source_id=proposal.pk,
+                             summary=f"Also recorded by {elsewhere.force.code}: both forces "
+                                     "confirmed the same person (no records merged)",
+                             actor=actor)
     return proposal
+
+
+# ------------------------------------------------------------------ the person page
+
+
+def confirmed_cross_force_links(user, person_id) -> list[dict]:
+    """Other forces' records that both forces confirmed are this person, for the person page.
+
+    [{"proposal_id", "force", "force_name", "record_id", "shared", and where the two forces
+    share: "forename", "middle_names", "surname", "date_of_birth"}]. Only users of the
+    person's own force who may view persons see them (a partner agency sees none). What is
+    shown is logged: one entry naming the proposals and the other records."""
+    pk = db_int(person_id)
+    if pk is None or not getattr(user, "force_id", None) or not can(user, "person.view"):
+        return []
+    force_id = user.force_id
+    confirmed = CrossForceProposal.objects.filter(
+        Q(force_a_id=force_id, record_a__person_id=pk)
+        | Q(force_b_id=force_id, record_b__person_id=pk),  # this force's side is the person
+        decision_a=CrossForceProposal.Decision.LINK,
+        decision_b=CrossForceProposal.Decision.LINK,
+    ).select_related("record_a__force", "record_b__force").order_by("pk")
+    with transaction.atomic():  # the read and its log entry together
+        return _confirmed_links(user, pk, confirmed)
+
+
+def _confirmed_links(user, pk, confirmed) -> list[dict]:
+    force_id = user.force_id
+    links = []
+    for proposal in confirmed:
+        _own, other = _own_and_other(proposal, force_id)
+        link = {"proposal_id": proposal.pk, "force": other.force.code,
+                "force_name": other.force.name, "record_id": other.pk,
+                "shared": forces_share(force_id, other.force_id)}
+        if link["shared"]:
+            link.update(forename=other.forename, middle_names=other.middle_names,
+                        surname=other.surname, date_of_birth=other.date_of_birth,
+                        other_person=other.person_id)
+        links.append(link)
+    if links:
+        record_access(user, Action.CONSULTATION, record_type="cross_force_link",
+                      record_id=pk, person_id=pk,
+                      detail={"proposals": [x["proposal_id"] for x in links],
+                              "other_records": [x["record_id"] for x in links],
+                              "other_persons": [x.get("other_person") for x in links]})
+    return links

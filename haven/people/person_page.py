@@ -8,6 +8,7 @@ from haven.people.access import visible_addresses
 from haven.people.addresses import force_places, is_confidential, place
 from haven.people.keys import profile
 from haven.people.models import MergeEvent, ReviewItem
+from haven.people.national import confirmed_cross_force_links
 from haven.people.person_links import links_for
 from haven.people.scoring import compare
 from haven.people.services import RAW_FIELDS
@@ -70,4 +71,5 @@ def person_context(user, person) -> dict:
             decision="", record_a__person=person).count() + ReviewItem.objects.filter(
             decision="", record_b__person=person).count() if can(user, "linkage.review") else 0,
         "room_links": links_for(user, person),  # other rooms' links (person_links.py)
+        "cross_force_links": confirmed_cross_force_links(user, person.pk),  # issue 19
     }

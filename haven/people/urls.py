@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.people import views, views_linkage
+from haven.people import views, views_linkage, views_national
 
 app_name = "people"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
          name="lift_confidential"),
     path("review/", views_linkage.review_queue, name="review_queue"),
     path("review/<int:item_id>/", views_linkage.review_item, name="review_item"),
+    path("review/other-forces/", views_national.cross_force_list, name="cross_force_list"),
+    path("review/other-forces/<int:proposal_id>/", views_national.cross_force_proposal,
+         name="cross_force_proposal"),
     path("<int:person_id>/merge/", views_linkage.merge, name="merge"),
     path("merges/<int:merge_id>/unmerge/", views_linkage.unmerge, name="unmerge"),
 ]

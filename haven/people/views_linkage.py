@@ -15,6 +15,7 @@ from haven.people.access import access_person
 from haven.people.addresses import PlaceSet, force_places, is_confidential, place
 from haven.people.merge import do_merge_persons, do_unmerge
 from haven.people.models import MergeEvent
+from haven.people.national import cross_force_waiting_count
 from haven.people.review import (
     access_review_item,
     do_decide_review,
@@ -49,7 +50,8 @@ def review_queue(request):
                       {p for i in items for p in (i.record_a.person_id, i.record_b.person_id)
                        if p is not None})})
     return render(request, "people/review_queue.html",
-                  {"items": items, "total": pending.count()})
+                  {"items": items, "total": pending.count(),
+                   "cross_force_waiting": cross_force_waiting_count(request.user)})
 
 
 def _side(user, record, places) -> list[dict]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.db.models import Q, prefetch_related_objects
+
 from haven.access.log import Action, record_access, via
 from haven.core.actions import action
 from haven.risk.models import Question, QuestionnaireVersion
@@ -97,6 +99,25 @@ def current_version(instrument: str, force=None):
     versions = QuestionnaireVersion.objects.filter(instrument=instrument).order_by("-number")
     own = versions.filter(force=force).first() if force is not None else None
     return own or versions.filter(force__isnull=True).first()
+
+
+def current_versions(instruments, force=None) -> dict:
+    """`current_version` of each instrument (instrument -> version, or None), with its
+    questions already read: two queries for a whole DASH sitting instead of three per
+    instrument."""
+    instruments = list(instruments)
+    force_id = getattr(force, "pk", None)
+    scope = Q(force__isnull=True) | (Q(force_id=force_id) if force_id is not None
+                                     else Q(pk__in=[]))
+    versions = list(QuestionnaireVersion.objects.filter(scope, instrument__in=instruments)
+                    .order_by("-number", "-id"))
+    found = {}
+    for instrument in instruments:
+        mine = [v for v in versions if v.instrument == instrument]
+        own = next((v for v in mine if force_id is not None and v.force_id == force_id), None)
+        found[instrument] = own or next((v for v in mine if v.force_id is None), None)
+    prefetch_related_objects([v for v in found.values() if v is not None], "questions")
+    return found
 
 
 @action("questionnaire.load", record_type="questionnaire_version", system=True)

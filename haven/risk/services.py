@@ -21,7 +21,7 @@ from haven.core.concurrency import StaleEdit, refuse_if_changed, update_if_uncha
 from haven.forces.policy import policy
 from haven.risk import intake_link, rules
 from haven.risk.models import Answer, Assessment, Child, GradingEvent, ReassessmentFlag
-from haven.risk.questionnaires import DASH, HBA, REPEATED, STALKING, current_version
+from haven.risk.questionnaires import DASH, HBA, REPEATED, STALKING, current_versions
 from haven.risk.rules import GradingRefused
 from haven.tasks.services import do_close_tasks, do_create_task
 
@@ -162,13 +162,15 @@ def _check_children(children: list[dict], errors: dict) -> list[dict]:
 
 
 def screen_reasons(force, victim, values: dict, indicators: dict, *, hba_concern: bool,
-                   at) -> dict[str, str]:
+                   at, times=None) -> dict[str, str]:
     """Which follow-on screens the answers (and the victim's record) call for, and why, in
-    words the officer reads above the screen and in the error summary."""
+    words the officer reads above the screen and in the error summary. `times`: the
+    victim's DA incident times, when the caller has read them."""
     found = rules.indicator_values(values, indicators)
     by_indicator = {ind: code for code, ind in indicators.items() if ind}
     reasons = {}
-    times = intake_link.da_incident_times(victim)
+    if times is None:
+        times = intake_link.da_incident_times(victim)
     min_incidents = policy(force, "stalking_screen_min_incidents", at=at)
     if rules.stalking_triggered(values, indicators, incident_count=len(times),
                                 min_incidents=min_incidents):
@@ -211,7 +213,9 @@ def evaluate(force, victim, data: AssessmentInput, *, at) -> dict:
     """Apply the rules to the form data (no writes). Raises AssessmentRefused naming every
     field to fix, in the order the form asks them."""
     errors: dict[str, str] = {}
-    dash = current_version(DASH, force)
+    # The three questionnaires and their questions, read together once.
+    versions = current_versions((DASH, STALKING, HBA), force)
+    dash = versions[DASH]
     if data.method not in Assessment.Method.values:
         errors["method"] = "Say whether the assessment was in person or by telephone"
     dash_answers = _check_answers(dash, data.answers, required=True, errors=errors)
@@ -233,10 +237,10 @@ def evaluate(force, victim, data: AssessmentInput, *, at) -> dict:
         times, at=at, window_days=policy(force, "escalation_window_days", at=at),
         incidents=policy(force, "escalation_incidents", at=at))
     reasons = screen_reasons(force, victim, values, indicators, hba_concern=data.hba_concern,
-                             at=at)
+                             at=at, times=times)
     extra = {}
     for instrument in (STALKING, HBA):
-        version = current_version(instrument, force)
+        version = versions[instrument]
         if version is None:
             continue
         triggered = instrument in reasons
@@ -248,7 +252,8 @@ def evaluate(force, victim, data: AssessmentInput, *, at) -> dict:
             # Asked once in the sitting: the DASH answer stands for the screen's question.
             if dash_code in dash_answers and (triggered or answers):
                 _question, value, source, comment = dash_answers[dash_code]
-                answers[code] = (version.questions.get(code=code), value, source,
+                answers[code] = (next(q for q in version.questions.all() if q.code == code),
+                                 value, source,
                                  comment or f"As answered to {dash_code}")
         missing = [f for f in screen_errors if f.startswith("answer_")
                    and not data.answers.get(f.removeprefix("answer_"), ("",))[0]]
@@ -287,7 +292,7 @@ def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, acto
     now = timezone.now()
     checked = evaluate(actor.force, victim, data, at=now)
     result = checked["result"]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the action's own transaction
         assessment = Assessment.objects.create(
             force_id=actor.force_id, victim=victim, incident=incident,
             questionnaire=checked["questionnaire"], method=data.method,
@@ -317,10 +322,12 @@ def do_complete_assessment(*, victim, incident=None, data: AssessmentInput, acto
             due_at=now + dt.timedelta(hours=policy(actor.force, "hau_review_due_hours", at=now)))
         cleared = list(ReassessmentFlag.objects.filter(person=victim, cleared_at__isnull=True)
                        .values_list("pk", flat=True))
-        ReassessmentFlag.objects.filter(pk__in=cleared).update(cleared_at=now, cleared_by=actor)
-        do_close_tasks(source_room="risk", source_type="reassessment_flag", source_ids=cleared,
-                    kinds=["reassessment"], actor=actor, at=now,
-                    note=f"Re-assessed: risk assessment {assessment.pk}")
+        if cleared:  # a re-assessment: its flags' tasks are done (nothing to close else)
+            ReassessmentFlag.objects.filter(pk__in=cleared).update(cleared_at=now,
+                                                                   cleared_by=actor)
+            do_close_tasks(source_room="risk", source_type="reassessment_flag",
+                           source_ids=cleared, kinds=["reassessment"], actor=actor, at=now,
+                           note=f"Re-assessed: risk assessment {assessment.pk}")
         record_access(actor, Action.COLLECTION, record_type="risk_assessment",
                       record_id=assessment.pk, person_id=victim.pk,
                       detail={"questionnaire": assessment.questionnaire_id})

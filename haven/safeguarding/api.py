@@ -17,27 +17,33 @@ from rest_framework.response import Response
 
 from haven.access.log import record_list_access
 from haven.safeguarding import allocation
+from haven.safeguarding.models import PlanAction
 from haven.safeguarding.presenters import person_names
 from haven.safeguarding.services import (
     access_case,
     contact_preferences_for,
     has_full_view,
     sanitised_case,
+    sanitised_cases,
     scoped_cases,
 )
 from haven.safeguarding.views import _refuse
 
 
-def _sanitised(case, name: str) -> dict:
-    data = sanitised_case(case)
+def _sanitised(case, name: str, data: dict | None = None) -> dict:
+    data = sanitised_case(case) if data is None else data
     data["name"] = name
     data["view"] = "sanitised"
     return data
 
 
 def _full(case, name: str) -> dict:
-    data = _sanitised(case, name)
     prefs = contact_preferences_for(case.force_id, case.person_id)
+    plan = list(case.plan_actions.select_related("owner_user", "owner_agency"))
+    # The plan and the preferences are read once, for both halves of the answer.
+    data = _sanitised(case, name, sanitised_case(
+        case, prefs=prefs, plan_exists=any(p.status != PlanAction.Status.CANCELLED
+                                           for p in plan)))
     data.update({
         "view": "full",
         "held_by": allocation.holder_name(case, reveal=True),
@@ -51,7 +57,7 @@ def _full(case, name: str) -> dict:
         "plan": [{"id": p.pk, "kind": p.kind, "detail": p.detail, "owner": p.owner_name,
                   "owner_kind": p.owner_kind, "due_on": p.due_on, "status": p.status,
                   "version": p.version}
-                 for p in case.plan_actions.select_related("owner_user", "owner_agency")],
+                 for p in plan],
         "risk_history": [{"at": r.at, "from": r.from_grade, "to": r.to_grade,
                           "mitigation": r.mitigation, "rationale": r.rationale,
                           "source": r.source} for r in case.risk_changes.all()],
@@ -83,7 +89,8 @@ class CaseViewSet(viewsets.ViewSet):
         record_list_access(request.user, record_type="safeguarding_case_list",
                            reason="case list (API)",
                            shown={c.person_id: [f"case:{c.pk}"] for c in rows})
-        return Response([_sanitised(c, names.get(c.person_id, "")) for c in rows])
+        return Response([_sanitised(c, names.get(c.person_id, ""), data)
+                         for c, data in zip(rows, sanitised_cases(rows), strict=True)])
 
     def retrieve(self, request, pk=None):
         _refuse(request.user, "case.view", pk, "case (API)")

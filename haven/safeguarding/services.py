@@ -6,7 +6,8 @@ Public (other rooms may call these; keep the names):
 - `access_case(user, case_id, *, reason="")`: fetch, authorise and log; 404 otherwise.
 - `scoped_cases(user)`: the cases this user may see at all.
 - `contact_preferences_for(force, person_id)`: how to contact the victim safely, or None.
-- `sanitised_case(case)`: what a role without full need may see of a case.
+- `sanitised_case(case)`: what a role without full need may see of a case
+  (`sanitised_cases(cases)` for a list).
 - `has_full_view(user, case)`: need (role) or a live break-glass.
 
 Changes are `do_` actions in `haven.safeguarding.cases` (open, close, re-open, regrade),
@@ -109,14 +110,22 @@ def safe_contact_lines(prefs: ContactPreferences | None) -> list[str]:
     return lines
 
 
-def sanitised_case(case: Case) -> dict:
+_LOOK_UP = object()  # sanitised_case's "not given: read it" for what a list reads in bulk
+
+
+def sanitised_case(case: Case, *, plan_exists=_LOOK_UP, prefs=_LOOK_UP) -> dict:
     """What a role without full need may see: the fact of risk. Grade, whether the case is
     open, that a harm reduction plan exists, safety markers, the safe contact arrangements,
     who holds the case. Never DASH answers, narrative, health, partner information or any
-    address (the area is not given either: a refuge's area can betray it)."""
-    plan_exists = PlanAction.objects.filter(case=case).exclude(
-        status=PlanAction.Status.CANCELLED).exists()
-    prefs = contact_preferences_for(case.force_id, case.person_id)
+    address (the area is not given either: a refuge's area can betray it).
+
+    `plan_exists` and `prefs` (the case's contact preferences, or None) are read here
+    unless the caller has them already (`sanitised_cases` for a list, the full view)."""
+    if plan_exists is _LOOK_UP:
+        plan_exists = PlanAction.objects.filter(case=case).exclude(
+            status=PlanAction.Status.CANCELLED).exists()
+    if prefs is _LOOK_UP:
+        prefs = contact_preferences_for(case.force_id, case.person_id)
     holder = holder_name(case)
     return {
         "id": case.pk,
@@ -133,3 +142,18 @@ def sanitised_case(case: Case) -> dict:
         "opened_at": case.opened_at,
         "next_review_at": case.next_review_at,
     }
+
+
+def sanitised_cases(cases) -> list[dict]:
+    """`sanitised_case` for each of a list of cases, with two queries for the whole list
+    (whether each has a live plan, and the victims' contact preferences) instead of two
+    per case."""
+    cases = list(cases)
+    if not cases:
+        return []
+    with_plan = set(PlanAction.objects.filter(case_id__in=[c.pk for c in cases]).exclude(
+        status=PlanAction.Status.CANCELLED).values_list("case_id", flat=True))
+    prefs = {(p.force_id, p.person_id): p for p in ContactPreferences.objects.filter(
+        force_id__in={c.force_id for c in cases}, person_id__in={c.person_id for c in cases})}
+    return [sanitised_case(c, plan_exists=c.pk in with_plan,
+                           prefs=prefs.get((c.force_id, c.person_id))) for c in cases]

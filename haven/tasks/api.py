@@ -25,14 +25,14 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         with transaction.atomic():
-            response = super().list(request, *args, **kwargs)
-            rows = response.data.get("results", response.data) if hasattr(
-                response.data, "get") else response.data
-            ids = [row["id"] for row in rows]
-            tasks = list(tasks_for(request.user).filter(pk__in=ids))
+            queryset = self.filter_queryset(self.get_queryset())
+            page = self.paginate_queryset(queryset)
+            # The tasks on the page are the ones logged: no second query for them.
+            tasks = list(queryset) if page is None else page
+            data = self.get_serializer(tasks, many=True).data
             log_task_reads(request.user, tasks, record_type="task_list",
                            visible=visible_person_ids(request.user, tasks))
-        return response
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
         task = self.get_object()

@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from haven.core import events
 from haven.core.events import Event, publish, subscribe, unsubscribe
+from haven.core.queue.models import DeliveredReaction
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -60,7 +61,13 @@ def test_a_queued_event_is_a_job_committed_with_the_write_and_run_by_the_worker(
     assert stamped_handler == []  # the request does not run it
     run_worker()
     assert stamped_handler == [Stamped(thing_id=7, at=at, note="x")]  # same values, types
-    assert queued_jobs().get().status == "SUCCESSFUL"
+    job = queued_jobs().get()
+    assert job.status == "SUCCESSFUL"
+    # The reaction is in the ledger under the event's id, so running the job again is a
+    # no-op (haven/core/tests/test_worker_revival.py).
+    delivered = DeliveredReaction.objects.get()
+    assert delivered.event_id == job.args_kwargs["kwargs"]["event_id"]
+    assert delivered.subscriber == job.args_kwargs["args"][2]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,3 +121,7 @@ def test_a_recorded_incident_answers_before_its_reactions_which_the_worker_then_
     run_worker()
     assert reached == [incident.pk]
     assert set(queued_jobs().values_list("status", flat=True)) == {"SUCCESSFUL"}
+    # One event, one ledger row per room that reacted.
+    event_ids = {job.args_kwargs["kwargs"]["event_id"] for job in queued_jobs()}
+    assert len(event_ids) == 1
+    assert DeliveredReaction.objects.filter(event_id__in=event_ids).count() == subscribed

@@ -38,6 +38,10 @@ ADDRESS = Obj("people.Address", "person__force",
               {"person_id": "person_id", "address_id": "pk"})
 REVIEW_ITEM = Obj("people.ReviewItem", kwargs={"item_id": "pk"})
 MERGE = Obj("people.MergeEvent", kwargs={"merge_id": "pk"})
+# A proposal belongs to two forces. The demo's Warwickshire–Staffordshire one (Warwickshire
+# is its force_b; the alliance one has West Mercia there) is the one probed: West Mercia is a
+# force not party to it, so every West Mercia user must get 404 (haven/people/demo.py).
+CROSS_FORCE_PROPOSAL = Obj("people.CrossForceProposal", "force_b", {"proposal_id": "pk"})
 TASK = Obj("tasks.Task", kwargs={"task_id": "pk"})
 INCIDENT = Obj("intake.Incident", kwargs={"incident_id": "pk"})
 INVOLVEMENT = Obj("intake.Involvement", "incident__force",
@@ -132,6 +136,11 @@ MATRIX: dict[str, Expect] = {
         "person.lift_confidential_address", P, obj=ADDRESS),
     "people/review/": E("linkage.review"),
     "people/review/<int:item_id>/": E("linkage.review", obj=REVIEW_ITEM, note=NO_DEMO_RECORD),
+    "people/review/other-forces/": E("linkage.review",
+                                     note="the force's matches with other forces"),
+    "people/review/other-forces/<int:proposal_id>/": E(
+        "linkage.review", obj=CROSS_FORCE_PROPOSAL,
+        note="GET reads, POST answers; only the two forces party to the proposal"),
     "people/<int:person_id>/merge/": E("person.merge & person.view", P, obj=PERSON),
     "people/merges/<int:merge_id>/unmerge/": E("person.merge", P, obj=MERGE,
                                                note=NO_DEMO_RECORD),

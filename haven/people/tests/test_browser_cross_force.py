@@ -1,0 +1,65 @@
+"""On a phone, a reviewer of each force goes from their home page to the matches with other
+forces, opens the one waiting and answers "same person"; after both, the page says the match
+is confirmed and that nothing was merged. No accessibility violations on the way."""
+
+import pytest
+
+from haven.people.models_national import CrossForceProposal
+from haven.people.national import do_queue_cross_force
+from haven.web.tests.test_browser_accessibility import AXE, violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE_WIDTH = 390
+PERPETRATOR = {"forename": "Darren", "surname": "Whitcombe", "date_of_birth": "1984-03-17",
+               "gender": "M", "pnc_id": "84/123456A"}
+
+
+def answer_same_person(page, axe_found: dict, who: str) -> str:
+    """From the home page to the proposal, answered: returns the confirmation banner."""
+    menu_item = page.locator("nav >> text=Linkage review")
+    page.get_by_role("button", name="Menu").click()  # the menu folds away on a phone
+    menu_item.click()
+    page.wait_for_url("**/people/review/")
+    page.get_by_role("link", name="Matches with other forces (1 waiting)").click()
+    page.wait_for_url("**/people/review/other-forces/")
+    axe_found[f"{who} list"] = violations(page)
+    page.locator("[data-testid=open-proposal]").first.click()
+    page.wait_for_selector("[data-testid=evidence]")
+    axe_found[f"{who} proposal"] = violations(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    page.get_by_label("Same person", exact=True).check()
+    page.get_by_role("button", name="Send your force's answer").click()
+    page.wait_for_url("**/people/review/other-forces/")
+    return page.inner_text(".govuk-notification-banner")
+
+
+def test_both_forces_answer_same_person_on_a_phone_and_it_is_confirmed(page_as, add_record):
+    warks = add_record("crime", "W1", **PERPETRATOR, postcode="CV34 4AB")
+    wmerc = add_record("command_and_control", "M1", "WMERC",
+                       **{**PERPETRATOR, "forename": "Daren"}, postcode="WR5 3AA")
+    do_queue_cross_force([(warks.pk, wmerc.pk, 0.97)], engine="duckdb")
+    assert AXE.exists(), "axe-core is installed by scripts/setup from package-lock.json"
+    axe_found = {}
+
+    warwickshire = page_as("hau", phone=True, for_axe=True)
+    banner = answer_same_person(warwickshire, axe_found, "WARKS hau")
+    assert "Your force's answer is recorded (Same person)" in banner
+    assert "waits for the other force" in banner
+
+    west_mercia = page_as("darm", "WMERC", phone=True, for_axe=True)
+    banner = answer_same_person(west_mercia, axe_found, "WMERC darm")
+    assert "the match is confirmed" in banner and "No records were merged" in banner
+
+    # the proposal itself now says so, for either force
+    warwickshire.reload()
+    warwickshire.get_by_role("link", name="Match").first.click()
+    confirmed = warwickshire.locator("[data-testid=confirmed]")
+    confirmed.wait_for()
+    assert "No records were merged" in confirmed.inner_text()
+    assert warwickshire.inner_text("[data-testid=answer-other]") == "Same person"
+    axe_found["WARKS confirmed proposal"] = violations(warwickshire)
+    assert CrossForceProposal.objects.get().confirmed
+
+    assert {where: found for where, found in axe_found.items() if found} == {}
+    assert warwickshire.console_errors == [] and west_mercia.console_errors == []
