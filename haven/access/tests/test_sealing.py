@@ -225,13 +225,19 @@ def test_the_newest_entry_unsealed_and_the_head_moved_back_is_tampering(batch_se
 @postgresql_only
 def test_an_unsealed_entry_slipped_in_with_an_old_transaction_id_is_tampering(batch_sealed):
     first = batch_sealed[0]
+    # A transaction id the seal had already seen finish (just under its horizon). Copying
+    # the sealed entry's own id would test nothing fixed on a shared server: the horizon is
+    # the oldest transaction open anywhere when the seal ran, and with another test
+    # worker's older transaction open this test's own id is not below it (that entry is then
+    # caught by a later seal, whose horizon has moved past it).
+    old_txid = AccessLogHead.objects.get(pk=1).horizon - 1
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO access_accesslogentry (at, user_id_at, username, role, organisation, "
             "action, record_type, record_id, person_id, reason, outcome, detail, txid) "
             "SELECT at, user_id_at, username, role, organisation, action, record_type, "
-            "'forged', person_id, reason, outcome, detail, txid FROM access_accesslogentry "
-            "WHERE id=%s", [first.pk])
+            "'forged', person_id, reason, outcome, detail, %s FROM access_accesslogentry "
+            "WHERE id=%s", [old_txid, first.pk])
     report = verify_chain()
     assert not report.ok and "inside the sealed range" in report.problem
 
