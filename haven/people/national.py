@@ -238,8 +238,7 @@ def cross_force_queue(user, *, limit: int = 50) -> dict:
     def row(proposal):
         own, _other = _own_and_other(proposal, user.force_id)
         own_answer, other_answer = _answers(proposal, user.force_id)
-        other_force = proposal.force_b if _side(proposal, user.force_id) == "a" \
-            else proposal.force_a
+        other_force = proposal.force_b if own is proposal.record_a else proposal.force_a
         return {"id": proposal.pk, "probability": proposal.probability,
                 "own": {"record_id": own.pk, "system": own.system, "source_id": own.source_id,
                         "person_id": own.person_id,
@@ -393,12 +392,14 @@ def confirmed_cross_force_links(user, person_id) -> list[dict]:
 
 def _confirmed_links(user, pk, confirmed) -> list[dict]:
     force_id = user.force_id
-    links = []
+    links, shares = [], {}
     for proposal in confirmed:
         _own, other = _own_and_other(proposal, force_id)
+        if other.force_id not in shares:  # one alliance lookup per other force, not per row
+            shares[other.force_id] = forces_share(force_id, other.force_id)
         link = {"proposal_id": proposal.pk, "force": other.force.code,
                 "force_name": other.force.name, "record_id": other.pk,
-                "shared": forces_share(force_id, other.force_id)}
+                "shared": shares[other.force_id]}
         if link["shared"]:
             link.update(forename=other.forename, middle_names=other.middle_names,
                         surname=other.surname, date_of_birth=other.date_of_birth,
