@@ -3,6 +3,8 @@
 `--save-defaults` writes the trained parameters to the engine's documented defaults
 (haven/people/linkage/default_parameters.json), used when a force is too small to train.
 
+`--name-block-limit K` (repeatable) links the same records once per limit, side by side.
+
 Generates N people's export in memory (bench/linkage_data.py), runs `link_records` with the
 policy defaults, prints pairwise precision / recall / F1, the review queue and a breakdown
 of missed and false pairs. Tune on one seed, report (bench_e2e.py) on another.
@@ -40,19 +42,10 @@ def attach_incidents(gen, records: list[dict]) -> None:
         record["incident_keys"] = ";".join(keys.get(record["uid"], []))
 
 
-def main() -> None:
-    import logging
-
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("haven.people.linkage.clustering").setLevel(logging.INFO)
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
-    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
-    gen = Generator(n, seed).generate()
-    records = gen.records()
-    attach_incidents(gen, records)
-    truth = {r["uid"]: r["person_id"] for r in records}
+def _report(gen, records, truth, limit):
     started = time.time()
-    result = link_records(records, LinkageSettings(review_band=(0.5, 0.99)))
+    result = link_records(records, LinkageSettings(review_band=(0.5, 0.99),
+                                                   name_block_limit=limit))
     seconds = time.time() - started
     clusters = result.clusters
     by_cluster: dict[str, list[str]] = {}
@@ -77,6 +70,32 @@ def main() -> None:
     serial = [p for p, v in victims_of.items() if len(v) >= 2 and p in by_person]
     whole = sum(1 for p in serial if len({clusters[u] for u in by_person[p]}) == 1)
     print(f"serial perpetrators whole {whole}/{len(serial)} = {whole / max(len(serial), 1):.1%}")
+    return result
+
+
+def main() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("haven.people.linkage.clustering").setLevel(logging.INFO)
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    gen = Generator(n, seed).generate()
+    records = gen.records()
+    attach_incidents(gen, records)
+    truth = {r["uid"]: r["person_id"] for r in records}
+    # `--name-block-limit K` (repeatable): the same records linked once per limit, in turn
+    limits = [int(sys.argv[i + 1]) for i, a in enumerate(sys.argv) if a == "--name-block-limit"]
+    for limit in limits or [LinkageSettings().name_block_limit]:
+        print(f"name_block_limit {limit}")
+        result = _report(gen, records, truth, limit)
+    clusters = result.clusters  # the breakdown below is of the last limit's run
+    by_cluster: dict[str, list[str]] = {}
+    for uid, c in clusters.items():
+        by_cluster.setdefault(c, []).append(uid)
+    by_person: dict[int, list[str]] = {}
+    for uid, p in truth.items():
+        by_person.setdefault(p, []).append(uid)
     prepared = result.model.prepared.set_index("uid")
     missed = Counter()
     for members in by_person.values():

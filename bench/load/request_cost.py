@@ -232,7 +232,7 @@ def compare(before_root: Path, ops, n: int, rounds: int, db: str, var: Path) -> 
 
 
 def single(ops, n: int, db: str, var: Path, profile_op: str | None, top: int,
-           sql_op: str | None = None) -> dict:
+           sql_op: str | None = None, profile_out: Path | None = None) -> dict:
     _setup(ROOT, db, var)
     operations = Operations(json.loads((var / "world.json").read_text()))
     for op in ops:
@@ -251,6 +251,8 @@ def single(ops, n: int, db: str, var: Path, profile_op: str | None, top: int,
     if profile_op:
         profiler = cProfile.Profile()
         operations.run(profile_op, n, profiler)
+        if profile_out:
+            profiler.dump_stats(str(profile_out))  # full paths, for pstats or snakeviz
         stats = pstats.Stats(profiler).strip_dirs()
         print(f"\nprofile of {n} x {profile_op}:")
         stats.sort_stats("cumulative").print_stats(top)
@@ -274,6 +276,8 @@ def main():
     parser.add_argument("--sql", choices=OPS, metavar="OP",
                         help="print the SQL of one request of this operation (working tree)")
     parser.add_argument("--top", type=int, default=30, help="profile lines shown")
+    parser.add_argument("--profile-out", type=Path, metavar="FILE",
+                        help="with --profile: also write the raw cProfile stats here")
     parser.add_argument("--json", type=Path, help="write the results here too")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--haven-root", type=Path, default=ROOT, help=argparse.SUPPRESS)
@@ -295,7 +299,7 @@ def main():
         results = compare(args.compare, args.ops, args.n, args.rounds, args.db, args.var)
     else:
         results = {"working tree": single(args.ops, args.n, args.db, args.var, args.profile,
-                                          args.top, args.sql)}
+                                          args.top, args.sql, args.profile_out)}
     load_after = os.getloadavg()
     print(f"\n{started}, HEAD {commit}, {os.cpu_count()} cores, load average (1/5/15 min) "
           f"{' '.join(f'{x:.1f}' for x in load_before)} before, "

@@ -38,6 +38,24 @@ def record_entry(
     )
 
 
+def record_entry_for_each(persons, *, occurred_at, kind: str, source_room: str,
+                          source_type: str, source_id, summary: str,
+                          sensitivity: int = Entry.Sensitivity.NORMAL, actor=None) -> int:
+    """`record_entry` for each of `persons` (the same event on several people's
+    chronologies, e.g. everyone named on an incident log), as one multi-row INSERT. Call
+    inside the action's transaction. Returns how many were written."""
+    persons = list(persons)
+    if persons and not summary.strip():
+        raise ValueError("A chronology entry needs a summary")
+    by = actor if getattr(actor, "is_authenticated", False) else None
+    entries = [Entry(person=person, force_id=person.force_id, occurred_at=occurred_at,
+                     kind=kind, source_room=source_room, source_type=source_type,
+                     source_id=str(source_id), summary=summary[:300],
+                     sensitivity=sensitivity, recorded_by=by) for person in persons]
+    Entry.objects.bulk_create(entries)
+    return len(entries)
+
+
 def entries_for(user, person) -> QuerySet[Entry]:
     """The entries this user may read, newest first. The caller has already authorised the person
     through `access_person`, which logged the read."""

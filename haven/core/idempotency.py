@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
 from django.http import HttpResponse
 from django.http.request import RawPostDataException
 from django.utils import timezone
@@ -78,6 +78,34 @@ def _replay(stored) -> HttpResponse:
     return response
 
 
+def _insert_if_new(row):
+    """Insert the key's row unless this user's key is already there: `INSERT … ON CONFLICT
+    DO NOTHING RETURNING id` (PostgreSQL, SQLite ≥ 3.35), one round trip where a savepoint
+    around an insert that may fail took three. Returns the saved row, or None when the key
+    was used before. As with the plain insert, PostgreSQL waits for a first request with
+    the same key that has not committed yet, then finds its row (or, had it rolled back,
+    inserts)."""
+    model = type(row)
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
+    unique = ", ".join(quote(model._meta.get_field(name).column) for name in ("user", "key"))
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+           f"({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) "
+           f"ON CONFLICT ({unique}) DO NOTHING RETURNING {quote(model._meta.pk.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    row.pk = inserted[0]
+    row._state.adding, row._state.db = False, connection.alias
+    return row
+
+
 class IdempotentSubmissions:
     """Mixed into API viewsets by the router (first in the method resolution order)."""
 
@@ -108,14 +136,13 @@ class IdempotentSubmissions:
         from haven.access.models import IdempotentSubmission
 
         digest = _request_hash(request._request)
-        try:
-            with transaction.atomic():
-                self._idempotent_row = IdempotentSubmission.objects.create(
-                    user=request.user, key=key, method=request.method,
-                    path=request.path[:500], request_hash=digest)
+        row = _insert_if_new(IdempotentSubmission(
+            user=request.user, key=key, method=request.method, path=request.path[:500],
+            request_hash=digest))
+        if row is not None:
+            self._idempotent_row = row
             return
-        except IntegrityError:
-            pass  # used before (the first may still be running: the lock below waits)
+        # Used before (the first may still be running: the lock below waits).
         stored = IdempotentSubmission.objects.select_for_update().get(user=request.user,
                                                                        key=key)
         if stored.request_hash != digest:

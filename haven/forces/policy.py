@@ -116,6 +116,8 @@ DEFAULTS: dict[str, Setting] = {
     "history_lookback_days": days(365, "Call-time history summaries: last 12 months"),
     "dash_due_hours_after_attendance": hours(24, "DASH expected after attendance [D]"),
     "hau_review_due_hours": hours(24, "HAU reviews each assessment within a day [D]"),
+    "cross_force_answer_due_hours": hours(
+        72, "Cross-force match: the other force answers within three days of the first [D]"),
     "dash_high_threshold_by_instrument": Setting(
         {}, "Per-instrument override of dash_high_threshold, e.g. {\"dash-2009-police\": 14}: "
         "14 is SafeLives' 24-q figure [V]; forces set their own for the 27-q form [S]",

@@ -209,7 +209,9 @@ def do_create_incident(
             source_system=source_system, source_id=source_id, created_by=actor,
         )
         reasons = rules.serious_reasons(checklist)
-        progress = IncidentProgress.objects.create(
+        # Saved (one INSERT, markers and all) by _after_people_saved once the markers are
+        # worked out; nothing before that reads it (it was an INSERT and then an UPDATE).
+        progress = IncidentProgress(
             incident=incident, question_set=rules.question_set_for(category),
             checklist=checklist, checklist_complete=not rules.checklist_errors(
                 rules.question_set_for(category), checklist),

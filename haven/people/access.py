@@ -40,7 +40,10 @@ def persons_by_id(person_ids) -> list[Person]:
 def access_person(user, person_id, *, reason: str = "", action: str = Action.CONSULTATION):
     """Return the person, logging the consultation; raise 404 (and log the refusal) otherwise."""
     pk = db_int(person_id)  # None for text or a number past 64 bits: not found, not a 500
-    with transaction.atomic():
+    # Inside a caller's transaction (an action, a submission) no savepoint of its own: only
+    # a database error can be raised in here, and that must fail the caller's whole
+    # transaction anyway (the read and its log entry are kept or lost with the caller's).
+    with transaction.atomic(savepoint=False):
         person = scoped_persons(user).filter(pk=pk).first() if pk is not None else None
         record_access(
             user,

@@ -51,3 +51,25 @@ class CrossForceProposal(models.Model):
     @property
     def confirmed(self) -> bool:
         return self.decision_a == self.decision_b == self.Decision.LINK
+
+
+class CrossForceWithdrawal(models.Model):
+    """A force took back its answer to a proposal (with its reason). The proposal waits for
+    that force's answer again; a confirmed match is confirmed no longer. The reason is the
+    withdrawing force's own words, so only that force reads it (it may name its person)."""
+
+    proposal = models.ForeignKey(CrossForceProposal, on_delete=models.PROTECT,
+                                 related_name="withdrawals")
+    force = models.ForeignKey("forces.Force", on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=16, choices=CrossForceProposal.Decision.choices)
+    was_confirmed = models.BooleanField(default=False)
+    reason = models.TextField(max_length=1000)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    withdrawn_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["withdrawn_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"CrossForceWithdrawal {self.pk}"

@@ -19,6 +19,7 @@ Nothing here logs names or addresses: ids and counts only.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from typing import TYPE_CHECKING
@@ -26,8 +27,10 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from haven.access.capabilities import MATRIX as CAPABILITIES
 from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access, record_list_access
 from haven.chronology.services import record_entry
@@ -38,9 +41,10 @@ from haven.forces.models import Force
 from haven.forces.policy import policy
 from haven.people import relink
 from haven.people.models import SourceRecord
-from haven.people.models_national import CrossForceProposal
+from haven.people.models_national import CrossForceProposal, CrossForceWithdrawal
 from haven.people.review import evidence_for
 from haven.people.services import RAW_FIELDS, InvalidRecord
+from haven.tasks.services import do_close_tasks, do_create_task, tasks_from
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -221,16 +225,43 @@ def answer_label(decision: str) -> str:
     return CrossForceProposal.Decision(decision).label if decision else "Not answered yet"
 
 
-def cross_force_queue(user, *, limit: int = 50) -> dict:
+#: rows per page of each of the list's two tables (a screen's length, not a policy number)
+PER_PAGE = 50
+
+
+def page_number(value) -> int:
+    """A `page` query parameter as a page number: anything but a whole number from 1 (text,
+    0, negative, absurdly long) is page 1, so a hand-edited address never fails."""
+    value = str(value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= 6 and int(value) >= 1 else 1
+
+
+def _paged(queryset, page: int, per_page: int) -> tuple[list, dict]:
+    """(the rows of `page`, {"number", "pages", "total"}); past the last page is page 1."""
+    total = queryset.count()
+    pages = max(1, -(-total // per_page))
+    if page > pages:
+        page = 1
+    start = (page - 1) * per_page
+    return list(queryset[start:start + per_page]), {"number": page, "pages": pages,
+                                                    "total": total}
+
+
+def cross_force_queue(user, *, page: int = 1, answered_page: int = 1,
+                      per_page: int | None = None) -> dict:
     """The user's force's proposals for the list page: those waiting for this force's answer
-    (most likely first) and those it has answered (newest first), `limit` of each.
+    (most likely first) and those it has answered (newest first), a page of each
+    (`page`, `answered_page`; a page past the last is page 1).
 
     Each row names only the user's own force's record and the other force's code, never the
     other force's values. The read is logged: one entry per own person named."""
+    per_page = per_page or PER_PAGE  # read at call time: tests page through a few rows
     proposals = cross_force_proposals_for(user).select_related(
         "record_a", "record_b", "force_a", "force_b")
     if not user.force_id:
-        return {"waiting": [], "answered": [], "waiting_total": 0, "answered_total": 0}
+        empty = {"number": 1, "pages": 1, "total": 0}
+        return {"waiting": [], "answered": [], "waiting_total": 0, "answered_total": 0,
+                "waiting_page": empty, "answered_page": empty}
     waiting_q = _waiting_for(user.force_id)
     waiting = proposals.filter(waiting_q).order_by("-probability", "pk")
     answered = proposals.exclude(waiting_q).order_by("-pk")
@@ -251,9 +282,13 @@ def cross_force_queue(user, *, limit: int = 50) -> dict:
                 "confirmed": proposal.confirmed}
 
     with transaction.atomic():
-        result = {"waiting": [row(p) for p in waiting[:limit]],
-                  "answered": [row(p) for p in answered[:limit]],
-                  "waiting_total": waiting.count(), "answered_total": answered.count()}
+        waiting_rows, waiting_page = _paged(waiting, page, per_page)
+        answered_rows, answered_paging = _paged(answered, answered_page, per_page)
+        result = {"waiting": [row(p) for p in waiting_rows],
+                  "answered": [row(p) for p in answered_rows],
+                  "waiting_total": waiting_page["total"],
+                  "answered_total": answered_paging["total"],
+                  "waiting_page": waiting_page, "answered_page": answered_paging}
         shown: dict[int, list] = {}
         for r in result["waiting"] + result["answered"]:
             if r["own"]["person_id"] is not None:
@@ -314,7 +349,17 @@ def proposal_for_reviewer(user, proposal_id) -> dict:
             "other_shared": shared, "evidence": evidence,
             "decision_own": decision_own, "decision_other": decision_other,
             "confirmed": proposal.confirmed,
+            "withdrawals": _withdrawals(proposal, user.force_id),
         }
+
+
+def _withdrawals(proposal, force_id) -> list[dict]:
+    """Answers taken back, oldest first. The reason is the withdrawing force's own words (it
+    may name their person), so another force reads only that and when it happened."""
+    return [{"own": w.force_id == force_id, "force": w.force.code,
+             "answer": answer_label(w.decision), "was_confirmed": w.was_confirmed,
+             "at": w.withdrawn_at, "reason": w.reason if w.force_id == force_id else ""}
+            for w in proposal.withdrawals.select_related("force")]
 
 
 class _as_review_item:  # noqa: N801 - quacks like a ReviewItem for review.evidence_for
@@ -352,6 +397,7 @@ def do_decide_cross_force(proposal: CrossForceProposal, *, decision: str, versio
     record_access(actor, Action.COMBINATION, record_type="cross_force_proposal",
                   record_id=proposal.pk, person_id=own.person_id,
                   detail={"decision": decision, "side": side, "confirmed": proposal.confirmed})
+    _sync_answer_tasks(proposal, actor=actor, note="Your force answered this match")
     if proposal.confirmed:
         # The shared fact goes on both forces' persons; each entry names only the other
         # force's code, never its values.
@@ -364,6 +410,133 @@ def do_decide_cross_force(proposal: CrossForceProposal, *, decision: str, versio
                                      "confirmed the same person (no records merged)",
                              actor=actor)
     return proposal
+
+
+@action("linkage.review", record_type="cross_force_proposal")
+def do_withdraw_cross_force(proposal: CrossForceProposal, *, reason: str, version: int,
+                            actor) -> CrossForceWithdrawal:
+    """Take back the actor's force's answer (the reason is required and kept). The proposal
+    waits for this force's answer again. A confirmed match is confirmed no longer: the
+    "Also recorded by" line leaves both person pages (it reads the answers) and both
+    chronologies say so, naming only the other force's code. Nothing was merged, so nothing
+    is separated."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidRecord("reason", "Enter why your force is withdrawing its answer")
+    if not cross_force_proposals_for(actor).filter(pk=proposal.pk).exists():
+        raise Http404("Not found")
+    side = _side(proposal, actor.force_id)
+    # The row as the reviewer read it (their version), locked until the withdrawal commits.
+    current = CrossForceProposal.objects.select_for_update().filter(pk=proposal.pk).first()
+    if current is None:
+        raise Http404("Not found")
+    own_now, other_now = _answers(current, actor.force_id)
+    if current.version != version:
+        raise StaleEdit(_changed_since(own_now, other_now))
+    if not own_now:
+        raise StaleEdit("Your force has not answered this match, so there is no answer to "
+                        "withdraw.")
+    was_confirmed = current.confirmed
+    CrossForceProposal.objects.filter(pk=current.pk, version=version).update(
+        **{f"decision_{side}": "", f"decided_by_{side}": None, "version": version + 1})
+    now = timezone.now()
+    withdrawal = CrossForceWithdrawal.objects.create(
+        proposal=current, force_id=actor.force_id, decision=own_now,
+        was_confirmed=was_confirmed, reason=reason[:1000], withdrawn_by=actor,
+        withdrawn_at=now)
+    proposal.refresh_from_db()
+    own, other = _own_and_other(proposal, actor.force_id)
+    record_access(actor, Action.ALTERATION, record_type="cross_force_proposal",
+                  record_id=proposal.pk, person_id=own.person_id, reason=reason[:500],
+                  detail={"withdrawn": own_now, "side": side, "was_confirmed": was_confirmed,
+                          "withdrawal": withdrawal.pk})
+    if was_confirmed:
+        for record, elsewhere in ((own, other), (other, own)):
+            if record.person_id is not None:
+                record_entry(record.person, occurred_at=now, kind="cross_force_unlink",
+                             source_room="people", source_type="cross_force_proposal",
+                             source_id=proposal.pk,
+                             summary=f"No longer confirmed as also recorded by "
+                                     f"{elsewhere.force.code}: {own.force.code} withdrew its "
+                                     "\"same person\" answer (no records were merged or "
+                                     "separated)",
+                             actor=actor)
+    _sync_answer_tasks(proposal, actor=actor,
+                       note=f"{own.force.code} withdrew its answer to this match")
+    return withdrawal
+
+
+def _changed_since(own: str, other: str) -> str:
+    """What a stale withdrawal tells the reviewer: the answers as they are now."""
+    return ("This match changed while you were reading it: your force's answer is now "
+            f"\"{answer_label(own)}\" and the other force's \"{answer_label(other)}\". Nothing "
+            "was withdrawn: read the page again.")
+
+
+# ------------------------------------------------------------------ the other force's task
+
+#: the task a force's reviewers get when the other force has answered and they have not
+TASK_KIND = "cross_force_answer"
+TASK_TITLE = ("Another force has answered a cross-force match; your force's answer is needed")
+_TASK_SOURCE = {"source_room": "people", "source_type": "cross_force_proposal"}
+
+
+def _task_roles() -> list[str]:
+    # The roles that answer for a force and have a task list: a system administrator may
+    # review but has no work list (no tasks.view), so a task for that role would go unseen.
+    return sorted(CAPABILITIES["linkage.review"] & CAPABILITIES["tasks.view"])
+
+
+def _side_to_answer(proposal: CrossForceProposal) -> str | None:
+    """The side whose answer is needed because the other side has answered, else None."""
+    if bool(proposal.decision_a) == bool(proposal.decision_b):
+        return None
+    return "b" if proposal.decision_a else "a"
+
+
+def _sync_answer_tasks(proposal: CrossForceProposal, *, actor, note: str) -> None:
+    """Keep the other force's task in step with the answers: a force has an open task for a
+    proposal exactly when the other force has answered and it has not. So at most one
+    force's tasks are open; any other open task (that force answered, or the answer it was
+    waiting on was withdrawn) is closed. Through the tasks room's own actions.
+
+    The task names the force's own person (its own record) and the answering force's code,
+    never the other force's values: the same as the list shows without a share."""
+    side = _side_to_answer(proposal)
+    force_id = getattr(proposal, f"force_{side}_id") if side else None
+    open_forces = set(tasks_from(**_TASK_SOURCE, source_ids=[proposal.pk], kinds=[TASK_KIND],
+                                 open_only=True).values_list("force_id", flat=True))
+    # Tasks are the system's notice following the reviewer's logged answer; a reviewer who
+    # may not make tasks (a system administrator) still triggers them.
+    by = actor if can(actor, "tasks.create") else None
+    if open_forces - {force_id}:
+        do_close_tasks(**_TASK_SOURCE, source_ids=[proposal.pk], kinds=[TASK_KIND], note=note,
+                       actor=by)
+        open_forces = set()
+    if force_id is None or force_id in open_forces:
+        return
+    needed = proposal.record_a if side == "a" else proposal.record_b
+    answered_by = proposal.force_b if side == "a" else proposal.force_a
+    force = Force.objects.get(pk=force_id)
+    # Due after the period set by the force whose answer is needed (its own policy).
+    due = timezone.now() + dt.timedelta(hours=policy(force, "cross_force_answer_due_hours"))
+    for role in _task_roles():
+        do_create_task(force, kind=TASK_KIND,
+                       title=f"{TASK_TITLE} (match {proposal.pk} with {answered_by.code})",
+                       owner_role=role, due_at=due, person=needed.person, source_id=proposal.pk,
+                       actor=by, **_TASK_SOURCE)
+
+
+def task_link(user, task) -> dict | None:
+    """Where a cross-force task leads: its proposal's page (for the tasks room's task page).
+    The page itself decides who may read it (404 to anyone not party)."""
+    if task.source_room != "people" or task.source_type != "cross_force_proposal":
+        return None
+    pk = db_int(task.source_id)
+    if pk is None:
+        return None
+    return {"url": reverse("people:cross_force_proposal", args=[pk]),
+            "text": f"Open match {pk}"}
 
 
 # ------------------------------------------------------------------ the person page

@@ -13,6 +13,8 @@ urlpatterns = [
     path("review/other-forces/", views_national.cross_force_list, name="cross_force_list"),
     path("review/other-forces/<int:proposal_id>/", views_national.cross_force_proposal,
          name="cross_force_proposal"),
+    path("review/other-forces/<int:proposal_id>/withdraw/", views_national.cross_force_withdraw,
+         name="cross_force_withdraw"),
     path("<int:person_id>/merge/", views_linkage.merge, name="merge"),
     path("merges/<int:merge_id>/unmerge/", views_linkage.unmerge, name="unmerge"),
 ]

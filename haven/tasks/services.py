@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
@@ -13,6 +15,21 @@ from haven.core.actions import action, unchanged
 from haven.core.concurrency import StaleEdit, update_if_unchanged
 from haven.people.access import scoped_persons
 from haven.tasks.models import Task
+
+#: (source room, source type) -> fn(user, task) -> {"url", "text"} or None: where a task
+#: leads. The room that made the task says where its record's page is; its page decides who
+#: may read it.
+_SOURCE_LINKS: dict[tuple[str, str], Callable] = {}
+
+
+def register_source_link(source_room: str, source_type: str, fn: Callable) -> None:
+    _SOURCE_LINKS[(source_room, source_type)] = fn
+
+
+def source_link(user, task) -> dict | None:
+    """The link to the record a task is about, where its room registered one."""
+    fn = _SOURCE_LINKS.get((task.source_room, task.source_type))
+    return fn(user, task) if fn else None
 
 
 @action("tasks.create", record_type="task", system=True)

@@ -11,6 +11,7 @@ from haven.tasks.services import (
     do_complete_task,
     log_task_reads,
     overdue_for,
+    source_link,
     tasks_for,
     visible_person_ids,
 )
@@ -57,4 +58,5 @@ def task_detail(request, task_id):
         log_task_reads(request.user, [task], record_type="task", visible=visible)
         return render(request, "tasks/detail.html", {
             "task": task, "error": error, "person_visible": task.person_id in visible,
+            "source_link": source_link(request.user, task),
         })

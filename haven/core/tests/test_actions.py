@@ -40,8 +40,11 @@ STEPS = {
                                                         "by a data migration",
     ("chronology", "services.py", "record_entry"): "the narrative line of the action calling it",
     ("chronology", "services.py", "record_entries"): "bulk lines of an ingest run (logged once)",
+    ("chronology", "services.py", "record_entry_for_each"): "record_entry for several people "
+                                                            "at once, inside the action",
     ("core", "concurrency.py", "update_if_unchanged"): "the optimistic-locking primitive",
     ("core", "events.py", "deliver"): "runs a reaction with its delivery ledger row",
+    ("core", "events.py", "publish"): "queues the reactions' jobs inside the publishing action",
     ("core", "events.py", "deliver_queued"): "the worker's side of deliver (the job)",
     ("core", "jobs.py", "heartbeat"): "the job worker's liveness row, no person data",
     ("core", "jobs.py", "forget_worker"): "a stopping worker's liveness row removed",

@@ -125,3 +125,36 @@ def test_a_recorded_incident_answers_before_its_reactions_which_the_worker_then_
     event_ids = {job.args_kwargs["kwargs"]["event_id"] for job in queued_jobs()}
     assert len(event_ids) == 1
     assert DeliveredReaction.objects.filter(event_id__in=event_ids).count() == subscribed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_subscribers_job_goes_in_one_insert_as_enqueue_would_write_it(
+        queued, stamped_handler):
+    """The reactions' jobs are one multi-row INSERT (an incident has four subscribers), each
+    row as the backend's `enqueue` writes it (run_after filled in as its pre_save signal
+    does), and the worker runs every one of them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import get_date_max
+
+    seen = []
+
+    def second(event):
+        seen.append(event.thing_id)
+
+    subscribe(Stamped, second)
+    try:
+        at = dt.datetime(2026, 3, 1, 22, 15, tzinfo=dt.UTC)
+        with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+            publish(Stamped(thing_id=9, at=at))
+        inserts = [q for q in captured.captured_queries
+                   if q["sql"].startswith("INSERT") and "dbtaskresult" in q["sql"]]
+        assert len(inserts) == 1
+        jobs = list(queued_jobs())
+        assert len(jobs) == 2 and {j.run_after for j in jobs} == {get_date_max()}
+        assert {j.status for j in jobs} == {"READY"}
+        assert len({j.args_kwargs["kwargs"]["event_id"] for j in jobs}) == 1
+        run_worker()
+        assert [e.thing_id for e in stamped_handler] == [9] and seen == [9]
+    finally:
+        unsubscribe(Stamped, second)

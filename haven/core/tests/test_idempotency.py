@@ -97,3 +97,25 @@ def test_a_key_that_is_not_printable_text_is_a_400(client_as, make_person):
                     "x" * 256)
     assert response.status_code == 400 and "Idempotency-Key" in response.json()["detail"]
     assert Incident.objects.count() == 0
+
+
+def test_the_key_is_stored_in_one_insert_that_skips_a_used_key(client_as, make_person):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id: one statement, no savepoint around it;
+    the row is whole (who, what, when, the answer) and a used key inserts nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("call_handler")
+    key, body = str(uuid.uuid4()), incident_body(make_person())
+    with CaptureQueriesContext(connection) as captured:
+        assert post(client, INCIDENTS, body, key).status_code == 201
+    sqls = [q["sql"] for q in captured.captured_queries]
+    first = next(i for i, sql in enumerate(sqls) if "access_idempotentsubmission" in sql)
+    # (The savepoint before it is the submission's own transaction, nested in the test's.)
+    assert "ON CONFLICT" in sqls[first] and "SAVEPOINT" not in sqls[first + 1]
+    row = IdempotentSubmission.objects.get(key=key)
+    assert (row.user.username, row.method, row.path, row.status_code) == (
+        "call_handler.warks", "POST", INCIDENTS, 201)
+    assert len(row.request_hash) == 64 and row.created_at is not None and bytes(row.body)
+    assert post(client, INCIDENTS, body, key)["Idempotent-Replayed"] == "true"
+    assert IdempotentSubmission.objects.filter(key=key).count() == 1

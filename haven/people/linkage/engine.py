@@ -87,6 +87,14 @@ class LinkageSettings:
     #: at 8.70 GiB uncapped, 8.02 GiB at "4GB", 7.33 GiB at "3GB", same result and time
     #: (docs/benchmarks.md).
     duckdb_memory_limit: str | None = "3GB"
+    #: Largest "same forename and surname, either order" block (the rule that catches
+    #: swapped names and records without a date of birth). A name more records share is
+    #: blocked within its postcode district instead: at 3 M benchmark records JOHN|SMITH
+    #: alone was 791 records (312,000 pairs) and this one rule made 90 M of the 119 M
+    #: candidate pairs, which DuckDB could not de-duplicate in 6 GB (docs/scale.md).
+    #: Records with a common name still meet through every other rule (date of birth,
+    #: postcode, address, phone, e-mail, PNC, incidents).
+    name_block_limit: int = 50
 
 
 @dataclass
@@ -177,6 +185,24 @@ def _as_prepared(records: Any) -> pd.DataFrame:
     if isinstance(records, pd.DataFrame) and "fn_key" in records.columns:
         return records
     return prepare_records(records)
+
+
+def _bounded_name_blocks(prepared: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """`name_pair` (only a blocking key) narrowed to "name|postcode district" where more
+    than `limit` records share the name, so candidate pairs grow with the records, not
+    with their square; blank where such a record has no district. The caller's frame is
+    not changed."""
+    names = prepared["name_pair"]
+    sizes = names.map(names.value_counts())
+    common = (sizes > limit).to_numpy()
+    if not common.any():
+        return prepared
+    narrowed = [
+        (f"{name}|{district}" if district is not None else None) if is_common else name
+        for name, district, is_common in zip(
+            names.tolist(), prepared["pc_district"].tolist(), common, strict=True)
+    ]
+    return prepared.assign(name_pair=narrowed)
 
 
 def _floor_m_probabilities(linker: Linker, floor: float) -> None:
@@ -274,7 +300,7 @@ def train(df: Any, settings: LinkageSettings | None = None, db_api: Any = None) 
     `model.parameters` says why.
     """
     settings = settings or LinkageSettings()
-    prepared = _as_prepared(df)
+    prepared = _bounded_name_blocks(_as_prepared(df), settings.name_block_limit)
     started = time.perf_counter()
     # db_api: e.g. a SparkAPI (linkage/spark.py); by default a capped in-memory DuckDB
     db_api = _duckdb_api(settings) if db_api is None else db_api

@@ -199,3 +199,39 @@ def test_the_indexed_place_set_agrees_with_a_plain_scan():
         place("", "")]
     assert [is_confidential(p, indexed) for p in probes] == [
         is_confidential(p, places) for p in probes]
+
+
+def test_the_forces_and_a_persons_places_are_one_query_and_honour_a_lift(
+        refuge, add_record, persona, django_assert_num_queries):
+    """force_places / confidential_places read the flagged addresses, the flagged source
+    records and the lifts as one UNION ALL: one round trip on every person read and lookup,
+    and the same places as reading the three tables one by one."""
+    from haven.people.addresses import (
+        _places,
+        confidential_places,
+        do_lift_confidential_address,
+        force_places,
+        place,
+    )
+    from haven.people.models import ConfidentialityLift
+
+    other = add_record("pvp", "V2", forename="Ann", surname="Other", date_of_birth="1980-01-01",
+                       address_line="3 Shelter Close", town="Rugby", postcode="CV21 2AA",
+                       confidential_address="1").person
+    do_lift_confidential_address(other, other.addresses.get().pk, reason="Moved out",
+                                 actor=persona("hau"))
+    with django_assert_num_queries(1):
+        places = force_places(refuge.force_id)
+    with django_assert_num_queries(1):
+        by_person = confidential_places([refuge.pk, other.pk])
+    assert place(REFUGE_LINE, REFUGE_PC) in places
+    assert place("3 Shelter Close", "CV21 2AA") not in places  # lifted
+    ids = [refuge.pk, other.pk]
+    assert by_person == _places(
+        Address.objects.filter(person_id__in=ids, confidential=True).values_list(
+            "person_id", "line", "postcode", "recorded_at"),
+        SourceRecord.objects.filter(person_id__in=ids, confidential_address=True).values_list(
+            "person_id", "address_line", "postcode", "updated_at"),
+        ConfidentialityLift.objects.filter(person_id__in=ids).values_list(
+            "person_id", "postcode_key", "line_key", "lifted_at"))
+    assert list(by_person) == [refuge.pk]

@@ -9,10 +9,17 @@ from django.test import Client
 
 from haven.access.models import AccessLogEntry, User
 from haven.chronology.models import Entry
+from haven.core.concurrency import StaleEdit
 from haven.forces.services import do_add_force
+from haven.people import national
 from haven.people.models import Person
 from haven.people.models_national import CrossForceProposal
-from haven.people.national import do_decide_cross_force, do_queue_cross_force
+from haven.people.national import (
+    do_decide_cross_force,
+    do_queue_cross_force,
+    do_withdraw_cross_force,
+)
+from haven.tasks.models import Task
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +259,229 @@ def test_without_a_share_the_person_page_gives_only_the_force_and_record(proposa
     links = html.split('data-testid="cross-force-links"')[1].split("</ul>")[0]
     assert "Also recorded by WMERC" in links and str(proposal.record_b_id) in links
     assert "not shared with your force" in links and "Daren" not in links
+
+
+# ------------------------------------------------------------------ the other force's task
+
+TASK_TITLE = "Another force has answered a cross-force match; your force's answer is needed"
+
+
+def open_tasks(force_code):
+    return Task.objects.filter(force__code=force_code, kind="cross_force_answer",
+                               done_at__isnull=True)
+
+
+def answer(client, proposal, decision="link"):
+    html = client.get(page(proposal)).content.decode()
+    return client.post(page(proposal), {"decision": decision, "version": version_on(html)})
+
+
+def test_the_other_forces_reviewers_get_a_task_that_closes_when_they_answer(proposal,
+                                                                            persona):
+    assert not Task.objects.filter(kind="cross_force_answer").exists()  # nobody answered yet
+    assert answer(signed_in(persona("hau")), proposal).status_code == 302
+
+    # West Mercia's reviewers (both roles that answer) have it; Warwickshire has none
+    tasks = open_tasks("WMERC")
+    assert sorted(tasks.values_list("owner_role", flat=True)) == ["darm", "hau"]
+    assert not open_tasks("WARKS").exists()
+    task = tasks.get(owner_role="darm")
+    assert task.title.startswith(TASK_TITLE) and "WARKS" in task.title
+    assert task.person_id == proposal.record_b.person_id  # West Mercia's own person
+    # where the task page leads (the tasks room asks the people room: national.task_link)
+    assert national.task_link(persona("darm", "WMERC"), task)["url"] == page(proposal)
+    darm = signed_in(persona("darm", "WMERC"))
+    home = darm.get("/").content.decode()
+    assert TASK_TITLE.replace("'", "&#x27;") in home
+    assert f'href="/tasks/{task.pk}/"' in home
+    assert TASK_TITLE.replace("'", "&#x27;") in darm.get("/tasks/").content.decode()
+    # Warwickshire's reviewer is not asked: their force has answered
+    assert "cross-force match" not in signed_in(persona("darm")).get("/").content.decode()
+
+    assert answer(darm, proposal, "not_link").status_code == 302
+    assert not open_tasks("WMERC").exists()
+    closed = Task.objects.get(pk=task.pk)
+    assert closed.done_at is not None and closed.done_by.username == "darm.wmerc"
+    assert "cross-force match" not in darm.get("/").content.decode()
+
+
+def test_the_task_carries_no_detail_of_the_other_forces_record(proposal, persona, forces):
+    wmerc = forces["WMERC"]
+    wmerc.alliance = None  # no share: West Mercia may not read Warwickshire's values
+    wmerc.save()
+    answer(signed_in(persona("hau")), proposal)
+    task = open_tasks("WMERC").get(owner_role="hau")
+    home = signed_in(persona("hau", "WMERC")).get("/").content.decode()
+    for theirs in ("Darren", "Mill Lane", "CV34", "Warwick "):
+        assert theirs not in task.title and theirs not in home
+    assert "Daren Whitcombe" in home  # West Mercia's own person, theirs to see
+
+
+def test_withdrawing_the_answer_closes_the_other_forces_task(proposal, persona):
+    hau = signed_in(persona("hau"))
+    answer(hau, proposal)
+    assert open_tasks("WMERC").count() == 2
+    html = hau.get(page(proposal)).content.decode()
+    response = hau.post(f"{page(proposal)}withdraw/",
+                        {"reason": "Wrong record opened", "version": version_on(html)},
+                        follow=True)
+    text = response.content.decode()
+    assert response.redirect_chain[-1][0] == page(proposal)
+    assert "Your force&#x27;s answer is withdrawn" in text
+    assert 'name="decision"' in text  # it waits for Warwickshire's answer again
+    assert not Task.objects.filter(kind="cross_force_answer", done_at__isnull=True).exists()
+    assert "Wrong record opened" in text  # the own force reads its reason
+    proposal.refresh_from_db()
+    assert proposal.decision_a == "" and proposal.decided_by_a is None
+    assert logged(username="hau.warks", record_type="cross_force_proposal", action="alteration",
+                  record_id=str(proposal.pk), reason="Wrong record opened",
+                  person_id=proposal.record_a.person_id).exists()
+    # West Mercia sees that an answer was withdrawn, never Warwickshire's reason
+    other = signed_in(persona("hau", "WMERC")).get(page(proposal)).content.decode()
+    assert 'data-testid="withdrawals"' in other and "Wrong record opened" not in other
+    assert 'data-testid="answer-other">Not answered yet' in other
+
+
+def test_withdrawing_a_confirmed_match_unconfirms_it_on_both_person_pages(proposal, persona):
+    _confirm(proposal, persona)
+    pages = {"WARKS": f"/people/{proposal.record_a.person_id}/",
+             "WMERC": f"/people/{proposal.record_b.person_id}/"}
+    for force, person in pages.items():
+        assert "Also recorded by" in signed_in(persona("sergeant", force)).get(
+            person).content.decode()
+    darm = signed_in(persona("darm", "WMERC"))
+    html = darm.get(page(proposal)).content.decode()
+    assert "will no longer be confirmed" in html
+    text = darm.post(f"{page(proposal)}withdraw/",
+                     {"reason": "Custody photo shows a different man",
+                      "version": version_on(html)}, follow=True).content.decode()
+    assert "the match is no longer confirmed" in text
+    assert 'data-testid="confirmed"' not in text
+    for force, person in pages.items():
+        html = signed_in(persona("sergeant", force)).get(person).content.decode()
+        assert 'data-testid="cross-force-links"' not in html  # the line and its link gone
+        assert "No longer confirmed as also recorded by" in html  # the chronology says so
+    summaries = dict(Entry.objects.filter(kind="cross_force_unlink")
+                     .values_list("person_id", "summary"))
+    assert summaries[proposal.record_a.person_id].startswith(
+        "No longer confirmed as also recorded by WMERC: WMERC withdrew")
+    assert summaries[proposal.record_b.person_id].startswith(
+        "No longer confirmed as also recorded by WARKS: WMERC withdrew")
+    assert "Custody photo" not in " ".join(summaries.values())  # the reason stays in WMERC
+    # Warwickshire said "same person" and West Mercia no longer has: West Mercia is asked
+    assert open_tasks("WMERC").count() == 2 and not open_tasks("WARKS").exists()
+
+
+def test_a_withdrawal_without_a_reason_is_refused_and_says_so(proposal, persona):
+    hau = signed_in(persona("hau"))
+    answer(hau, proposal)
+    html = hau.get(page(proposal)).content.decode()
+    refused = hau.post(f"{page(proposal)}withdraw/", {"reason": "  ",
+                                                      "version": version_on(html)})
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Enter why your force is withdrawing its answer" in text
+    assert 'id="reason-error"' in text
+    proposal.refresh_from_db()
+    assert proposal.decision_a == "link"
+
+
+def test_a_stale_withdrawal_is_refused_saying_what_changed(proposal, persona):
+    hau = signed_in(persona("hau"))
+    answer(hau, proposal)
+    html = hau.get(page(proposal)).content.decode()
+    proposal.refresh_from_db()
+    do_decide_cross_force(proposal, decision="not_link", version=proposal.version,
+                          actor=persona("darm", "WMERC"))
+    refused = hau.post(f"{page(proposal)}withdraw/",
+                       {"reason": "Second thoughts", "version": version_on(html)})
+    text = refused.content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+    assert refused.status_code == 200
+    assert "This match changed while you were reading it" in text
+    assert ("your force's answer is now \"Same person\" and the other force's "
+            "\"Not the same person\"") in text
+    assert "Nothing was withdrawn" in text
+    assert "Second thoughts" in text  # what they typed is kept
+    proposal.refresh_from_db()
+    assert proposal.decision_a == "link" and not proposal.withdrawals.exists()
+
+
+def test_withdrawing_what_was_never_answered_is_refused(proposal, persona):
+    with pytest.raises(StaleEdit, match="no answer to withdraw"):
+        do_withdraw_cross_force(proposal, reason="Oops", version=proposal.version,
+                                actor=persona("hau"))
+
+
+@pytest.mark.parametrize("who", ["snt_officer", "sergeant", "idva", "childrens_services",
+                                 "outsider"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_withdraw_is_404_for_wrong_role_partner_and_a_force_not_party(
+        proposal, persona, outsider, who, method):
+    proposal = do_decide_cross_force(proposal, decision="link", version=proposal.version,
+                                     actor=persona("hau"))
+    user = outsider if who == "outsider" else persona(who)
+    response = getattr(signed_in(user), method)(
+        f"{page(proposal)}withdraw/",
+        {"reason": "x", "version": str(proposal.version)} if method == "post" else {})
+    assert response.status_code == 404
+    assert logged(username=user.username, record_type="cross_force_proposal",
+                  record_id=str(proposal.pk), outcome="refused").exists()
+    proposal.refresh_from_db()
+    assert proposal.decision_a == "link"
+
+
+# ------------------------------------------------------------------ paging
+
+
+@pytest.fixture
+def many(add_record, monkeypatch):
+    """Five proposals naming one Warwickshire record, three rows a page."""
+    monkeypatch.setattr(national, "PER_PAGE", 3)
+    warks = add_record("crime", "W1", **PERPETRATOR)
+    pairs = []
+    for i, surname in enumerate(("Ashdown", "Brereton", "Calloway", "Dunmore", "Eversley")):
+        theirs = add_record("command_and_control", f"M{i}", "WMERC", forename="Lee",
+                            surname=surname, date_of_birth=f"19{60 + i}-01-0{i + 1}")
+        pairs.append((warks.pk, theirs.pk, 0.9 - i / 100))
+    do_queue_cross_force(pairs, engine="duckdb")
+    return list(CrossForceProposal.objects.order_by("-probability"))
+
+
+def waiting_ids(html):
+    table = html.split('data-testid="cross-force-waiting"')[1].split("</table>")[0]
+    return [int(x) for x in re.findall(r"other-forces/(\d+)/", table)]
+
+
+def test_the_list_pages_through_the_waiting_matches(many, persona):
+    hau = signed_in(persona("hau"))
+    first = hau.get(LIST).content.decode()
+    assert "Waiting for your force's answer (5)" in first
+    assert waiting_ids(first) == [p.pk for p in many[:3]]
+    nav = first.split('data-testid="waiting-pages"')[1].split("</nav>")[0]
+    assert 'href="?page=2#waiting"' in nav and 'rel="next"' in nav and 'rel="prev"' not in nav
+    assert 'aria-current="page">1<' in nav
+    assert "Page 1 of 2" in first
+    second = hau.get(LIST + "?page=2").content.decode()
+    assert waiting_ids(second) == [p.pk for p in many[3:]]
+    assert 'rel="prev"' in second and "Page 2 of 2" in second
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "abc", "3", "99999999999999999999", "1.5", ""])
+def test_a_bad_page_number_shows_page_one(many, persona, bad):
+    response = signed_in(persona("hau")).get(LIST, {"page": bad, "answered_page": bad})
+    assert response.status_code == 200
+    assert waiting_ids(response.content.decode()) == [p.pk for p in many[:3]]
+
+
+def test_the_answered_matches_page_separately_keeping_the_waiting_page(many, persona):
+    hau = persona("hau")
+    for proposal in many[:4]:
+        do_decide_cross_force(proposal, decision="not_link", version=proposal.version,
+                              actor=hau)
+    html = signed_in(hau).get(LIST, {"page": "1", "answered_page": "2"}).content.decode()
+    answered = html.split('data-testid="cross-force-answered"')[1].split("</table>")[0]
+    newest_first = sorted((p.pk for p in many[:4]), reverse=True)
+    assert [int(x) for x in re.findall(r"other-forces/(\d+)/", answered)] == newest_first[3:]
+    nav = html.split('data-testid="answered-pages"')[1].split("</nav>")[0]
+    assert 'href="?answered_page=1#answered"' in nav
+    assert "waiting-pages" not in html  # one waiting match left: one page, no navigation

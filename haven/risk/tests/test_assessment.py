@@ -50,6 +50,22 @@ def test_a_log_not_yet_attended_still_gets_its_dash(complete_dash, make_da_incid
     assert complete_dash(incident=incident).pk
 
 
+@pytest.mark.parametrize("state", ["opened", "dispatched"])
+def test_a_log_before_attendance_keeps_its_state_without_asking_intake_to_move_it(
+        state, complete_dash, make_da_incident, monkeypatch):
+    """Intake could only refuse the move (arrival not recorded): the DASH checks the locked
+    log's state first and does not run the refused action (a savepoint, two reads and a
+    rollback on every such DASH)."""
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("asked intake to move a log that cannot move")
+
+    monkeypatch.setattr("haven.risk.intake_link.do_record_risk_assessed", must_not_run)
+    incident = make_da_incident(state=state)
+    assert complete_dash(incident=incident).incident_id == incident.pk
+    incident.refresh_from_db()
+    assert incident.state == state
+
+
 def test_every_question_needs_an_answer(complete_dash):
     answers = dash_answers(3)
     answers["PD12"] = ("", "victim", "")

@@ -141,6 +141,9 @@ MATRIX: dict[str, Expect] = {
     "people/review/other-forces/<int:proposal_id>/": E(
         "linkage.review", obj=CROSS_FORCE_PROPOSAL,
         note="GET reads, POST answers; only the two forces party to the proposal"),
+    "people/review/other-forces/<int:proposal_id>/withdraw/": E(
+        "linkage.review", P, obj=CROSS_FORCE_PROPOSAL,
+        note="POST withdraws the force's answer (a reason needed); only the two forces party"),
     "people/<int:person_id>/merge/": E("person.merge & person.view", P, obj=PERSON),
     "people/merges/<int:merge_id>/unmerge/": E("person.merge", P, obj=MERGE,
                                                note=NO_DEMO_RECORD),
