@@ -42,18 +42,24 @@ def attach_incidents(gen, records: list[dict]) -> None:
         record["incident_keys"] = ";".join(keys.get(record["uid"], []))
 
 
-def _report(gen, records, truth, limit):
-    started = time.time()
-    result = link_records(records, LinkageSettings(review_band=(0.5, 0.99),
-                                                   name_block_limit=limit))
-    seconds = time.time() - started
-    clusters = result.clusters
+def _groups(clusters: dict, truth: dict) -> tuple[dict, dict]:
+    """Records by predicted person and by true person."""
     by_cluster: dict[str, list[str]] = {}
     for uid, c in clusters.items():
         by_cluster.setdefault(c, []).append(uid)
     by_person: dict[int, list[str]] = {}
     for uid, p in truth.items():
         by_person.setdefault(p, []).append(uid)
+    return by_cluster, by_person
+
+
+def _report(gen, records, truth, limit):
+    started = time.time()
+    result = link_records(records, LinkageSettings(review_band=(0.5, 0.99),
+                                                   name_block_limit=limit))
+    seconds = time.time() - started
+    clusters = result.clusters
+    by_cluster, by_person = _groups(clusters, truth)
     predicted = sum(len(v) * (len(v) - 1) // 2 for v in by_cluster.values())
     true = sum(len(v) * (len(v) - 1) // 2 for v in by_person.values())
     correct = sum(1 for v in by_cluster.values() for a, b in combinations(v, 2)
@@ -90,12 +96,7 @@ def main() -> None:
         print(f"name_block_limit {limit}")
         result = _report(gen, records, truth, limit)
     clusters = result.clusters  # the breakdown below is of the last limit's run
-    by_cluster: dict[str, list[str]] = {}
-    for uid, c in clusters.items():
-        by_cluster.setdefault(c, []).append(uid)
-    by_person: dict[int, list[str]] = {}
-    for uid, p in truth.items():
-        by_person.setdefault(p, []).append(uid)
+    by_cluster, by_person = _groups(clusters, truth)
     prepared = result.model.prepared.set_index("uid")
     missed = Counter()
     for members in by_person.values():

@@ -27,6 +27,11 @@ def answer_same_person(page, axe_found: dict, who: str) -> str:
     page.wait_for_url("**/people/review/other-forces/")
     axe_found[f"{who} list"] = violations(page)
     page.locator("[data-testid=open-proposal]").first.click()
+    return _say_same_person(page, axe_found, who)
+
+
+def _say_same_person(page, axe_found: dict, who: str) -> str:
+    """On the proposal's page (phone width, axe): answer "Same person"; the banner's text."""
     page.wait_for_selector("[data-testid=evidence]")
     axe_found[f"{who} proposal"] = violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
@@ -42,13 +47,7 @@ def answer_from_the_task(page, axe_found: dict, who: str) -> str:
     page.wait_for_url("**/tasks/*/")
     axe_found[f"{who} task"] = violations(page)
     page.locator("[data-testid=task-source]").click()
-    page.wait_for_selector("[data-testid=evidence]")
-    axe_found[f"{who} proposal"] = violations(page)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
-    page.get_by_label("Same person", exact=True).check()
-    page.get_by_role("button", name="Send your force's answer").click()
-    page.wait_for_url("**/people/review/other-forces/")
-    return page.inner_text(".govuk-notification-banner")
+    return _say_same_person(page, axe_found, who)
 
 
 def test_both_forces_answer_same_person_on_a_phone_and_it_is_confirmed(page_as, add_record):
