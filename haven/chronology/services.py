@@ -9,6 +9,17 @@ from haven.chronology.models import Entry
 from haven.core.bulk import fast_insert_rows
 
 
+def _entry(person, *, occurred_at, kind: str, source_room: str, source_type: str, source_id,
+           summary: str, sensitivity: int, actor) -> Entry:
+    """An unsaved entry of `person`'s chronology (refused without a summary)."""
+    if not summary.strip():
+        raise ValueError("A chronology entry needs a summary")
+    return Entry(person=person, force_id=person.force_id, occurred_at=occurred_at, kind=kind,
+                 source_room=source_room, source_type=source_type, source_id=str(source_id),
+                 summary=summary[:300], sensitivity=sensitivity,
+                 recorded_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
 def record_entry(
     person,
     *,
@@ -22,20 +33,11 @@ def record_entry(
     actor=None,
 ) -> Entry:
     """Add one event to a person's chronology (call inside the action's transaction)."""
-    if not summary.strip():
-        raise ValueError("A chronology entry needs a summary")
-    return Entry.objects.create(
-        person=person,
-        force_id=person.force_id,
-        occurred_at=occurred_at,
-        kind=kind,
-        source_room=source_room,
-        source_type=source_type,
-        source_id=str(source_id),
-        summary=summary[:300],
-        sensitivity=sensitivity,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    entry = _entry(person, occurred_at=occurred_at, kind=kind, source_room=source_room,
+                   source_type=source_type, source_id=source_id, summary=summary,
+                   sensitivity=sensitivity, actor=actor)
+    entry.save(force_insert=True)
+    return entry
 
 
 def record_entry_for_each(persons, *, occurred_at, kind: str, source_room: str,
@@ -44,14 +46,9 @@ def record_entry_for_each(persons, *, occurred_at, kind: str, source_room: str,
     """`record_entry` for each of `persons` (the same event on several people's
     chronologies, e.g. everyone named on an incident log), as one multi-row INSERT. Call
     inside the action's transaction. Returns how many were written."""
-    persons = list(persons)
-    if persons and not summary.strip():
-        raise ValueError("A chronology entry needs a summary")
-    by = actor if getattr(actor, "is_authenticated", False) else None
-    entries = [Entry(person=person, force_id=person.force_id, occurred_at=occurred_at,
-                     kind=kind, source_room=source_room, source_type=source_type,
-                     source_id=str(source_id), summary=summary[:300],
-                     sensitivity=sensitivity, recorded_by=by) for person in persons]
+    entries = [_entry(person, occurred_at=occurred_at, kind=kind, source_room=source_room,
+                      source_type=source_type, source_id=source_id, summary=summary,
+                      sensitivity=sensitivity, actor=actor) for person in persons]
     Entry.objects.bulk_create(entries)
     return len(entries)
 

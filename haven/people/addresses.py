@@ -147,20 +147,20 @@ _ADDRESS, _RECORD, _LIFT = 0, 1, 2
 def _flags_and_lifts(addresses, records, lifts) -> dict[int, list[Place]]:
     """`_places` over the three querysets read as one `UNION ALL` (one round trip, not
     three: the person page and the call-time lookup ask on every request). Each row is
-    (table, person id, line, postcode, when); a lift's line and postcode are its keys."""
+    (table, person id, line, postcode, when); a lift's row is (…, postcode key, line key,
+    when), as `_places` reads lifts."""
     def tagged(queryset, table, *fields):
         return queryset.annotate(_table=Value(table, output_field=IntegerField())) \
             .values_list("_table", *fields).order_by()
 
     rows = tagged(addresses, _ADDRESS, "person_id", "line", "postcode", "recorded_at").union(
         tagged(records, _RECORD, "person_id", "address_line", "postcode", "updated_at"),
-        tagged(lifts, _LIFT, "person_id", "line_key", "postcode_key", "lifted_at"),
+        tagged(lifts, _LIFT, "person_id", "postcode_key", "line_key", "lifted_at"),
         all=True)
     split: dict[int, list] = {_ADDRESS: [], _RECORD: [], _LIFT: []}
-    for table, pid, line, postcode, at in rows:
-        split[table].append((pid, line, postcode, at))
-    return _places(split[_ADDRESS], split[_RECORD],
-                   [(pid, postcode, line, at) for pid, line, postcode, at in split[_LIFT]])
+    for table, *row in rows:
+        split[table].append(tuple(row))
+    return _places(split[_ADDRESS], split[_RECORD], split[_LIFT])
 
 
 def confidential_places(person_ids) -> dict[int, list[Place]]:

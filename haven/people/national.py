@@ -24,6 +24,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -238,13 +239,10 @@ def page_number(value) -> int:
 
 def _paged(queryset, page: int, per_page: int) -> tuple[list, dict]:
     """(the rows of `page`, {"number", "pages", "total"}); past the last page is page 1."""
-    total = queryset.count()
-    pages = max(1, -(-total // per_page))
-    if page > pages:
-        page = 1
-    start = (page - 1) * per_page
-    return list(queryset[start:start + per_page]), {"number": page, "pages": pages,
-                                                    "total": total}
+    paginator = Paginator(queryset, per_page)
+    number = page if page <= paginator.num_pages else 1
+    return list(paginator.page(number).object_list), {
+        "number": number, "pages": paginator.num_pages, "total": paginator.count}
 
 
 def cross_force_queue(user, *, page: int = 1, answered_page: int = 1,
@@ -423,6 +421,10 @@ def do_withdraw_cross_force(proposal: CrossForceProposal, *, reason: str, versio
     reason = (reason or "").strip()
     if not reason:
         raise InvalidRecord("reason", "Enter why your force is withdrawing its answer")
+    limit = CrossForceWithdrawal._meta.get_field("reason").max_length
+    if len(reason) > limit:
+        raise InvalidRecord("reason", f"The reason can be {limit:,} characters at most "
+                                      f"(this one has {len(reason):,})")
     if not cross_force_proposals_for(actor).filter(pk=proposal.pk).exists():
         raise Http404("Not found")
     side = _side(proposal, actor.force_id)
@@ -442,7 +444,7 @@ def do_withdraw_cross_force(proposal: CrossForceProposal, *, reason: str, versio
     now = timezone.now()
     withdrawal = CrossForceWithdrawal.objects.create(
         proposal=current, force_id=actor.force_id, decision=own_now,
-        was_confirmed=was_confirmed, reason=reason[:1000], withdrawn_by=actor,
+        was_confirmed=was_confirmed, reason=reason, withdrawn_by=actor,
         withdrawn_at=now)
     proposal.refresh_from_db()
     own, other = _own_and_other(proposal, actor.force_id)
@@ -517,7 +519,7 @@ def _sync_answer_tasks(proposal: CrossForceProposal, *, actor, note: str) -> Non
         return
     needed = proposal.record_a if side == "a" else proposal.record_b
     answered_by = proposal.force_b if side == "a" else proposal.force_a
-    force = Force.objects.get(pk=force_id)
+    force = proposal.force_a if side == "a" else proposal.force_b
     # Due after the period set by the force whose answer is needed (its own policy).
     due = timezone.now() + dt.timedelta(hours=policy(force, "cross_force_answer_due_hours"))
     for role in _task_roles():

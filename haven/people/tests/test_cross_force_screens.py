@@ -386,6 +386,18 @@ def test_a_withdrawal_without_a_reason_is_refused_and_says_so(proposal, persona)
     assert proposal.decision_a == "link"
 
 
+def test_a_reason_too_long_to_keep_is_refused_not_cut_short(proposal, persona):
+    hau = signed_in(persona("hau"))
+    answer(hau, proposal)
+    html = hau.get(page(proposal)).content.decode()
+    refused = hau.post(f"{page(proposal)}withdraw/", {"reason": "x" * 1001,
+                                                      "version": version_on(html)})
+    text = refused.content.decode()
+    assert "The reason can be 1,000 characters at most (this one has 1,001)" in text
+    proposal.refresh_from_db()
+    assert proposal.decision_a == "link"
+
+
 def test_a_stale_withdrawal_is_refused_saying_what_changed(proposal, persona):
     hau = signed_in(persona("hau"))
     answer(hau, proposal)
