@@ -25,6 +25,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -201,8 +202,13 @@ def run_plain_splink(people: pd.DataFrame, threshold: float = 0.95) -> dict[str,
 
 # ------------------------------------------------------------------ Haven
 def run_haven(export: Path, work: Path, force: str,
-              haven_root: Path | None = None) -> tuple[dict[str, str], dict]:
+              haven_root: Path | None = None,
+              reuse_ingest: bool = False) -> tuple[dict[str, str], dict]:
+    """`reuse_ingest`: keep a copy of the database as ingested (`ingested.sqlite3`) and,
+    when one is there, start from a fresh copy of it instead of migrating and ingesting
+    again (only `haven link` and what follows are timed anew)."""
     db = work / "haven.sqlite3"
+    kept = work / "ingested.sqlite3"
     if db.exists():
         db.unlink()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
@@ -210,19 +216,26 @@ def run_haven(export: Path, work: Path, force: str,
         # another revision of the code (e.g. `git archive HEAD | tar -x -C DIR`), same venv
         env["PYTHONPATH"] = str(haven_root)
     steps = {}
-    steps["migrate"] = run_timed([HAVEN, "migrate", "-v", "0"], env)
-    subprocess.run([str(ROOT / ".venv/bin/python"), "-c",
-                    "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
-                    "'haven.settings');django.setup();"
-                    "from haven.web.demo import ensure_forces;ensure_forces()"],
-                   env=env, check=True, cwd=haven_root or ROOT)
-    ingest_wall, ingest_rss = 0.0, 0.0
-    for system in SYSTEMS:
-        wall, rss, _ = run_timed([HAVEN, "ingest", "--force", force, "--source", system,
-                                  str(export / system), "--no-progress"], env)
-        ingest_wall += wall
-        ingest_rss = max(ingest_rss, rss)
-    steps["ingest"] = (ingest_wall, ingest_rss, "")
+    if reuse_ingest and kept.exists():
+        shutil.copyfile(kept, db)
+        print(f"ingest reused from {kept}", flush=True)
+    else:
+        steps["migrate"] = run_timed([HAVEN, "migrate", "-v", "0"], env)
+        subprocess.run([str(ROOT / ".venv/bin/python"), "-c",
+                        "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
+                        "'haven.settings');django.setup();"
+                        "from haven.web.demo import ensure_forces;ensure_forces()"],
+                       env=env, check=True, cwd=haven_root or ROOT)
+        ingest_wall, ingest_rss = 0.0, 0.0
+        for system in SYSTEMS:
+            wall, rss, _ = run_timed([HAVEN, "ingest", "--force", force, "--source", system,
+                                      str(export / system), "--no-progress"], env)
+            ingest_wall += wall
+            ingest_rss = max(ingest_rss, rss)
+        steps["ingest"] = (ingest_wall, ingest_rss, "")
+        print(f"ingest {ingest_wall:.1f}s, peak {ingest_rss:.2f} GiB", flush=True)
+        if reuse_ingest:
+            shutil.copyfile(db, kept)
     steps["link"] = run_timed([HAVEN, "link", "--force", force, "--no-progress"], env)
     out = work / "links.csv"
     steps["export"] = run_timed([HAVEN, "linkage", "export", "--out", str(out),
@@ -348,6 +361,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--skip-lookup", action="store_true")
     parser.add_argument("--callers", type=int, default=1000)
+    parser.add_argument("--reuse-ingest", action="store_true",
+                        help="keep the export and the ingested database in --work and, when "
+                             "they are there, reuse them: only `haven link` onwards runs")
     parser.add_argument("--haven-root", type=Path,
                         help="run Haven from this source tree (a before/after comparison)")
     args = parser.parse_args()
@@ -358,19 +374,27 @@ def main() -> None:
     export = work / "export"
     load = [os.getloadavg()[0]]
     t0 = time.perf_counter()
-    stats = Generator(args.people, args.seed).generate().write(export)
-    print(f"generated {stats} in {time.perf_counter() - t0:.1f}s", flush=True)
+    kept_stats = work / "export_stats.json"
+    if args.reuse_ingest and kept_stats.exists() and (export / "truth.csv").exists():
+        stats = json.loads(kept_stats.read_text())
+        print(f"export reused from {export}", flush=True)
+    else:
+        stats = Generator(args.people, args.seed).generate().write(export)
+        print(f"generated {stats} in {time.perf_counter() - t0:.1f}s", flush=True)
+        if args.reuse_ingest:
+            kept_stats.write_text(json.dumps(stats, default=str))
     truth = read_truth(export)
     serial, victims = role_sets(export)
     people = read_people(export)
     results = []
     if not args.skip_haven:
-        pred, info = run_haven(export, work, args.force, args.haven_root)
+        pred, info = run_haven(export, work, args.force, args.haven_root, args.reuse_ingest)
         load.append(os.getloadavg()[0])
         queued = info.pop("review_pairs")
         dumped = info.pop("events")
         info["reconciliation"] = reconciliation_scores(export, dumped)
         info["repeat_victims"] = repeat_victim_flag(export, dumped, pred, truth)
+        print("link", info["link_stdout"], flush=True)
         print("reconciliation", info["reconciliation"], flush=True)
         print("repeat victims", info["repeat_victims"], flush=True)
         same = sum(1 for a, b in queued if truth.get(a) == truth.get(b))

@@ -193,6 +193,11 @@ HAVEN_AUDIT_ANCHOR_FILE = os.environ.get("HAVEN_AUDIT_ANCHOR_FILE", "")
 # `haven serve` turns it on for its web processes; commands seal at once (a command may
 # exit before a thread would run).
 HAVEN_AUDIT_SEAL_IN_THREAD = env_bool("HAVEN_AUDIT_SEAL_IN_THREAD", default=False)
+# How long the sealer thread lets commits gather before one seal covers them all (ms).
+HAVEN_AUDIT_SEAL_GATHER_MS = env_int("HAVEN_AUDIT_SEAL_GATHER_MS", 250)
+# `haven worker` lowers its own CPU priority by this much (0 keeps it): on a machine it shares
+# with the web processes, a request waiting for a core goes before a background reaction.
+HAVEN_WORKER_NICE = env_int("HAVEN_WORKER_NICE", 10)
 # API idempotency keys are kept this long (the retry window), then pruned by a periodic job.
 HAVEN_IDEMPOTENCY_KEEP_HOURS = env_int("HAVEN_IDEMPOTENCY_KEEP_HOURS", 24)
 HAVEN_BASE_URL = os.environ.get("HAVEN_BASE_URL", "http://127.0.0.1:8000")

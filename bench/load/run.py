@@ -238,6 +238,16 @@ def baseline():
             "key": top(IdempotentSubmission)}
 
 
+def sessions_opened() -> int:
+    """Database sessions (connections) opened on the bench's database so far: a server that
+    reconnects per request shows here (the sealer thread once did, about 25 a second)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
 def check_writes(base, writes) -> dict:
     """Acknowledged = stored exactly once; nothing else stored; nothing half-written."""
     from django.db.models import Count
@@ -316,6 +326,9 @@ def main():
     parser.add_argument("--seal", choices=["thread", "request"], default="thread",
                         help="seal the access log from a thread per process (production, "
                              "default) or right after each request's commit (the earlier way)")
+    parser.add_argument("--worker-nice", type=int, default=None,
+                        help="the job worker's HAVEN_WORKER_NICE (production default 10; 0: "
+                             "the worker competes with the web processes as an equal)")
     args = parser.parse_args()
     if args.users > 500 or args.seconds > 3600:
         raise SystemExit("bounded: at most 500 users for an hour")
@@ -326,6 +339,8 @@ def main():
            "HAVEN_EVENT_DELIVERY": args.events,
            "HAVEN_WORKER_GRACE_SECONDS": str(args.worker_grace),
            "HAVEN_AUDIT_SEAL_IN_THREAD": "1" if args.seal == "thread" else "0"}
+    if args.worker_nice is not None:
+        env["HAVEN_WORKER_NICE"] = str(args.worker_nice)
     world_file = args.var / "world.json"
     subprocess.run([PY, str(HERE / "world.py"), "--out", str(world_file)], env=env, check=True)
     world = json.loads(world_file.read_text())
@@ -335,6 +350,7 @@ def main():
 
     django.setup()
     base = baseline()
+    sessions_before = sessions_opened()
 
     server = Server(args.port, env, args.var / "gunicorn.log", args.workers, args.threads)
     server.start()
@@ -365,6 +381,7 @@ def main():
     if worker:
         worker.stop()
     load_after = os.getloadavg()[0]
+    sessions = sessions_opened() - sessions_before
     checked = check_writes(base, shift.writes)
     verify = subprocess.run([PY, "-m", "django", "audit", "verify"], env=env,
                             capture_output=True, text=True)
@@ -393,6 +410,7 @@ def main():
     print("acknowledged = stored exactly once: "
           + ("YES" if not checked["problems"] else "NO: " + "; ".join(checked["problems"])))
     print(f"haven audit verify: {verify.stdout.strip() or verify.stderr.strip()}")
+    print(f"database sessions opened during the run (server, job worker, checks): {sessions}")
     if args.fault:
         print(f"kills: {json.dumps(events)}")
     if reactions:
@@ -406,7 +424,8 @@ def main():
             op: {"ok": len(t.seconds), "errors": t.errors, "p50": t.percentile(50),
                  "p95": t.percentile(95), "p99": t.percentile(99)}
             for op, t in shift.tallies.items()}, "writes": checked, "kills": events,
-            "elapsed": elapsed, "load": [load_before, load_after], "reactions": reactions},
+            "elapsed": elapsed, "load": [load_before, load_after], "reactions": reactions,
+            "sessions_opened": sessions},
             indent=2))
     if checked["problems"] or verify.returncode or (reactions and reactions["still_running"]):
         sys.exit(1)

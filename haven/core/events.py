@@ -61,6 +61,7 @@ from django.db import IntegrityError, transaction
 from django_tasks import task
 
 from haven.core.jobs import queue_in_database
+from haven.forces.policy import policy_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,9 @@ def deliver(handler: Callable[[Event], None], event: Event,
     `once` (event id, subscriber, job id) the reaction is recorded in the same transaction
     and skipped when it was already done."""
     try:
-        with transaction.atomic():
+        # One policy snapshot per reaction, as a request has: a worker has no request, and a
+        # reaction asking policy per person resolved it from the database each time.
+        with policy_snapshot(), transaction.atomic():
             if once is not None and not _first_delivery(*once):
                 log.info("event %s: subscriber %s already reacted to event %s; job %s does "
                          "nothing", type(event).__name__, once[1], once[0], once[2])

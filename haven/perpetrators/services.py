@@ -118,11 +118,19 @@ def family_links(incidents) -> set[frozenset]:
     return links
 
 
-def load(force, *, at: dt.date, days: int, person_ids=None) -> dict:
+def load(force, *, at: dt.date, days: int, person_ids=None, incident_rows=None) -> dict:
     """Everything the rules need, as plain data: allegations (counter-allegations resolved),
-    the determinations made, links between people, dates of birth."""
+    the determinations made, links between people, dates of birth. `incident_rows`: intake's
+    rows for (at least) these persons' incidents when the caller has already read them."""
     since = _since(at, days)
-    incidents = intake.da_involvement_rows(force, since=since, person_ids=person_ids)
+    if incident_rows is None:
+        incidents = intake.da_involvement_rows(force, since=since, person_ids=person_ids)
+    else:  # the same rows intake would give: these persons' incidents since `since`
+        wanted = set(person_ids or ())
+        incidents = [row for row in incident_rows
+                     if (person_ids is None or any(p in wanted for p, _r, _l in row["people"]))
+                     and not (since is not None and row["when"] is not None
+                              and row["when"] < since)]
     crimes = investigation.da_crime_rows(force, since=since, person_ids=person_ids)
     # One real event recorded by several systems (reconciled by intake) counts once.
     events: dict[int, dict] = {}
@@ -532,8 +540,8 @@ def new_partner_candidates(force, incident_id, *, at: dt.date) -> list[tuple[int
     """(serial perpetrator, new person) pairs on this incident: the suspect is serial on his
     earlier records, and the victim is none of his earlier victims nor connected to them
     (family or one household), nor recorded as his family."""
-    incident = [i for i in intake.da_involvement_rows(force, person_ids=_people_of(incident_id))
-                if i["id"] == incident_id]
+    rows = intake.da_involvement_rows(force, person_ids=_people_of(incident_id))
+    incident = [i for i in rows if i["id"] == incident_id]
     if not incident:
         return []
     people = incident[0]["people"]
@@ -541,9 +549,12 @@ def new_partner_candidates(force, incident_id, *, at: dt.date) -> list[tuple[int
     suspects = [pid for pid, role, _rel in people if role == SUSPECT]
     victims = [(pid, rel) for pid, role, rel in people if role == VICTIM]
     out = []
+    min_victims = policy(force, "serial_min_victims", at=at)
     for suspect in suspects:
+        if _people_alongside(force, suspect, rows, incident_id, min_victims) < min_victims:
+            continue  # too few people ever recorded with him to be serial: no full load
         data = load(force, at=at, days=serial_days(force, at),
-                    person_ids=[suspect])
+                    person_ids=[suspect], incident_rows=rows)
         earlier = [a for a in data["allegations"] if a.perpetrator == suspect
                    and a.ref not in this]
         found = rules.identify(
@@ -563,6 +574,22 @@ def new_partner_candidates(force, incident_id, *, at: dt.date) -> list[tuple[int
                 continue
             out.append((suspect, victim))
     return out
+
+
+def _people_alongside(force, suspect, incident_rows, incident_id, enough: int) -> int:
+    """How many other people were recorded with `suspect` in any other DA incident (any role,
+    any date) or in any DA crime (counted up to `enough`): at least as many as his earlier
+    victim groups, since counter-allegations, windows and links only remove or merge
+    victims. Fewer than `serial_min_victims` means he cannot be serial, so his whole history
+    is not loaded."""
+    people = {pid for row in incident_rows if row["id"] != incident_id
+              and any(p == suspect for p, _r, _rel in row["people"])
+              for pid, _role, _rel in row["people"]} - {suspect}
+    if len(people) >= enough:
+        return len(people)
+    for crime in investigation.da_crime_rows(force, person_ids=[suspect]):
+        people.update(p for p in (crime["victim"], crime["suspect"]) if p)
+    return len(people - {suspect})
 
 
 def _people_of(incident_id) -> list[int]:

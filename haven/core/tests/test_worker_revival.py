@@ -116,6 +116,9 @@ def test_a_worker_killed_mid_reaction_is_replaced_and_the_reaction_happens_once(
         while not started.exists() and worker.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         assert started.exists(), worker.stderr.read().decode()[-2000:] if worker.poll() else ""
+        # Requests first: the worker lowered its own priority (HAVEN_WORKER_NICE, default 10).
+        assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(
+            19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
     finally:
         os.killpg(worker.pid, signal.SIGKILL)  # mid-reaction, inside its transaction
         worker.wait(10)

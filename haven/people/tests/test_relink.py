@@ -124,3 +124,38 @@ def test_the_incremental_linker_scores_with_the_forces_trained_model(add_record,
         outcome[code] = (second.person_id == first.person_id,
                          ReviewItem.objects.filter(force=forces[code]).count())
     assert outcome == {"WARKS": (True, 0), "WMERC": (False, 1)}
+
+
+def test_best_values_of_all_persons_at_once_equal_one_at_a_time():
+    """`_best_by_person` (grouped, every person at once) picks what `_best` picks person by
+    person: the commonest non-blank value, on a tie the most recent record's (then the
+    highest id), blank when no record gives one; ISO text and date values alike."""
+    import datetime as dt
+    import random
+
+    import pandas as pd
+
+    from haven.people.relink import _BEST, _best, _best_by_person
+
+    rng = random.Random(3)
+    n = 600
+    stamps = [f"2024-01-0{rng.randrange(1, 4)} 10:00:0{rng.randrange(0, 3)}" for _ in range(n)]
+    dobs = [rng.choice([None, "", "1980-02-03", "1981-02-03", dt.date(1990, 5, 6)])
+            for _ in range(n)]
+    rows = pd.DataFrame({
+        "id": list(range(1, n + 1)), "updated_at": stamps,
+        "forename": [rng.choice(["", "Ann", "Anne", "Bo"]) for _ in range(n)],
+        "middle_names": [rng.choice(["", "", "Kay"]) for _ in range(n)],
+        "surname": [rng.choice(["Lee", "Li", ""]) for _ in range(n)],
+        "dob_raw": dobs, "gender": [rng.choice(["", "F", "M"]) for _ in range(n)],
+    }, dtype=object)
+    target = [rng.randrange(1, 120) for _ in range(n)]
+    persons = set(target[:400]) | {999}
+    columns = [rows[c].tolist() for c in ("id", "updated_at", "forename", "middle_names",
+                                          "surname", "dob_raw", "gender")]
+    expected = {}
+    for pid in persons:
+        mine = [r for p, r in zip(target, zip(*columns, strict=True), strict=True) if p == pid]
+        expected[pid] = _best(mine)
+    assert _best_by_person(rows, target, persons) == expected
+    assert expected[999] == ["", "", "", None, ""] and len(_BEST) == 5

@@ -53,3 +53,17 @@ def test_the_alert_leaves_the_hau_home_page_when_its_task_is_done(world, someone
     do_complete_task(task, version=task.version, note="Disclosure considered",
                      actor=persona("hau"))
     assert services.open_alerts(world["force"]) == []
+
+
+def test_earlier_victims_known_only_from_crimes_still_make_him_serial(
+        someone, incident, crime, forces):
+    # The cheap "too few people alongside him" check must count people named on crimes too:
+    # here his two earlier victims are named only on crimes filed against other people's logs.
+    ray = someone("Ray", "Moss")
+    for victim in (someone("Ida", "Lowe"), someone("Joy", "Platt", postcode="CV34 9ZZ")):
+        other_log = incident(victim, someone("Lee", "Hart"), days_ago=200)
+        crime(other_log, victim, ray, ["assault_with_injury"])
+    new = someone("Kim", "Ross")
+    recorded(incident(new, ray, days_ago=0))
+    assert list(NewPartnerAlert.objects.values_list("perpetrator", "new_person")) == [
+        (ray.pk, new.pk)]

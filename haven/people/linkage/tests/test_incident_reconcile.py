@@ -76,3 +76,67 @@ def test_haven_link_reconciles_and_rerunning_replaces_the_table(forces, recorded
     reconcile_incidents(forces["WARKS"])
     assert ReconciledIncident.objects.filter(force=forces["WARKS"]).count() == 6
     assert ReconciledIncident.objects.filter(force=forces["WMERC"]).count() == 0
+
+
+@pytest.mark.django_db
+def test_set_wise_weights_equal_the_reference_pair_by_pair(forces):
+    """`_scored_pairs` (DuckDB, every incident at once) finds exactly the pairs and weights
+    that `_candidates` and `pair_weight` find one pair at a time, on a tangle of incidents:
+    shared and blank places, times around midnight, unknown times, people in compatible,
+    opposed and other roles, a person twice in one incident."""
+    import random
+
+    from haven.intake.reconcile import (
+        LINK_WEIGHT,
+        _candidates,
+        _profiles,
+        _scored_pairs,
+        pair_weight,
+    )
+
+    warks = forces["WARKS"]
+    rng = random.Random(5)
+    people = [Person.objects.create(force=warks, forename=f"P{k}", surname="Test")
+              for k in range(12)]
+    lines = ["Flat 2, 14 George Walk", "14 George Wlk", "3 Mill Lane", "", "Flat 1, 14 George Walk"]
+    codes = ["LE24 2JZ", "le242jz", "CV34 4AA", "", "CV34 4AB"]
+    roles = ["victim", "suspect", "child", "witness", "caller"]
+    start = dt.datetime(2024, 3, 1, 21, 0, tzinfo=UTC)
+    for k in range(160):
+        when = None if k % 37 == 0 else start + dt.timedelta(minutes=rng.randrange(0, 3 * 1440))
+        made = Incident.objects.create(
+            force=warks, reference=f"R{k}", reported_via="call",
+            category=rng.choice(["domestic", "harassment"]), occurred_at=when,
+            opened_at=when or start, address_line=rng.choice(lines),
+            postcode=rng.choice(codes), state="closed",
+            source_system=rng.choice(["command_and_control", "crime", "pvp", ""]),
+            source_id=f"S{k}")
+        for person in rng.sample(people, rng.randrange(0, 3)):
+            Involvement.objects.create(incident=made, person=person, role=rng.choice(roles))
+        if k % 11 == 0 and made.involvements.exists():
+            first = made.involvements.first()
+            other = next(r for r in roles if r != first.role)
+            Involvement.objects.create(incident=made, person=first.person, role=other)
+    profiles = _profiles(warks)
+    expected = sorted(
+        ((w, a, b) for a, b in _candidates(profiles)
+         if (w := pair_weight(profiles[a], profiles[b])) >= LINK_WEIGHT),
+        key=lambda t: (-t[0], t[1], t[2]))
+    ids, scored, system_of = _scored_pairs(warks)
+    assert len(expected) > 20
+    assert scored == expected
+    assert sorted(ids) == sorted(profiles)
+    assert system_of == {pk: p["system"] for pk, p in profiles.items()}
+
+
+@pytest.mark.django_db
+def test_a_force_without_incidents_or_people_reconciles(forces):
+    assert reconcile_incidents(forces["WMERC"])["incidents"] == 0
+    when = dt.datetime(2024, 3, 1, 22, 10, tzinfo=UTC)
+    for system in ("crime", "pvp"):
+        Incident.objects.create(
+            force=forces["WMERC"], reference=system, reported_via="call", category="domestic",
+            occurred_at=when, opened_at=when, address_line="3 Mill Lane", postcode="CV34 4AA",
+            state="closed", source_system=system, source_id="1")
+    counts = reconcile_incidents(forces["WMERC"])
+    assert counts == {**counts, "incidents": 2, "events": 1}
