@@ -8,6 +8,9 @@ Registered with `haven.people.movers.register_person_mover` in IntakeConfig.read
 
 from __future__ import annotations
 
+from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.forms.models import model_to_dict
 
 from haven.intake.models import Involvement
@@ -57,6 +60,28 @@ def dedupe_involvements(rows, mapping):
     return keep
 
 
+def delete_mapped_duplicates(map_table: str) -> int:
+    """Relink, all at once: of the involvements about to move from `map_table`'s old_id to
+    its new_id, delete those that would duplicate another on (incident, new person, role).
+    Of each such group the one already on the new person stays, else the lowest id."""
+    quote = connection.ops.quote_name
+    field = Involvement._meta.get_field
+    table = quote(Involvement._meta.db_table)
+    pk, person, incident, role = (quote(field(name).column)
+                                  for name in ("id", "person", "incident", "role"))
+    with connection.cursor() as cursor:
+        # Names come from model metadata (quoted) and the people room's constant table name.
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {pk} IN ("  # noqa: S608
+            f"SELECT i.{pk} FROM {table} i JOIN {map_table} m ON m.old_id = i.{person} "
+            f"WHERE EXISTS (SELECT 1 FROM {table} j "
+            f"LEFT JOIN {map_table} mj ON mj.old_id = j.{person} "
+            f"WHERE j.{incident} = i.{incident} AND j.{role} = i.{role} "
+            f"AND j.{pk} <> i.{pk} AND COALESCE(mj.new_id, j.{person}) = m.new_id "
+            f"AND (mj.old_id IS NULL OR j.{pk} < i.{pk})))")
+        return max(cursor.rowcount, 0)
+
+
 def incident_evidence(force):
     """(person id, system, fingerprints) for the linker: the same event recorded by two
     systems under different ids yields the same fingerprints (role, place, date). A system's
@@ -64,20 +89,40 @@ def incident_evidence(force):
     person to themself."""
     # Imported when linking runs: the linkage package loads Splink and DuckDB (seconds), which
     # start-up must not pay for.
-    from haven.people.linkage.normalise import incident_fingerprints
+    from haven.people.linkage.normalise import FINGERPRINT_ROLES, incident_fingerprints
 
-    involvements = Involvement.objects.filter(incident__force=force).exclude(
-        incident__source_system="").values_list(
-        "person_id", "role", "incident__source_system", "incident__occurred_at",
-        "incident__address_line", "incident__postcode")
-    for person_id, role, system, occurred, line, postcode in involvements.iterator(
-            chunk_size=5000):
-        yield person_id, system, incident_fingerprints(occurred, line, postcode, role)
+    involvements = Involvement.objects.filter(
+        incident__force=force, role__in=sorted(FINGERPRINT_ROLES)).exclude(
+        incident__source_system="")
+    if connection.vendor != "sqlite":
+        rows = involvements.values_list(
+            "person_id", "role", "incident__source_system", "incident__occurred_at",
+            "incident__address_line", "incident__postcode").iterator(chunk_size=5000)
+    else:
+        # The stored text as it is: a first relink reads every involvement of the force,
+        # and making each time a datetime (twice: sqlite3's converter, then Django's) cost
+        # more than the fingerprints. `incident_fingerprints` takes the text.
+        rows = _sqlite_rows(involvements.annotate(
+            occurred_text=Cast("incident__occurred_at", TextField())).values_list(
+            "person_id", "role", "incident__source_system", "occurred_text",
+            "incident__address_line", "incident__postcode"))
+    for person_id, role, system, occurred_at, line, postcode in rows:
+        yield person_id, system, incident_fingerprints(occurred_at, line, postcode, role)
+
+
+def _sqlite_rows(queryset):
+    """The queryset's rows straight from SQLite's cursor, without Django's per-row work."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
 
 
 def register() -> None:
     register_person_mover(LABEL, drop_duplicates=drop_duplicate_involvements,
-                          restore=restore_involvements, dedupe=dedupe_involvements)
+                          restore=restore_involvements, dedupe=dedupe_involvements,
+                          dedupe_mapped=delete_mapped_duplicates)
     register_linkage_evidence(incident_evidence)
     register_after_link("reconcile incidents", reconcile_after_link)
 

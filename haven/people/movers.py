@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -47,21 +48,28 @@ class PersonMover:
     - `restore(rows)`: re-create rows `drop_duplicates` returned, with their ids.
     - `dedupe(rows, mapping) -> rows`: relink: of the (pk, old person id) rows about to move
       to `mapping[old]`, delete those that would duplicate and return the rest.
+    - `dedupe_mapped(map_table) -> int` (optional): the same for a whole relink at once, in
+      SQL: delete the rows that would duplicate once every person named in `map_table`
+      (old_id, new_id; a temporary table) has moved, and say how many. A room with many
+      rows per person gives this (a relink after a first ingest empties half a million
+      persons, and `dedupe` a chunk at a time was a fifth of `haven link`).
     """
 
     label: str  # the model's label, e.g. "intake.Involvement"
     drop_duplicates: Callable[[list[int], int], list[dict]]
     restore: Callable[[list[dict]], None]
     dedupe: Callable[[list[tuple], dict], list[tuple]]
+    dedupe_mapped: Callable[[str], int] | None = None
 
 
 MOVERS: dict[str, PersonMover] = {}
 
 
-def register_person_mover(label: str, *, drop_duplicates, restore, dedupe) -> None:
+def register_person_mover(label: str, *, drop_duplicates, restore, dedupe,
+                          dedupe_mapped=None) -> None:
     """Register (or replace) the mover of the model `label` ("room.Model")."""
     MOVERS[label] = PersonMover(label=label, drop_duplicates=drop_duplicates,
-                                restore=restore, dedupe=dedupe)
+                                restore=restore, dedupe=dedupe, dedupe_mapped=dedupe_mapped)
 
 
 def unregister_person_mover(label: str) -> None:
@@ -162,24 +170,37 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
 
     Counts per relation. Rows a registered mover finds would collide (intake: involvements
     on (incident, person, role)) are deleted: they duplicate one already on the target.
-    Relations without a mover move in one set-based UPDATE each, through a temporary table
-    holding the mapping: reading every row into Python and updating it by primary key was
-    most of `haven link`'s database time (docs/benchmarks.md). Rows of a relation with a
-    mover move the same way, one chunk of persons at a time, once the mover has deleted
-    the would-be duplicates.
+    Every relation moves in one set-based UPDATE through a temporary table holding the
+    mapping (reading every row into Python and updating it by primary key was most of
+    `haven link`'s database time, docs/benchmarks.md), after the movers that can have
+    deleted their would-be duplicates in SQL (`dedupe_mapped`). A mover without it is
+    asked only when the persons moving hold rows of its relation, a chunk of persons at a
+    time, each chunk moved before the next chunk's `dedupe`, which must see them moved.
     """
     counts: dict[str, int] = defaultdict(int)
     if not mapping:
         return counts
-    olds = list(mapping)
-    plain = []
+    at_once, by_chunk = [], []
     for model, field_name in person_relations():
         if model in exclude:
             continue
         mover = MOVERS.get(model._meta.label)
-        if mover is None:
-            plain.append((model, field_name))
-            continue
+        if mover is None or mover.dedupe_mapped is not None:
+            at_once.append((model, field_name, mover))
+        else:
+            by_chunk.append((model, field_name, mover))
+    with connection.cursor() as cursor, _mapping_table(cursor, mapping):
+        for _model, _field, mover in at_once:
+            if mover is not None:
+                mover.dedupe_mapped(_MAP_TABLE)
+        for (model, field_name), moved in _update_relations(
+                cursor, [(m, f) for m, f, _ in at_once]).items():
+            if moved:
+                counts[label(model, field_name)] += moved
+        # Most relations with a chunked mover hold nothing of the persons a relink empties.
+        by_chunk = [(m, f, mover) for m, f, mover in by_chunk if _any_mapped(cursor, m, f)]
+    olds = list(mapping)
+    for model, field_name, mover in by_chunk:
         manager = model._default_manager
         for start in range(0, len(olds), batch):
             chunk = olds[start:start + batch]
@@ -187,15 +208,10 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
                 "pk", f"{field_name}_id"))
             if not rows:
                 continue
-            rows = mover.dedupe(rows, mapping)
-            # What the mover kept is every row these persons still hold: one set-based
-            # UPDATE per chunk (before the next chunk's dedupe, which must see them moved).
+            mover.dedupe(rows, mapping)
+            # What the mover kept is every row these persons still hold.
             sub = {old: mapping[old] for old in chunk}
             for moved in _update_through_map(sub, [(model, field_name)]).values():
-                counts[label(model, field_name)] += moved
-    if plain:
-        for (model, field_name), moved in _update_through_map(mapping, plain).items():
-            if moved:
                 counts[label(model, field_name)] += moved
     return counts
 
@@ -204,27 +220,51 @@ _MAP_TABLE = "haven_person_move_map"
 
 
 def _update_through_map(mapping: dict[int, int], relations) -> dict[tuple, int]:
-    """One UPDATE per relation: person column = the mapped id, where a mapping exists.
+    """One UPDATE per relation: person column = the mapped id, where a mapping exists."""
+    with connection.cursor() as cursor, _mapping_table(cursor, mapping):
+        return _update_relations(cursor, relations)
+
+
+@contextmanager
+def _mapping_table(cursor, mapping: dict[int, int]):
+    """`_MAP_TABLE` holding `mapping` (old_id, new_id) for the block.
 
     The temporary table lives for the connection (SQLite and PostgreSQL alike) and is
     emptied before and after use, so two relinks in one session never see each other's
-    rows. The correlated sub-select is plain SQL both databases run."""
+    rows."""
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_MAP_TABLE} "
+                   "(old_id bigint PRIMARY KEY, new_id bigint NOT NULL)")
+    cursor.execute(f"DELETE FROM {_MAP_TABLE}")  # noqa: S608 (constant name)
+    cursor.executemany(f"INSERT INTO {_MAP_TABLE} (old_id, new_id) VALUES (%s, %s)",  # noqa: S608
+                       list(mapping.items()))
+    try:
+        yield
+    finally:
+        cursor.execute(f"DELETE FROM {_MAP_TABLE}")  # noqa: S608
+
+
+def _update_relations(cursor, relations) -> dict[tuple, int]:
+    """Through a filled `_MAP_TABLE`: one UPDATE per relation. The correlated sub-select is
+    plain SQL both databases run."""
     quote = connection.ops.quote_name
     moved = {}
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_MAP_TABLE} "
-                       "(old_id bigint PRIMARY KEY, new_id bigint NOT NULL)")
-        cursor.execute(f"DELETE FROM {_MAP_TABLE}")  # noqa: S608 (constant name)
-        cursor.executemany(f"INSERT INTO {_MAP_TABLE} (old_id, new_id) VALUES (%s, %s)",  # noqa: S608
-                           list(mapping.items()))
-        for model, field_name in relations:
-            table = quote(model._meta.db_table)
-            column = quote(model._meta.get_field(field_name).column)
-            # Names come from model metadata (quoted); the mapping is in the temporary table.
-            cursor.execute(
-                f"UPDATE {table} SET {column} = (SELECT m.new_id FROM {_MAP_TABLE} m "  # noqa: S608
-                f"WHERE m.old_id = {table}.{column}) "
-                f"WHERE {column} IN (SELECT old_id FROM {_MAP_TABLE})")
-            moved[(model, field_name)] = max(cursor.rowcount, 0)
-        cursor.execute(f"DELETE FROM {_MAP_TABLE}")  # noqa: S608
+    for model, field_name in relations:
+        table = quote(model._meta.db_table)
+        column = quote(model._meta.get_field(field_name).column)
+        # Names come from model metadata (quoted); the mapping is in the temporary table.
+        cursor.execute(
+            f"UPDATE {table} SET {column} = (SELECT m.new_id FROM {_MAP_TABLE} m "  # noqa: S608
+            f"WHERE m.old_id = {table}.{column}) "
+            f"WHERE {column} IN (SELECT old_id FROM {_MAP_TABLE})")
+        moved[(model, field_name)] = max(cursor.rowcount, 0)
     return moved
+
+
+def _any_mapped(cursor, model, field_name: str) -> bool:
+    """Whether any row of the relation names a person in the filled `_MAP_TABLE`."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(model._meta.get_field(field_name).column)
+    cursor.execute(f"SELECT 1 FROM {table} WHERE {column} IN "  # noqa: S608 (metadata names)
+                   f"(SELECT old_id FROM {_MAP_TABLE}) LIMIT 1")
+    return cursor.fetchone() is not None

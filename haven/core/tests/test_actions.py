@@ -56,6 +56,7 @@ STEPS = {
     ("intake", "movers.py", "drop_duplicate_involvements"): "merge plug-in, inside do_merge",
     ("intake", "movers.py", "restore_involvements"): "unmerge plug-in, inside do_unmerge",
     ("intake", "movers.py", "dedupe_involvements"): "relink plug-in, inside a relink run",
+    ("intake", "movers.py", "delete_mapped_duplicates"): "relink plug-in, inside a relink run",
     ("perpetrators", "movers.py", "drop_duplicate_rankings"): "merge plug-in, inside do_merge",
     ("perpetrators", "movers.py", "dedupe_rankings"): "relink plug-in, inside a relink run",
     ("perpetrators", "movers.py", "drop_duplicate_adoptions"): "merge plug-in, in do_merge",

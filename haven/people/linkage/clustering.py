@@ -161,6 +161,10 @@ class _Groups:
         """Every kind of hard conflict between a member of one group and one of the other."""
         if self.records is None:
             return set()
+        if ra not in self._sigs and rb not in self._sigs:
+            # Two records still on their own (most edges of a first relink): one lookup.
+            reason = self.records.sig_conflict(self.records.sig_of[ra], self.records.sig_of[rb])
+            return {reason} if reason else set()
         reasons = set()
         for a in self.sigs(ra):
             for b in self.sigs(rb):

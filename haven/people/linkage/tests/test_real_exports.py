@@ -80,6 +80,19 @@ def test_one_incident_in_two_systems_shares_a_fingerprint_across_midnight():
     assert incident_fingerprints(night, "14 Mill Lane", "LS7 3AB", "child") == []
 
 
+def test_an_incident_time_read_as_stored_text_gives_the_same_fingerprints():
+    """A relink reads SQLite's stored text (UTC) instead of datetimes: same keys."""
+    for moment in (dt.datetime(2024, 1, 1, 22, 40, tzinfo=dt.UTC),
+                   dt.datetime(2024, 3, 1, 0, 5, 9, 120000, tzinfo=dt.UTC),
+                   dt.datetime(2024, 6, 30, 12, 0, tzinfo=dt.UTC)):
+        stored = moment.replace(tzinfo=None).isoformat(sep=" ")
+        assert incident_fingerprints(stored, "14 Mill Lane", "LS7 3AB", "victim") == \
+            incident_fingerprints(moment, "14 Mill Lane", "LS7 3AB", "victim")
+    # a text with an offset is the same instant: 01:30 at +01:00 is 00:30 UTC, near midnight
+    assert incident_fingerprints("2024-05-02T01:30:00+01:00", "", "LS7 3AB", "victim") == \
+        ["victim|p:LS73AB|2024-05-02", "victim|p:LS73AB|2024-05-01"]
+
+
 def test_landlines_are_household_phones():
     frame = prepare_records([
         {"uid": "a:1", "forename": "Sean", "phone": "0113 496 0000"},
