@@ -66,4 +66,9 @@ def test_serve_runs_gunicorn_with_the_access_log_sealed_from_a_thread(settings, 
     monkeypatch.setattr(serve.os, "execvp", lambda path, argv: started.append(argv))
     call_command("serve", "--workers", "2")
     assert "gunicorn" in started[0] and "--workers" in started[0]
+    argv = started[0]
+    # threaded workers, as measured under load (docs/benchmarks.md)
+    assert argv[argv.index("--workers") + 1] == "2"
+    assert argv[argv.index("--worker-class") + 1] == "gthread"
+    assert argv[argv.index("--threads") + 1] == "4"
     assert serve.os.environ["HAVEN_AUDIT_SEAL_IN_THREAD"] == "1"
