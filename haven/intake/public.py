@@ -95,12 +95,25 @@ def da_involvement_rows(force, *, since=None, person_ids=None) -> list[dict]:
     out: dict[int, dict] = {}
     for inc, ref, occurred, opened, counter, event, pid, role, rel in rows.iterator():
         when = occurred or opened
-        if since is not None and when is not None and when < since:
+        if not _happened_since(when, since):
             continue
         item = out.setdefault(inc, {"id": inc, "label": ref, "when": when, "event": event or inc,
                                     "counter_allegation": bool(counter), "people": []})
         item["people"].append((pid, role, rel or ""))
     return list(out.values())
+
+
+def da_involvement_rows_among(rows: list[dict], *, since=None, person_ids=None) -> list[dict]:
+    """What `da_involvement_rows(force, since=since, person_ids=person_ids)` gives, taken
+    from `rows` it gave for a wider set (a caller that already read them reads no more)."""
+    wanted = None if person_ids is None else set(person_ids)
+    return [row for row in rows if _happened_since(row["when"], since)
+            and (wanted is None or any(pid in wanted for pid, _role, _rel in row["people"]))]
+
+
+def _happened_since(when, since) -> bool:
+    """An incident with no time is kept whatever the window (as it always was)."""
+    return since is None or when is None or when >= since
 
 
 def calls_for_audit(force, *, since=None, until=None, ids=None) -> list[dict]:

@@ -35,10 +35,10 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from haven.core.bulk import sqlite_write_cache
 from haven.intake.models import Incident, Involvement
 from haven.intake.reconcile_models import ReconciledIncident
 from haven.people.linkage.normalise import normalise_address, normalise_postcode
-from haven.people.relink import sqlite_write_cache
 
 logger = logging.getLogger(__name__)
 

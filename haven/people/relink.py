@@ -14,7 +14,6 @@ import logging
 import sys
 import time
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from tqdm import tqdm
 
 from haven.access.log import Action, record_access
 from haven.core.actions import action
+from haven.core.bulk import sqlite_write_cache
 from haven.forces.policy import policy
 from haven.people.linking import linkage_evidence
 from haven.people.models import LinkRun, MergeEvent, Person, ReviewItem, SourceRecord
@@ -35,30 +35,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
-#: SQLite page cache while a relink's writes run (KiB). SQLite's default is 2 MiB: moving a
-#: million records' persons, involvements and chronology re-read and re-wrote the same
-#: index pages from the file over and over.
-SQLITE_WRITE_CACHE_KIB = 262144
-
-
-@contextmanager
-def sqlite_write_cache(kib: int = SQLITE_WRITE_CACHE_KIB):
-    """A larger SQLite page cache for a bulk write, the connection's own size restored after
-    (PostgreSQL: nothing to do)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {-int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
 def absorb_singleton(record: SourceRecord, score) -> bool:
     """Join a just-ingested record (alone on its own person) to an existing person if
     exactly one scores at/above `linkage_link_threshold`; queue review for the band."""

@@ -125,12 +125,9 @@ def load(force, *, at: dt.date, days: int, person_ids=None, incident_rows=None) 
     since = _since(at, days)
     if incident_rows is None:
         incidents = intake.da_involvement_rows(force, since=since, person_ids=person_ids)
-    else:  # the same rows intake would give: these persons' incidents since `since`
-        wanted = set(person_ids or ())
-        incidents = [row for row in incident_rows
-                     if (person_ids is None or any(p in wanted for p, _r, _l in row["people"]))
-                     and not (since is not None and row["when"] is not None
-                              and row["when"] < since)]
+    else:
+        incidents = intake.da_involvement_rows_among(incident_rows, since=since,
+                                                     person_ids=person_ids)
     crimes = investigation.da_crime_rows(force, since=since, person_ids=person_ids)
     # One real event recorded by several systems (reconciled by intake) counts once.
     events: dict[int, dict] = {}
