@@ -175,14 +175,18 @@ def _pnc() -> CustomComparison:
     )
 
 
+INCIDENT_LEVEL = "same role in the same incident"
+
+
 def _incident() -> CustomComparison:
     """The same role (victim or suspect) in the same real incident, recorded by two systems.
 
     Keys are incident fingerprints (role, place, date: `normalise.incident_fingerprints`),
-    not a system's own incident ids, which differ between systems. u is fixed: random
-    pairs almost never share one (sampling cannot estimate it); 1e-5 rather than smaller
-    because two relatives can each be, say, the victim of separate incidents at one home on
-    one day.
+    not a system's own incident ids, which differ between systems. u is not trained:
+    random pairs almost never share one (sampling cannot estimate it). The 1e-5 here is a
+    placeholder: `engine.train` sets it for the number of records linked
+    (`LinkageSettings.incident_u_per_record`), since what is rare among 40,000 records
+    is rarer still among a million.
     """
     return CustomComparison(
         [
@@ -193,7 +197,7 @@ def _incident() -> CustomComparison:
             },
             _level(
                 "list_has_any(incident_keys_l, incident_keys_r)",
-                "same role in the same incident",
+                INCIDENT_LEVEL,
                 u_probability=1e-5,
                 fix_u_probability=True,
             ),

@@ -41,7 +41,7 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker, block_on
 
 from .clustering import _cluster, _uncertain
-from .comparisons import _splink_settings
+from .comparisons import INCIDENT_LEVEL, _splink_settings
 from .conflicts import hard_conflict
 from .normalise import PREPARED_SCHEMA, prepare_records
 
@@ -95,6 +95,14 @@ class LinkageSettings:
     #: Records with a common name still meet through every other rule (date of birth,
     #: postcode, address, phone, e-mail, PNC, incidents).
     name_block_limit: int = 50
+    #: u of "same role in the same incident" is this number divided by the records
+    #: linked, and never above 1e-5: how many unrelated records share a role in one real
+    #: incident with a given record does not grow with the force, so the chance that a
+    #: random pair shares one falls as the force grows, like the prior. 0.44 makes the
+    #: 1e-5 that was fixed for every size before hold up to the 43,722 records of the
+    #: tuning export; fixed at every size it weakened incidents as evidence at 1 M records
+    #: and left serial perpetrators split (docs/benchmarks.md, "Incidents at 1 M").
+    incident_u_per_record: float = 0.44
 
 
 @dataclass
@@ -220,6 +228,20 @@ def _floor_m_probabilities(linker: Linker, floor: float) -> None:
                 level.m_probability = floor
 
 
+def _scale_incident_u(linker: Linker, records: int, per_record: float) -> None:
+    """Set the fixed u of "same role in the same incident" for this many records (see
+    `LinkageSettings.incident_u_per_record`). Never above the 1e-5 that was tuned and
+    tested on forces up to the tuning export's size: below it, the chance is left as it
+    was, and only a larger force gets the smaller u its size implies."""
+    u = min(1e-5, per_record / max(records, 1))
+    for comparison in linker._settings_obj.comparisons:
+        if comparison.output_column_name != "incident":
+            continue
+        for level in comparison.comparison_levels:
+            if level.label_for_charts == INCIDENT_LEVEL:
+                level.u_probability = u
+
+
 DEFAULT_PARAMETERS = Path(__file__).with_name("default_parameters.json")
 
 
@@ -320,6 +342,7 @@ def train(df: Any, settings: LinkageSettings | None = None, db_api: Any = None) 
         _apply_parameters(linker, default_parameters())
         logger.warning("linkage %s", parameters)
     _floor_m_probabilities(linker, settings.min_m_probability)
+    _scale_incident_u(linker, len(prepared), settings.incident_u_per_record)
     logger.info(
         "linkage trained records=%d seconds=%.1f", len(prepared), time.perf_counter() - started
     )

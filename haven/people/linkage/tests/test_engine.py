@@ -162,3 +162,31 @@ def test_reviewers_see_each_pair_of_persons_once_and_never_a_hard_conflict(resul
         assert hard_conflict(prepared.loc[uid_l], prepared.loc[uid_r]) is None
     father_son = frozenset((result.clusters["crime:F1"], result.clusters["crime:S1"]))
     assert father_son not in persons_seen
+
+
+def test_a_shared_incident_weighs_more_in_a_force_of_a_million_records(records):
+    """Two unrelated records sharing a role in one real incident are as rare per record
+    at any size, so per pair the chance falls with the records linked: at 1 M records a
+    fixed u left serial perpetrators' control-room records split from their others."""
+    from haven.people.linkage.comparisons import INCIDENT_LEVEL
+    from haven.people.linkage.engine import _scale_incident_u, model_parameters, train
+
+    def incident_u(linker):
+        return model_parameters(linker)["comparisons"]["incident"][INCIDENT_LEVEL][1]
+
+    def incident_weight(linker_model):
+        shared = "victim|a:12 high street|2024-03-01"
+        pair = explain_pair(
+            linker_model,
+            record("crime", "I1", WILLIAM, incident_keys=shared),
+            record("command_and_control", "I2", WILLIAM, incident_keys=shared,
+                   forename="Will", date_of_birth=None))
+        return {e["field"]: e["match_weight"] for e in pair}["incident"]
+
+    small = train(records, LinkageSettings())
+    assert incident_u(small.linker) == pytest.approx(1e-5)  # as tuned, below 44k records
+    before = incident_weight(small)
+    per_record = LinkageSettings().incident_u_per_record
+    _scale_incident_u(small.linker, 1_000_000, per_record)
+    assert incident_u(small.linker) == pytest.approx(per_record / 1_000_000)
+    assert incident_weight(small) > before + 4  # bits: 1e-5 / 4.4e-7 is 22 times
