@@ -40,6 +40,13 @@ INVOLVEMENT_COLUMNS_IN_FILE = ("incident_source_id", "person_source_id", "role",
 INCIDENT_FIELDS = ("occurred_at", "reported_via", "category", "address_line", "town",
                    "postcode", "summary", "children_present")
 DA_CATEGORIES = {Incident.Category.DOMESTIC, Incident.Category.HONOUR_BASED}
+#: Personally connected (DA Act 2021 ss.1-2): an incident whatever its category (stalking,
+#: harassment, other) in which someone is recorded as the partner, ex-partner or family of
+#: the victim is domestic abuse too, as the perpetrators room already reads it
+#: (`public.da_involvement_rows`). Filed by category alone, a stalking ex-partner's
+#: incidents did not count towards the victim's "Repeat victim" flag.
+CONNECTED = (Involvement.Relationship.PARTNER, Involvement.Relationship.EX_PARTNER,
+             Involvement.Relationship.FAMILY)
 # New rows are written as plain tuples in these column orders (no model instances).
 INCIDENT_COLUMNS = ("force_id", "reference", "state", "source_system", "source_id",
                     "opened_at", *INCIDENT_FIELDS, "domestic_abuse")
@@ -92,11 +99,14 @@ def store_incidents(ctx: Context, batch: list) -> None:
             for line, row, v in batch}
     existing = {i.reference: i for i in among(Incident.objects.filter(force=ctx.force),
                                               "reference", refs)}
+    # A stored incident between connected people stays domestic abuse whatever its category.
+    connected = _connected({i.pk for i in existing.values()})
     new, changed, raw = [], [], []
     for reference, (_line, row, values) in refs.items():
         incident = existing.get(reference)
         fields = tuple(values[k] for k in INCIDENT_FIELDS)
-        domestic = values["category"] in DA_CATEGORIES
+        domestic = values["category"] in DA_CATEGORIES or (
+            incident is not None and incident.pk in connected)
         if incident is None:
             new.append((ctx.force.pk, reference, "closed", ctx.system, values["source_id"],
                         values["occurred_at"] or now, *fields, domestic))
@@ -124,6 +134,15 @@ def store_incidents(ctx: Context, batch: list) -> None:
         for reference, values, row in raw])
     ctx.counts.stored += len(new)
     ctx.counts.updated += len(changed)
+
+
+def _connected(incident_ids) -> set[int]:
+    """Those of the incidents in which someone is recorded as the victim's partner,
+    ex-partner or family."""
+    if not incident_ids:
+        return set()
+    return set(among(Involvement.objects.filter(relationship__in=CONNECTED), "incident_id",
+                     incident_ids).values_list("incident_id", flat=True))
 
 
 def _incident_rows_of(ctx: Context, source_ids) -> dict[str, tuple]:
@@ -182,6 +201,13 @@ def store_involvements(ctx: Context, batch: list) -> None:
     fast_insert_rows(Involvement, INVOLVEMENT_COLUMNS, [tuple(r) for r in new.values()])
     if changed:
         Involvement.objects.bulk_update(changed, ["relationship"], batch_size=2000)
+    # Involvements arrive after their incidents: an incident between connected people is
+    # domestic abuse whatever its category (see CONNECTED). Never turned off here (a flag
+    # set by hand stays); a re-ingest of incidents.csv judges category and people again.
+    connected = _connected({incident[0] for incident, _, _ in resolved})
+    if connected:
+        Incident.objects.filter(pk__in=list(connected), domestic_abuse=False).update(
+            domestic_abuse=True)
     force_id, normal = ctx.force.pk, Sensitivity.NORMAL
     entries = []
     for incident_id, person_id, role, _relationship in new.values():
