@@ -16,6 +16,7 @@ from django.utils import timezone
 from haven.chronology.services import Sensitivity, record_entries
 from haven.core.bulk import fast_insert_rows
 from haven.intake.models import Incident, Involvement
+from haven.intake.rules import CONNECTED_RELATIONSHIPS
 from haven.people.ingest.archive import Kind as ArchiveKind
 from haven.people.ingest.archive import archive_rows
 from haven.people.ingest.registry import (
@@ -40,13 +41,6 @@ INVOLVEMENT_COLUMNS_IN_FILE = ("incident_source_id", "person_source_id", "role",
 INCIDENT_FIELDS = ("occurred_at", "reported_via", "category", "address_line", "town",
                    "postcode", "summary", "children_present")
 DA_CATEGORIES = {Incident.Category.DOMESTIC, Incident.Category.HONOUR_BASED}
-#: Personally connected (DA Act 2021 ss.1-2): an incident whatever its category (stalking,
-#: harassment, other) in which someone is recorded as the partner, ex-partner or family of
-#: the victim is domestic abuse too, as the perpetrators room already reads it
-#: (`public.da_involvement_rows`). Filed by category alone, a stalking ex-partner's
-#: incidents did not count towards the victim's "Repeat victim" flag.
-CONNECTED = (Involvement.Relationship.PARTNER, Involvement.Relationship.EX_PARTNER,
-             Involvement.Relationship.FAMILY)
 # New rows are written as plain tuples in these column orders (no model instances).
 INCIDENT_COLUMNS = ("force_id", "reference", "state", "source_system", "source_id",
                     "opened_at", *INCIDENT_FIELDS, "domestic_abuse")
@@ -138,11 +132,15 @@ def store_incidents(ctx: Context, batch: list) -> None:
 
 def _connected(incident_ids) -> set[int]:
     """Those of the incidents in which someone is recorded as the victim's partner,
-    ex-partner or family."""
+    ex-partner or family: domestic abuse whatever the category (stalking, harassment,
+    other), as the perpetrators room reads it (`public.da_involvement_rows`). Filed by
+    category alone, a stalking ex-partner's incidents did not count towards the victim's
+    "Repeat victim" flag."""
     if not incident_ids:
         return set()
-    return set(among(Involvement.objects.filter(relationship__in=CONNECTED), "incident_id",
-                     incident_ids).values_list("incident_id", flat=True))
+    connected = Involvement.objects.filter(relationship__in=CONNECTED_RELATIONSHIPS)
+    return set(among(connected, "incident_id", incident_ids).values_list("incident_id",
+                                                                         flat=True))
 
 
 def _incident_rows_of(ctx: Context, source_ids) -> dict[str, tuple]:
@@ -202,7 +200,7 @@ def store_involvements(ctx: Context, batch: list) -> None:
     if changed:
         Involvement.objects.bulk_update(changed, ["relationship"], batch_size=2000)
     # Involvements arrive after their incidents: an incident between connected people is
-    # domestic abuse whatever its category (see CONNECTED). Never turned off here (a flag
+    # domestic abuse whatever its category (`_connected`). Never turned off here (a flag
     # set by hand stays); a re-ingest of incidents.csv judges category and people again.
     connected = _connected({incident[0] for incident, _, _ in resolved})
     if connected:

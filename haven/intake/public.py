@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from haven.intake.models import Incident, IncidentProgress, Involvement
+from haven.intake.rules import CONNECTED_RELATIONSHIPS
 
 VICTIM, SUSPECT = Involvement.Role.VICTIM, Involvement.Role.SUSPECT
 
@@ -82,7 +83,7 @@ def da_involvement_rows(force, *, since=None, person_ids=None) -> list[dict]:
     # Personally connected (DA Act 2021 s.2): a log filed as stalking or harassment between
     # partners, ex-partners or family is domestic abuse too.
     connected = Involvement.objects.filter(
-        incident__force=force, relationship__in=["partner", "ex_partner", "family"],
+        incident__force=force, relationship__in=CONNECTED_RELATIONSHIPS,
     ).values("incident_id")
     rows = Involvement.objects.filter(incident__force=force).filter(
         Q(incident__domestic_abuse=True) | Q(incident_id__in=connected))

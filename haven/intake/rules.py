@@ -26,6 +26,10 @@ NEXT_STATE: dict[str, tuple[str, str]] = {
     ENDORSED: (CLOSED, "incident.close"),
 }
 
+#: Personally connected (DA Act 2021 ss.1-2): an incident in which someone is recorded as
+#: the victim's partner, ex-partner or family is domestic abuse whatever its category.
+CONNECTED_RELATIONSHIPS = ("partner", "ex_partner", "family")
+
 GRADE_ORDER = {"immediate": 0, "priority": 1, "scheduled": 2}
 THRIVE = ["threat", "harm", "risk", "investigation", "vulnerability", "engagement"]
 

@@ -176,6 +176,9 @@ def _pnc() -> CustomComparison:
 
 
 INCIDENT_LEVEL = "same role in the same incident"
+#: u of INCIDENT_LEVEL as tuned on the 43,722-record tuning export; `engine.train` lowers it
+#: for larger forces (`LinkageSettings.incident_u_per_record`), never raises it.
+INCIDENT_U_CEILING = 1e-5
 
 
 def _incident() -> CustomComparison:
@@ -183,8 +186,8 @@ def _incident() -> CustomComparison:
 
     Keys are incident fingerprints (role, place, date: `normalise.incident_fingerprints`),
     not a system's own incident ids, which differ between systems. u is not trained:
-    random pairs almost never share one (sampling cannot estimate it). The 1e-5 here is a
-    placeholder: `engine.train` sets it for the number of records linked
+    random pairs almost never share one (sampling cannot estimate it). INCIDENT_U_CEILING
+    here is a placeholder: `engine.train` sets it for the number of records linked
     (`LinkageSettings.incident_u_per_record`), since what is rare among 40,000 records
     is rarer still among a million.
     """
@@ -198,7 +201,7 @@ def _incident() -> CustomComparison:
             _level(
                 "list_has_any(incident_keys_l, incident_keys_r)",
                 INCIDENT_LEVEL,
-                u_probability=1e-5,
+                u_probability=INCIDENT_U_CEILING,
                 fix_u_probability=True,
             ),
             _ELSE,

@@ -41,7 +41,7 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker, block_on
 
 from .clustering import _cluster, _uncertain
-from .comparisons import INCIDENT_LEVEL, _splink_settings
+from .comparisons import INCIDENT_LEVEL, INCIDENT_U_CEILING, _splink_settings
 from .conflicts import hard_conflict
 from .normalise import PREPARED_SCHEMA, prepare_records
 
@@ -233,7 +233,7 @@ def _scale_incident_u(linker: Linker, records: int, per_record: float) -> None:
     `LinkageSettings.incident_u_per_record`). Never above the 1e-5 that was tuned and
     tested on forces up to the tuning export's size: below it, the chance is left as it
     was, and only a larger force gets the smaller u its size implies."""
-    u = min(1e-5, per_record / max(records, 1))
+    u = min(INCIDENT_U_CEILING, per_record / max(records, 1))
     for comparison in linker._settings_obj.comparisons:
         if comparison.output_column_name != "incident":
             continue
