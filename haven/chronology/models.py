@@ -12,8 +12,12 @@ class Entry(models.Model):
         RESTRICTED = RESTRICTED, "Restricted"
         CONFIDENTIAL = CONFIDENTIAL, "Confidential"
 
+    # No index of its own: the (person, -occurred_at) index below serves every lookup by
+    # person, and a relink that moves a million records' lines kept both up to date
+    # (docs/benchmarks.md, "Indexes a relink maintained twice").
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="chronology_entries"
+        "people.Person", on_delete=models.CASCADE, related_name="chronology_entries",
+        db_index=False,
     )
     force = models.ForeignKey("forces.Force", on_delete=models.PROTECT)
     occurred_at = models.DateTimeField()
