@@ -25,9 +25,9 @@ from haven.access.log import Action, record_access
 from haven.core.actions import action
 from haven.core.bulk import sqlite_write_cache
 from haven.forces.policy import policy
-from haven.people.linking import linkage_evidence
 from haven.people.models import LinkRun, MergeEvent, Person, ReviewItem, SourceRecord
 from haven.people.movers import bulk_reassign, fast_update
+from haven.people.relink_evidence import Evidence, evidence_keys
 from haven.people.services import RAW_FIELDS, queue_review
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
 _READ = ("id", "person_id", "system", "source_id", *RAW_FIELDS, "updated_at")
 
 
-def _records(force) -> pd.DataFrame:
+def _records(force, *, with_evidence: bool = True) -> pd.DataFrame:
     """Every source record of the force as the engine's input, with incident evidence.
 
     One plain query (no model instances, no per-row conversions: a first relink after
@@ -74,7 +74,9 @@ def _records(force) -> pd.DataFrame:
     `incident_keys` holds the fingerprints (role, place, date) of the events the record was
     involved in as victim or suspect, from the rooms registered with
     `haven.people.linking.register_linkage_evidence`: other systems record the same event
-    under other ids, so only time, place and role tie them together.
+    under other ids, so only time, place and role tie them together. Without
+    `with_evidence` it is left blank (`run_relink` reads the evidence beside the records:
+    `relink_evidence`).
     """
     import pandas as pd  # loaded when a relink runs, not at start-up
 
@@ -89,18 +91,18 @@ def _records(force) -> pd.DataFrame:
         # dtype=object: ids stay ints and blanks None (no float NaN for a record without a
         # person)
         frame = pd.DataFrame(cursor.fetchall(), columns=list(_READ), dtype=object)
-    keys: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for provider in linkage_evidence():
-        for person_id, system, fingerprints in provider(force):
-            keys[(person_id, system)].extend(fingerprints)
     frame["uid"] = frame["system"] + ":" + frame["source_id"]
     frame["dob_raw"] = frame["date_of_birth"]
     # SQLite gives the stored ISO text, PostgreSQL a date
     frame["date_of_birth"] = [d if d is None or isinstance(d, str) else d.isoformat()
                               for d in frame["dob_raw"]]
-    frame["incident_keys"] = [";".join(keys[pair]) if pair in keys else ""
-                              for pair in zip(frame["person_id"], frame["system"], strict=True)]
+    frame["incident_keys"] = _keys_column(frame, evidence_keys(force)) if with_evidence else None
     return frame
+
+
+def _keys_column(frame: pd.DataFrame, keys: dict[tuple[int, str], str]) -> list[str | None]:
+    """Each record's fingerprints (None: no incident), by its person and system."""
+    return [keys.get(pair) for pair in zip(frame["person_id"], frame["system"], strict=True)]
 
 
 def _clerical(force, by_pk: dict[int, str]):
@@ -286,8 +288,7 @@ def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckd
     result is then applied by one action, `do_apply_relink`, in one transaction. `engine`
     "spark" runs the same Splink settings on Spark (`haven link --engine spark`, issue 19)."""
     # Splink and DuckDB load in seconds: only when a relink runs.
-    from haven.people.linkage import LinkageSettings, link_records
-    from haven.people.linkage.engine import model_parameters
+    from haven.people.linkage import link_records
 
     link = link_records
     if engine == "spark":
@@ -297,9 +298,29 @@ def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckd
         link = partial(link_records_spark, spark=spark)
 
     started = time.perf_counter()
+    # Other rooms' evidence is read beside the records when the force is large.
+    evidence = Evidence.start(force, SourceRecord.objects.filter(force=force).count())
     stages = tqdm(total=3, desc=f"link {force.code}", unit="stage", file=sys.stderr,
                   disable=not progress)
-    rows = _records(force)
+    try:
+        rows, counts, result = _link(force, evidence, link, engine, stages)
+    finally:
+        evidence.close()
+    with sqlite_write_cache():
+        run = do_apply_relink(force, rows, result, counts, started=started, actor=actor)
+    stages.update(stages.total - stages.n)
+    stages.close()
+    logger.info("relink force=%s run=%s counts=%s", force.code, run.pk, counts)
+    return run
+
+
+def _link(force, evidence: Evidence, link, engine: str, stages):
+    """Read the records, prepare them, add the evidence, link: (rows, counts, result)."""
+    from haven.people.linkage import LinkageSettings
+    from haven.people.linkage.engine import model_parameters
+    from haven.people.linkage.normalise import prepare_records, split_keys
+
+    rows = _records(force, with_evidence=False)
     by_pk = dict(zip(rows["id"].tolist(), rows["uid"].tolist(), strict=True))
     stages.update(1)
     counts = {"records": len(rows)}
@@ -312,19 +333,15 @@ def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckd
         settings = LinkageSettings(link_threshold=policy(force, "linkage_link_threshold"),
                                    review_band=(lower, upper), must_link=must,
                                    cannot_link=cannot)
-        result = link(rows[["uid", "system", "source_id", *RAW_FIELDS, "incident_keys"]],
-                      settings)
+        prepared = prepare_records(rows[["uid", "system", "source_id", *RAW_FIELDS]])
+        prepared["incident_keys"] = [split_keys(v) for v in _keys_column(rows, evidence.keys())]
+        result = link(prepared, settings)
         counts["parameters"] = result.model.parameters if result.model else "trained"
         if result.model is not None and result.model.parameters == "trained":
             # kept so the light scorer can use this force's trained weights
             counts["model"] = model_parameters(result.model.linker)
         stages.update(1)
-    with sqlite_write_cache():
-        run = do_apply_relink(force, rows, result, counts, started=started, actor=actor)
-    stages.update(stages.total - stages.n)
-    stages.close()
-    logger.info("relink force=%s run=%s counts=%s", force.code, run.pk, counts)
-    return run
+    return rows, counts, result
 
 
 @action("ingest.run", record_type="link_run", system=True)

@@ -38,17 +38,24 @@ class _Records:
             key = key + "|" + prepared[column].fillna("").astype(str)
         codes, uniques = pd.factorize(key)
         self.sig_of: list[int] = codes.tolist()
-        first = pd.Series(range(len(codes))).groupby(codes).first().tolist()
-        self.sig_profiles = [self.profile(i, _CONFLICT_FIELDS) for i in first]
+        # A record of each signature; its profile is built when a conflict check first
+        # asks (most of a million records' signatures never meet an edge).
+        self._first = pd.Series(range(len(codes))).groupby(codes).first().tolist()
+        self._profiles: dict[int, dict[str, Any]] = {}
         self._memo: dict[tuple[int, int], str | None] = {}
 
     def profile(self, i: int, fields: Sequence[str] = _CONFLICT_FIELDS) -> dict[str, Any]:
         return {f: self.cols[f][i] for f in fields}
 
+    def sig_profile(self, sig: int) -> dict[str, Any]:
+        if sig not in self._profiles:
+            self._profiles[sig] = self.profile(self._first[sig], _CONFLICT_FIELDS)
+        return self._profiles[sig]
+
     def sig_conflict(self, a: int, b: int) -> str | None:
         key = (a, b) if a < b else (b, a)
         if key not in self._memo:
-            self._memo[key] = hard_conflict(self.sig_profiles[a], self.sig_profiles[b])
+            self._memo[key] = hard_conflict(self.sig_profile(a), self.sig_profile(b))
         return self._memo[key]
 
     def conflict(self, i: int, j: int) -> str | None:

@@ -248,7 +248,8 @@ def split_keys(value: Any) -> list[str] | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, list | tuple | set):
-        keys = {str(v).strip() for v in value if str(v).strip()}
+        keys = {(v if isinstance(v, str) else str(v)).strip() for v in value}
+        keys.discard("")
     else:
         keys = {part.strip() for part in str(value).split(";") if part.strip()}
     return sorted(keys) or None
@@ -346,8 +347,10 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     sur_tokens = _map_unique(frame["surname"].astype(object), name_tokens)
     # A forename field holding "John Paul" keeps "paul" as a middle name.
     out["fn"] = fore_tokens.map(lambda t: _squash(t[0]) if t else None)
-    middle = [(list(f[1:]) + list(m)) for f, m in zip(fore_tokens, middle_tokens, strict=True)]
-    out["mn"] = [_squash(m[0]) if m else None for m in middle]
+    # (the first of the forename's other tokens, else of the middle names; no list is built
+    # per record: a million records)
+    out["mn"] = [_squash(f[1]) if len(f) > 1 else (_squash(m[0]) if m else None)
+                 for f, m in zip(fore_tokens.tolist(), middle_tokens.tolist(), strict=True)]
     out["sn"] = sur_tokens.map(lambda t: "".join(_squash(x) for x in t) if t else None)
     fn_str = out["fn"].fillna("")
     out["fn_key"] = _map_unique(fn_str, canonical_key)

@@ -1,0 +1,118 @@
+"""The linkage evidence other rooms give a relink (incident fingerprints), read in a forked
+process while the relink reads and prepares the force's records.
+
+Both are single-threaded Python and a machine has more than one core: at 1 M records the
+evidence took 14 s of `haven link` and reading plus preparing the records 45 s, one after
+the other (docs/benchmarks.md, "Evidence beside the records"). The child is forked only
+when nothing could be shared by mistake: not inside a transaction (the child would not
+see its rows), not on an in-memory SQLite database, and with no other thread alive (a
+thread's database connection would be torn down in the child, on the parent's socket;
+tqdm's monitor thread holds none).
+This process's connections are closed before the fork, so the child opens its own. If
+the child fails, the evidence is read here instead, as it always was.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections import defaultdict
+
+from django.db import connection, connections
+
+from haven.people.linking import linkage_evidence
+
+logger = logging.getLogger(__name__)
+
+#: Below this many source records the evidence is read in this process: starting a child
+#: costs more than it saves for a small force (and tests stay in one process).
+FORK_FROM_RECORDS = 100_000
+
+
+def evidence_keys(force) -> dict[tuple[int, str], str]:
+    """(person id, system) -> its fingerprints, sorted, distinct and ';'-joined, from every
+    registered evidence provider (`register_linkage_evidence`)."""
+    found: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for provider in linkage_evidence():
+        for person_id, system, fingerprints in provider(force):
+            found[(person_id, system)].update(fingerprints)
+    return {pair: ";".join(sorted(keys)) for pair, keys in found.items() if keys}
+
+
+def _child(force_pk: int, pipe) -> None:
+    """In the forked process: read the evidence with a connection of its own and send it."""
+    from haven.forces.models import Force
+
+    try:
+        pipe.send(("ok", evidence_keys(Force.objects.get(pk=force_pk))))
+    except Exception as error:  # noqa: BLE001 - any failure: the parent reads it itself
+        pipe.send(("failed", type(error).__name__))
+    finally:
+        connections.close_all()
+        pipe.close()
+
+
+def _other_threads() -> list[threading.Thread]:
+    """Threads besides this one, except tqdm's progress-bar monitor (it holds nothing)."""
+    from tqdm import TMonitor
+
+    return [thread for thread in threading.enumerate()
+            if thread is not threading.current_thread() and not isinstance(thread, TMonitor)]
+
+
+def _may_fork() -> bool:
+    if connection.in_atomic_block or _other_threads():
+        return False
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return False
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class Evidence:
+    """The evidence of one relink: `start(force, records)` before reading the records,
+    `keys()` when the engine needs them."""
+
+    def __init__(self, force, process=None, pipe=None):
+        self.force, self._process, self._pipe = force, process, pipe
+        #: whether a child read it (for the run's counts and the tests)
+        self.forked = process is not None
+
+    @classmethod
+    def start(cls, force, records: int) -> Evidence:
+        if records < FORK_FROM_RECORDS or not _may_fork():
+            return cls(force)
+        # The child must not inherit an open connection: it would share its socket or file
+        # handle. Django reconnects here on the next query.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(force.pk, send), daemon=True)
+        process.start()
+        send.close()
+        return cls(force, process, receive)
+
+    def keys(self) -> dict[tuple[int, str], str]:
+        if self._process is None:
+            return evidence_keys(self.force)
+        try:
+            status, payload = self._pipe.recv()
+        except EOFError:
+            status, payload = "failed", "no answer"
+        finally:
+            self._pipe.close()
+            self._process.join()
+            self._process = None
+        if status == "ok":
+            return payload
+        logger.warning("relink evidence: the forked reader failed (%s); reading it here",
+                       payload)
+        return evidence_keys(self.force)
+
+    def close(self) -> None:
+        """Stop a child whose evidence was never asked for (the relink failed first)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._pipe.close()
+            self._process = None

@@ -1,0 +1,121 @@
+"""A relink reads other rooms' linkage evidence in a forked process beside the records
+(`haven.people.relink_evidence`): the same evidence, the same persons, and the evidence
+still read when the child cannot give it."""
+
+import logging
+import os
+import threading
+
+import pytest
+
+from haven.people import relink_evidence
+from haven.people.models import SourceRecord
+from haven.people.relink import run_relink
+from haven.people.relink_evidence import Evidence, evidence_keys
+from haven.people.tests.test_relink import (  # noqa: F401 - fixtures used here too
+    exported,
+    ingest_all,
+    persons_by_truth,
+    records,
+)
+
+
+def _evidence_from_the_database(force):
+    """A provider that reads the database: the child must have a connection of its own.
+    Two systems' records of one person share a key, so the evidence changes the links."""
+    for person_id, system, surname, dob in SourceRecord.objects.filter(force=force).values_list(
+            "person_id", "system", "surname", "date_of_birth"):
+        yield person_id, system, [f"victim|{surname}|{dob}", f"suspect|{system}"]
+
+
+@pytest.fixture
+def provider(monkeypatch):
+    monkeypatch.setattr(relink_evidence, "linkage_evidence", lambda: [_evidence_from_the_database])
+
+
+@pytest.fixture
+def no_other_threads(monkeypatch):
+    """Threads an earlier test left (a sealer, a live server) would stop the fork; the rule
+    itself is tested below with a thread of its own."""
+    monkeypatch.setattr(relink_evidence, "_other_threads", list)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_forked_reader_gives_the_evidence_this_process_would(forces, add_record, provider,
+                                                                no_other_threads):
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    add_record("pvp", "P1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    assert evidence.forked
+    keys = evidence.keys()
+    assert keys == evidence_keys(warks)
+    assert sorted(keys.values()) == ["suspect|crime;victim|Reyes|1990-04-02",
+                                     "suspect|pvp;victim|Reyes|1990-04-02"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_that_fails_leaves_the_evidence_to_this_process(forces, add_record, provider,
+                                                                monkeypatch, caplog,
+                                                                no_other_threads):
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    parent = os.getpid()
+
+    def only_here(force):
+        if os.getpid() != parent:
+            raise RuntimeError("the child cannot read")
+        return {("x", "y"): "read here"}
+
+    monkeypatch.setattr(relink_evidence, "evidence_keys", only_here)
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    assert evidence.forked
+    with caplog.at_level(logging.WARNING, logger="haven.people.relink_evidence"):
+        assert evidence.keys() == {("x", "y"): "read here"}
+    assert "forked reader failed (RuntimeError)" in caplog.text
+
+
+def test_inside_a_transaction_or_a_small_force_nothing_is_forked(forces):
+    warks = forces["WARKS"]
+    # A test's transaction: a child would not see its rows.
+    assert not Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS).forked
+    assert not Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS - 1).forked
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_fork_while_another_thread_is_alive(forces):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not Evidence.start(forces["WARKS"],
+                                  records=relink_evidence.FORK_FROM_RECORDS).forked
+    finally:
+        stop.set()
+        other.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_relink_with_the_evidence_forked_links_as_one_read_here(forces, exported, records,  # noqa: F811
+                                                                  monkeypatch, no_other_threads):
+    warks = forces["WARKS"]
+    ingest_all(warks, exported)
+    forked = []
+    start = Evidence.start.__func__
+
+    def recording(cls, force, records):
+        evidence = start(cls, force, records)
+        forked.append(evidence.forked)
+        return evidence
+
+    monkeypatch.setattr(Evidence, "start", classmethod(recording))
+    monkeypatch.setattr(relink_evidence, "FORK_FROM_RECORDS", 1)
+    run_relink(warks, progress=False)
+    beside = persons_by_truth(records)
+    assert forked == [True]
+
+    monkeypatch.setattr(relink_evidence, "FORK_FROM_RECORDS", 10**9)
+    run_relink(warks, progress=False)
+    assert forked == [True, False]
+    # persons keep their ids on a second run when nothing changes: the same grouping
+    assert persons_by_truth(records) == beside
