@@ -155,9 +155,11 @@ DEFAULTS: dict[str, Setting] = {
         "08:30", "Operation Encompass: before next school day [S]", "time"),
     "mopi_min_retention_years": _whole("years", 6, "MoPI minimum retention [V]", max=100),
     "linkage_link_threshold": Setting(
-        0.99, "Linkage: probability to join records [D]", "float", 0, 1),
+        0.98, "Linkage: probability to join records (measured: docs/benchmarks.md) [D]",
+        "float", 0, 1),
     "linkage_review_band": Setting(
-        [0.5, 0.99], "Linkage: clerical review band [D]", "band", item=PROBABILITY),
+        [0.5, 0.98], "Linkage: clerical review band, up to the link threshold [D]", "band",
+        item=PROBABILITY),
     "lookup_match_bands": Setting(
         {"very_likely": 0.95, "possible": 0.2},
         "Call screen: a candidate's match score from which it reads 'Very likely' / 'Possible'"

@@ -69,8 +69,8 @@ class LinkageSettings:
     seed: fixes u sampling so runs are reproducible.
     """
 
-    link_threshold: float = 0.99
-    review_band: tuple[float, float] = (0.5, 0.99)
+    link_threshold: float = 0.98
+    review_band: tuple[float, float] = (0.5, 0.98)
     predict_threshold: float = 0.2
     must_link: set[frozenset[str]] = field(default_factory=set)
     cannot_link: set[frozenset[str]] = field(default_factory=set)

@@ -100,6 +100,31 @@ def test_hard_conflict_rules():
     assert hard_conflict(a5, {**a6, "gender": None}) is None  # Bill ~ William, no gender
 
 
+def test_a_dateless_record_joins_by_name_and_home_unless_the_persons_phones_differ():
+    """Father and son of one name at one home: the son's control-room record has no date of
+    birth and no phone, the father's person already holds his own mobile. Name and home
+    alone do not join the son's records (who give another mobile) to the father's."""
+    from haven.people.linkage.clustering import _cluster, _uncertain
+
+    def run(son_phone):
+        records = [_rec("a:1", dob="", phone="", address_line="4 Mill Lane"),
+                   _rec("b:1", dob="", phone="07700900111", address_line="4 Mill Lane"),
+                   _rec("c:1", dob="", phone=son_phone, address_line="4 Mill Lane")]
+        model = _model(records)
+        # a:1 (no phone) is strong with both; a:1 + b:1 join first
+        pairs = _pairs(("a:1", "b:1", 0.9999), ("a:1", "c:1", 0.9998))
+        clusters, refused, prepared = _cluster(model, pairs, 0.99)
+        queued = _uncertain(pairs, clusters, refused, model.settings, prepared,
+                            model.prepared["uid"].tolist())
+        return clusters, queued
+
+    clusters, queued = run(son_phone="07700900222")
+    assert clusters["a:1"] == clusters["b:1"] != clusters["c:1"]
+    assert [(a, b) for a, b, _ in queued] == [("a:1", "c:1")]  # a person decides
+    clusters, _ = run(son_phone="")  # nothing says two people: one person, as before
+    assert clusters["a:1"] == clusters["b:1"] == clusters["c:1"]
+
+
 def test_forename_less_record_refused_only_when_phone_differs():
     records = [_rec("a:1"), _rec("b:1", forename=""), _rec("c:1", forename="", phone="07999111222")]
     clusters = cluster(_model(records), _pairs(("a:1", "b:1", 0.9999), ("a:1", "c:1", 0.9998)))
