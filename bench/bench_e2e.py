@@ -366,9 +366,11 @@ def main() -> None:
                              "they are there, reuse them: only `haven link` onwards runs")
     parser.add_argument("--haven-root", type=Path,
                         help="run Haven from this source tree (a before/after comparison)")
-    args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
-    from linkage_data import Generator
+    from linkage_data import Generator, add_knob_argument, knobs_from
+
+    add_knob_argument(parser)
+    args = parser.parse_args()
 
     work = args.work
     export = work / "export"
@@ -379,7 +381,8 @@ def main() -> None:
         stats = json.loads(kept_stats.read_text())
         print(f"export reused from {export}", flush=True)
     else:
-        stats = Generator(args.people, args.seed).generate().write(export)
+        stats = Generator(args.people, args.seed, knobs_from(args.knob)).generate().write(export)
+        stats["knobs"] = args.knob or []
         print(f"generated {stats} in {time.perf_counter() - t0:.1f}s", flush=True)
         if args.reuse_ingest:
             kept_stats.write_text(json.dumps(stats, default=str))

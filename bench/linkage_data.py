@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
@@ -751,13 +752,43 @@ def knob_table() -> str:
     return "\n".join(rows)
 
 
+def knobs_from(changes: list[str] | None) -> Knobs:
+    """`Knobs` with "name=value" changes, the value in JSON: `p_twins=0.06`, or for a knob
+    per system `p_record={"crime": 0.35}` (the systems not named keep their default)."""
+    knobs = Knobs()
+    names = {f.name for f in fields(Knobs)}
+    for change in changes or []:
+        name, _, raw = change.partition("=")
+        if name not in names:
+            raise SystemExit(f"--knob {change!r}: no knob {name!r} (the knobs: "
+                             f"{', '.join(sorted(names))})")
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise SystemExit(f"--knob {change!r}: the value is not JSON ({error})") from None
+        current = getattr(knobs, name)
+        if isinstance(current, dict):
+            value = {**current, **value}
+        elif isinstance(current, tuple):
+            value = tuple(value)
+        setattr(knobs, name, value)
+    return knobs
+
+
+def add_knob_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--knob", action="append", metavar="NAME=JSON",
+                        help="change one of the generator's knobs (repeatable), e.g. "
+                             "--knob p_twins=0.06 --knob 'p_record={\"crime\": 0.35}'")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, required=True)
+    add_knob_argument(parser)
     args = parser.parse_args()
-    stats = Generator(args.people, args.seed).generate().write(args.out)
+    stats = Generator(args.people, args.seed, knobs_from(args.knob)).generate().write(args.out)
     print(f"wrote {stats['records']} records of {stats['people']} people "
           f"({args.people} simulated), {stats['events']} real incidents as "
           f"{stats['incident_rows']} incident rows, to {args.out}")
