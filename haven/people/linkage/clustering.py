@@ -347,8 +347,8 @@ def _edge_refusal(
         # records give different phones or e-mails: a father and son of one name at one
         # home, whose records lack dates of birth, differ in nothing else (the two records
         # themselves often give no phone at all). A reviewer is asked instead. On the
-        # benchmark this halved-and-more the false links of such records: at 1 M 1,091 ->
-        # 756 false pairs (docs/benchmarks.md, "Father and son at one home").
+        # benchmark this cut false pairs by 30 %: at 1 M 1,091 -> 756 (docs/benchmarks.md,
+        # "Father and son at one home").
         return "uncorroborated"
     if (
         (records.lacks_forename(i) or records.lacks_forename(j))
