@@ -316,6 +316,7 @@ def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckd
 
 def _link(force, evidence: Evidence, link, engine: str, stages):
     """Read the records, prepare them, add the evidence, link: (rows, counts, result)."""
+    # Splink and DuckDB load in seconds: only when a relink runs.
     from haven.people.linkage import LinkageSettings
     from haven.people.linkage.engine import model_parameters
     from haven.people.linkage.normalise import prepare_records, split_keys

@@ -20,7 +20,9 @@ import threading
 from collections import defaultdict
 
 from django.db import connection, connections
+from tqdm import TMonitor
 
+from haven.forces.models import Force
 from haven.people.linking import linkage_evidence
 
 logger = logging.getLogger(__name__)
@@ -42,8 +44,6 @@ def evidence_keys(force) -> dict[tuple[int, str], str]:
 
 def _child(force_pk: int, pipe) -> None:
     """In the forked process: read the evidence with a connection of its own and send it."""
-    from haven.forces.models import Force
-
     try:
         pipe.send(("ok", evidence_keys(Force.objects.get(pk=force_pk))))
     except Exception as error:  # noqa: BLE001 - any failure: the parent reads it itself
@@ -55,8 +55,6 @@ def _child(force_pk: int, pipe) -> None:
 
 def _other_threads() -> list[threading.Thread]:
     """Threads besides this one, except tqdm's progress-bar monitor (it holds nothing)."""
-    from tqdm import TMonitor
-
     return [thread for thread in threading.enumerate()
             if thread is not threading.current_thread() and not isinstance(thread, TMonitor)]
 
