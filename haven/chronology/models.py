@@ -14,7 +14,7 @@ class Entry(models.Model):
 
     # No index of its own: the (person, -occurred_at) index below serves every lookup by
     # person, and a relink that moves a million records' lines kept both up to date
-    # (docs/benchmarks.md, "Indexes a relink maintained twice").
+    # (docs/benchmarks.md, "Evidence beside the records, and one index fewer").
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="chronology_entries",
         db_index=False,

@@ -248,8 +248,7 @@ def split_keys(value: Any) -> list[str] | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     if isinstance(value, list | tuple | set):
-        keys = {(v if isinstance(v, str) else str(v)).strip() for v in value}
-        keys.discard("")
+        keys = {str(v).strip() for v in value if str(v).strip()}
     else:
         keys = {part.strip() for part in str(value).split(";") if part.strip()}
     return sorted(keys) or None
