@@ -14,6 +14,7 @@ from typing import Any
 
 from haven.people.linkage.nicknames import canonical_forenames, canonical_key
 from haven.people.linkage.normalise import (
+    alias_names,
     metaphone,
     name_tokens,
     normalise_email,
@@ -22,6 +23,7 @@ from haven.people.linkage.normalise import (
     normalise_pnc,
     normalise_postcode,
     soundex,
+    surname_set,
 )
 
 KEY_FIELDS = ("sn_key", "sn_phonetic", "fn_key", "phone_norm", "postcode_norm")
@@ -33,6 +35,13 @@ def _squash(token: str) -> str:
 
 def surname_key(value: Any) -> str:
     return "".join(_squash(t) for t in name_tokens(value))
+
+
+def surname_parts(value: Any) -> list[str]:
+    """The parts of a double-barrelled or two-word surname ("Ahmed-Shaw" -> ahmed, shaw);
+    none for a single surname."""
+    tokens = [part for token in name_tokens(value) for part in token.split("-") if len(part) > 1]
+    return tokens if len(tokens) > 1 else []
 
 
 def forename_key(value: Any) -> str:
@@ -105,12 +114,13 @@ def profile(fields: dict) -> dict[str, Any]:
     sn = surname_key(fields.get("surname"))
     fn = _squash(fore[0]) if fore else ""
     fn_all = set(canonical_forenames(fn)) if fn else set()
-    sn_all = {sn} if sn else set()
-    for alias in str(fields.get("aliases") or "").split(";"):
-        tokens = name_tokens(alias)
+    aliases = alias_names(fields.get("aliases"))
+    for tokens in aliases:
         if len(tokens) >= 2:
             fn_all.update(canonical_forenames(_squash(tokens[0])))
-            sn_all.add(_squash(tokens[-1]))
+    # As the engine: the surname, each part of a double-barrelled one, alias surnames, so
+    # "Marshall-Collier" and "Marshall" share a surname here as they do in the model.
+    sn_all = set(surname_set(name_tokens(fields.get("surname")), aliases) or ())
     pc, sector, district = normalise_postcode(fields.get("postcode"))
     return {
         "fn": fn or None,

@@ -2,8 +2,9 @@
 
 Blocking uses the indexed keys on SourceRecord (normalised surname and its phonetic
 code, canonical forename, date of birth, E.164 phone, postcode), a handful of small
-indexed queries capped at `BLOCK_LIMIT` rows each; candidates are scored in Python with
-the light scorer (`haven.people.scoring`) whose levels mirror the Splink model, with the
+indexed queries capped at `BLOCK_LIMIT` rows each; every record of each person reached is
+then read, and each person is scored on all of them (`rank`) in Python with the light
+scorer (`haven.people.scoring`) whose levels mirror the Splink model, with the
 weights of the force's last trained model (or the documented defaults where the force has
 none: each candidate's `scored_with` says which). The bands a handler reads come from
 policy `lookup_match_bands`, calibrated against the benchmark's truth
@@ -14,8 +15,10 @@ never the search terms.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
+import jellyfish
 from django.http import Http404
 
 from haven.access.capabilities import can
@@ -24,9 +27,10 @@ from haven.forces.policy import policy
 from haven.people.access import scoped_persons
 from haven.people.addresses import PlaceSet, force_places, is_confidential, place
 from haven.people.history import history_summaries
-from haven.people.keys import blocking_keys, forename_key, iso_date, profile
+from haven.people.keys import blocking_keys, forename_key, iso_date, profile, surname_parts
+from haven.people.linkage.normalise import metaphone
 from haven.people.models import SourceRecord
-from haven.people.scoring import ScorerWeights, compare, weights_for
+from haven.people.scoring import COMPARISONS, ScorerWeights, compare, probability, weights_for
 
 BLOCK_LIMIT = 200
 CRITERIA = ("forename", "surname", "date_of_birth", "phone", "postcode")
@@ -67,17 +71,23 @@ _DISTINGUISHING = {("date_of_birth", "exact"), ("date_of_birth", "day and month 
                    ("pnc_id", "same PNC id"), ("email", "exact"), ("phone", "exact")}
 _NAMES_DISAGREE = {("forename", "different"), ("forename", "forename is the other's middle name"),
                    ("surname", "different")}
+# A surname a letter or two apart is as often another family (Brown and Browne, Thomson and
+# Thompson) as a typing slip, which the handler can settle by asking the caller to spell it.
+_SURNAME_NEAR = {("surname", "jaro-winkler >= 0.92"), ("surname", "jaro-winkler >= 0.88"),
+                 ("surname", "sounds alike")}
 _DOB_DISAGREES = {("date_of_birth", "different"), ("date_of_birth", "year only")}
 
 
 def distinguishes(explanation: list[dict]) -> bool:
-    """Whether the evidence singles the person out from a relative at the same address:
-    the names agree, the date of birth does not disagree, and a date of birth, PNC id,
-    e-mail or phone agrees. Name and postcode alone also fit a father and son of one name
+    """Whether the evidence singles the person out from a relative at the same address, or
+    from another family: the names agree (the surname as given, not one spelt nearly
+    alike), the date of birth does not disagree, and a date of birth, PNC id, e-mail or
+    phone agrees. Name and postcode alone also fit a father and son of one name
     (the benchmark's "not known" callers who were shown "Very likely" were mostly such
     relatives), a household phone with another first name fits a relative."""
     levels = {(e["field"], e["level"]) for e in explanation}
-    return bool(levels & _DISTINGUISHING) and not levels & (_NAMES_DISAGREE | _DOB_DISAGREES)
+    return bool(levels & _DISTINGUISHING) and not levels & (
+        _NAMES_DISAGREE | _SURNAME_NEAR | _DOB_DISAGREES)
 
 
 def match_band(score: float, thresholds: dict, explanation: list[dict] | None = None) -> str:
@@ -133,13 +143,21 @@ def _blocks(criteria: dict) -> list[dict]:
         initial = forename_key(criteria["forename"])[:1]
         if initial:
             blocks.append({"sn_phonetic": sn, "fn_key__gte": initial,
-                           "fn_key__lt": chr(ord(initial) + 1)})
+                           "fn_key__lt": chr(ord(initial) + 1), ALIKE: fn})
     if sn and dob:
         blocks.append({"sn_phonetic": sn, "date_of_birth": dob})
     if fn and dob:
         blocks.append({"date_of_birth": dob, "fn_key": fn})
     if keys["sn_key"]:
         blocks.append({"sn_key": keys["sn_key"]})
+    # Each part of a double-barrelled surname: a system may hold "Ahmed-Shaw" as "Shaw".
+    parts = [p for p in surname_parts(criteria["surname"]) if p != keys["sn_key"]]
+    for part in parts:
+        code = metaphone(part)
+        if code and fn:
+            blocks.append({"sn_phonetic": code, "fn_key": fn})
+        if code and dob:
+            blocks.append({"sn_phonetic": code, "date_of_birth": dob})
     if sn and not (fn or dob):
         blocks.append({"sn_phonetic": sn})
     if fn and not (sn or dob):
@@ -149,6 +167,33 @@ def _blocks(criteria: dict) -> list[dict]:
         # were misspelt, or changed, on both sides: the scorer then weighs the names.
         blocks.append({"date_of_birth": dob})
     return blocks
+
+
+# A block's marker: of its rows, keep the BLOCK_LIMIT whose forename is most alike this one.
+ALIKE = "alike"
+# Rows of such a block read (id and forename key only) to choose from: at 200,000 people a
+# common surname with one initial held 450-700 records, and the first 200 in index order
+# were as good as a random draw, so a misspelt forename was found or not by luck.
+ALIKE_SCAN = 3000
+
+
+def _alike(fn: str, other: str) -> float:
+    """How alike two forename keys are, 0..1: an initial fits any name it begins."""
+    if not other:
+        return 0.0
+    if len(other) == 1 or len(fn) == 1:
+        return 0.9 if other[0] == fn[0] else 0.0
+    return jellyfish.jaro_winkler_similarity(fn, other)
+
+
+def _block_rows(base, block: dict) -> list[dict]:
+    fn = block.get(ALIKE)
+    if fn is None:
+        return list(base.filter(**block).values(*RECORD_FIELDS)[:BLOCK_LIMIT])
+    where = {k: v for k, v in block.items() if k != ALIKE}
+    keys = base.filter(**where).values_list("id", "fn_key")[:ALIKE_SCAN]
+    ranked = sorted(keys, key=lambda row: (-_alike(fn, row[1]), row[0]))[:BLOCK_LIMIT]
+    return list(base.filter(id__in=[pk for pk, _ in ranked]).values(*RECORD_FIELDS))
 
 
 def _candidate_records(user, criteria: dict) -> list[dict]:
@@ -161,28 +206,45 @@ def _candidate_records(user, criteria: dict) -> list[dict]:
     by_postcode_only: set[int] = set()
     for block in _blocks(criteria):
         postcode_block = set(block) == {"postcode_norm"}
-        for row in base.filter(**block).values(*RECORD_FIELDS)[:BLOCK_LIMIT]:
+        for row in _block_rows(base, block):
             if row["id"] not in seen and postcode_block:
                 by_postcode_only.add(row["id"])
             elif not postcode_block:
                 by_postcode_only.discard(row["id"])
             seen.setdefault(row["id"], row)
-    if can(user, "person.view_confidential_address"):
-        return list(seen.values())
-    return _without_confidential_places(user, list(seen.values()), by_postcode_only)
+    rows = list(seen.values())
+    places = None if can(user, "person.view_confidential_address") else _places(user, rows)
+    if places:
+        # First, so a person reached only through a refuge's postcode is not then fetched
+        # whole below.
+        rows = _without_confidential_places(rows, by_postcode_only, places)
+    # Every record of each person found, not only those a block reached: the date of birth
+    # on one record and the phone on another are both that person's, and a date of birth
+    # that disagrees still disagrees when the record holding it was not reached.
+    # By person alone, so the person index serves it (with the force in the query SQLite
+    # reads the whole force); the persons came from in-scope records, and their records
+    # are kept only in those records' forces (whose places `places` already holds).
+    found = {row["id"] for row in rows}
+    forces = {row["force_id"] for row in rows}
+    others = [row for row in SourceRecord.objects.filter(
+        person_id__in={r["person_id"] for r in rows}).values(*RECORD_FIELDS)
+        if row["id"] not in found and row["force_id"] in forces]
+    if others and places:
+        others = _without_confidential_places(others, set(), places)
+    return rows + others
 
 
-def _without_confidential_places(user, rows: list[dict], by_postcode_only: set[int]
-                                 ) -> list[dict]:
+def _places(user, rows: list[dict]) -> PlaceSet:
+    """The confidential places of the forces whose records a lookup reached."""
+    force_ids = {row["force_id"] for row in rows} if user.is_partner else {user.force_id}
+    return PlaceSet(p for force_id in force_ids for p in force_places(force_id))
+
+
+def _without_confidential_places(rows: list[dict], by_postcode_only: set[int],
+                                 places: PlaceSet) -> list[dict]:
     """For a role without need: a record at a confidential place is never found by its
     postcode, and its address takes no part in the score, so a lookup cannot say who lives
     at a refuge. The person can still be found by name, date of birth or phone."""
-    force_ids = {user.force_id} if not user.is_partner else set(
-        SourceRecord.objects.filter(id__in=[r["id"] for r in rows]).values_list(
-            "force_id", flat=True))
-    places = PlaceSet(p for force_id in force_ids for p in force_places(force_id))
-    if not places:
-        return rows
     kept = []
     for row in rows:
         if is_confidential(place(row.get("address_line"), row.get("postcode")), places):
@@ -195,21 +257,77 @@ def _without_confidential_places(user, rows: list[dict], by_postcode_only: set[i
 
 def rank(criteria: dict, records: list[dict], weights: dict | None = None
          ) -> dict[int, tuple[float, list, dict]]:
-    """person id -> (best score, its explanation, matched record) over that person's records.
+    """person id -> (score, explanation, best-matching record) over that person's records.
 
-    `weights`: force id -> `ScorerWeights` (`weights_for`), looked up where missing."""
+    A person's evidence is read field by field across their records, as a handler reading
+    the person would: for each field the level that speaks most for the caller among the
+    records holding it (a date of birth on the crime record, the phone on the control-room
+    one); a field no record holds is missing, not a disagreement. `weights`: force id ->
+    `ScorerWeights` (`weights_for`), looked up where missing."""
     query = profile(criteria)
     weights = {} if weights is None else weights
-    best: dict[int, tuple[float, list, dict]] = {}
+    fields: dict[int, dict[str, dict]] = {}
+    best_record: dict[int, tuple[float, dict]] = {}
+    priors: dict[int, float] = {}
+    at_address: dict[int, bool] = {}  # person -> any record of the surname, at the postcode
     for row in records:
         force_weights = _weights(weights, row["force_id"])
-        score, explanation = compare(query, profile(row), weights=force_weights.weights,
+        record = profile(row)
+        score, explanation = compare(query, record, weights=force_weights.weights,
                                      prior_weight=force_weights.prior)
-        current = best.get(row["person_id"])
-        if current is None or score > current[0]:
-            best[row["person_id"]] = (score, explanation,
-                                      {"system": row["system"], "source_id": row["source_id"]})
-    return best
+        pk = row["person_id"]
+        if query["pc"] and record["pc"] == query["pc"]:
+            at_address[pk] = at_address.get(pk, False) or bool(
+                query["sn_all"] & record["sn_all"])
+        priors[pk] = force_weights.prior
+        held = fields.setdefault(pk, {})
+        for level in explanation:
+            key = SWAPPED if level["level"] == SWAPPED else level["field"]
+            current = held.get(key)
+            if current is None or level["weight"] > current["weight"]:
+                held[key] = level
+        if pk not in best_record or score > best_record[pk][0]:
+            best_record[pk] = (score, {"system": row["system"], "source_id": row["source_id"]})
+    out = {}
+    for pk, held in fields.items():
+        swapped = held.pop(SWAPPED, None)
+        if swapped is not None:
+            # A record with the names swapped scores both names at once: it stands instead
+            # of the forename and surname of the person's other records, not beside them.
+            apart = sum(held[name]["weight"] for name in ("forename", "surname") if name in held)
+            if swapped["weight"] >= apart:
+                held.pop("surname", None)
+                held["forename"] = swapped
+        if pk in at_address and held.get("postcode", {}).get("level") == "full postcode":
+            _household_surname(held, at_address)
+        explanation = [held[name] for name, _ in COMPARISONS if name in held]
+        total = priors[pk] + sum(level["weight"] for level in explanation)
+        out[pk] = (probability(total), explanation, best_record[pk][1])
+    return out
+
+
+SWAPPED = "swapped with surname"  # the forename level that scores both names
+
+
+def _household_surname(held: dict, at_address: dict[int, bool]) -> None:
+    """The surname's weight where the postcode agrees too, from who lives there.
+
+    The model weighs surname and postcode apart, as if independent; but people at one
+    address share a surname far more often than people at large (a partner, a son, a
+    mother), so the two agreeing together say much less than their sum. Here the surname
+    counts for no more than log2 of 1/f, f the share of the persons recorded at the
+    caller's postcode who carry the caller's surname (counting one unrecorded resident:
+    n + 1 in the denominator): a man whose sister lives at the postcode he gives is not
+    her because they share a surname."""
+    surname = held.get("surname")
+    if surname is None or surname["weight"] <= 0:
+        return
+    f = sum(at_address.values()) / (len(at_address) + 1)
+    if f <= 0:
+        return
+    cap = math.log2(1 / f)
+    if cap < surname["weight"]:
+        held["surname"] = {**surname, "weight": round(cap, 2)}
 
 
 def _weights(cache: dict, force_id: int) -> ScorerWeights:

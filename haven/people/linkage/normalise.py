@@ -47,6 +47,8 @@ INPUT_COLUMNS = (
 )
 
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "rev", "sir", "dame", "lady", "lord"})
+# Titles that are also surnames; "Mr" or "Dr" alone is a placeholder, never a name.
+_TITLES_THAT_ARE_NAMES = frozenset({"lord", "lady", "sir", "dame"})
 _SUFFIXES = frozenset({"jr", "jnr", "junior", "sr", "snr", "senior", "ii", "iii", "iv"})
 _POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 _PNC_RE = re.compile(r"^(?:\d{2})?(\d{2})/?0*(\d{1,7})([A-Z])$")
@@ -69,8 +71,14 @@ def clean_name(value: str | None) -> str:
 
 
 def name_tokens(value: str | None) -> list[str]:
-    """Name tokens without titles and generational suffixes ("Mr John Smith Jr" -> john, smith)."""
-    return [t for t in clean_name(value).split() if t not in _TITLES and t not in _SUFFIXES]
+    """Name tokens without titles and generational suffixes ("Mr John Smith Jr" -> john, smith).
+
+    A title-word that is the whole name is the name: the surname "Lord" (a common English
+    surname) was read as a title and left blank, so every Lord was a person without a
+    surname to the matcher and could not be found by it at call time."""
+    tokens = [t for t in clean_name(value).split() if t not in _SUFFIXES]
+    named = [t for t in tokens if t not in _TITLES]
+    return named or [t for t in tokens if t in _TITLES_THAT_ARE_NAMES]
 
 
 def _squash(token: str) -> str:
@@ -254,14 +262,14 @@ def split_keys(value: Any) -> list[str] | None:
     return sorted(keys) or None
 
 
-def _alias_names(aliases: Any) -> list[list[str]]:
+def alias_names(aliases: Any) -> list[list[str]]:
     """Each ';'-separated alias as its list of name tokens."""
     if aliases is None or (isinstance(aliases, float) and aliases != aliases):
         return []
     return [toks for part in str(aliases).split(";") if (toks := name_tokens(part))]
 
 
-def _surname_set(surname_tokens: list[str], aliases: list[list[str]]) -> list[str] | None:
+def surname_set(surname_tokens: list[str], aliases: list[list[str]]) -> list[str] | None:
     """All surnames a person is known by: surname, its hyphen parts, alias surnames."""
     out: set[str] = set()
     for token in surname_tokens:
@@ -363,11 +371,11 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     fn_all: dict[tuple[str, str], list[str] | None] = {}
     sn_all: dict[tuple[str, str], list[str] | None] = {}
     out["fn_all"] = [
-        _cached(fn_all, (f, a), lambda f=f, a=a: _forename_set(f, _alias_names(a)))
+        _cached(fn_all, (f, a), lambda f=f, a=a: _forename_set(f, alias_names(a)))
         for f, a in zip(fn_str, raw_aliases, strict=True)
     ]
     out["sn_all"] = [
-        _cached(sn_all, (s, a), lambda s=s, a=a: _surname_set(name_tokens(s), _alias_names(a)))
+        _cached(sn_all, (s, a), lambda s=s, a=a: surname_set(name_tokens(s), alias_names(a)))
         for s, a in zip(frame["surname"].map(_text).tolist(), raw_aliases, strict=True)
     ]
 

@@ -235,3 +235,18 @@ def test_the_forces_and_a_persons_places_are_one_query_and_honour_a_lift(
         ConfidentialityLift.objects.filter(person_id__in=ids).values_list(
             "person_id", "postcode_key", "line_key", "lifted_at"))
     assert list(by_person) == [refuge.pk]
+
+
+def test_a_refuge_postcode_finds_no_one_even_when_the_person_has_records_elsewhere(
+        refuge, add_record, persona):
+    # The lookup reads every record of each person it reaches; a person reached only
+    # through the refuge's postcode must not be reached at all, nor through their others.
+    old = add_record("crime", "C7", forename="Joanne", surname="Castellan",
+                     date_of_birth="1991-05-17", address_line="3 Old Lane", postcode="CV2 3BB")
+    SourceRecord.objects.filter(pk=old.pk).update(person=refuge)
+    for role in NO_NEED[1:]:
+        assert find_candidates(persona(role), postcode="CV1 1AA") == []
+    found = find_candidates(persona("call_handler"), surname="Castellan", postcode="CV1 1AA")
+    assert [c.person for c in found] == [refuge]
+    assert ("postcode", "full postcode") not in {
+        (e["field"], e["level"]) for e in found[0].explanation}

@@ -259,3 +259,105 @@ def test_caller_not_known_but_sharing_a_relatives_surname_and_postcode_is_not_ve
     found = find_candidates(persona("call_handler"), forename="Marcus", surname="Whitfield",
                             date_of_birth="1961-09-30", postcode="CV34 4AA")
     assert all(c.band != "very likely" for c in found)
+
+
+def _one_person(*records):
+    """The records as one person, as a relink that joined them leaves them."""
+    from haven.people.models import SourceRecord
+
+    person = records[0].person
+    SourceRecord.objects.filter(pk__in=[r.pk for r in records]).update(person=person)
+    return person
+
+
+def test_a_person_is_judged_on_all_their_records_not_the_one_that_fits_best(
+        add_record, persona):
+    # Two men of one name: the first has told the crime system a date of birth that is
+    # not the caller's; the second has never given one. The caller's date of birth rules
+    # the first out, though his control-room record carries none.
+    first = _one_person(
+        add_record("command_and_control", "CC1", forename="Steven", surname="Thomas"),
+        add_record("crime", "CR1", forename="Steven", surname="Thomas",
+                   date_of_birth="1973-11-27", postcode="CV3 1RS"))
+    second = add_record("command_and_control", "CC2", forename="Steven", surname="Thomas",
+                        phone="07700 900314").person
+    assert first.pk < second.pk  # a tie would have put the first first
+    found = find_candidates(persona("call_handler"), forename="Steven", surname="Thomas",
+                            date_of_birth="1952-02-01")
+    assert [c.person for c in found][:2] == [second, first]
+    assert ("date_of_birth", "different") in {
+        (e["field"], e["level"]) for e in found[1].explanation}
+
+
+def test_a_date_of_birth_on_one_record_and_a_phone_on_another_both_count(add_record, persona):
+    person = _one_person(
+        add_record("command_and_control", "CC3", forename="Amanda", surname="Parkes",
+                   phone="07700 900271"),
+        add_record("pvp", "PV3", forename="Amanda", surname="Parkes",
+                   date_of_birth="1990-01-07"))
+    found = find_candidates(persona("call_handler"), forename="Amanda", surname="Parkes",
+                            date_of_birth="1990-01-07", phone="07700900271")
+    levels = {(e["field"], e["level"]) for e in found[0].explanation}
+    assert found[0].person == person
+    assert {("date_of_birth", "exact"), ("phone", "exact")} <= levels
+    assert found[0].band == "very likely"
+
+
+def test_names_swapped_on_one_record_are_not_counted_again_beside_another(add_record, persona):
+    swapped = _one_person(
+        add_record("crime", "CR4", forename="Davies", surname="Damian"),
+        add_record("pvp", "PV4", forename="Gareth", surname="Davies"))
+    plain = add_record("pvp", "PV5", forename="Damian", surname="Davies").person
+    found = {c.person: c for c in find_candidates(persona("call_handler"), forename="Damian",
+                                                  surname="Davies")}
+    levels = [e["level"] for e in found[swapped].explanation]
+    assert "swapped with surname" not in levels or len(levels) == 1
+    assert found[swapped].score <= found[plain].score
+
+
+def test_a_surname_that_is_also_a_title_is_the_surname(add_record, persona):
+    lord = add_record("pvp", "PV6", forename="Terence", surname="Lord",
+                      date_of_birth="1975-07-06").person
+    add_record("pvp", "PV7", forename="Terence", surname="Davies", date_of_birth="1976-02-21")
+    found = find_candidates(persona("call_handler"), forename="Terence", surname="Lord")
+    assert found[0].person == lord
+    assert ("surname", "exact") in {(e["field"], e["level"]) for e in found[0].explanation}
+
+
+def test_one_half_of_a_double_barrelled_surname_finds_the_person(add_record, persona):
+    janet = add_record("crime", "CR8", forename="Janet", surname="Shaw",
+                       date_of_birth="2002-01-08").person
+    found = find_candidates(persona("call_handler"), forename="Janet", surname="Ahmed-Shaw")
+    assert found and found[0].person == janet
+    assert ("surname", "alias or former surname") in {
+        (e["field"], e["level"]) for e in found[0].explanation}
+
+
+def test_a_surname_spelt_nearly_alike_is_possible_never_very_likely(add_record, persona):
+    # Brown and Browne are two families; the handler asks the caller to spell it.
+    browne = add_record("pvp", "PV9", forename="Alexandra", surname="Browne",
+                        date_of_birth="1976-04-21", phone="07700 900418").person
+    near = find_candidates(persona("call_handler"), forename="Alexandra", surname="Brown",
+                           date_of_birth="1976-04-21")
+    assert near[0].person == browne and near[0].band == "possible"
+    exact = find_candidates(persona("call_handler"), forename="Alexandra", surname="Browne",
+                            date_of_birth="1976-04-21")
+    assert exact[0].band == "very likely"
+
+
+def test_a_relative_at_the_callers_postcode_does_not_outrank_the_caller(add_record, persona,
+                                                                       forces):
+    # Timothy gives his mother's postcode; his own record holds none. Ruth shares the
+    # surname because she lives there, not because she is the caller. A force's model
+    # trained on many addresses weighs a shared postcode as strongly as this (16 bits at
+    # 200,000 people), which on its own put Ruth first.
+    _relinked(forces["WARKS"], _trained_model({
+        ("address", "same flat or house"): (0.84, 1e-5),
+        ("address", "same building"): (0.065, 1e-6), ("address", "same postcode"): (0.008, 1e-6)}))
+    add_record("pvp", "PV10", forename="Ruth", surname="Kowalski", date_of_birth="1984-04-08",
+               postcode="LE31 4XH")
+    timothy = add_record("crime", "CR10", forename="Timothy", surname="Kowalski",
+                         date_of_birth="2008-10-05").person
+    found = find_candidates(persona("call_handler"), forename="Timothy", surname="Kowalski",
+                            postcode="LE31 4XH")
+    assert found[0].person == timothy

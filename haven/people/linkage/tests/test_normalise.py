@@ -6,6 +6,7 @@ import pytest
 from haven.people.linkage.nicknames import canonical_forenames, canonical_key, table_size
 from haven.people.linkage.normalise import (
     clean_name,
+    name_tokens,
     normalise_email,
     normalise_phone,
     normalise_pnc,
@@ -133,3 +134,10 @@ def test_prepare_records_builds_comparison_columns():
 def test_prepare_records_rejects_duplicate_uids():
     with pytest.raises(ValueError, match="unique"):
         prepare_records([{"uid": "a:1"}, {"uid": "a:1"}])
+
+
+def test_a_title_word_that_is_the_whole_name_is_the_name():
+    assert name_tokens("Lord") == ["lord"]  # the surname Lord
+    assert name_tokens("Lord Terence Smith") == ["terence", "smith"]
+    assert name_tokens("Mr") == []  # a placeholder, never a name
+    assert name_tokens("Jr") == []
