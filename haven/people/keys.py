@@ -37,13 +37,6 @@ def surname_key(value: Any) -> str:
     return "".join(_squash(t) for t in name_tokens(value))
 
 
-def surname_parts(value: Any) -> list[str]:
-    """The parts of a double-barrelled or two-word surname ("Ahmed-Shaw" -> ahmed, shaw);
-    none for a single surname."""
-    tokens = [part for token in name_tokens(value) for part in token.split("-") if len(part) > 1]
-    return tokens if len(tokens) > 1 else []
-
-
 def forename_key(value: Any) -> str:
     tokens = name_tokens(value)
     return _squash(tokens[0]) if tokens else ""

@@ -27,8 +27,8 @@ from haven.forces.policy import policy
 from haven.people.access import scoped_persons
 from haven.people.addresses import PlaceSet, force_places, is_confidential, place
 from haven.people.history import history_summaries
-from haven.people.keys import blocking_keys, forename_key, iso_date, profile, surname_parts
-from haven.people.linkage.normalise import metaphone
+from haven.people.keys import blocking_keys, forename_key, iso_date, profile
+from haven.people.linkage.normalise import metaphone, name_tokens, surname_set
 from haven.people.models import SourceRecord
 from haven.people.scoring import COMPARISONS, ScorerWeights, compare, probability, weights_for
 
@@ -151,8 +151,8 @@ def _blocks(criteria: dict) -> list[dict]:
     if keys["sn_key"]:
         blocks.append({"sn_key": keys["sn_key"]})
     # Each part of a double-barrelled surname: a system may hold "Ahmed-Shaw" as "Shaw".
-    parts = [p for p in surname_parts(criteria["surname"]) if p != keys["sn_key"]]
-    for part in parts:
+    parts = set(surname_set(name_tokens(criteria["surname"]), []) or ()) - {keys["sn_key"]}
+    for part in sorted(parts):
         code = metaphone(part)
         if code and fn:
             blocks.append({"sn_phonetic": code, "fn_key": fn})
@@ -288,6 +288,7 @@ def rank(criteria: dict, records: list[dict], weights: dict | None = None
                 held[key] = level
         if pk not in best_record or score > best_record[pk][0]:
             best_record[pk] = (score, {"system": row["system"], "source_id": row["source_id"]})
+    household_cap = _household_surname_cap(at_address)
     out = {}
     for pk, held in fields.items():
         swapped = held.pop(SWAPPED, None)
@@ -298,8 +299,10 @@ def rank(criteria: dict, records: list[dict], weights: dict | None = None
             if swapped["weight"] >= apart:
                 held.pop("surname", None)
                 held["forename"] = swapped
-        if pk in at_address and held.get("postcode", {}).get("level") == "full postcode":
-            _household_surname(held, at_address)
+        surname = held.get("surname")
+        if (pk in at_address and held.get("postcode", {}).get("level") == "full postcode"
+                and surname is not None and 0 < household_cap < surname["weight"]):
+            held["surname"] = {**surname, "weight": household_cap}
         explanation = [held[name] for name, _ in COMPARISONS if name in held]
         total = priors[pk] + sum(level["weight"] for level in explanation)
         out[pk] = (probability(total), explanation, best_record[pk][1])
@@ -309,8 +312,8 @@ def rank(criteria: dict, records: list[dict], weights: dict | None = None
 SWAPPED = "swapped with surname"  # the forename level that scores both names
 
 
-def _household_surname(held: dict, at_address: dict[int, bool]) -> None:
-    """The surname's weight where the postcode agrees too, from who lives there.
+def _household_surname_cap(at_address: dict[int, bool]) -> float:
+    """The most a surname may weigh where the caller's postcode agrees too (0: no cap).
 
     The model weighs surname and postcode apart, as if independent; but people at one
     address share a surname far more often than people at large (a partner, a son, a
@@ -319,15 +322,10 @@ def _household_surname(held: dict, at_address: dict[int, bool]) -> None:
     caller's postcode who carry the caller's surname (counting one unrecorded resident:
     n + 1 in the denominator): a man whose sister lives at the postcode he gives is not
     her because they share a surname."""
-    surname = held.get("surname")
-    if surname is None or surname["weight"] <= 0:
-        return
-    f = sum(at_address.values()) / (len(at_address) + 1)
-    if f <= 0:
-        return
-    cap = math.log2(1 / f)
-    if cap < surname["weight"]:
-        held["surname"] = {**surname, "weight": round(cap, 2)}
+    sharing = sum(at_address.values())
+    if not sharing:
+        return 0.0
+    return round(math.log2((len(at_address) + 1) / sharing), 2)
 
 
 def _weights(cache: dict, force_id: int) -> ScorerWeights:
