@@ -8,6 +8,8 @@ from typing import Any
 
 import jellyfish
 
+from .nicknames import canonical_forenames
+
 logger = logging.getLogger(__name__)
 
 def _dob_compatible(a: str, b: str) -> bool:
@@ -84,9 +86,33 @@ def _swapped(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     return bool(a.get("fn") and a.get("sn") and a["fn"] == b.get("sn") and a["sn"] == b.get("fn"))
 
 
+def _surnames_alike(x: str, y: str) -> bool:
+    """One surname spelt with a slip, or one part of a double-barrelled name."""
+    return _similar_names(x, y) or (min(len(x), len(y)) >= 4 and (x in y or y in x))
+
+
+def _forename_in_surname_field(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """A's names typed into each other's fields with a slip besides: A's surname field
+    holds a forename B could be known by and A's forename field B's surname ("Webb Kennth"
+    for Kenneth Webb, "Pugh Muhammed" for Mohammed Pugh); or A's only name is B's surname
+    ("Bevan" for Andrew Bevan). Both halves must fit: a twin's record swapped, "Thompson
+    Harrison", holds Harrison's forename, so it still conflicts with Oliver Thompson."""
+    fa, sa, fb, sb = a.get("fn"), a.get("sn"), b.get("fn"), b.get("sn")
+    if not fa or not fb or not sb or not _surnames_alike(fa, sb):
+        return False
+    if not sa:
+        return True
+    as_forename = {"fn": sa, "fn_all": canonical_forenames(sa)}
+    return _forenames_alike(as_forename, {"fn": fb, "fn_all": b.get("fn_all")})
+
+
 def _given_names_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
     """'forename' / 'middle_name' when the given names cannot be one person's."""
     if _goes_by_middle_name(a, b) or _goes_by_middle_name(b, a) or _swapped(a, b):
+        return None
+    if _forename_in_surname_field(a, b) or _forename_in_surname_field(b, a):
+        # Swapped names with another slip: a forename field holds a surname, so it says
+        # nothing against the forename (docs/benchmarks.md, "Names swapped with a slip").
         return None
     if not _forenames_alike(a, b):
         return "forename"

@@ -80,6 +80,17 @@ class LinkageSettings:
     prior_recall: float = 0.7
     min_m_probability: float = 1e-3
     sparse_needs_corroboration: bool = True
+    #: after clustering, join two persons whose scored pair fell short of the threshold
+    #: only for an identifier its records lack and the persons' other records share
+    #: (`clustering._join_on_persons_evidence`)
+    persons_evidence: bool = True
+    #: a pair whose two records give one phone that no one else gives links from this
+    #: probability, below `link_threshold` (None: no lower threshold). A mobile is one
+    #: person's; a phone given under two forename initials or two generations is a
+    #: household's and counts for nothing here. On both benchmark exports the pairs it
+    #: adds between 0.8 and the threshold were all one person (docs/benchmarks.md,
+    #: "Persons' evidence").
+    own_phone_link_threshold: float | None = 0.8
     seed: int = 42
     min_train_records: int = 100
     #: DuckDB's memory cap (beyond it DuckDB spills to a temporary directory); None:

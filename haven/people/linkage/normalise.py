@@ -446,18 +446,31 @@ def _household_phones(out: pd.DataFrame) -> list[str | None]:
     scores it at its own level and clustering does not count it as corroboration.
     """
     frame = pd.DataFrame({"phone": out["phone"], "i": out["fn_key"].str[:1],
+                          "f": out["fn"].str[:1], "s": out["sn"].str[:1],
                           "y": pd.to_numeric(out["dob_y"], errors="coerce")})
     frame = frame[frame["phone"].notna()]
     grouped = frame.groupby("phone")
     initials = grouped["i"].nunique()
     spread = grouped["y"].max() - grouped["y"].min()
-    shared = set(initials[initials > 1].index) | set(spread[spread > 2].index)
+    several = frame[frame["phone"].isin(initials[initials > 1].index)]
+    shared = {phone for phone, group in several.groupby("phone", sort=False)
+              if not _one_name_swapped(group)} | set(spread[spread > 2].index)
     # a UK landline (01, 02, 03 numbers) rings in a home, not in one person's pocket
     return [p if p in shared or (isinstance(p, str) and p.startswith(_LANDLINE_PREFIXES)) else None
             for p in out["phone"]]
 
 
 _LANDLINE_PREFIXES = ("+441", "+442", "+443")
+
+
+def _one_name_swapped(group: pd.DataFrame) -> bool:
+    """The forename initials of the records giving one phone differ only where a record
+    has forename and surname typed into each other's fields ("Webb Kenneth" beside
+    "Kenneth Webb"): one person, not a household."""
+    rows = [r for r in zip(group["i"], group["f"], group["s"], strict=True)
+            if isinstance(r[0], str)]
+    return all(a[0] == b[0] or (a[1] == b[2] and a[2] == b[1])
+               for k, a in enumerate(rows) for b in rows[k + 1:])
 
 
 #: Roles whose holder is one person per incident in practice (children and witnesses are

@@ -1,5 +1,7 @@
 """Constrained clustering and hard conflicts: no Splink model needed."""
 
+import math
+
 import pandas as pd
 
 from haven.people.linkage import LinkageSettings, cluster, hard_conflict, prepare_records
@@ -150,4 +152,54 @@ def test_a_pair_whose_persons_conflict_elsewhere_is_not_queued_for_review():
                           model.prepared["uid"].tolist())
 
     assert queue("1987-11-20") == []
-    assert [(a, b) for a, b, _ in queue("1960-04-02")] == [("a:2", "b:1")]
+    # no date of birth on the other side: nothing keeps them apart, a reviewer decides
+    assert [(a, b) for a, b, _ in queue("")] == [("a:2", "b:1")]
+
+
+def _scored(a, b, p):
+    """A pair as Splink scores it: the match weight is log2 of the odds."""
+    return (a, b, p, math.log2(p / (1 - p)))
+
+
+def test_two_persons_join_on_a_date_of_birth_their_other_records_share():
+    """The pair fell short because one record has no date of birth; another record of
+    that person gives the same date of birth as the other person's."""
+    def clusters(his_dob, other_dob="1979-05-06"):
+        records = [_rec("a:1", dob=his_dob, phone="07700900111"),
+                   _rec("a:2", dob="", phone="07700900111"),
+                   _rec("b:1", dob=other_dob, phone="")]
+        pairs = pd.DataFrame([_scored("a:1", "a:2", 0.9999), _scored("a:2", "b:1", 0.9)],
+                             columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+        return cluster(_model(records), pairs, 0.98)
+
+    joined = clusters("1979-05-06")
+    assert joined["a:1"] == joined["a:2"] == joined["b:1"]
+    # without a date of birth on the first person's records, nothing is filled in
+    alone = clusters("")
+    assert alone["a:1"] == alone["a:2"] != alone["b:1"]
+    # another date of birth: a father and son, kept apart
+    father = clusters("1956-02-11")
+    assert father["a:2"] != father["b:1"]
+    # switched off, the pair is left to a reviewer as before
+    records = [_rec("a:1", dob="1979-05-06", phone="07700900111"),
+               _rec("a:2", dob="", phone="07700900111"), _rec("b:1", dob="1979-05-06", phone="")]
+    pairs = pd.DataFrame([_scored("a:1", "a:2", 0.9999), _scored("a:2", "b:1", 0.9)],
+                         columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+    off = cluster(_model(records, persons_evidence=False), pairs, 0.98)
+    assert off["a:2"] != off["b:1"]
+
+
+def test_a_phone_only_one_person_gives_links_below_the_threshold():
+    def clusters(p, *others):
+        records = [_rec("a:1", phone="07700900333"), _rec("b:1", dob="", phone="07700900333"),
+                   *others]
+        pairs = pd.DataFrame([_scored("a:1", "b:1", p)],
+                             columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+        return cluster(_model(records, persons_evidence=False), pairs, 0.98)
+
+    linked = clusters(0.85)
+    assert linked["a:1"] == linked["b:1"]
+    assert clusters(0.7)["a:1"] != clusters(0.7)["b:1"]
+    # Mary gives it too: a household's phone, no reason to link below the threshold
+    shared = clusters(0.85, _rec("c:1", forename="Mary", dob="1982-03-04", phone="07700900333"))
+    assert shared["a:1"] != shared["b:1"]

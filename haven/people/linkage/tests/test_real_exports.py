@@ -70,6 +70,26 @@ def test_swapped_names_and_address_spellings():
     assert normalise_address("12, High Street")[1] == normalise_address("Flat 3 12 High St")[1]
 
 
+def test_names_swapped_with_a_slip_are_not_two_forenames():
+    """A record with forename and surname in each other's fields and a typo, nickname or
+    spelling besides is not held apart from the person as if it named someone else."""
+    kenneth = {"fn": "kenneth", "fn_all": ["kenneth"], "sn": "webb"}
+    assert hard_conflict({"fn": "webb", "sn": "kennth"}, kenneth) is None
+    assert hard_conflict({"fn": "pugh", "sn": "muhammed"},
+                         {"fn": "mohammed", "fn_all": ["mohammed"], "sn": "pugh"}) is None
+    assert hard_conflict({"fn": "bevan"}, {"fn": "andrew", "sn": "bevan"}) is None
+    assert hard_conflict({"fn": "gardiner", "sn": "steve"},
+                         {"fn": "steven", "sn": "murphygardiner"}) is None
+    # twins: the forename in a swapped record's surname field is not the other twin's
+    assert hard_conflict({"fn": "thompson", "sn": "harrison"},
+                         {"fn": "oliver", "sn": "thompson"}) == "forename"
+    assert hard_conflict({"fn": "harrison", "sn": "thompson"},
+                         {"fn": "oliver", "sn": "thompson"}) == "forename"
+    # a surname near another's forename is not a swap unless the forename is their surname
+    assert hard_conflict({"fn": "owen", "sn": "thomas"},
+                         {"fn": "thomas", "sn": "thomas"}) == "forename"
+
+
 def test_one_incident_in_two_systems_shares_a_fingerprint_across_midnight():
     night = dt.datetime(2024, 1, 1, 22, 40)
     control_room = incident_fingerprints(night, "Flat 2, 14 Mill Lane", "LS7 3AB", "victim")
@@ -103,6 +123,19 @@ def test_landlines_are_household_phones():
     assert frame.loc["a:1", "phone_hh"] == "+441134960000"
     assert frame.loc["a:2", "phone_hh"] == frame.loc["a:3", "phone_hh"] == "+447700900001"
     assert frame.loc["a:4", "phone_hh"] is None
+
+
+def test_a_phone_given_under_swapped_names_is_one_persons():
+    frame = prepare_records([
+        {"uid": "a:1", "forename": "Kenneth", "surname": "Webb", "phone": "07700 900003"},
+        {"uid": "a:2", "forename": "Webb", "surname": "Kenneth", "phone": "07700 900003"},
+        {"uid": "a:3", "forename": "Gordon", "surname": "Wilson", "phone": "07700 900004"},
+        {"uid": "a:4", "forename": "Wilson", "surname": "Gordon", "phone": "07700 900004"},
+        {"uid": "a:5", "forename": "Wendy", "surname": "Wilson", "phone": "07700 900004"},
+    ]).set_index("uid")
+    assert frame.loc["a:1", "phone_hh"] is None and frame.loc["a:2", "phone_hh"] is None
+    # Wendy gives it too: a household's phone, swapped names or not
+    assert frame.loc["a:3", "phone_hh"] == "+447700900004"
 
 
 def test_an_unknown_diminutive_links_through_a_shared_incident(linked):
