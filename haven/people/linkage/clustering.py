@@ -287,9 +287,9 @@ def _join_on_persons_evidence(groups: _Groups, pairs: pd.DataFrame, threshold: f
     short though his other control-room records share the crime record's date of birth.
     Only a date of birth, an own phone and a PNC id are filled in this way, never
     replaced, and every refusal still applies; a date of birth agreed between the two
-    persons answers "uncorroborated" (a father and son of one name differ in it). On the
-    harsher benchmark export this joined 105 pairs of persons that were one and 2 that
-    were not, on the default one 79 and none (docs/benchmarks.md, "Persons' evidence").
+    persons answers "uncorroborated" (a father and son of one name differ in it). On both
+    benchmark exports it found 220-270 more true pairs and no false one
+    (docs/benchmarks.md, "Names swapped with a slip; persons' evidence").
     """
     needed = math.log2(threshold / (1.0 - threshold)) if threshold < 1.0 else math.inf
     # every pair the model scored (at or above the predict threshold) that fell short

@@ -89,7 +89,7 @@ class LinkageSettings:
     #: person's; a phone given under two forename initials or two generations is a
     #: household's and counts for nothing here. On both benchmark exports the pairs it
     #: adds between 0.8 and the threshold were all one person (docs/benchmarks.md,
-    #: "Persons' evidence").
+    #: "Names swapped with a slip; persons' evidence").
     own_phone_link_threshold: float | None = 0.8
     seed: int = 42
     min_train_records: int = 100

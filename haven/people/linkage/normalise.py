@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -453,8 +454,12 @@ def _household_phones(out: pd.DataFrame) -> list[str | None]:
     initials = grouped["i"].nunique()
     spread = grouped["y"].max() - grouped["y"].min()
     several = frame[frame["phone"].isin(initials[initials > 1].index)]
-    shared = {phone for phone, group in several.groupby("phone", sort=False)
-              if not _one_name_swapped(group)} | set(spread[spread > 2].index)
+    names: dict[str, list[tuple]] = defaultdict(list)
+    for phone, *initials_of in zip(several["phone"], several["i"], several["f"], several["s"],
+                                   strict=True):
+        names[phone].append(tuple(initials_of))
+    shared = {phone for phone, rows in names.items() if not _one_name_swapped(rows)}
+    shared |= set(spread[spread > 2].index)
     # a UK landline (01, 02, 03 numbers) rings in a home, not in one person's pocket
     return [p if p in shared or (isinstance(p, str) and p.startswith(_LANDLINE_PREFIXES)) else None
             for p in out["phone"]]
@@ -463,12 +468,11 @@ def _household_phones(out: pd.DataFrame) -> list[str | None]:
 _LANDLINE_PREFIXES = ("+441", "+442", "+443")
 
 
-def _one_name_swapped(group: pd.DataFrame) -> bool:
-    """The forename initials of the records giving one phone differ only where a record
-    has forename and surname typed into each other's fields ("Webb Kenneth" beside
-    "Kenneth Webb"): one person, not a household."""
-    rows = [r for r in zip(group["i"], group["f"], group["s"], strict=True)
-            if isinstance(r[0], str)]
+def _one_name_swapped(initials: list[tuple]) -> bool:
+    """The forename initials (canonical, as given; surname initial) of the records giving
+    one phone differ only where a record has forename and surname typed into each other's
+    fields ("Webb Kenneth" beside "Kenneth Webb"): one person, not a household."""
+    rows = [r for r in initials if isinstance(r[0], str)]
     return all(a[0] == b[0] or (a[1] == b[2] and a[2] == b[1])
                for k, a in enumerate(rows) for b in rows[k + 1:])
 
