@@ -78,8 +78,7 @@ class _Records:
             value = cols[column][i]
             if value and value == cols[column][j]:
                 return True
-        phone = cols["phone"][i]
-        if phone and phone == cols["phone"][j] and not cols["phone_hh"][i]:
+        if self.own_phone(i, j):
             return True
         keys_i, keys_j = cols["incident_keys"][i], cols["incident_keys"][j]
         if keys_i and keys_j and not set(keys_i).isdisjoint(keys_j):
