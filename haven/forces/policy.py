@@ -157,6 +157,11 @@ DEFAULTS: dict[str, Setting] = {
     "linkage_link_threshold": Setting(
         0.98, "Linkage: probability to join records (measured: docs/benchmarks.md) [D]",
         "float", 0, 1),
+    "linkage_own_phone_threshold": Setting(
+        0.8, "Linkage: probability to join two records that give one phone no one else gives"
+        " (a phone given under two forename initials or two generations is a household's);"
+        " at or above the link threshold it adds nothing (measured: docs/benchmarks.md) [D]",
+        "float", 0, 1),
     "linkage_review_band": Setting(
         [0.5, 0.98], "Linkage: clerical review band, up to the link threshold [D]", "band",
         item=PROBABILITY),

@@ -158,6 +158,7 @@ def run_national_link(forces, *, engine: str = "spark", spark=None, actor=None) 
     settings = LinkageSettings(
         # the strictest force's link threshold and the widest band: proposals, not links
         link_threshold=max(policy(f, "linkage_link_threshold") for f in forces),
+        own_phone_link_threshold=max(policy(f, "linkage_own_phone_threshold") for f in forces),
         review_band=(min(lower_of.values()), max(b[1] for b in bands.values())))
     result = _link(rows[["uid", "system", "source_id", *RAW_FIELDS, "incident_keys"]],
                    settings, engine=engine, spark=spark)

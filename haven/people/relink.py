@@ -333,7 +333,9 @@ def _link(force, evidence: Evidence, link, engine: str, stages):
         lower, upper = policy(force, "linkage_review_band")
         settings = LinkageSettings(link_threshold=policy(force, "linkage_link_threshold"),
                                    review_band=(lower, upper), must_link=must,
-                                   cannot_link=cannot)
+                                   cannot_link=cannot,
+                                   own_phone_link_threshold=policy(
+                                       force, "linkage_own_phone_threshold"))
         prepared = prepare_records(rows[["uid", "system", "source_id", *RAW_FIELDS]])
         prepared["incident_keys"] = [split_keys(v) for v in _keys_column(rows, evidence.keys())]
         result = link(prepared, settings)

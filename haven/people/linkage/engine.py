@@ -85,7 +85,8 @@ class LinkageSettings:
     #: (`clustering._join_on_persons_evidence`)
     persons_evidence: bool = True
     #: a pair whose two records give one phone that no one else gives links from this
-    #: probability, below `link_threshold` (None: no lower threshold). A mobile is one
+    #: probability, below `link_threshold` (None: no lower threshold; a force sets it as
+    #: policy `linkage_own_phone_threshold`). A mobile is one
     #: person's; a phone given under two forename initials or two generations is a
     #: household's and counts for nothing here. On both benchmark exports the pairs it
     #: adds between 0.8 and the threshold were all one person (docs/benchmarks.md,

@@ -159,3 +159,32 @@ def test_best_values_of_all_persons_at_once_equal_one_at_a_time():
         expected[pid] = _best(mine)
     assert _best_by_person(rows, target, persons) == expected
     assert expected[999] == ["", "", "", None, ""] and len(_BEST) == 5
+
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("threshold, joined", [(None, True), (0.98, False)])
+def test_a_phone_only_one_person_gives_joins_from_the_forces_own_threshold(
+        add_record, forces, threshold, joined):
+    """Two records giving one mobile that nobody else gives, an initial and a misspelt
+    surname, different postcodes (scored about 0.87): joined below the link threshold by
+    default (policy `linkage_own_phone_threshold` 0.8); a force that sets it to its link
+    threshold keeps them apart."""
+    from haven.forces.models import PolicySetting
+
+    warks = forces["WARKS"]
+    if threshold is not None:
+        PolicySetting.objects.create(force=warks, key="linkage_own_phone_threshold",
+                                     value=threshold, effective_from="2000-01-01")
+    a = add_record("crime", "C1", forename="J", surname="Smith", phone="07700900123",
+                   postcode="CV34 4AA")
+    b = add_record("pvp", "P1", forename="Jonathan", surname="Smyth", phone="07700 900123",
+                   postcode="B11 1AA")
+    for n, name in enumerate(("Ann Jones", "Raj Patel", "Mary Evans", "Tom Hughes")):
+        forename, surname = name.split()
+        add_record("intel", f"I{n}", forename=forename, surname=surname,
+                   phone=f"0770090099{n}")
+    run_relink(warks, progress=False)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.person_id == b.person_id) is joined
