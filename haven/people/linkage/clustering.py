@@ -254,22 +254,14 @@ def _person_value(cols: Mapping[str, list], field: str, k: int) -> str | None:
 def _identifier_weights(model: LinkageModel) -> dict[str, float]:
     """log2(m/u) of the model's agreement level for each person-level identifier (with no
     Splink model, of the documented default parameters)."""
-    linker = getattr(model, "linker", None)
-    if linker is None:
-        # engine imports this module at load time; its defaults are read only here
-        from .engine import default_parameters
+    # engine imports this module at load time; its parameter readers are needed only here
+    from .engine import default_parameters, model_parameters
 
-        comparisons = default_parameters()["comparisons"]
-        levels = {(name, label): m_u for name, by_label in comparisons.items()
-                  for label, m_u in by_label.items()}
-    else:
-        levels = {(c.output_column_name, level.label_for_charts):
-                  (level.m_probability, level.u_probability)
-                  for c in linker._settings_obj.comparisons for level in c.comparison_levels
-                  if not level.is_null_level}
+    linker = getattr(model, "linker", None)
+    parameters = default_parameters() if linker is None else model_parameters(linker)
     weights = {}
     for field, comparison, label in _PERSON_IDENTIFIERS:
-        m, u = levels.get((comparison, label), (None, None))
+        m, u = parameters["comparisons"].get(comparison, {}).get(label, (None, None))
         if m and u:
             weights[field] = math.log2(m / u)
     return weights
