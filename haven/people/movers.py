@@ -248,16 +248,29 @@ def _update_relations(cursor, relations) -> dict[tuple, int]:
     UPDATE ... FROM (PostgreSQL, SQLite 3.33+): each row looks its person up once, where a
     correlated sub-select beside `IN (SELECT ...)` looked it up twice."""
     quote = connection.ops.quote_name
+    joined = _update_from_supported()
     moved = {}
     for model, field_name in relations:
         table = quote(model._meta.db_table)
         column = quote(model._meta.get_field(field_name).column)
         # Names come from model metadata (quoted); the mapping is in the temporary table.
-        cursor.execute(
-            f"UPDATE {table} SET {column} = m.new_id FROM {_MAP_TABLE} m "  # noqa: S608
-            f"WHERE m.old_id = {table}.{column}")
+        if joined:
+            sql = (f"UPDATE {table} SET {column} = m.new_id FROM {_MAP_TABLE} m "  # noqa: S608
+                   f"WHERE m.old_id = {table}.{column}")
+        else:
+            sql = (f"UPDATE {table} SET {column} = (SELECT m.new_id FROM {_MAP_TABLE} m "  # noqa: S608
+                   f"WHERE m.old_id = {table}.{column}) "
+                   f"WHERE {column} IN (SELECT old_id FROM {_MAP_TABLE})")
+        cursor.execute(sql)
         moved[(model, field_name)] = max(cursor.rowcount, 0)
     return moved
+
+
+def _update_from_supported() -> bool:
+    """UPDATE ... FROM: PostgreSQL always, SQLite from 3.33 (Django 5.2 accepts 3.31)."""
+    if connection.vendor != "sqlite":
+        return True
+    return connection.Database.sqlite_version_info >= (3, 33)
 
 
 def _any_mapped(cursor, model, field_name: str) -> bool:
