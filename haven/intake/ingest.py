@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
+from django.db.models import F
 from django.utils import timezone
 
 from haven.chronology.services import Sensitivity, record_entries
@@ -120,7 +121,11 @@ def store_incidents(ctx: Context, batch: list) -> None:
     for reference, incident in existing.items():
         ids.setdefault(reference, incident.pk)
     if changed:
-        Incident.objects.bulk_update(changed, [*INCIDENT_FIELDS, "domestic_abuse"],
+        # A re-ingest's change is an edit like any other: an open form on the incident then
+        # meets a stale version, and reconciliation's prefetch (its stamp) sees it.
+        for incident in changed:
+            incident.version = F("version") + 1
+        Incident.objects.bulk_update(changed, [*INCIDENT_FIELDS, "domestic_abuse", "version"],
                                      batch_size=2000)
     # The raw export row behind each incident (its occurred_at is the incident's, as stored).
     archive_rows(ctx, ArchiveKind.INCIDENT, [

@@ -124,13 +124,21 @@ def register() -> None:
                           restore=restore_involvements, dedupe=dedupe_involvements,
                           dedupe_mapped=delete_mapped_duplicates)
     register_linkage_evidence(incident_evidence)
-    register_after_link("reconcile incidents", reconcile_after_link)
+    register_after_link("reconcile incidents", reconcile_after_link,
+                        prefetch=prefetch_after_link)
 
 
-def reconcile_after_link(force) -> str:
+def prefetch_after_link(force) -> dict:
+    """Read beside `haven link`'s records: the incidents as reconciliation reads them."""
+    from haven.intake.reconcile import prefetch_incidents  # loads linkage (as above)
+
+    return prefetch_incidents(force)
+
+
+def reconcile_after_link(force, prefetched: dict | None = None) -> str:
     """After `haven link`: the same event in several systems becomes one reconciled event."""
     from haven.intake.reconcile import reconcile_incidents  # loads linkage (as above)
 
-    rec = reconcile_incidents(force)
+    rec = reconcile_incidents(force, prefetched)
     return (f"{rec['incidents']} incidents -> {rec['events']} reconciled events "
             f"({rec['seconds']}s)")

@@ -33,6 +33,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import connection, transaction
+from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from haven.core.bulk import sqlite_write_cache
@@ -151,39 +152,78 @@ def _candidates(profiles: dict[int, dict]):
                 yield key
 
 
-def _frames(force):
-    """(incidents, involvements) of the force as two frames, from two plain queries.
+def _col(meta, name: str) -> str:
+    return connection.ops.quote_name(meta.get_field(name).column)
+
+
+def incident_stamp(force) -> tuple:
+    """(how many, highest id, sum of versions) of the force's incidents: it changes when an
+    incident is added, removed or edited (every edit bumps `version`, a re-ingest's too)."""
+    found = Incident.objects.filter(force=force).aggregate(
+        n=Count("id"), top=Max("id"), versions=Sum("version"))
+    return (found["n"], found["top"], found["versions"])
+
+
+def prefetch_incidents(force) -> dict:
+    """What reconciliation reads of the force's incidents, none of it about persons, for
+    `haven link` to read beside its records (the after-link step's prefetch): the stamp
+    first, so that any change after it shows as a different stamp."""
+    stamp = incident_stamp(force)
+    return {"stamp": stamp, "incidents": _incident_frame(force)}
+
+
+def _frames(force, prefetched: dict | None = None):
+    """(incidents, involvements) of the force as two frames, from two plain queries; the
+    incidents from `prefetched` (`prefetch_incidents`) while its stamp still holds.
 
     incidents: pk, sys (blank -> "haven"), t (microseconds since 1970, UTC; None when the
     time is unknown), day (days since 1970, UTC), addr, bld, pc (normalised, "" when
-    blank), cat. involvements: pk (incident), person, role, the first role of a person in
-    an incident (lowest involvement id), as `_profiles` keeps it."""
+    blank), cat, has_people. involvements: pk (incident), person, role, the first role of
+    a person in an incident (lowest involvement id), as `_profiles` keeps it."""
+    incidents = None
+    if prefetched is not None and prefetched.get("stamp") == incident_stamp(force):
+        incidents = prefetched["incidents"]
+    if incidents is None:
+        incidents = _incident_frame(force)
+    involvements = _involvement_frame(force)
+    incidents = incidents.assign(has_people=incidents["pk"].isin(involvements["pk"]))
+    return incidents, involvements
+
+
+def _involvement_frame(force):
     # pandas comes with the linkage package: loaded when reconciliation runs
     import pandas as pd
 
-    quote = connection.ops.quote_name
     inc, inv = Incident._meta, Involvement._meta
-
-    def col(meta, name):
-        return quote(meta.get_field(name).column)
-
     with connection.cursor() as cursor:
         # Names come from model metadata (quoted); the force is a query parameter.
         cursor.execute(
-            f"SELECT {col(inc, 'id')}, {col(inc, 'source_system')}, "  # noqa: S608
-            f"{col(inc, 'occurred_at')}, {col(inc, 'address_line')}, {col(inc, 'postcode')}, "
-            f"{col(inc, 'category')} FROM {quote(inc.db_table)} "
-            f"WHERE {col(inc, 'force')} = %s", [force.pk])
-        incidents = pd.DataFrame(cursor.fetchall(), dtype=object,
-                                 columns=["pk", "sys", "when", "line", "postcode", "cat"])
-        cursor.execute(
-            f"SELECT v.{col(inv, 'incident')}, v.{col(inv, 'person')}, "  # noqa: S608
-            f"v.{col(inv, 'role')} FROM {quote(inv.db_table)} v "
-            f"JOIN {quote(inc.db_table)} i ON i.{col(inc, 'id')} = v.{col(inv, 'incident')} "
-            f"WHERE i.{col(inc, 'force')} = %s ORDER BY v.{col(inv, 'id')}", [force.pk])
+            f"SELECT v.{_col(inv, 'incident')}, v.{_col(inv, 'person')}, "  # noqa: S608
+            f"v.{_col(inv, 'role')} FROM {connection.ops.quote_name(inv.db_table)} v "
+            f"JOIN {connection.ops.quote_name(inc.db_table)} i "
+            f"ON i.{_col(inc, 'id')} = v.{_col(inv, 'incident')} "
+            f"WHERE i.{_col(inc, 'force')} = %s ORDER BY v.{_col(inv, 'id')}", [force.pk])
         involvements = pd.DataFrame(cursor.fetchall(), columns=["pk", "person", "role"],
                                     dtype=object)
     involvements = involvements.drop_duplicates(["pk", "person"], keep="first")
+    return involvements.astype({"pk": "int64", "person": "int64", "role": str})
+
+
+def _incident_frame(force):
+    # pandas comes with the linkage package: loaded when reconciliation runs
+    import pandas as pd
+
+    inc = Incident._meta
+    with connection.cursor() as cursor:
+        # Names come from model metadata (quoted); the force is a query parameter.
+        cursor.execute(
+            f"SELECT {_col(inc, 'id')}, {_col(inc, 'source_system')}, "  # noqa: S608
+            f"{_col(inc, 'occurred_at')}, {_col(inc, 'address_line')}, "
+            f"{_col(inc, 'postcode')}, {_col(inc, 'category')} "
+            f"FROM {connection.ops.quote_name(inc.db_table)} "
+            f"WHERE {_col(inc, 'force')} = %s", [force.pk])
+        incidents = pd.DataFrame(cursor.fetchall(), dtype=object,
+                                 columns=["pk", "sys", "when", "line", "postcode", "cat"])
     # SQLite gives the stored text, PostgreSQL an aware datetime: both read as UTC
     when = pd.to_datetime(incidents["when"], utc=True, format="ISO8601").dt.as_unit("us")
     micros = pd.Series(when.array.asi8, dtype="Int64").mask(when.isna())
@@ -191,7 +231,7 @@ def _frames(force):
     places = {line: normalise_address(line or None) for line in lines.unique()}
     codes = incidents["postcode"].fillna("")
     pcs = {code: normalise_postcode(code or None)[0] for code in codes.unique()}
-    frame = pd.DataFrame({
+    return pd.DataFrame({
         "pk": incidents["pk"].astype("int64"),
         "sys": incidents["sys"].map(lambda s: s or "haven").astype(str),
         "t": micros,
@@ -201,9 +241,6 @@ def _frames(force):
         "pc": codes.map(lambda v: pcs[v] or ""),
         "cat": incidents["cat"].fillna("").astype(str),
     })
-    involvements = involvements.astype({"pk": "int64", "person": "int64", "role": str})
-    frame["has_people"] = frame["pk"].isin(involvements["pk"])
-    return frame, involvements
 
 
 #: One hour in microseconds (`_time_weight`'s bands, set-wise).
@@ -253,7 +290,8 @@ SELECT weight, a, b FROM scored WHERE weight >= {LINK_WEIGHT} ORDER BY weight DE
 """  # noqa: S608
 
 
-def _scored_pairs(force) -> tuple[list[int], list[tuple[float, int, int]], dict[int, str]]:
+def _scored_pairs(force, prefetched: dict | None = None
+                  ) -> tuple[list[int], list[tuple[float, int, int]], dict[int, str]]:
     """(incident ids, pairs at or above `LINK_WEIGHT` strongest first, system of each
     incident): `_candidates` and `pair_weight` over every incident of the force at once, as
     set operations in DuckDB (a row-at-a-time loop over a million incidents took most of
@@ -261,7 +299,7 @@ def _scored_pairs(force) -> tuple[list[int], list[tuple[float, int, int]], dict[
     # DuckDB comes with the linkage package (Splink): loaded when reconciliation runs
     import duckdb
 
-    incidents, involvements = _frames(force)
+    incidents, involvements = _frames(force, prefetched)
     con = duckdb.connect(":memory:", config={"memory_limit": "2GB"})
     try:
         con.register("inc", incidents)
@@ -274,10 +312,11 @@ def _scored_pairs(force) -> tuple[list[int], list[tuple[float, int, int]], dict[
         zip(ids, incidents["sys"].tolist(), strict=True))
 
 
-def reconcile_incidents(force) -> dict:
-    """Rebuild the force's reconciled events; returns counts (incidents, events, links)."""
+def reconcile_incidents(force, prefetched: dict | None = None) -> dict:
+    """Rebuild the force's reconciled events; returns counts (incidents, events, links).
+    `prefetched`: `prefetch_incidents` of this force, read earlier (used if still true)."""
     started = time.perf_counter()
-    ids, scored, system_of = _scored_pairs(force)
+    ids, scored, system_of = _scored_pairs(force, prefetched)
     parent = {pk: pk for pk in ids}
     systems = {pk: {system_of[pk]} for pk in ids}
     best = dict.fromkeys(ids, 0.0)

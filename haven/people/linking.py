@@ -5,7 +5,11 @@ start-up does not load Splink):
   fingerprints) — intake registers who was in which incident, as (role, place, date)
   fingerprints that another system's record of the same event also yields;
 - steps run after `haven link` has relinked a force: fn(force) -> one line of report —
-  intake registers incident reconciliation (one reconciled event per real incident).
+  intake registers incident reconciliation (one reconciled event per real incident). A
+  step may also register a `prefetch`: fn(force) -> any picklable value, run beside the
+  relink's reading of the records (in the forked evidence reader of a large force) for
+  what does not depend on persons; the step is then called fn(force, prefetched). The step
+  must check that what was prefetched still holds: the relink takes minutes.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _STEPS: dict[str, Callable] = {}
+_PREFETCH: dict[str, Callable] = {}
 _EVIDENCE: list[Callable] = []
 
 
@@ -25,9 +30,18 @@ def linkage_evidence() -> list[Callable]:
     return list(_EVIDENCE)
 
 
-def register_after_link(name: str, step: Callable) -> None:
+def register_after_link(name: str, step: Callable, prefetch: Callable | None = None) -> None:
     _STEPS[name] = step
+    if prefetch is None:
+        _PREFETCH.pop(name, None)
+    else:
+        _PREFETCH[name] = prefetch
 
 
 def after_link_steps() -> dict[str, Callable]:
     return dict(_STEPS)
+
+
+def after_link_prefetches() -> dict[str, Callable]:
+    """Step name -> its prefetch (see the module's docstring)."""
+    return dict(_PREFETCH)

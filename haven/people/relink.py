@@ -325,6 +325,8 @@ def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckd
         evidence.close()
     with sqlite_write_cache():
         run = do_apply_relink(force, rows, result, counts, started=started, actor=actor)
+    # For `haven link`'s after-link steps (not stored): what the evidence reader prefetched.
+    run.after_link_inputs = evidence.prefetched
     stages.update(stages.total - stages.n)
     stages.close()
     logger.info("relink force=%s run=%s counts=%s", force.code, run.pk, counts)

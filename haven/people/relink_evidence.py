@@ -10,6 +10,8 @@ thread's database connection would be torn down in the child, on the parent's so
 tqdm's monitor thread holds none).
 This process's connections are closed before the fork, so the child opens its own. If
 the child fails, the evidence is read here instead, as it always was.
+The child then runs the after-link steps' prefetches (`register_after_link`): what those
+steps read that does not depend on persons, e.g. reconciliation's incidents.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.db import connection, connections
 from tqdm import TMonitor
 
 from haven.forces.models import Force
-from haven.people.linking import linkage_evidence
+from haven.people.linking import after_link_prefetches, linkage_evidence
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +44,25 @@ def evidence_keys(force) -> dict[tuple[int, str], str]:
     return {pair: ";".join(sorted(keys)) for pair, keys in found.items() if keys}
 
 
+def prefetched_for_after_link(force) -> dict[str, object]:
+    """Each after-link step's prefetch (`register_after_link`), by step name; a prefetch
+    that fails is left out, and its step reads for itself after the relink."""
+    out = {}
+    for name, prefetch in after_link_prefetches().items():
+        try:
+            out[name] = prefetch(force)
+        except Exception as error:  # noqa: BLE001 - the step does the work itself instead
+            logger.warning("relink evidence: prefetch for %r failed (%s); the step reads it "
+                           "after the relink", name, type(error).__name__)
+    return out
+
+
 def _child(force_pk: int, pipe) -> None:
-    """In the forked process: read the evidence with a connection of its own and send it."""
+    """In the forked process: read the evidence with a connection of its own and send it,
+    then what the after-link steps can read before the persons change."""
     try:
-        pipe.send(("ok", evidence_keys(Force.objects.get(pk=force_pk))))
+        force = Force.objects.get(pk=force_pk)
+        pipe.send(("ok", (evidence_keys(force), prefetched_for_after_link(force))))
     except Exception as error:  # noqa: BLE001 - any failure: the parent reads it itself
         pipe.send(("failed", type(error).__name__))
     finally:
@@ -75,6 +92,9 @@ class Evidence:
         self.force, self._process, self._pipe = force, process, pipe
         #: whether a child read it (for the run's counts and the tests)
         self.forked = process is not None
+        #: after-link step name -> what the child prefetched for it (nothing unforked: a
+        #: small force's steps read for themselves, as fast as reading it here first)
+        self.prefetched: dict[str, object] = {}
 
     @classmethod
     def start(cls, force, records: int) -> Evidence:
@@ -102,7 +122,8 @@ class Evidence:
             self._process.join()
             self._process = None
         if status == "ok":
-            return payload
+            keys, self.prefetched = payload
+            return keys
         logger.warning("relink evidence: the forked reader failed (%s); reading it here",
                        payload)
         return evidence_keys(self.force)

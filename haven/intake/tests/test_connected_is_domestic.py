@@ -50,3 +50,18 @@ def test_ingesting_the_same_export_again_changes_no_flag(forces, tmp_path, capsy
     assert "updated 0" in capsys.readouterr().out
     flags = dict(Incident.objects.values_list("source_id", "domestic_abuse"))
     assert flags == {"A1": True, "A2": True, "A3": False}
+
+
+def test_a_re_ingest_that_changes_an_incident_bumps_its_version(forces, tmp_path):
+    """A re-ingest's change is an edit: an officer's form open on the incident meets a stale
+    version instead of overwriting it, and `haven link`'s prefetched incidents are re-read."""
+    _export(tmp_path / "cc")
+    _ingest(tmp_path / "cc")
+    before = dict(Incident.objects.values_list("source_id", "version"))
+    incidents = (tmp_path / "cc" / "incidents.csv").read_text(encoding="utf-8")
+    (tmp_path / "cc" / "incidents.csv").write_text(
+        incidents.replace("4 Mill Lane", "6 Mill Lane"), encoding="utf-8")
+    _ingest(tmp_path / "cc")
+    after = dict(Incident.objects.values_list("source_id", "version"))
+    assert after == {**before, "A1": before["A1"] + 1}
+    assert Incident.objects.get(source_id="A1").address_line == "6 Mill Lane"

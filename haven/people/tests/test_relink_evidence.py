@@ -119,3 +119,47 @@ def test_a_relink_with_the_evidence_forked_links_as_one_read_here(forces, export
     assert forked == [True, False]
     # persons keep their ids on a second run when nothing changes: the same grouping
     assert persons_by_truth(records) == beside
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_forked_reader_also_prefetches_for_the_after_link_steps(forces, add_record,
+                                                                    provider, monkeypatch,
+                                                                    caplog, no_other_threads):
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    add_record("pvp", "P1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+
+    def broken(force):
+        raise RuntimeError("cannot")
+
+    monkeypatch.setattr(relink_evidence, "after_link_prefetches", lambda: {
+        "count records": lambda force: SourceRecord.objects.filter(force=force).count(),
+        "broken": broken})
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    assert evidence.forked
+    evidence.keys()
+    # the child read the database with its own connection; a failed prefetch is left out
+    # (its step reads for itself after the relink)
+    assert evidence.prefetched == {"count records": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_haven_link_hands_each_step_what_was_prefetched_for_it(forces, add_record, provider,
+                                                               monkeypatch, no_other_threads,
+                                                               capsys):
+    from django.core.management import call_command
+
+    from haven.people.management.commands import link as link_command
+
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    add_record("pvp", "P1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    monkeypatch.setattr(relink_evidence, "FORK_FROM_RECORDS", 1)
+    monkeypatch.setattr(relink_evidence, "after_link_prefetches", lambda: {
+        "with": lambda force: f"{force.code} read beside"})
+    monkeypatch.setattr(link_command, "after_link_steps", lambda: {
+        "with": lambda force, prefetched=None: f"given {prefetched}",
+        "without": lambda force: "read for itself"})
+    call_command("link", "--force", "WARKS", "--no-progress")
+    out = capsys.readouterr().out
+    assert "WARKS: given WARKS read beside" in out
+    assert "WARKS: read for itself" in out

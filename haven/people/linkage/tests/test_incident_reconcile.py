@@ -140,3 +140,35 @@ def test_a_force_without_incidents_or_people_reconciles(forces):
             state="closed", source_system=system, source_id="1")
     counts = reconcile_incidents(forces["WMERC"])
     assert counts == {**counts, "incidents": 2, "events": 1}
+
+
+@pytest.mark.django_db
+def test_incidents_read_beside_the_relink_are_used_while_they_still_hold(forces, recorded,
+                                                                         monkeypatch):
+    from haven.intake import reconcile
+
+    warks = forces["WARKS"]
+    prefetched = reconcile.prefetch_incidents(warks)
+    read_again = []
+    monkeypatch.setattr(reconcile, "_incident_frame",
+                        lambda force: read_again.append(force) or pytest.fail("read again"))
+    counts = reconcile_incidents(warks, prefetched)
+    assert read_again == []
+    assert counts == {**counts, "incidents": 6, "events": 4}
+    assert event_of(recorded["pvp"]) == event_of(recorded["cad"])
+
+
+@pytest.mark.django_db
+def test_an_incident_edited_after_the_prefetch_is_read_again(forces, recorded):
+    """The relink takes minutes: an incident moved to another day meanwhile is reconciled
+    where it is now, not where the prefetch saw it."""
+    from haven.intake.reconcile import prefetch_incidents
+    from haven.intake.services import bump_version
+
+    warks = forces["WARKS"]
+    prefetched = prefetch_incidents(warks)
+    pvp = recorded["pvp"]
+    bump_version(pvp, None, occurred_at=pvp.occurred_at + dt.timedelta(days=9))
+    counts = reconcile_incidents(warks, prefetched)
+    assert event_of(recorded["pvp"]) != event_of(recorded["cad"])
+    assert counts == {**counts, "incidents": 6, "events": 5}

@@ -57,8 +57,10 @@ class Command(BaseCommand):
                 f"{counts.get('review_items', 0)} new review items "
                 f"({counts.get('seconds', 0)}s, run {run.pk})")
             if not options["no_reconcile"]:
-                for step in after_link_steps().values():
-                    self.stdout.write(f"{force.code}: {step(force)}")
+                inputs = getattr(run, "after_link_inputs", {})
+                for name, step in after_link_steps().items():
+                    report = step(force, inputs[name]) if name in inputs else step(force)
+                    self.stdout.write(f"{force.code}: {report}")
             if counts.get("records", 0) < 2:
                 self.stdout.write(f"{force.code}: fewer than two records, nothing to link.")
             elif counts.get("parameters", "trained") != "trained":
