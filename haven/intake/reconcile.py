@@ -180,11 +180,8 @@ def _frames(force, prefetched: dict | None = None):
     time is unknown), day (days since 1970, UTC), addr, bld, pc (normalised, "" when
     blank), cat, has_people. involvements: pk (incident), person, role, the first role of
     a person in an incident (lowest involvement id), as `_profiles` keeps it."""
-    incidents = None
-    if prefetched is not None and prefetched.get("stamp") == incident_stamp(force):
-        incidents = prefetched["incidents"]
-    if incidents is None:
-        incidents = _incident_frame(force)
+    still_true = prefetched is not None and prefetched["stamp"] == incident_stamp(force)
+    incidents = prefetched["incidents"] if still_true else _incident_frame(force)
     involvements = _involvement_frame(force)
     incidents = incidents.assign(has_people=incidents["pk"].isin(involvements["pk"]))
     return incidents, involvements

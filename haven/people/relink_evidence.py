@@ -58,8 +58,8 @@ def prefetched_for_after_link(force) -> dict[str, object]:
 
 
 def _child(force_pk: int, pipe) -> None:
-    """In the forked process: read the evidence with a connection of its own and send it,
-    then what the after-link steps can read before the persons change."""
+    """In the forked process, with a connection of its own: read the evidence and what the
+    after-link steps can read before the persons change, and send both at once."""
     try:
         force = Force.objects.get(pk=force_pk)
         pipe.send(("ok", (evidence_keys(force), prefetched_for_after_link(force))))
