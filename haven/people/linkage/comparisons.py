@@ -27,7 +27,8 @@ def _forename() -> CustomComparison:
         [
             _null("fn"),
             _level("fn_l = fn_r", "exact", tf_adjustment_column="fn", tf_adjustment_weight=0.5),
-            _level("fn_l = sn_r AND sn_l = fn_r", "swapped with surname"),
+            _level("fn_l = sn_r AND sn_l = fn_r", "swapped with surname",
+                   tf_adjustment_column="fn", tf_adjustment_weight=0.5),
             _level("list_has_any(fn_all_l, fn_all_r)", "nickname or alias"),
             _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.92", "jaro-winkler >= 0.92"),
             _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.88", "jaro-winkler >= 0.88"),
@@ -60,7 +61,8 @@ def _surname() -> CustomComparison:
         [
             _null("sn"),
             _level("sn_l = sn_r", "exact", tf_adjustment_column="sn", tf_adjustment_weight=0.5),
-            _level("fn_l = sn_r AND sn_l = fn_r", "swapped with forename"),
+            _level("fn_l = sn_r AND sn_l = fn_r", "swapped with forename",
+                   tf_adjustment_column="sn", tf_adjustment_weight=0.5),
             _level("list_has_any(sn_all_l, sn_all_r)", "alias or former surname"),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "jaro-winkler >= 0.92"),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.88", "jaro-winkler >= 0.88"),

@@ -254,6 +254,31 @@ def _scale_incident_u(linker: Linker, records: int, per_record: float) -> None:
                 level.u_probability = u
 
 
+def _swap_counted_once(linker: Linker) -> None:
+    """Weigh forename and surname swapped as one piece of evidence: the two names agree.
+
+    Both name comparisons see a swap, and each had its own trained u of about 1.5e-6 (a
+    swap is almost never seen among random pairs), so a swapped pair scored about 29 bits
+    from its names where the same names in order scored about 15: a swapped record
+    linked to anyone else of that name on its names alone. The chance that two different
+    people agree in both names is the chance that they share both, so the forename's
+    swap level takes the u of the two exact levels together (u_forename x u_surname /
+    m_surname, keeping its own m, how often one person's record is swapped) and the
+    surname's swap level counts for nothing beyond its term-frequency adjustment (m = u).
+    Each level keeps the term-frequency adjustment of its names, as an exact match does.
+    The call-time lookup reads the forename's swap level as both names' weight
+    (`haven.people.scoring`). Idempotent: it sets, from the exact levels, never scales.
+    """
+    levels = {(comparison.output_column_name, level.label_for_charts): level
+              for comparison in linker._settings_obj.comparisons
+              for level in comparison.comparison_levels}
+    forename, surname = levels[("forename", "exact")], levels[("surname", "exact")]
+    levels[("forename", "swapped with surname")].u_probability = (
+        forename.u_probability * surname.u_probability / surname.m_probability)
+    swap = levels[("surname", "swapped with forename")]
+    swap.m_probability = swap.u_probability = surname.u_probability
+
+
 DEFAULT_PARAMETERS = Path(__file__).with_name("default_parameters.json")
 
 
@@ -354,6 +379,7 @@ def train(df: Any, settings: LinkageSettings | None = None, db_api: Any = None) 
         _apply_parameters(linker, default_parameters())
         logger.warning("linkage %s", parameters)
     _floor_m_probabilities(linker, settings.min_m_probability)
+    _swap_counted_once(linker)
     _scale_incident_u(linker, len(prepared), settings.incident_u_per_record)
     logger.info(
         "linkage trained records=%d seconds=%.1f", len(prepared), time.perf_counter() - started

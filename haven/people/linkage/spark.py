@@ -50,6 +50,7 @@ from .engine import (
     LinkResult,
     _apply_parameters,
     _floor_m_probabilities,
+    _swap_counted_once,
     train,
 )
 
@@ -159,6 +160,7 @@ def train_spark(df: Any, settings: LinkageSettings | None = None, *, spark=None,
     model = train(df, replace(settings, min_train_records=sys.maxsize), db_api=api)
     _apply_parameters(model.linker, parameters)
     _floor_m_probabilities(model.linker, settings.min_m_probability)
+    _swap_counted_once(model.linker)
     model.settings, model.parameters = settings, "given parameters"
     return model
 
