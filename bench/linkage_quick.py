@@ -5,9 +5,14 @@
 
 `--name-block-limit K` (repeatable) links the same records once per limit, side by side.
 
+`--knob NAME=JSON` (repeatable) changes one of the generator's knobs, as `bench_e2e.py`.
+`--examples` prints the first records cut off from a serial perpetrator's largest person,
+beside his other records.
+
 Generates N people's export in memory (bench/linkage_data.py), runs `link_records` with the
 policy defaults, prints pairwise precision / recall / F1, the review queue and a breakdown
-of missed and false pairs. Tune on one seed, report (bench_e2e.py) on another.
+of missed and false pairs and of the records cut off from serial perpetrators. Tune on one
+seed, report (bench_e2e.py) on another.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from linkage_data import Generator  # noqa: E402
+from linkage_data import Generator, knobs_from  # noqa: E402
 
 from haven.people.linkage import LinkageSettings, link_records  # noqa: E402
 from haven.people.linkage.normalise import incident_fingerprints  # noqa: E402
@@ -86,7 +91,9 @@ def main() -> None:
     logging.getLogger("haven.people.linkage.clustering").setLevel(logging.INFO)
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
-    gen = Generator(n, seed).generate()
+    # `--knob NAME=JSON` (repeatable): one of the generator's knobs changed, as bench_e2e.py
+    knobs = [sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--knob"]
+    gen = Generator(n, seed, knobs_from(knobs)).generate()
     records = gen.records()
     attach_incidents(gen, records)
     truth = {r["uid"]: r["person_id"] for r in records}
@@ -117,8 +124,52 @@ def main() -> None:
             if truth[a] != truth[b]:
                 false[(a.split(":")[0], b.split(":")[0])] += 1
     print("false by systems", dict(false.most_common(6)))
+    _split_serial(gen, clusters, by_person, prepared)
     if "--save-defaults" in sys.argv:
         save_defaults(result.model)
+
+
+EXAMPLE_COLUMNS = ("fn", "mn", "sn", "dob", "phone", "pc", "addr", "pnc")
+
+
+def _split_serial(gen, clusters, by_person, prepared) -> None:
+    """What the records cut off from a serial perpetrator's largest person carry."""
+    victims_of: dict[int, set] = {}
+    for event in gen.events:
+        victims_of.setdefault(event.suspect.pid, set()).add(event.victim.pid)
+    kinds = Counter()
+    examples, truth_of = [], {}
+    cluster_size = Counter(clusters.values())
+    for pid, victims in victims_of.items():
+        members = by_person.get(pid, [])
+        if len(victims) < 2 or len({clusters[u] for u in members}) < 2:
+            continue
+        sizes = Counter(clusters[u] for u in members)
+        main = sizes.most_common(1)[0][0]
+        inside = [prepared.loc[u] for u in members if clusters[u] == main]
+        for uid in members:
+            if clusters[uid] == main:
+                continue
+            row = prepared.loc[uid]
+            examples.append(uid)
+            truth_of[uid] = pid
+            kinds[(
+                uid.split(":")[0][:5],
+                "dob" if row["dob"] else "nodob",
+                "phone~" if row["phone"] and any(row["phone"] == o["phone"] for o in inside)
+                else ("phone" if row["phone"] else "-"),
+                "pc~" if row["pc"] and any(row["pc"] == o["pc"] for o in inside)
+                else ("pc" if row["pc"] else "-"),
+                "alone" if cluster_size[clusters[uid]] == 1 else "with others",
+            )] += 1
+    for key, count in kinds.most_common(15):
+        print("split serial record", key, count)
+    if "--examples" in sys.argv:
+        for uid in examples[:40]:
+            print(uid, "|", " / ".join(f"{c}={prepared.loc[uid][c]}" for c in EXAMPLE_COLUMNS))
+            for other in [u for u in by_person[truth_of[uid]] if u != uid][:4]:
+                print("   ", other, clusters[other] == clusters[uid], "|",
+                      " / ".join(f"{c}={prepared.loc[other][c]}" for c in EXAMPLE_COLUMNS))
 
 
 def save_defaults(model) -> None:
