@@ -162,6 +162,12 @@ DEFAULTS: dict[str, Setting] = {
         " (a phone given under two forename initials or two generations is a household's);"
         " at or above the link threshold it adds nothing (measured: docs/benchmarks.md) [D]",
         "float", 0, 1),
+    "linkage_dated_threshold": Setting(
+        0.9, "Linkage: probability to join two records that both give a date of birth, the"
+        " same or one slip apart (day and month swapped, one digit of the day, the month or"
+        " the year's last digit); at or above the link threshold it adds nothing (measured:"
+        " docs/benchmarks.md) [D]",
+        "float", 0, 1),
     "linkage_review_band": Setting(
         [0.5, 0.98], "Linkage: clerical review band, up to the link threshold [D]", "band",
         item=PROBABILITY),

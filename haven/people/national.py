@@ -159,6 +159,7 @@ def run_national_link(forces, *, engine: str = "spark", spark=None, actor=None) 
         # the strictest force's link threshold and the widest band: proposals, not links
         link_threshold=max(policy(f, "linkage_link_threshold") for f in forces),
         own_phone_link_threshold=max(policy(f, "linkage_own_phone_threshold") for f in forces),
+        dated_link_threshold=max(policy(f, "linkage_dated_threshold") for f in forces),
         review_band=(min(lower_of.values()), max(b[1] for b in bands.values())))
     result = _link(rows[["uid", "system", "source_id", *RAW_FIELDS, "incident_keys"]],
                    settings, engine=engine, spark=spark)

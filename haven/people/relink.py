@@ -358,7 +358,9 @@ def _link(force, evidence: Evidence, link, engine: str, stages):
                                    review_band=(lower, upper), must_link=must,
                                    cannot_link=cannot,
                                    own_phone_link_threshold=policy(
-                                       force, "linkage_own_phone_threshold"))
+                                       force, "linkage_own_phone_threshold"),
+                                   dated_link_threshold=policy(
+                                       force, "linkage_dated_threshold"))
         prepared = prepare_records(rows[["uid", "system", "source_id", *RAW_FIELDS]])
         prepared["incident_keys"] = [split_keys(v) for v in _keys_column(rows, evidence.keys())]
         logger.info("relink prepared force=%s seconds=%.1f", force.code,

@@ -188,3 +188,32 @@ def test_a_phone_only_one_person_gives_joins_from_the_forces_own_threshold(
     a.refresh_from_db()
     b.refresh_from_db()
     assert (a.person_id == b.person_id) is joined
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("threshold, joined", [(None, True), (0.98, False)])
+def test_records_whose_dates_of_birth_agree_join_from_the_forces_own_threshold(
+        add_record, forces, threshold, joined):
+    """Two records of one name, gender and date of birth, the second at a new address and
+    with no phone (scored about 0.93): joined by default (policy `linkage_dated_threshold`
+    0.9); a force that sets it to its link threshold keeps them apart for a reviewer."""
+    from haven.forces.models import PolicySetting
+
+    warks = forces["WARKS"]
+    if threshold is not None:
+        PolicySetting.objects.create(force=warks, key="linkage_dated_threshold",
+                                     value=threshold, effective_from="2000-01-01")
+    a = add_record("crime", "C1", forename="Jonathan", surname="Smith", gender="M",
+                   date_of_birth="1980-04-11", phone="07700900123", postcode="CV34 4AA",
+                   address_line="4 Mill Lane")
+    b = add_record("pvp", "P1", forename="Jonathan", surname="Smith", gender="M",
+                   date_of_birth="1980-04-11", phone="", postcode="B11 1AA",
+                   address_line="19 Canal Street")
+    for n, name in enumerate(("Ann Jones", "Raj Patel", "Mary Evans", "Tom Hughes")):
+        forename, surname = name.split()
+        add_record("intel", f"I{n}", forename=forename, surname=surname,
+                   phone=f"0770090099{n}")
+    run_relink(warks, progress=False)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.person_id == b.person_id) is joined
