@@ -162,6 +162,29 @@ def test_best_values_of_all_persons_at_once_equal_one_at_a_time():
 
 
 
+def _with_policy(force, key, value):
+    """The force with its own `key` (None: the default)."""
+    from haven.forces.models import PolicySetting
+
+    if value is not None:
+        PolicySetting.objects.create(force=force, key=key, value=value,
+                                     effective_from="2000-01-01")
+    return force
+
+
+def _relinked_as_one(add_record, force, a, b):
+    """Whether a full relink puts records a and b in one person (four bystanders give the
+    force enough records to link)."""
+    for n, name in enumerate(("Ann Jones", "Raj Patel", "Mary Evans", "Tom Hughes")):
+        forename, surname = name.split()
+        add_record("intel", f"I{n}", forename=forename, surname=surname,
+                   phone=f"0770090099{n}")
+    run_relink(force, progress=False)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    return a.person_id == b.person_id
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("threshold, joined", [(None, True), (0.98, False)])
 def test_a_phone_only_one_person_gives_joins_from_the_forces_own_threshold(
@@ -170,24 +193,12 @@ def test_a_phone_only_one_person_gives_joins_from_the_forces_own_threshold(
     surname, different postcodes (scored about 0.87): joined below the link threshold by
     default (policy `linkage_own_phone_threshold` 0.8); a force that sets it to its link
     threshold keeps them apart."""
-    from haven.forces.models import PolicySetting
-
-    warks = forces["WARKS"]
-    if threshold is not None:
-        PolicySetting.objects.create(force=warks, key="linkage_own_phone_threshold",
-                                     value=threshold, effective_from="2000-01-01")
+    warks = _with_policy(forces["WARKS"], "linkage_own_phone_threshold", threshold)
     a = add_record("crime", "C1", forename="J", surname="Smith", phone="07700900123",
                    postcode="CV34 4AA")
     b = add_record("pvp", "P1", forename="Jonathan", surname="Smyth", phone="07700 900123",
                    postcode="B11 1AA")
-    for n, name in enumerate(("Ann Jones", "Raj Patel", "Mary Evans", "Tom Hughes")):
-        forename, surname = name.split()
-        add_record("intel", f"I{n}", forename=forename, surname=surname,
-                   phone=f"0770090099{n}")
-    run_relink(warks, progress=False)
-    a.refresh_from_db()
-    b.refresh_from_db()
-    assert (a.person_id == b.person_id) is joined
+    assert _relinked_as_one(add_record, warks, a, b) is joined
 
 
 @pytest.mark.django_db
@@ -197,23 +208,11 @@ def test_records_whose_dates_of_birth_agree_join_from_the_forces_own_threshold(
     """Two records of one name, gender and date of birth, the second at a new address and
     with no phone (scored about 0.93): joined by default (policy `linkage_dated_threshold`
     0.9); a force that sets it to its link threshold keeps them apart for a reviewer."""
-    from haven.forces.models import PolicySetting
-
-    warks = forces["WARKS"]
-    if threshold is not None:
-        PolicySetting.objects.create(force=warks, key="linkage_dated_threshold",
-                                     value=threshold, effective_from="2000-01-01")
+    warks = _with_policy(forces["WARKS"], "linkage_dated_threshold", threshold)
     a = add_record("crime", "C1", forename="Jonathan", surname="Smith", gender="M",
                    date_of_birth="1980-04-11", phone="07700900123", postcode="CV34 4AA",
                    address_line="4 Mill Lane")
     b = add_record("pvp", "P1", forename="Jonathan", surname="Smith", gender="M",
                    date_of_birth="1980-04-11", phone="", postcode="B11 1AA",
                    address_line="19 Canal Street")
-    for n, name in enumerate(("Ann Jones", "Raj Patel", "Mary Evans", "Tom Hughes")):
-        forename, surname = name.split()
-        add_record("intel", f"I{n}", forename=forename, surname=surname,
-                   phone=f"0770090099{n}")
-    run_relink(warks, progress=False)
-    a.refresh_from_db()
-    b.refresh_from_db()
-    assert (a.person_id == b.person_id) is joined
+    assert _relinked_as_one(add_record, warks, a, b) is joined
