@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .conflicts import hard_conflict
+from .conflicts import dates_alike, hard_conflict
 
 if TYPE_CHECKING:
     from .engine import LinkageModel, LinkageSettings
@@ -95,8 +95,8 @@ class _Records:
 
     def dated_alike(self, i: int, j: int) -> bool:
         """Both records give a full date of birth, the same or one slip apart
-        (`_dates_alike`)."""
-        return _dates_alike(self.cols["dob"][i], self.cols["dob"][j])
+        (`conflicts.dates_alike`)."""
+        return dates_alike(self.cols["dob"][i], self.cols["dob"][j])
 
     def same_home(self, i: int, j: int) -> bool:
         """Both records give the same building (normalised address line)."""
@@ -308,20 +308,6 @@ def _join_on_persons_evidence(groups: _Groups, pairs: pd.DataFrame, threshold: f
             groups.union(ra, rb)
             joined += 1
     return joined
-
-
-def _dates_alike(a: str | None, b: str | None) -> bool:
-    """Two full dates of birth (ISO) that are one, or one slip apart: day and month
-    swapped, or one digit different in the day, the month or the year's last digit. A
-    digit different in the year's decade or century is not taken for a slip: 1963 and
-    1983 are also a mother and a daughter of one name (on the benchmark such a pair,
-    accepted, joined a mother's and a daughter's records)."""
-    if not a or not b or len(a) != 10 or len(b) != 10:
-        return False
-    if a == b or (a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]):
-        return True
-    differ = [k for k in range(10) if a[k] != b[k]]
-    return len(differ) == 1 and differ[0] >= 3
 
 
 def _ordered_edges(pairs: pd.DataFrame, threshold: float, records: _Records | None = None,
