@@ -47,6 +47,30 @@ INPUT_COLUMNS = (
     "incident_keys",
 )
 
+# What records hold when the real value was not known ("Unknown", "N/K", "No fixed abode",
+# "ZZ99 3VZ", "07000 000000", "none@none.com"): the same words on two records say nothing
+# about whether they are one person (two homeless men of one name are not one man because
+# both are "NFA"), so linkage reads them as blank. The record keeps what was given.
+PLACEHOLDER_NAMES = frozenset({
+    "unknown", "unk", "nk", "not known", "notknown", "none", "nil", "refused", "withheld",
+    "anon", "anonymous", "no name", "noname", "person unknown", "unknown person",
+    "unknown male", "unknown female", "not given", "tbc", "tba", "xx", "xxx"})
+PLACEHOLDER_PLACES = frozenset({
+    "no fixed abode", "of no fixed abode", "nfa", "n f a", "no fixed address", "homeless",
+    "unknown", "address unknown", "unknown address", "not known", "nk", "n k", "none",
+    "no address", "refused", "withheld", "not given", "tbc", "tba", "xx", "xxx"})
+#: Postcodes (upper case, no spaces) that are not a place; every "ZZ99" code is one of the
+#: NHS pseudo-postcodes ("ZZ99 3VZ": no fixed abode).
+PLACEHOLDER_POSTCODES = frozenset({
+    "NFA", "NK", "NA", "UNKNOWN", "NOTKNOWN", "NONE", "NIL", "TBC", "TBA", "XX", "XXX",
+    "REFUSED", "WITHHELD"})
+_PLACEHOLDER_EMAIL_USERS = frozenset({
+    "none", "noemail", "no.email", "no-email", "no_email", "nomail", "unknown", "notknown",
+    "not.known", "na", "n/a", "nil", "noreply", "no-reply", "refused", "test", "x", "xx",
+    "xxx"})
+_PLACEHOLDER_EMAIL_DOMAINS = frozenset({
+    "none.com", "noemail.com", "nomail.com", "unknown.com", "notknown.com", "na.com"})
+
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "rev", "sir", "dame", "lady", "lord"})
 # Titles that are also surnames; "Mr" or "Dr" alone is a placeholder, never a name.
 _TITLES_THAT_ARE_NAMES = frozenset({"lord", "lady", "sir", "dame"})
@@ -77,7 +101,10 @@ def name_tokens(value: str | None) -> list[str]:
     A title-word that is the whole name is the name: the surname "Lord" (a common English
     surname) was read as a title and left blank, so every Lord was a person without a
     surname to the matcher and could not be found by it at call time."""
-    tokens = [t for t in clean_name(value).split() if t not in _SUFFIXES]
+    cleaned = clean_name(value)
+    if cleaned in PLACEHOLDER_NAMES:
+        return []
+    tokens = [t for t in cleaned.split() if t not in _SUFFIXES]
     named = [t for t in tokens if t not in _TITLES]
     return named or [t for t in tokens if t in _TITLES_THAT_ARE_NAMES]
 
@@ -108,7 +135,7 @@ def normalise_postcode(value: Any) -> tuple[str | None, str | None, str | None]:
     if value is None or (isinstance(value, float) and value != value):
         return None, None, None
     cleaned = re.sub(r"[^A-Z0-9]", "", str(value).upper())
-    if not cleaned:
+    if not cleaned or cleaned in PLACEHOLDER_POSTCODES or cleaned.startswith("ZZ99"):
         return None, None, None
     match = _POSTCODE_RE.match(cleaned)
     if not match:
@@ -143,12 +170,23 @@ def normalise_phone(value: Any) -> str | None:
     digits = re.sub(r"\D", "", raw)
     match = _UK_MOBILE_OR_GEO_RE.match(digits)
     if match and (raw.startswith(("0", "+44", "(0", "44", "0044"))):
-        return "+44" + match.group(1)
+        return _not_placeholder_phone("+44" + match.group(1))
     # "+44 (0)7700 900123": the international form with the trunk 0 kept in brackets
     match = _UK_TRUNK_ZERO_RE.match(digits)
     if match and raw.startswith("+44"):
-        return "+44" + match.group(1)
-    return _phone_via_library(raw)
+        return _not_placeholder_phone("+44" + match.group(1))
+    return _not_placeholder_phone(_phone_via_library(raw))
+
+
+def _not_placeholder_phone(e164: str | None) -> str | None:
+    """None for a number typed when the real one was not known: every digit after the
+    first one alike ("07000 000000", "07777 777777") or counting up ("07123 456789")."""
+    if e164 is None:
+        return None
+    rest = e164[3:] if e164.startswith("+44") else e164.lstrip("+")
+    if len(set(rest[1:])) <= 1 or rest[1:] in ("123456789", "234567890", "987654321"):
+        return None
+    return e164
 
 
 def normalise_email(value: Any) -> str | None:
@@ -156,7 +194,12 @@ def normalise_email(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = str(value).strip().lower()
-    return text if "@" in text and not text.startswith("@") else None
+    if "@" not in text or text.startswith("@"):
+        return None
+    user, _, domain = text.rpartition("@")
+    if user in _PLACEHOLDER_EMAIL_USERS or domain in _PLACEHOLDER_EMAIL_DOMAINS:
+        return None
+    return text
 
 
 def normalise_pnc(value: Any) -> str | None:
@@ -213,6 +256,8 @@ _ABBREVIATIONS = {
     "hse": "house", "pk": "park", "wy": "way", "mt": "mount", "sth": "south", "nth": "north",
 }
 _FLAT_RE = re.compile(r"^(?:flat|apartment|apt|unit|room)\s*(\w+)[\s,]+(.*)$")
+# "14 High Street, Flat 2": the flat written after the street
+_FLAT_LAST_RE = re.compile(r"^(\d+[a-z]?\s+.*?)\s+(?:flat|apartment|apt|unit|room)\s*(\w+)$")
 _SLASH_RE = re.compile(r"^(\w+)\s*/\s*(\d+\w?)\s+(.*)$")
 _NUMBER_RE = re.compile(r"^(\d+[a-z]?)\s+(.*)$")
 
@@ -228,12 +273,14 @@ def normalise_address(value: str | None) -> tuple[str | None, str | None]:
         return None, None
     text = re.sub(r"[^a-z0-9/ ]", " ", str(value).lower().replace(",", " "))
     text = " ".join(text.split())
-    if not text:
+    if not text or text in PLACEHOLDER_PLACES:
         return None, None
     flat = None
     match = _FLAT_RE.match(text)
     if match:
         flat, text = match.groups()
+    elif match := _FLAT_LAST_RE.match(text):
+        text, flat = match.groups()
     else:
         match = _SLASH_RE.match(text)
         if match:
@@ -249,7 +296,7 @@ def normalise_town(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     text = " ".join(re.sub(r"[^a-z ]", " ", str(value).lower()).split())
-    return text or None
+    return text if text and text not in PLACEHOLDER_PLACES else None
 
 
 def split_keys(value: Any) -> list[str] | None:

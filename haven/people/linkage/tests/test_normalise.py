@@ -7,10 +7,12 @@ from haven.people.linkage.nicknames import canonical_forenames, canonical_key, t
 from haven.people.linkage.normalise import (
     clean_name,
     name_tokens,
+    normalise_address,
     normalise_email,
     normalise_phone,
     normalise_pnc,
     normalise_postcode,
+    normalise_town,
     parse_dob,
     prepare_records,
 )
@@ -90,6 +92,39 @@ def test_postcode_case_and_spacing():
     assert normalise_postcode(" LS6  2QR ") == ("LS62QR", "LS62", "LS6")
     assert normalise_postcode("not a postcode")[1] is None
     assert normalise_postcode("") == (None, None, None)
+
+
+@pytest.mark.parametrize(("normalise", "given"), [
+    (name_tokens, "Unknown"), (name_tokens, "N/K"), (name_tokens, "NOT KNOWN"),
+    (name_tokens, "Unknown Male"),
+    (lambda v: normalise_address(v)[1], "No fixed abode"),
+    (lambda v: normalise_address(v)[1], "N.F.A."), (lambda v: normalise_address(v)[1], "NFA"),
+    (normalise_town, "Unknown"),
+    (lambda v: normalise_postcode(v)[0], "ZZ99 3VZ"),
+    (lambda v: normalise_postcode(v)[0], "nfa"),
+    (normalise_phone, "07000 000000"), (normalise_phone, "+44 (0)7777 777777"),
+    (normalise_phone, "07123 456789"), (normalise_phone, "00000 000000"),
+    (normalise_email, "none@none.com"), (normalise_email, "noemail@police.uk"),
+])
+def test_what_was_typed_for_not_known_is_blank_to_the_matcher(normalise, given):
+    assert not normalise(given)
+
+
+@pytest.mark.parametrize(("normalise", "given", "expected"), [
+    (name_tokens, "Nkemelu", ["nkemelu"]),
+    (lambda v: normalise_address(v)[1], "1 Unknown Lane", "1 unknown lane"),
+    (lambda v: normalise_postcode(v)[0], "ZZ1 1AA", "ZZ11AA"),
+    (normalise_phone, "07700 900000", "+447700900000"),
+    (normalise_email, "jo.none@example.org", "jo.none@example.org"),
+])
+def test_real_values_near_a_placeholder_are_kept(normalise, given, expected):
+    assert normalise(given) == expected
+
+
+def test_a_flat_written_after_the_street_is_the_same_flat():
+    assert (normalise_address("14 High Street, Flat 2")
+            == normalise_address("Flat 2, 14 High St")
+            == normalise_address("2/14 High Street") == ("2/14 high street", "14 high street"))
 
 
 def test_email_pnc_and_dob():

@@ -181,6 +181,48 @@ def test_a_placeholder_birth_date_is_missing_not_different(linked):
     assert linked.clusters["crime:M1"] == linked.clusters["pvp:M2"]
 
 
+def test_placeholders_are_not_evidence_two_records_share(linked):
+    # Two men of one name, both recorded of no fixed abode with the placeholder number and
+    # e-mail: what they share is that nobody knew, so they weigh as two records left blank.
+    man = {"pid": 9107, "forename": "Dean", "surname": "Carver", "dob": "", "gender": "M",
+           "phone": "", "postcode": ""}
+
+    def pair(**given):
+        return explain_pair(linked.model, record("crime", "D1", man, **given),
+                            record("command_and_control", "D2", man, **given))
+
+    placeholders = pair(address_line="No fixed abode", town="Unknown", postcode="ZZ99 3VZ",
+                        phone="07000 000000", email="none@none.com")
+    blank = pair(address_line="", town="", postcode="", phone="", email="")
+    home = pair(address_line="14 Mill Lane", town="Leeds", postcode="LS7 3AB",
+                phone="07700 900555")
+    level = {e["field"]: e["comparison_level"] for e in placeholders}
+    assert [level[f] for f in ("address", "phone", "email")] == ["missing"] * 3
+    assert placeholders.match_probability == pytest.approx(blank.match_probability)
+    level = {e["field"]: e["comparison_level"] for e in home}
+    assert level["address"] == "same flat or house" and level["phone"] != "missing"
+    # and a name nobody knew is no name: "Unknown Unknown" at one home weighs as no name
+    nameless = pair(forename="Unknown", surname="Unknown", address_line="14 Mill Lane",
+                    town="Leeds", postcode="LS7 3AB")
+    no_name = pair(forename="", surname="", address_line="14 Mill Lane", town="Leeds",
+                   postcode="LS7 3AB")
+    assert nameless.match_probability == pytest.approx(no_name.match_probability)
+
+
+def test_two_men_of_one_name_both_of_no_fixed_abode_stay_two_people():
+    # Each is "No fixed abode", "NFA", with the placeholder number and no date of birth:
+    # before, the shared placeholders joined them as one man.
+    man = {"pid": 9108, "forename": "Dean", "surname": "Carver", "dob": "", "gender": "M",
+           "phone": "07000 000000", "postcode": "NFA"}
+    result = link_records(population(n_people=150, seed=11) + [
+        record("crime", "D1", man, address_line="No fixed abode", town="",
+               email="none@none.com"),
+        record("command_and_control", "D2", {**man, "pid": 9109},
+               address_line="No fixed abode", town="", email="none@none.com"),
+    ], LinkageSettings(review_band=(0.5, 0.99)))
+    assert result.clusters["crime:D1"] != result.clusters["command_and_control:D2"]
+
+
 def test_a_move_is_one_location_difference_not_three():
     from haven.people.linkage.comparisons import all_comparisons
 
