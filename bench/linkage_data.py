@@ -108,6 +108,9 @@ class Knobs:
     max_time_shift_minutes: int = 180     # crime / PVP / intel record the time loosely
     p_incident_postcode_blank: float = 0.15
     p_category_differs: float = 0.15      # another system files it as harassment/stalking/other
+    # a value not known typed as a placeholder instead of left blank ("No fixed abode",
+    # "Unknown", "07000 000000"); 0 by default, so default exports are as they were
+    p_placeholder: float = 0.0
 
 
 # ------------------------------------------------------------------ own name tables
@@ -587,8 +590,27 @@ class Generator:
             "_pid": person.pid,
         }
         self._set_address(record, address, system)
+        if k.p_placeholder:  # only then: the default export's random draws stay as they were
+            self._placeholders(record)
         self.people_rows[system].append(record)
         return record
+
+    def _placeholders(self, record: dict) -> None:
+        """Blank values typed as what staff write when they do not know (this file's own
+        list; some of them no matcher would know)."""
+        p, choice = self.k.p_placeholder, self.rng.choice
+        if not record["address_line"] and self.chance(p):
+            record["address_line"] = choice(["No fixed abode", "NFA", "N.F.A.", "Not known",
+                                             "NFA - sleeping rough", "No Fixed Abode"])
+            record["postcode"] = choice(["NFA", "ZZ99 3VZ", "", "XX1 1XX"])
+            record["town"] = choice(["", "Unknown", record["town"]])
+        if not record["forename"] and self.chance(p * 4):
+            record["forename"] = choice(["Unknown", "NK", "NOT KNOWN", "Unk"])
+        if not record["phone"] and self.chance(p):
+            record["phone"] = choice(["07000 000000", "00000000000", "01234 567890",
+                                      "Refused", "07999999999"])
+        if not record["email"] and self.chance(p / 2):
+            record["email"] = choice(["none@none.com", "noemail@noemail.com", "na@na.com"])
 
     def _set_address(self, record: dict, address: Address, system: str) -> None:
         k = self.k

@@ -77,8 +77,9 @@ class IngestReport:
         for problem in self.problems:
             lines.append(f"Problem: {problem}")
         if self.total("noted"):
-            lines.append(f"Stored with a value set aside as impossible (left blank, noted on "
-                         f"the record): {self.total('noted')} rows; see "
+            lines.append(f"Stored with a value set aside as impossible (left blank, or a date "
+                         f"read with day and month swapped; noted on the record): "
+                         f"{self.total('noted')} rows; see "
                          f"{Path(self.rejects_dir) / 'data_quality.csv'}")
         if self.total("rejected"):
             lines.append(f"Rejected rows with line and reason: {self.rejects_dir}")

@@ -172,19 +172,36 @@ def _date_of_birth(value: str) -> tuple[dt.date | None, str]:
     aside, never the whole person (their other identifiers and involvements are kept)."""
     if not value:
         return None, ""
+    read_swapped = ""
     try:
         dob = dt.date.fromisoformat(value)
     except ValueError:
-        if ISO_SHAPE.match(value):
+        if not ISO_SHAPE.match(value):
+            return None, "not a date as YYYY-MM-DD"
+        dob = _day_and_month_swapped(value)
+        if dob is None:
             return None, "not a real date (no such day)"
-        return None, "not a date as YYYY-MM-DD"
+        read_swapped = f"day and month swapped: read as {dob.isoformat()}"
     if dob in PLACEHOLDER_DATES:
         return None, "a placeholder, not a date of birth"
     if dob < EARLIEST_BIRTH:
         return None, f"before {EARLIEST_BIRTH.isoformat()}"
     if dob >= dt.date.today() - _MARGIN and dob > timezone.localdate():
         return None, "in the future"
-    return dob, ""
+    return dob, read_swapped
+
+
+def _day_and_month_swapped(value: str) -> dt.date | None:
+    """"1985-13-02" read as 13 February 1985: a month over 12 whose day could be a month
+    is a date typed day first (the contract warns of day and month swapped). Kept, with
+    a note, rather than left blank: a date of birth is the strongest evidence linkage has."""
+    year, month, day = (int(part) for part in value.split("-"))
+    if month <= 12 or not 1 <= day <= 12:
+        return None
+    try:
+        return dt.date(year, day, month)
+    except ValueError:
+        return None
 
 
 def person_row(row: dict) -> dict:
@@ -194,7 +211,8 @@ def person_row(row: dict) -> dict:
     _lengths(values)
     given = values["date_of_birth"]
     values["date_of_birth"], problem = _date_of_birth(given)
-    # What could not be true is stored blank and noted on the record (and in the summary).
+    # What could not be true is stored blank, or read with day and month swapped, and noted
+    # on the record (and in the summary).
     values["data_quality"] = [{"field": "date_of_birth", "given": given, "problem": problem}
                               ] if problem else []
     values["gender"] = _choice(row, "gender", {"f", "m", "x"}).upper()

@@ -52,7 +52,7 @@ INPUT_COLUMNS = (
 # about whether they are one person (two homeless men of one name are not one man because
 # both are "NFA"), so linkage reads them as blank. The record keeps what was given.
 PLACEHOLDER_NAMES = frozenset({
-    "unknown", "unk", "nk", "not known", "notknown", "none", "nil", "refused", "withheld",
+    "unknown", "unk", "nk", "not known", "notknown", "none", "refused", "withheld",
     "anon", "anonymous", "no name", "noname", "person unknown", "unknown person",
     "unknown male", "unknown female", "not given", "tbc", "tba", "xx", "xxx"})
 PLACEHOLDER_PLACES = frozenset({
@@ -257,7 +257,8 @@ _ABBREVIATIONS = {
 }
 _FLAT_RE = re.compile(r"^(?:flat|apartment|apt|unit|room)\s*(\w+)[\s,]+(.*)$")
 # "14 High Street, Flat 2": the flat written after the street
-_FLAT_LAST_RE = re.compile(r"^(\d+[a-z]?\s+.*?)\s+(?:flat|apartment|apt|unit|room)\s*(\w+)$")
+# ("12 Beverley Flats" is a building's name, not flat "s")
+_FLAT_LAST_RE = re.compile(r"^(\d+[a-z]?\s+.*?)\s+(?:flat|apartment|apt|unit|room)\s+(\d+[a-z]?)$")
 _SLASH_RE = re.compile(r"^(\w+)\s*/\s*(\d+\w?)\s+(.*)$")
 _NUMBER_RE = re.compile(r"^(\d+[a-z]?)\s+(.*)$")
 

@@ -145,6 +145,19 @@ def test_an_impossible_date_of_birth_keeps_the_person_and_their_involvements(
         "people.csv", "2", "date_of_birth", problem)
 
 
+def test_a_date_of_birth_typed_day_first_is_read_with_day_and_month_swapped(forces, tmp_path):
+    export = write(tmp_path / "pvp", "people.csv", HEADER + b"A,Ann,Good,1985-13-02,\r\n"
+                   + b"B,Bea,Good,1985-13-13,\r\n")
+    report = ingest_export(forces["WARKS"], "pvp", export, progress=False)
+    record = SourceRecord.objects.get(source_id="A")
+    assert record.date_of_birth == dt.date(1985, 2, 13)
+    assert record.data_quality == [{"field": "date_of_birth", "given": "1985-13-02",
+                                    "problem": "day and month swapped: read as 1985-02-13"}]
+    # no reading makes 13/13 a date: left blank, as any impossible date
+    assert SourceRecord.objects.get(source_id="B").date_of_birth is None
+    assert report.total("noted") == 2 and "day and month swapped" in report.text()
+
+
 def test_a_real_date_of_birth_is_kept_as_given(forces, tmp_path):
     export = write(tmp_path / "pvp", "people.csv", HEADER + b"A,Ann,Good,1900-01-02,\r\n")
     ingest_export(forces["WARKS"], "pvp", export, progress=False)

@@ -125,6 +125,8 @@ def test_a_flat_written_after_the_street_is_the_same_flat():
     assert (normalise_address("14 High Street, Flat 2")
             == normalise_address("Flat 2, 14 High St")
             == normalise_address("2/14 High Street") == ("2/14 high street", "14 high street"))
+    # a building called "... Flats" has no flat "s"
+    assert normalise_address("61 Smith Flats") == ("61 smith flats", "61 smith flats")
 
 
 def test_email_pnc_and_dob():
