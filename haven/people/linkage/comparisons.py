@@ -245,12 +245,12 @@ def _blocking_rules() -> list:
         block_on("fn_key", "sn", "pc_district"),
         block_on("fn_mp", "sn_mp", "dob_y"),
         block_on("dob_y", "dob_dm", "fn_initial"),
-        block_on("pc", "fn_initial"),
-        block_on("addr_bld", "fn_initial"),
+        block_on("pc_blk", "fn_initial"),
+        block_on("bld_blk", "fn_initial"),
         block_on("name_pair"),
-        block_on("phone"),
-        block_on("email"),
-        block_on("pnc"),
+        block_on("phone_blk"),
+        block_on("email_blk"),
+        block_on("pnc_blk"),
         block_on("incident_keys", arrays_to_explode=["incident_keys"]),
     ]
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from splink import DuckDBAPI, Linker, block_on
@@ -116,6 +117,14 @@ class LinkageSettings:
     #: Records with a common name still meet through every other rule (date of birth,
     #: postcode, address, phone, e-mail, PNC, incidents).
     name_block_limit: int = 50
+    #: Most records that one phone, e-mail or PNC id, or one postcode or building with one
+    #: forename initial, may bring together as a block of candidate pairs. More records
+    #: sharing one is a placeholder, a switchboard or a hostel, not one person or household
+    #: (at 1 M benchmark records the largest such group is 37): 50,000 records with
+    #: "07000 000000" typed for "not known" made DuckDB run out of memory in blocking
+    #: (docs/benchmarks.md, "Placeholders"). Those records still meet through every
+    #: other rule, and the identifier is still compared.
+    identifier_block_limit: int = 100
     #: u of "same role in the same incident" is this number divided by the records
     #: linked, and never above 1e-5: how many unrelated records share a role in one real
     #: incident with a given record does not grow with the force, so the chance that a
@@ -204,6 +213,9 @@ COLUMNS_FOR: dict[str, tuple[str, ...]] = {
 
 def _to_arrow(prepared: pd.DataFrame) -> pa.Table:
     """Typed Arrow table, so all-blank columns still have string/list types in DuckDB."""
+    missing = {c: None for c in _IDENTIFIER_BLOCKS if c not in prepared.columns}
+    if missing:  # records scored without blocking (`_score`) have no blocking columns
+        prepared = prepared.assign(**missing)
     return pa.Table.from_pandas(
         prepared[list(PREPARED_SCHEMA.names)], schema=PREPARED_SCHEMA, preserve_index=False
     )
@@ -232,6 +244,31 @@ def _bounded_name_blocks(prepared: pd.DataFrame, limit: int) -> pd.DataFrame:
             names.tolist(), prepared["pc_district"].tolist(), common, strict=True)
     ]
     return prepared.assign(name_pair=narrowed)
+
+
+#: Blocking-only column -> the identifier it bounds (with the forename initial it is
+#: blocked with, where there is one).
+_IDENTIFIER_BLOCKS = {"phone_blk": ("phone",), "email_blk": ("email",), "pnc_blk": ("pnc",),
+                      "pc_blk": ("pc", "fn_initial"), "bld_blk": ("addr_bld", "fn_initial")}
+
+
+def _bounded_identifier_blocks(prepared: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The blocking-only columns of `_IDENTIFIER_BLOCKS`: the identifier where at most
+    `limit` records share it (with the initial, where blocked with one), else blank. The
+    caller's frame is not changed."""
+    columns = {}
+    for column, keys in _IDENTIFIER_BLOCKS.items():
+        # Integer codes counted with numpy: joining and counting strings took 3 s at 1 M.
+        combined = np.zeros(len(prepared), dtype=np.int64)
+        blank = np.zeros(len(prepared), dtype=bool)
+        for key in keys:
+            codes, uniques = pd.factorize(prepared[key])
+            blank |= codes < 0
+            combined = combined * (len(uniques) + 1) + codes
+        _, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
+        keep = (counts[inverse] <= limit) & ~blank
+        columns[column] = prepared[keys[0]].where(keep, None)
+    return prepared.assign(**columns)
 
 
 def _floor_m_probabilities(linker: Linker, floor: float) -> None:
@@ -368,7 +405,9 @@ def train(df: Any, settings: LinkageSettings | None = None, db_api: Any = None) 
     `model.parameters` says why.
     """
     settings = settings or LinkageSettings()
-    prepared = _bounded_name_blocks(_as_prepared(df), settings.name_block_limit)
+    prepared = _bounded_identifier_blocks(
+        _bounded_name_blocks(_as_prepared(df), settings.name_block_limit),
+        settings.identifier_block_limit)
     started = time.perf_counter()
     # db_api: e.g. a SparkAPI (linkage/spark.py); by default a capped in-memory DuckDB
     db_api = _duckdb_api(settings) if db_api is None else db_api

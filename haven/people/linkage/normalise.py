@@ -633,6 +633,12 @@ _STRING_COLUMNS = (
     "addr_bld",
     "town",
     "name_pair",
+    # blocking only, set by engine.train (`_bounded_identifier_blocks`); blank elsewhere
+    "phone_blk",
+    "email_blk",
+    "pnc_blk",
+    "pc_blk",
+    "bld_blk",
 )
 
 #: Arrow schema of `prepare_records` output (DuckDB needs types even for blank columns).

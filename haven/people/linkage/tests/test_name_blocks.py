@@ -50,3 +50,39 @@ def test_the_callers_records_keep_their_name_key():
     assert list(narrowed["name_pair"]) == [
         "john|smith|B23", "john|smith|CV34", "john|smith|LS2", "john|smith|M1",
         "john|smith|CF10", "john|smith|NE1", "john|smith|B23"]
+
+
+def _switchboard_callers() -> list[dict]:
+    """Eight different people, one force switchboard number given by each (no name, date
+    of birth or address in common), and one of them recorded twice with his own mobile."""
+    people = [{"pid": 8100 + i, "forename": f, "surname": s, "dob": "", "gender": "",
+               "phone": "01632 960000", "postcode": ""}
+              for i, (f, s) in enumerate([("Amir", "Shah"), ("Beth", "Cole"), ("Carl", "Dunn"),
+                                          ("Dina", "Ezra"), ("Evan", "Ford"), ("Fay", "Gale"),
+                                          ("Gus", "Hart"), ("Hana", "Ives")])]
+    records = [record("command_and_control", f"S{i}", p, address_line="", town="")
+               for i, p in enumerate(people)]
+    records += [record("crime", "M1", {**people[0], "phone": "07700 900321"},
+                       address_line="", town=""),
+                record("pvp", "M2", {**people[0], "phone": "07700 900321"},
+                       address_line="", town="")]
+    return records
+
+
+def _callers_pairs(**settings) -> set[frozenset[str]]:
+    callers = _switchboard_callers()
+    ours = {r["uid"] for r in callers}
+    pairs = predict_pairs(train(population(60) + callers, LinkageSettings(**settings)),
+                          threshold=0.0)
+    return {frozenset(p) for p in zip(pairs["uid_l"], pairs["uid_r"], strict=True)
+            if p[0] in ours and p[1] in ours}
+
+
+def test_an_identifier_more_records_share_than_the_limit_makes_no_block():
+    # Above a limit of 5, the switchboard number brings none of its eight callers together:
+    # only Amir Shah's three records meet (his name, and the mobile he gave twice).
+    amir = {"command_and_control:S0", "crime:M1", "pvp:M2"}
+    assert _callers_pairs(identifier_block_limit=5) == {
+        frozenset({a, b}) for a in amir for b in amir if a < b}
+    # under the limit every caller of the switchboard is a candidate for every other
+    assert len(_callers_pairs()) == 28 + 3  # and M1-M2, S0-M1, S0-M2
