@@ -120,10 +120,11 @@ class LinkageSettings:
     #: Most records that one phone, e-mail or PNC id, or one postcode or building with one
     #: forename initial, may bring together as a block of candidate pairs. More records
     #: sharing one is a placeholder, a switchboard or a hostel, not one person or household
-    #: (at 1 M benchmark records the largest such group is 37): 50,000 records with
-    #: "07000 000000" typed for "not known" made DuckDB run out of memory in blocking
-    #: (docs/benchmarks.md, "Placeholders"). Those records still meet through every
-    #: other rule, and the identifier is still compared.
+    #: (at 1 M benchmark records the largest such group is 37). An export of 108,000
+    #: records where half the blank values were typed as placeholders Haven does not know
+    #: made DuckDB run out of memory in blocking without this limit (docs/benchmarks.md,
+    #: "Placeholders, and identifiers too many records share"). Those records still meet
+    #: through every other rule, and the identifier is still compared.
     identifier_block_limit: int = 100
     #: u of "same role in the same incident" is this number divided by the records
     #: linked, and never above 1e-5: how many unrelated records share a role in one real
