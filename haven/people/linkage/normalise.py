@@ -51,14 +51,14 @@ INPUT_COLUMNS = (
 # "ZZ99 3VZ", "07000 000000", "none@none.com"): the same words on two records say nothing
 # about whether they are one person (two homeless men of one name are not one man because
 # both are "NFA"), so linkage reads them as blank. The record keeps what was given.
-PLACEHOLDER_NAMES = frozenset({
-    "unknown", "unk", "nk", "not known", "notknown", "none", "refused", "withheld",
-    "anon", "anonymous", "no name", "noname", "person unknown", "unknown person",
-    "unknown male", "unknown female", "not given", "tbc", "tba", "xx", "xxx"})
-PLACEHOLDER_PLACES = frozenset({
+_NOT_KNOWN = frozenset({"unknown", "not known", "nk", "none", "refused", "withheld",
+                        "not given", "tbc", "tba", "xx", "xxx"})
+PLACEHOLDER_NAMES = _NOT_KNOWN | {
+    "unk", "notknown", "anon", "anonymous", "no name", "noname", "person unknown",
+    "unknown person", "unknown male", "unknown female"}
+PLACEHOLDER_PLACES = _NOT_KNOWN | {
     "no fixed abode", "of no fixed abode", "nfa", "n f a", "no fixed address", "homeless",
-    "unknown", "address unknown", "unknown address", "not known", "nk", "n k", "none",
-    "no address", "refused", "withheld", "not given", "tbc", "tba", "xx", "xxx"})
+    "address unknown", "unknown address", "n k", "no address"}
 #: Postcodes (upper case, no spaces) that are not a place; every "ZZ99" code is one of the
 #: NHS pseudo-postcodes ("ZZ99 3VZ": no fixed abode).
 PLACEHOLDER_POSTCODES = frozenset({
@@ -167,26 +167,27 @@ def normalise_phone(value: Any) -> str | None:
     raw = str(value).strip()
     if not raw:
         return None
-    digits = re.sub(r"\D", "", raw)
-    match = _UK_MOBILE_OR_GEO_RE.match(digits)
-    if match and (raw.startswith(("0", "+44", "(0", "44", "0044"))):
-        return _not_placeholder_phone("+44" + match.group(1))
-    # "+44 (0)7700 900123": the international form with the trunk 0 kept in brackets
-    match = _UK_TRUNK_ZERO_RE.match(digits)
-    if match and raw.startswith("+44"):
-        return _not_placeholder_phone("+44" + match.group(1))
-    return _not_placeholder_phone(_phone_via_library(raw))
-
-
-def _not_placeholder_phone(e164: str | None) -> str | None:
-    """None for a number typed when the real one was not known: every digit after the
-    first one alike ("07000 000000", "07777 777777") or counting up ("07123 456789")."""
+    e164 = _e164(raw)
     if e164 is None:
         return None
+    # A number typed when the real one was not known: every digit after the first one
+    # alike ("07000 000000", "07777 777777") or counting up ("07123 456789").
     rest = e164[3:] if e164.startswith("+44") else e164.lstrip("+")
     if len(set(rest[1:])) <= 1 or rest[1:] in ("123456789", "234567890", "987654321"):
         return None
     return e164
+
+
+def _e164(raw: str) -> str | None:
+    digits = re.sub(r"\D", "", raw)
+    match = _UK_MOBILE_OR_GEO_RE.match(digits)
+    if match and (raw.startswith(("0", "+44", "(0", "44", "0044"))):
+        return "+44" + match.group(1)
+    # "+44 (0)7700 900123": the international form with the trunk 0 kept in brackets
+    match = _UK_TRUNK_ZERO_RE.match(digits)
+    if match and raw.startswith("+44"):
+        return "+44" + match.group(1)
+    return _phone_via_library(raw)
 
 
 def normalise_email(value: Any) -> str | None:
