@@ -169,26 +169,72 @@ _MARGIN = dt.timedelta(days=2)
 
 def _date_of_birth(value: str) -> tuple[dt.date | None, str]:
     """(date, "") or (None, problem): a value that cannot be a true date of birth is set
-    aside, never the whole person (their other identifiers and involvements are kept)."""
+    aside, never the whole person (their other identifiers and involvements are kept).
+    A value read in another shape than the contract's YYYY-MM-DD comes back with a note
+    saying how it was read, except a UK day-first date or a date at midnight, which can
+    only mean one thing."""
     if not value:
         return None, ""
-    read_swapped = ""
+    read_as = ""
     try:
         dob = dt.date.fromisoformat(value)
     except ValueError:
-        if not ISO_SHAPE.match(value):
-            return None, "not a date as YYYY-MM-DD"
-        dob = _day_and_month_swapped(value)
+        dob, read_as = _other_shapes(value)
         if dob is None:
-            return None, "not a real date (no such day)"
-        read_swapped = f"day and month swapped: read as {dob.isoformat()}"
+            return None, read_as
     if dob in PLACEHOLDER_DATES:
         return None, "a placeholder, not a date of birth"
     if dob < EARLIEST_BIRTH:
         return None, f"before {EARLIEST_BIRTH.isoformat()}"
     if dob >= dt.date.today() - _MARGIN and dob > timezone.localdate():
         return None, "in the future"
-    return dob, read_swapped
+    return dob, read_as
+
+
+# Shapes legacy systems write a date of birth in besides YYYY-MM-DD.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")   # 14/06/1985
+_YEAR_ONLY = re.compile(r"^(?P<year>\d{4})(?:-00-00)?$")             # 1985, 1985-00-00
+_DAY_UNKNOWN = re.compile(r"^(?P<year>\d{4})-(?:\d{2}-00|00-\d{2})$")  # 1985-06-00
+_DAY_FIRST_UNKNOWN = re.compile(r"^(?:00?[/.-]\d{1,2}|\d{1,2}[/.-]00?)[/.-](?P<year>\d{4})$")
+_WITH_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")      # from a date-time column
+
+
+def _other_shapes(value: str) -> tuple[dt.date | None, str]:
+    """(date, note) for a date of birth not written YYYY-MM-DD, or (None, problem)."""
+    if match := (_YEAR_ONLY.match(value) or _DAY_UNKNOWN.match(value)
+                 or _DAY_FIRST_UNKNOWN.match(value)):
+        # Only the year is known. 1 January of it is how systems enter a year alone, and
+        # what linkage reads as "year only" (a match on the year, no evidence on the day).
+        if match.group("year") == "0000":
+            return None, "a placeholder, not a date of birth"
+        dob = dt.date(int(match.group("year")), 1, 1)
+        return dob, f"year only: read as {dob.isoformat()}"
+    if ISO_SHAPE.match(value):
+        dob = _day_and_month_swapped(value)
+        if dob is None:
+            return None, "not a real date (no such day)"
+        return dob, f"day and month swapped: read as {dob.isoformat()}"
+    if _WITH_TIME.match(value):
+        # A date-time column exported whole: midnight is the date itself; a date of birth
+        # converted to UTC is midnight again in UK time (1985-06-13T23:00Z is 14 June).
+        stamp = _iso_datetime(value, timezone.get_current_timezone())
+        if stamp is not None:
+            local = timezone.localtime(stamp)
+            if local.time() == dt.time(0):
+                return local.date(), ""
+        return None, "a date and time, not a date of birth"
+    if match := _DAY_FIRST.match(value):
+        day, month, year = (int(part) for part in match.groups())
+        try:
+            return dt.date(year, month, day), ""       # the UK order
+        except ValueError:
+            pass
+        try:
+            dob = dt.date(year, day, month)            # 06/14/1985: the month first
+        except ValueError:
+            return None, "not a real date (no such day)"
+        return dob, f"day and month swapped: read as {dob.isoformat()}"
+    return None, "not a date as YYYY-MM-DD"
 
 
 def _day_and_month_swapped(value: str) -> dt.date | None:

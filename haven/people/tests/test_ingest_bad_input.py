@@ -122,7 +122,10 @@ def store_validate(name):
     ("2999-01-01", "in the future"),
     ("1900-01-01", "a placeholder, not a date of birth"),
     ("1990-02-31", "not a real date (no such day)"),
-    ("31/02/1990", "not a date as YYYY-MM-DD"),
+    ("31/02/1990", "not a real date (no such day)"),
+    ("last May", "not a date as YYYY-MM-DD"),
+    ("1985-06-14T10:30:00", "a date and time, not a date of birth"),
+    ("0000-00-00", "a placeholder, not a date of birth"),
     ("1850-06-01", "before 1900-01-01"),
 ])
 def test_an_impossible_date_of_birth_keeps_the_person_and_their_involvements(
@@ -156,6 +159,30 @@ def test_a_date_of_birth_typed_day_first_is_read_with_day_and_month_swapped(forc
     # no reading makes 13/13 a date: left blank, as any impossible date
     assert SourceRecord.objects.get(source_id="B").date_of_birth is None
     assert report.total("noted") == 2 and "day and month swapped" in report.text()
+
+
+@pytest.mark.parametrize(("given", "read", "note"), [
+    # shapes other systems write: read as the one date they can mean, without a note
+    ("14/06/1985", dt.date(1985, 6, 14), ""),
+    ("14.06.1985", dt.date(1985, 6, 14), ""),
+    ("1985-06-14T00:00:00", dt.date(1985, 6, 14), ""),
+    ("1985-06-14 00:00:00.000", dt.date(1985, 6, 14), ""),
+    ("1985-06-13T23:00:00Z", dt.date(1985, 6, 14), ""),  # midnight in summer time, in UTC
+    # ...or with a note saying how it was read
+    ("06/14/1985", dt.date(1985, 6, 14), "day and month swapped: read as 1985-06-14"),
+    ("1985", dt.date(1985, 1, 1), "year only: read as 1985-01-01"),
+    ("1985-00-00", dt.date(1985, 1, 1), "year only: read as 1985-01-01"),
+    ("00/06/1985", dt.date(1985, 1, 1), "year only: read as 1985-01-01"),
+])
+def test_a_date_of_birth_in_another_shape_is_read_not_lost(forces, tmp_path, given, read,
+                                                           note):
+    export = write(tmp_path / "pvp", "people.csv", HEADER + f"A,Ann,Good,{given},\r\n".encode())
+    report = ingest_export(forces["WARKS"], "pvp", export, progress=False)
+    record = SourceRecord.objects.get(source_id="A")
+    assert record.date_of_birth == read and record.person.date_of_birth == read
+    assert record.data_quality == ([{"field": "date_of_birth", "given": given,
+                                     "problem": note}] if note else [])
+    assert report.total("noted") == (1 if note else 0)
 
 
 def test_a_real_date_of_birth_is_kept_as_given(forces, tmp_path):
@@ -207,6 +234,15 @@ def test_the_person_page_shows_what_was_set_aside_and_why(forces, tmp_path, clie
     person = SourceRecord.objects.get(source_id="A").person
     html = client_as("hau").get(f"/people/{person.pk}/").content.decode()
     assert "1900-01-01 set aside: a placeholder, not a date of birth" in html
+
+
+def test_the_person_page_shows_how_a_date_of_birth_was_read(forces, tmp_path, client_as):
+    export = write(tmp_path / "pvp", "people.csv", HEADER + b"A,Ann,Good,1985,\r\n")
+    ingest_export(forces["WARKS"], "pvp", export, progress=False)
+    person = SourceRecord.objects.get(source_id="A").person
+    html = client_as("hau").get(f"/people/{person.pk}/").content.decode()
+    assert "Given as 1985: year only: read as 1985-01-01" in html
+    assert "set aside" not in html
 
 
 def test_a_date_of_birth_typed_in_the_future_is_refused_in_words(forces, add_record):
