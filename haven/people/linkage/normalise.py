@@ -160,18 +160,32 @@ def normalise_phone(value: Any) -> str | None:
 
     Common UK shapes (0..., 44..., 0044...) are handled by a digit fast path
     that gives the same answer as `phonenumbers` (tested); anything else goes
-    through `phonenumbers.parse(..., "GB")`.
+    through `phonenumbers.parse(..., "GB")`. A cell holding several numbers gives the
+    first real one.
     """
     if value is None or (isinstance(value, float) and value != value):
         return None
     raw = str(value).strip()
     if not raw:
         return None
-    e164 = _e164(raw)
+    e164 = _real_number(_e164(raw))
+    if e164 is None and len(runs := _PHONE_RUN_RE.findall(raw)) > 1:
+        # Systems keep one phone field and users type every number they are given into
+        # it: the first that reads is the one the user put first (the record keeps all).
+        e164 = next(filter(None, (_real_number(_e164(run.strip())) for run in runs)), None)
+    return e164
+
+
+# A phone-shaped run in a cell that holds several ("07700 900123 / 01926 415000",
+# "mob 07700 900123 home 01926 415000").
+_PHONE_RUN_RE = re.compile(r"\+?\(?\d[\d \-()]{7,}\d")
+
+
+def _real_number(e164: str | None) -> str | None:
+    """None for a number typed when the real one was not known: every digit after the
+    first one alike ("07000 000000", "07777 777777") or counting up ("07123 456789")."""
     if e164 is None:
         return None
-    # A number typed when the real one was not known: every digit after the first one
-    # alike ("07000 000000", "07777 777777") or counting up ("07123 456789").
     rest = e164[3:] if e164.startswith("+44") else e164.lstrip("+")
     if len(set(rest[1:])) <= 1 or rest[1:] in ("123456789", "234567890", "987654321"):
         return None
@@ -190,6 +204,10 @@ def _e164(raw: str) -> str | None:
     return _phone_via_library(raw)
 
 
+# One address in a cell: "a@x.com; b@y.com", "mailto:a@x.com", "Ann <a@x.com>".
+_EMAIL_RE = re.compile(r"[^\s;,<>()\[\]:/\\\"]+@[^\s;,<>()\[\]/\\\"']+")
+
+
 def normalise_email(value: Any) -> str | None:
     """Lower-cased, trimmed e-mail; None when blank or without an '@'."""
     if value is None or (isinstance(value, float) and value != value):
@@ -197,6 +215,14 @@ def normalise_email(value: Any) -> str | None:
     text = str(value).strip().lower()
     if "@" not in text or text.startswith("@"):
         return None
+    if text.count("@") == 1 and _EMAIL_RE.fullmatch(text):
+        return _real_email(text)
+    # Several addresses, or one with a label or brackets round it: the first real one.
+    return next(filter(None, (_real_email(found.group(0).rstrip("."))
+                              for found in _EMAIL_RE.finditer(text))), None)
+
+
+def _real_email(text: str) -> str | None:
     user, _, domain = text.rpartition("@")
     if user in _PLACEHOLDER_EMAIL_USERS or domain in _PLACEHOLDER_EMAIL_DOMAINS:
         return None

@@ -27,3 +27,19 @@ def test_placeholders_are_keyed_blank_and_old_keys_are_redone(add_record):
         "postcode_norm"] == ""
     assert keys.get(pk=real.pk) == {"sn_key": "carver", "fn_key": "dean", "phone_norm": "",
                                     "postcode_norm": "CV344AA"}
+
+
+def test_a_record_whose_phone_cell_holds_two_numbers_is_found_by_the_first(add_record,
+                                                                          persona):
+    from haven.people.lookup import find_candidates
+
+    record = add_record("crime", "C4", forename="Ann", surname="Reid",
+                        phone="07700 900123 / 01926 415000")
+    assert SourceRecord.objects.get(pk=record.pk).phone == "07700 900123 / 01926 415000"
+    found = find_candidates(persona("call_handler"), phone="07700900123")
+    assert [c.person for c in found] == [record.person]
+    # as a record keyed before several numbers in one cell were read
+    SourceRecord.objects.filter(pk=record.pk).update(phone_norm="")
+    importlib.import_module(
+        "haven.people.migrations.0008_several_phones_in_one_cell_keyed").rekey(apps, None)
+    assert SourceRecord.objects.get(pk=record.pk).phone_norm == "+447700900123"

@@ -87,6 +87,26 @@ def test_phone_junk_is_none():
     assert normalise_phone("n/a") is None
 
 
+@pytest.mark.parametrize(("raw", "first"), [
+    ("07700 900123 / 01926 415000", "+447700900123"),
+    ("mob 07700 900123 home 01926 415000", "+447700900123"),
+    ("07700900123, 01926415000", "+447700900123"),
+    ("+44 (0)7700 900123 or 01926 415000", "+447700900123"),
+    # a placeholder first: the real number after it
+    ("07000 000000 / 01926 415000", "+441926415000"),
+])
+def test_a_cell_holding_several_phone_numbers_gives_the_first_real_one(raw, first):
+    assert normalise_phone(raw) == first
+
+
+def test_a_cell_holding_several_email_addresses_gives_the_first_real_one():
+    assert normalise_email("Jo@Example.com; jo.work@x.gov.uk") == "jo@example.com"
+    assert normalise_email("mailto:jo@example.com") == "jo@example.com"
+    assert normalise_email("Jo Bloggs <jo@example.com>") == "jo@example.com"
+    assert normalise_email("none@none.com / jo@example.com") == "jo@example.com"
+    assert normalise_email("john.o'brien@example.com") == "john.o'brien@example.com"
+
+
 def test_postcode_case_and_spacing():
     assert normalise_postcode("sw1a1aa") == ("SW1A1AA", "SW1A1", "SW1A")
     assert normalise_postcode(" LS6  2QR ") == ("LS62QR", "LS62", "LS6")
