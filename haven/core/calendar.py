@@ -3,13 +3,36 @@
 One place for the Victims' Code clock (investigation), the IDVA contact clock (MARAC) and
 the magistrates' hearing clock (protection). Bank holidays come from the `holidays` package;
 a force's policy `working_day_overrides` (ISO date -> "holiday" or "working_day") adds a
-one-off bank holiday or removes one.
+one-off bank holiday or removes one. And a date as people here type it into a form
+(`typed_date`: "27/03/1984" as well as "1984-03-27").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
+
+# A date as people in England type it: day first, any of / . - between the parts.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def typed_date(text: str) -> dt.date | None:
+    """A date typed into a form: "1984-03-27", or day first as people here write it
+    ("27/03/1984", "27.3.1984", "27-03-1984"); None when it is neither or no such day."""
+    text = (text or "").strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = _DAY_FIRST.match(text)
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=64)

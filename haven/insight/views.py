@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from haven.access.capabilities import can, require
 from haven.access.log import Action, record_access
+from haven.core.calendar import typed_date
 from haven.core.csvsafe import safe_row
 from haven.forces.policy import policy
 from haven.insight import casework, centroids, charts, performance, progress, services, store
@@ -27,10 +28,10 @@ def _period(request, force) -> tuple[dt.date, dt.date, str | None, list[str]]:
     for name in ("from", "to"):
         text = request.GET.get(name, "").strip()
         if text:
-            try:
-                value = dt.date.fromisoformat(text)
-            except ValueError:
-                errors.append(f"Enter the '{name}' date as YYYY-MM-DD, for example 2026-01-31")
+            value = typed_date(text)
+            if value is None:
+                errors.append(f"Enter the '{name}' date as day, month and 4-digit year, for "
+                              f"example 31/01/2026")
                 continue
             if name == "from":
                 start = value

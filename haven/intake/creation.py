@@ -153,7 +153,8 @@ def details_errors(details) -> dict[str, str]:
     except InvalidRecord as bad:
         message = str(bad)
         if bad.field == "date_of_birth":
-            message = "Enter the date of birth as YYYY-MM-DD, for example 1990-04-23."
+            message = ("Enter the date of birth as day, month and 4-digit year, for "
+                           "example 23/04/1990.")
         return {bad.field: message}
     return {}
 

@@ -52,7 +52,7 @@ def incident_list(request):
 WHERE_FIELDS = [("address_line", "Address, first line", "text"), ("town", "Town", "text"),
                 ("postcode", "Postcode", "text")]
 WHO_FIELDS = [("forename", "First name", "text"), ("surname", "Last name", "text"),
-              ("date_of_birth", "Date of birth (YYYY-MM-DD)", "text"),
+              ("date_of_birth", "Date of birth (for example 23/04/1990)", "text"),
               ("phone", "Phone number", "tel")]
 
 

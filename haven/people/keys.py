@@ -12,6 +12,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
+from haven.core.calendar import typed_date
 from haven.people.linkage.nicknames import canonical_forenames, canonical_key
 from haven.people.linkage.normalise import (
     alias_names,
@@ -49,10 +50,12 @@ def iso_date(value: Any) -> str | None:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
+        return dt.date.fromisoformat(text[:10]).isoformat()
     except ValueError:
-        return None
+        typed = typed_date(text)  # "27/03/1984", as a handler types it
+        return typed.isoformat() if typed else None
 
 
 def _surname_keys(value: Any) -> tuple[str, str]:

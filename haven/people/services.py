@@ -63,7 +63,8 @@ def clean_fields(fields: dict) -> tuple[dict, dict]:
                 continue
             parsed = iso_date(value)
             if parsed is None:
-                raise InvalidRecord(name, "Date of birth must be a real date as YYYY-MM-DD")
+                raise InvalidRecord(name, "Date of birth must be a real date, day, month "
+                                          "and 4-digit year, for example 27/03/1984")
             clean[name] = dt.date.fromisoformat(parsed)
             if clean[name] > timezone.localdate():
                 raise InvalidRecord(name, "Date of birth cannot be in the future")

@@ -12,7 +12,7 @@ from haven.people.person_page import person_context
 SEARCH_FIELDS = [
     ("forename", "First name", "", "text"),
     ("surname", "Last name", "", "text"),
-    ("date_of_birth", "Date of birth", "For example, 1984-03-27", "text"),
+    ("date_of_birth", "Date of birth", "For example, 27/03/1984", "text"),
     ("phone", "Phone number", "", "tel"),
     ("postcode", "Postcode", "", "text"),
 ]
@@ -40,8 +40,10 @@ def search(request):
                       {"candidates": candidates, "searched": searched, "partial_error": error})
     fields = [{"name": n, "label": label, "hint": hint, "type": t, "value": values[n]}
               for n, label, hint, t in SEARCH_FIELDS]
+    # The error summary says why nothing was searched: no "No one found" beneath it.
     return render(request, "people/search.html", {"candidates": candidates, "error": error,
-                                                   "fields": fields, "searched": searched})
+                                                   "fields": fields,
+                                                   "searched": searched and not error})
 
 
 @login_required

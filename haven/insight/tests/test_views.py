@@ -65,6 +65,18 @@ def test_the_analyst_sees_the_profile_with_each_chart_and_its_table(client_as, b
     assert AccessLogEntry.objects.filter(record_type="insight_profile").exists()
 
 
+def test_the_period_may_be_typed_day_first_and_a_bad_date_is_named(client_as, built):
+    client = client_as("analyst")
+    typed = client.get(reverse("insight:profile", args=["WARKS"])
+                       + "?from=01/01/2026&to=31.3.2026").content.decode()
+    assert "57.1%" in typed  # the same period as 2026-01-01 to 2026-03-31
+    assert 'value="01/01/2026"' in typed and 'value="31/03/2026"' in typed
+    assert "There is a problem" not in typed
+    bad = client.get(reverse("insight:profile", args=["WARKS"]) + "?from=31/02/2026")
+    assert "Enter the &#x27;from&#x27; date as day, month and 4-digit year" in (
+        bad.content.decode())
+
+
 def test_a_chart_downloads_as_csv(client_as, built):
     response = client_as("analyst").get(url("insight:chart_csv", name="volume"))
     assert response["Content-Type"].startswith("text/csv")

@@ -51,7 +51,7 @@ def test_a_new_persons_bad_birth_date_is_refused_naming_the_field_and_keeps_the_
     response = client_as("call_handler").post(reverse("intake:new"), data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "Enter the date of birth as YYYY-MM-DD" in page
+    assert "Enter the date of birth as day, month and 4-digit year" in page
     assert "He threw a chair" in page and 'value="Maya"' in page
     assert not Incident.objects.exists() and not Person.objects.exists()
 

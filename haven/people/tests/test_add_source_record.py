@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from haven.access.models import AccessLogEntry
@@ -50,9 +52,14 @@ def test_adding_the_same_source_id_again_updates_the_record_not_a_duplicate(add_
 
 def test_a_bad_birth_date_is_refused_naming_the_field(add_record):
     with pytest.raises(InvalidRecord) as error:
-        add_record("pvp", "P1", forename="Ann", date_of_birth="03/02/1970")
+        add_record("pvp", "P1", forename="Ann", date_of_birth="30/02/1970")
     assert error.value.field == "date_of_birth"
     assert not SourceRecord.objects.exists()
+
+
+def test_a_birth_date_typed_day_first_is_read_as_people_here_write_it(add_record):
+    record = add_record("pvp", "P1", forename="Ann", date_of_birth="03/02/1970")
+    assert record.date_of_birth == dt.date(1970, 2, 3)
 
 
 def test_unknown_fields_are_kept_as_attributes_and_a_refuge_stays_flagged(add_record):

@@ -75,9 +75,10 @@ def test_the_other_forces_people_are_not_found(dana, persona):
     assert find_candidates(persona("call_handler", "WMERC"), surname="Whitfield") == []
 
 
-def test_a_malformed_birth_date_is_refused_naming_the_field(persona, db):
+@pytest.mark.parametrize("typed", ["31/02/1988", "12/04/88", "last May"])
+def test_a_malformed_birth_date_is_refused_naming_the_field(persona, db, typed):
     with pytest.raises(LookupCriteriaError) as error:
-        find_candidates(persona("call_handler"), date_of_birth="12/04/1988")
+        find_candidates(persona("call_handler"), date_of_birth=typed)
     assert error.value.field == "date_of_birth"
 
 
@@ -195,6 +196,13 @@ def test_search_page_shows_candidates_and_htmx_gets_only_the_partial(client_as, 
     partial = client.get("/people/search/", {"surname": "Whitfield"},
                          headers={"HX-Request": "true"}).content.decode()
     assert dana.display_name in partial and "<html" not in partial
+
+
+@pytest.mark.parametrize("typed", ["12/04/1988", "12.4.1988", "1988-04-12"])
+def test_a_birth_date_typed_day_first_finds_the_person(dana, others, persona, typed):
+    found = find_candidates(persona("call_handler"), surname="Whitfield", date_of_birth=typed)
+    assert found[0].person == dana
+    assert {e["field"]: e["level"] for e in found[0].explanation}["date_of_birth"] == "exact"
 
 
 def test_search_page_shows_an_error_summary_for_a_bad_birth_date(client_as, db):
@@ -361,3 +369,23 @@ def test_a_relative_at_the_callers_postcode_does_not_outrank_the_caller(add_reco
     found = find_candidates(persona("call_handler"), forename="Timothy", surname="Kowalski",
                             postcode="LE31 4XH")
     assert found[0].person == timothy
+
+
+@pytest.mark.parametrize("given", [{"forename": "Unknown", "surname": "N/K"},
+                                   {"postcode": "NFA"}, {"phone": "07000 000000"}])
+def test_a_search_on_placeholders_alone_says_they_find_no_one(dana, persona, given):
+    with pytest.raises(LookupCriteriaError, match="finds no one: it reads as not known") as error:
+        find_candidates(persona("call_handler"), **given)
+    assert error.value.field == "non_field_errors"
+
+
+def test_a_placeholder_beside_a_real_value_is_ignored_not_refused(dana, persona):
+    found = find_candidates(persona("call_handler"), forename="Unknown", surname="Whitfield")
+    assert found[0].person == dana
+
+
+def test_the_search_page_says_placeholders_find_no_one(client_as, dana):
+    page = client_as("call_handler").get("/people/search/", {"surname": "Unknown"})
+    text = page.content.decode()
+    assert "govuk-error-summary" in text and "reads as not known" in text
+    assert "No one found" not in text
