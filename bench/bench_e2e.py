@@ -341,7 +341,8 @@ def run_lookup(args, work: Path) -> dict:
     t = time.perf_counter()
     subprocess.run([str(ROOT / ".venv/bin/python"), str(ROOT / "bench/bench_lookup_truth.py"),
                     "--people", str(args.people), "--seed", str(args.seed), "--work", str(work),
-                    "--force", args.force, "--callers", str(args.callers), "--json", str(out)],
+                    "--force", args.force, "--callers", str(args.callers), "--json", str(out),
+                    *(f"--knob={knob}" for knob in args.knob or [])],
                    env=env, check=True, capture_output=True, text=True,
                    cwd=args.haven_root or ROOT)
     result = json.loads(out.read_text())

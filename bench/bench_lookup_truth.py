@@ -111,13 +111,18 @@ def main() -> None:
                         help="print the evidence of known callers not ranked first")
     parser.add_argument("--show", type=float, default=0.0,
                         help="print the evidence of wrong top candidates scoring at least this")
+    # the knobs the export was made with: the truth is the same generator's, draw for draw
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from linkage_data import add_knob_argument
+
+    add_knob_argument(parser)
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"sqlite:///{args.work / 'haven.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
     import django
 
     django.setup()
-    from linkage_data import _TRANSLIT_INDEX, NICKNAMES, Generator
+    from linkage_data import _TRANSLIT_INDEX, NICKNAMES, Generator, knobs_from
 
     from haven.access.models import User
     from haven.forces.models import Force
@@ -126,7 +131,7 @@ def main() -> None:
     from haven.people.models import SourceRecord
 
     load = [os.getloadavg()[0]]
-    gen = Generator(args.people, args.seed).generate()
+    gen = Generator(args.people, args.seed, knobs_from(args.knob)).generate()
     record_pid = {(system, row["source_id"]): row["_pid"]
                   for system, rows in gen.people_rows.items() for row in rows}
     force = Force.objects.get(code=args.force)

@@ -111,6 +111,9 @@ class Knobs:
     # a value not known typed as a placeholder instead of left blank ("No fixed abode",
     # "Unknown", "07000 000000"); 0 by default, so default exports are as they were
     p_placeholder: float = 0.0
+    # a date of birth or phone written in another shape than the contract's: "14/06/1985",
+    # "1985-06-14 00:00:00", a year alone; two numbers in one phone cell. 0 by default
+    p_other_shapes: float = 0.0
 
 
 # ------------------------------------------------------------------ own name tables
@@ -592,6 +595,8 @@ class Generator:
         self._set_address(record, address, system)
         if k.p_placeholder:  # only then: the default export's random draws stay as they were
             self._placeholders(record)
+        if k.p_other_shapes:  # as above
+            self._other_shapes(record, person)
         self.people_rows[system].append(record)
         return record
 
@@ -611,6 +616,29 @@ class Generator:
                                       "Refused", "07999999999"])
         if not record["email"] and self.chance(p / 2):
             record["email"] = choice(["none@none.com", "noemail@noemail.com", "na@na.com"])
+
+    def _other_shapes(self, record: dict, person: Person) -> None:
+        """Shapes other systems and their users write (some outside the contract)."""
+        p, rng = self.k.p_other_shapes, self.rng
+        text = record["date_of_birth"]
+        if len(text) == 10 and text[4] == "-" and self.chance(p):
+            year, month, day = text.split("-")
+            if month == day == "01" and year != "1900":  # a year-only entry, written so
+                record["date_of_birth"] = rng.choice([year, f"{year}-00-00", f"00/00/{year}"])
+            else:
+                record["date_of_birth"] = rng.choice([
+                    f"{day}/{month}/{year}", f"{day}.{month}.{year}", f"{text} 00:00:00",
+                    f"{text}T00:00:00.000"])
+        if self.chance(p):
+            others = [n for n in (person.landline, *(m for _, m in person.mobiles)) if n]
+            if record["phone"] and others:
+                other = rng.choice(others)
+                record["phone"] = rng.choice([f"{record['phone']} / {other}",
+                                              f"mob {record['phone']} home {other}",
+                                              f"{record['phone']}, {other}"])
+        if record["email"] and self.chance(p / 2):
+            record["email"] = rng.choice([f"mailto:{record['email']}",
+                                          f"{record['email']}; {record['email'].upper()}"])
 
     def _set_address(self, record: dict, address: Address, system: str) -> None:
         k = self.k
