@@ -290,6 +290,44 @@ _SLASH_RE = re.compile(r"^(\w+)\s*/\s*(\d+\w?)\s+(.*)$")
 _NUMBER_RE = re.compile(r"^(\d+[a-z]?)\s+(.*)$")
 
 
+# Words that end a street's name in England (for telling the street from the town after it).
+_STREET_TYPES = frozenset({
+    "street", "road", "lane", "avenue", "close", "drive", "way", "crescent", "court", "place",
+    "terrace", "grove", "gardens", "walk", "row", "square", "mews", "parade", "rise", "hill",
+    "view", "green", "park", "vale", "gate", "croft", "meadow", "meadows", "fields", "mount",
+    "wharf", "quay", "yard", "chase", "glade", "hollow", "path", "passage", "cottages"})
+_NOT_A_WORD_RE = re.compile(r"[^a-z0-9 /]")
+_HOUSE_NUMBER_RE = re.compile(r"(?:^|\s)\d+[a-z]?(?:/\d+[a-z]?)?\s+[a-z]")  # "14 high", "2/14 h"
+_TRAILING_POSTCODE_RE = re.compile(r"\s*\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\s*$")
+
+
+def _without_locality(line: str) -> str:
+    """The address line without the town, county or postcode typed after the street
+    ("14 high street, warwick, cv34 4aa" -> "14 high street"): the contract has columns for
+    those, and a record that repeats them in the line would otherwise not be the same
+    house as one that does not. The street is the later of the first part with a house
+    number and the last part naming a street type ("church st", not "st albans"); after it,
+    parts with no digit once a trailing postcode is taken off go ("flat 2" stays). A line
+    with neither is left whole."""
+    if "," not in line:
+        return line
+    parts = line.split(",")
+    street_at = None
+    for index, part in enumerate(parts):
+        cleaned = _NOT_A_WORD_RE.sub(" ", part)
+        words = cleaned.split()
+        house = street_at is None and _HOUSE_NUMBER_RE.search(cleaned)
+        street = words and (_STREET_TYPES.intersection(words[1:])
+                            or _ABBREVIATIONS.get(words[-1]) in _STREET_TYPES)
+        if house or street:
+            street_at = index
+    if street_at is None or street_at == len(parts) - 1:
+        return line
+    after = [part for part in parts[street_at + 1:]
+             if any(c.isdigit() for c in _TRAILING_POSTCODE_RE.sub("", part))]
+    return ",".join(parts[:street_at + 1] + after)
+
+
 @lru_cache(maxsize=262144)
 def normalise_address(value: str | None) -> tuple[str | None, str | None]:
     """(flat-aware key, building key) of an address line.
@@ -299,7 +337,7 @@ def normalise_address(value: str | None) -> tuple[str | None, str | None]:
     """
     if not value:
         return None, None
-    text = re.sub(r"[^a-z0-9/ ]", " ", str(value).lower().replace(",", " "))
+    text = re.sub(r"[^a-z0-9/ ]", " ", _without_locality(str(value).lower()).replace(",", " "))
     text = " ".join(text.split())
     if not text or text in PLACEHOLDER_PLACES:
         return None, None

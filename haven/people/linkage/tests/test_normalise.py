@@ -107,6 +107,29 @@ def test_a_cell_holding_several_email_addresses_gives_the_first_real_one():
     assert normalise_email("john.o'brien@example.com") == "john.o'brien@example.com"
 
 
+@pytest.mark.parametrize("line", [
+    "14 High Street, Warwick", "14 High St., Warwick, Warwickshire",
+    "14 High Street, Warwick, CV34 4AA", "14 High Street, Kenilworth CV8 1AA"])
+def test_the_town_or_postcode_typed_after_the_street_is_not_part_of_the_house(line):
+    assert normalise_address(line) == normalise_address("14 High Street")
+
+
+def test_only_the_locality_after_the_street_goes():
+    # a flat after the street stays; "St Albans" is a town, not a street
+    assert normalise_address("14 High Street, Flat 2, Warwick") == ("2/14 high street",
+                                                                     "14 high street")
+    assert normalise_address("2 St Johns Road, St Albans")[1] == "2 street johns road"
+    assert normalise_address("12 Church St, Warwick")[1] == "12 church street"
+    # a house number names the street without a street type; a later street type wins
+    assert normalise_address("61 Smith Flats, Warwick")[1] == "61 smith flats"
+    assert normalise_address("1 The Cottages, Church Road, Warwick")[1] == (
+        "1 the cottages church road")
+    assert normalise_address("Rose Cottage, Mill Lane, Barford")[1] == (
+        "rose cottage mill lane")
+    # neither a house number nor a street type: nothing is taken as a town
+    assert normalise_address("Green Farm, Warwick")[1] == "green farm warwick"
+
+
 def test_postcode_case_and_spacing():
     assert normalise_postcode("sw1a1aa") == ("SW1A1AA", "SW1A1", "SW1A")
     assert normalise_postcode(" LS6  2QR ") == ("LS62QR", "LS62", "LS6")
