@@ -596,7 +596,7 @@ class Generator:
         if k.p_placeholder:  # only then: the default export's random draws stay as they were
             self._placeholders(record)
         if k.p_other_shapes:  # as above
-            self._other_shapes(record, person)
+            self._other_shapes(record, person, address)
         self.people_rows[system].append(record)
         return record
 
@@ -617,7 +617,7 @@ class Generator:
         if not record["email"] and self.chance(p / 2):
             record["email"] = choice(["none@none.com", "noemail@noemail.com", "na@na.com"])
 
-    def _other_shapes(self, record: dict, person: Person) -> None:
+    def _other_shapes(self, record: dict, person: Person, address: Address) -> None:
         """Shapes other systems and their users write (some outside the contract)."""
         p, rng = self.k.p_other_shapes, self.rng
         text = record["date_of_birth"]
@@ -636,6 +636,11 @@ class Generator:
                 record["phone"] = rng.choice([f"{record['phone']} / {other}",
                                               f"mob {record['phone']} home {other}",
                                               f"{record['phone']}, {other}"])
+        if record["address_line"] and self.chance(p):
+            # the town (and postcode) typed into the line as well as their own columns
+            record["address_line"] += rng.choice([
+                f", {address.town}", f", {address.town.upper()}",
+                f", {address.town}, {address.postcode}", f" {address.town}"])
         if record["email"] and self.chance(p / 2):
             record["email"] = rng.choice([f"mailto:{record['email']}",
                                           f"{record['email']}; {record['email'].upper()}"])
@@ -699,6 +704,10 @@ class Generator:
                 "response_grade": rng.choice(["immediate", "priority", "scheduled"])
                 if system == "command_and_control" else "",
             })
+            if k.p_other_shapes and self.chance(k.p_other_shapes):  # default: no draw
+                # the town (and postcode) typed into the incident's address line too
+                self.incident_rows[system][-1]["address_line"] += rng.choice(
+                    [f", {address.town}", f", {address.town}, {address.postcode}"])
             self.incident_truth.append((system, source_id, event.eid))
             involved = [(event.victim, "victim", ""), (event.suspect, "suspect",
                                                        event.relationship)]
