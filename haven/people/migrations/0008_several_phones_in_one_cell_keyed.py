@@ -10,20 +10,11 @@ from django.db import migrations
 
 
 def rekey(apps, schema_editor):
-    # The keys are a pure function of the raw fields: the module that computes them for
-    # every new record computes them here, and the next relink does the same.
-    from haven.people.keys import KEY_FIELDS, blocking_key_values
+    from haven.people.migrations._rekey import rekey as rekey_records
 
-    SourceRecord = apps.get_model("people", "SourceRecord")
-    unread = SourceRecord.objects.exclude(phone="").filter(phone_norm="")
-    changed = []
-    for pk, surname, forename, phone, postcode, *stored in unread.values_list(
-            "pk", "surname", "forename", "phone", "postcode", *KEY_FIELDS).iterator(
-            chunk_size=5000):
-        keys = blocking_key_values(surname, forename, phone, postcode)
-        if tuple(stored) != keys:
-            changed.append(SourceRecord(pk=pk, **dict(zip(KEY_FIELDS, keys, strict=True))))
-    SourceRecord.objects.bulk_update(changed, KEY_FIELDS, batch_size=1000)
+    # only a record with a phone typed but no phone key can change
+    rekey_records(apps, lambda SourceRecord: SourceRecord.objects.exclude(phone="").filter(
+        phone_norm=""))
 
 
 class Migration(migrations.Migration):
