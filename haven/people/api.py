@@ -20,7 +20,9 @@ class PersonViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"], url_path="lookup")
     def lookup(self, request):
         """Ranked candidates for a caller's details: any of forename, surname, date_of_birth
-        (YYYY-MM-DD), phone, postcode. 400 names the field; the lookup is logged."""
+        (YYYY-MM-DD, or day first as DD/MM/YYYY), phone, postcode. 400 names the field
+        (`non_field_errors` when only placeholders such as "Unknown" are given); the lookup
+        is logged."""
         params = request.query_params
         try:
             candidates = find_candidates(
