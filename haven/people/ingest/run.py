@@ -134,7 +134,8 @@ def _ingest_file(force, system, path, validator, saver, *, batch_size, progress,
                 else pipeline.decoded_lines(raw, line_problems))
         reader = csv.DictReader(text)
         try:
-            header = [h.strip() for h in (reader.fieldnames or [])]
+            header = validate.contract_header(
+                path.name, [h.strip() for h in (reader.fieldnames or [])])
             if not header:
                 raise FileProblem("the file is empty: no header row")
             if 1 in line_problems:

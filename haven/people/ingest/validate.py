@@ -56,11 +56,31 @@ REQUIRED_COLUMNS = {
 }
 
 
+def _expected_columns(name: str) -> tuple[str, ...]:
+    registered = registry.legacy_file(name)
+    return tuple(registered.columns) if registered else FILE_COLUMNS.get(name, ())
+
+
+def contract_header(name: str, header: list[str]) -> list[str]:
+    """The header with each column the contract names spelt as the contract spells it,
+    where it differs only in case, spaces or hyphens ("Forename", "Date Of Birth",
+    "person-source-id"): such a header can mean only that column. A name that is already
+    present as spelt keeps the other as an unknown column."""
+    expected = set(_expected_columns(name))
+    present = set(header)
+    spelt = []
+    for column in header:
+        key = re.sub(r"[\s-]+", "_", column.strip().lower())
+        spelt.append(key if column not in expected and key in expected and key not in present
+                     else column)
+    return spelt
+
+
 def header_problems(name: str, header: list[str]) -> list[str]:
     """What is wrong with a file's header row, each naming the column (empty when fine)."""
 
     registered = registry.legacy_file(name)
-    expected = registered.columns if registered else FILE_COLUMNS.get(name, ())
+    expected = _expected_columns(name)
     present = [h.strip() for h in header]
     problems = []
     for column in sorted({h for h in present if present.count(h) > 1}):

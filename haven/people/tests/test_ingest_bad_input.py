@@ -82,6 +82,23 @@ def test_a_missing_or_misspelt_column_is_one_file_level_error_naming_file_and_co
     assert AccessLogEntry.objects.get(record_type="ingest").detail["problems"] == 1
 
 
+def test_a_header_differing_only_in_case_or_spacing_is_read_as_the_contracts_column(
+        forces, tmp_path):
+    export = write(tmp_path / "pvp", "people.csv",
+                   b"Source_ID,Forename,SURNAME,Date Of Birth,Town\r\n"
+                   b"A,Ann,Good,1980-01-02,Rugby\r\n")
+    write(export, "incidents.csv", b"Source ID,Occurred_At,Category\r\n"
+          b"I1,2026-01-01T10:00:00,domestic\r\n")
+    write(export, "involvements.csv", b"incident-source-id,Person Source ID,Role\r\n"
+          b"I1,A,victim\r\n")
+    report = ingest_export(forces["WARKS"], "pvp", export, progress=False)
+    assert report.problems == [] and report.total("rejected") == 0
+    record = SourceRecord.objects.get(source_id="A")
+    assert (record.forename, record.surname, record.date_of_birth, record.town) == (
+        "Ann", "Good", dt.date(1980, 1, 2), "Rugby")
+    assert Involvement.objects.filter(person=record.person, role="victim").count() == 1
+
+
 def test_the_command_says_what_is_wrong_in_one_message_and_fails(forces, tmp_path):
     export = write(tmp_path / "pvp", "people.csv", b"id,forename\r\nA,Ann\r\n")
     with pytest.raises(CommandError, match="people.csv line 1: required column 'source_id'"):
