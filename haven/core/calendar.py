@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 # A date as people in England type it: day first, any of / . - between the parts.
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def typed_date(text: str) -> dt.date | None:
@@ -25,7 +25,7 @@ def typed_date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         pass
-    match = _DAY_FIRST.match(text)
+    match = DAY_FIRST.match(text)
     if match is None:
         return None
     day, month, year = (int(part) for part in match.groups())

@@ -154,7 +154,7 @@ def details_errors(details) -> dict[str, str]:
         message = str(bad)
         if bad.field == "date_of_birth":
             message = ("Enter the date of birth as day, month and 4-digit year, for "
-                           "example 23/04/1990.")
+                       "example 23/04/1990.")
         return {bad.field: message}
     return {}
 

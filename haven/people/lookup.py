@@ -28,13 +28,7 @@ from haven.people.access import scoped_persons
 from haven.people.addresses import PlaceSet, force_places, is_confidential, place
 from haven.people.history import history_summaries
 from haven.people.keys import blocking_keys, forename_key, iso_date, profile
-from haven.people.linkage.normalise import (
-    metaphone,
-    name_tokens,
-    normalise_phone,
-    normalise_postcode,
-    surname_set,
-)
+from haven.people.linkage.normalise import metaphone, name_tokens, surname_set
 from haven.people.models import SourceRecord
 from haven.people.scoring import COMPARISONS, ScorerWeights, compare, probability, weights_for
 
@@ -130,8 +124,7 @@ def clean_criteria(forename="", surname="", date_of_birth=None, phone="", postco
             "non_field_errors",
             "Give at least one of first name, last name, date of birth, phone number or "
             "postcode")
-    if not dob and all(_reads_as_not_known(name, value)
-                       for name, value in criteria.items() if value):
+    if not dob and not any(blocking_keys(criteria).values()):
         # "Unknown", "NFA", "07000 000000": what records hold when a value was not known.
         # They find no one, and "no one found" would send the handler to add a new person.
         given = ", ".join(f"'{value}'" for value in criteria.values() if value)
@@ -141,14 +134,6 @@ def clean_criteria(forename="", surname="", date_of_birth=None, phone="", postco
             "'07000 000000' do in records. Give a name, date of birth, phone number or "
             "postcode as the caller gave it")
     return criteria
-
-
-def _reads_as_not_known(name: str, value: str) -> bool:
-    if name in ("forename", "surname"):
-        return not name_tokens(value)
-    if name == "phone":
-        return normalise_phone(value) is None
-    return normalise_postcode(value)[0] is None
 
 
 def _blocks(criteria: dict) -> list[dict]:

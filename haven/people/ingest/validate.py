@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from django.utils import timezone
 
+from haven.core.calendar import DAY_FIRST, typed_date
 from haven.people.ingest import registry
 
 PEOPLE_COLUMNS = ("source_id", "forename", "middle_names", "surname", "date_of_birth",
@@ -211,8 +212,8 @@ def _date_of_birth(value: str) -> tuple[dt.date | None, str]:
     return dob, read_as
 
 
-# Shapes legacy systems write a date of birth in besides YYYY-MM-DD.
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")   # 14/06/1985
+# Shapes legacy systems write a date of birth in besides YYYY-MM-DD (and 14/06/1985, read
+# as a form reads it: `typed_date`).
 _YEAR_ONLY = re.compile(r"^(?P<year>\d{4})(?:-00-00)?$")             # 1985, 1985-00-00
 _DAY_UNKNOWN = re.compile(r"^(?P<year>\d{4})-(?:\d{2}-00|00-\d{2})$")  # 1985-06-00
 _DAY_FIRST_UNKNOWN = re.compile(r"^(?:00?[/.-]\d{1,2}|\d{1,2}[/.-]00?)[/.-](?P<year>\d{4})$")
@@ -243,12 +244,10 @@ def _other_shapes(value: str) -> tuple[dt.date | None, str]:
             if local.time() == dt.time(0):
                 return local.date(), ""
         return None, "a date and time, not a date of birth"
-    if match := _DAY_FIRST.match(value):
+    if match := DAY_FIRST.match(value):
+        if (dob := typed_date(value)) is not None:
+            return dob, ""                             # the UK order
         day, month, year = (int(part) for part in match.groups())
-        try:
-            return dt.date(year, month, day), ""       # the UK order
-        except ValueError:
-            pass
         try:
             dob = dt.date(year, day, month)            # 06/14/1985: the month first
         except ValueError:
