@@ -101,17 +101,18 @@ def _profiles(force) -> dict[int, dict]:
     """The force's incidents as `pair_weight` profiles (the reference form of the evidence;
     `reconcile_incidents` computes the same weights set-wise, see `_scored_pairs`)."""
     profiles = {}
-    addresses: dict[str, tuple] = {}  # the same places recur: normalise each spelling once
+    addresses: dict[tuple, tuple] = {}  # the same places recur: normalise each spelling once
     postcodes: dict[str, str | None] = {}
-    for pk, system, occurred, line, postcode, category in Incident.objects.filter(
+    for pk, system, occurred, line, town, postcode, category in Incident.objects.filter(
             force=force).values_list("id", "source_system", "occurred_at", "address_line",
-                                     "postcode", "category").iterator(chunk_size=5000):
+                                     "town", "postcode", "category").iterator(
+                                         chunk_size=5000):
         line, postcode = line or "", postcode or ""
-        if line not in addresses:
-            addresses[line] = normalise_address(line or None)
+        if (line, town) not in addresses:
+            addresses[line, town] = normalise_address(line or None, town or None)
         if postcode not in postcodes:
             postcodes[postcode] = normalise_postcode(postcode or None)[0]
-        flat_key, building = addresses[line]
+        flat_key, building = addresses[line, town]
         pc = postcodes[postcode]
         profiles[pk] = {"id": pk, "system": system or "haven", "occurred_at": occurred,
                         "addr": flat_key, "bld": building, "pc": pc, "category": category,
@@ -215,17 +216,21 @@ def _incident_frame(force):
         # Names come from model metadata (quoted); the force is a query parameter.
         cursor.execute(
             f"SELECT {_col(inc, 'id')}, {_col(inc, 'source_system')}, "  # noqa: S608
-            f"{_col(inc, 'occurred_at')}, {_col(inc, 'address_line')}, "
+            f"{_col(inc, 'occurred_at')}, {_col(inc, 'address_line')}, {_col(inc, 'town')}, "
             f"{_col(inc, 'postcode')}, {_col(inc, 'category')} "
             f"FROM {connection.ops.quote_name(inc.db_table)} "
             f"WHERE {_col(inc, 'force')} = %s", [force.pk])
         incidents = pd.DataFrame(cursor.fetchall(), dtype=object,
-                                 columns=["pk", "sys", "when", "line", "postcode", "cat"])
+                                 columns=["pk", "sys", "when", "line", "town", "postcode",
+                                          "cat"])
     # SQLite gives the stored text, PostgreSQL an aware datetime: both read as UTC
     when = pd.to_datetime(incidents["when"], utc=True, format="ISO8601").dt.as_unit("us")
     micros = pd.Series(when.array.asi8, dtype="Int64").mask(when.isna())
-    lines = incidents["line"].fillna("")
-    places = {line: normalise_address(line or None) for line in lines.unique()}
+    # the line with its town: a line that repeats the town is the same place as one without
+    lines = pd.Series(list(zip(incidents["line"].fillna(""), incidents["town"].fillna(""),
+                               strict=True)), dtype=object)
+    places = {key: normalise_address(key[0] or None, key[1] or None)
+              for key in dict.fromkeys(lines)}
     codes = incidents["postcode"].fillna("")
     pcs = {code: normalise_postcode(code or None)[0] for code in codes.unique()}
     return pd.DataFrame({

@@ -6,7 +6,8 @@ compares *canonical* forenames so that these agree, while the raw forename
 is still compared separately (an exact match is stronger evidence than a
 nickname match).
 
-The table is deliberately modest (~80 canonical names): every entry widens
+The table is deliberately modest (about 80 English canonical names, and about 60
+names as England's other communities write them): every entry widens
 what counts as "the same forename", so only well-established diminutives
 are listed. Ambiguous nicknames (Sam, Alex, Chris, Jo...) map to several
 canonical names; gender and date of birth do the disambiguation.
@@ -67,6 +68,7 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
     "leonard": ("len", "lenny", "leo"),
     "lawrence": ("larry", "laurie", "laurence"),
     "raymond": ("ray",),
+    "stanley": ("stan",),
     "ronald": ("ron", "ronnie"),
     "donald": ("don", "donny"),
     "douglas": ("doug", "dougie"),
@@ -107,14 +109,84 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
     "mohammed": ("mohammad", "muhammad", "mohamed", "mohamad", "muhammed", "mo"),
 }
 
+# The same names as England's other communities write them: diminutives in the most
+# spoken language after English (Polish: Kasia is Katarzyna), the English form a person
+# may give instead (Piotr as Peter), and the common romanisations of Arabic, Russian and
+# Ukrainian names and spellings of Irish and Welsh ones. Written from those languages'
+# usage, not from any test data; one entry per name, the English canonical where there
+# is one, so "Kasia" and "Kate" both stand for Katherine.
+_OTHER_LANGUAGES: dict[str, tuple[str, ...]] = {
+    # Polish
+    "katherine": ("katarzyna", "kasia", "kaska"),
+    "margaret": ("malgorzata", "gosia", "malgosia", "goska"),
+    "agnieszka": ("aga", "agusia", "agnes"),
+    "magdalena": ("magda", "madzia"),
+    "joanne": ("asia", "joasia"),
+    "alexander": ("aleksander", "aleksandr", "oleksandr", "olek", "sasha"),
+    "alexandra": ("aleksandra", "ola", "olka", "sasha"),
+    "christopher": ("krzysztof", "krzys", "krzysiek"),
+    "thomas": ("tomasz", "tomek"),
+    "gregory": ("grzegorz", "grzes", "grzesiek"),
+    "peter": ("piotr", "piotrek"),
+    "paul": ("pawel",),
+    "michael": ("michal",),
+    "jacob": ("jake", "jakub", "kuba"),
+    "joseph": ("jozef", "jozek"),
+    "andrew": ("andrzej", "andrei", "andrey"),
+    "wojciech": ("wojtek",),
+    "bartlomiej": ("bartek",),
+    "stanislaw": ("staszek", "stan"),
+    "zbigniew": ("zbyszek",),
+    "elizabeth": ("elzbieta",),
+    "barbara": ("basia", "babs"),
+    "ann": ("ania", "anka"),
+    "mary": ("marysia",),
+    "sophie": ("sophia", "sofia", "zofia", "zosia"),
+    "jadwiga": ("jadzia",),
+    "urszula": ("ula", "ursula"),
+    "weronika": ("veronica", "wera"),
+    # Arabic names as they are romanised in England
+    "ahmed": ("ahmad", "ahmet"),
+    "yusuf": ("yousef", "youssef", "yusef", "yousuf"),
+    "hussain": ("hussein", "husain", "husein", "hossain"),
+    "hassan": ("hasan",),
+    "mustafa": ("mostafa", "moustafa", "mustapha"),
+    "ibrahim": ("ebrahim", "ibraheem"),
+    "osman": ("usman", "uthman", "othman"),
+    "omar": ("umar", "omer"),
+    "abdul": ("abdool", "abdel"),
+    "mahmood": ("mahmud", "mehmood", "mahmoud"),
+    "tariq": ("tarik", "tareq"),
+    "fatima": ("fatimah", "fatma"),
+    "aisha": ("ayesha", "aishah", "aysha"),
+    "zainab": ("zaynab", "zeinab"),
+    "khadija": ("khadijah", "khadeeja"),
+    # Russian and Ukrainian
+    "sergei": ("sergey", "serhiy"),
+    "dmitri": ("dmitry", "dmytro", "dima"),
+    "yuri": ("yury", "yuriy", "iouri"),
+    "natalie": ("natalia", "natalya"),
+    "olena": ("elena", "alena"),
+    # Irish and Welsh
+    "sean": ("shaun", "shawn"),
+    "siobhan": ("shivaun", "shevaun", "chevonne"),
+    "niamh": ("neve", "neave"),
+    "ciaran": ("kieran", "kieron"),
+    "patrick": ("padraig", "padraic"),
+    "david": ("dafydd", "dai"),
+    "rhys": ("reece", "rees", "reese"),
+    "evan": ("ieuan", "iwan"),
+}
+
 
 def _build_index() -> dict[str, frozenset[str]]:
     """Invert the table: every known spelling -> the canonical names it may stand for."""
     index: dict[str, set[str]] = {}
-    for canonical, variants in _CANONICAL.items():
-        index.setdefault(canonical, set()).add(canonical)
-        for variant in variants:
-            index.setdefault(variant, set()).add(canonical)
+    for table in (_CANONICAL, _OTHER_LANGUAGES):
+        for canonical, variants in table.items():
+            index.setdefault(canonical, set()).add(canonical)
+            for variant in variants:
+                index.setdefault(variant, set()).add(canonical)
     return {name: frozenset(canons) for name, canons in index.items()}
 
 
@@ -141,4 +213,4 @@ def canonical_key(name: str | None) -> str | None:
 
 def table_size() -> int:
     """Number of canonical names in the table (used by tests and docs)."""
-    return len(_CANONICAL)
+    return len(_CANONICAL.keys() | _OTHER_LANGUAGES.keys())

@@ -11,7 +11,6 @@ preparation of a million records to seconds.
 from __future__ import annotations
 
 import re
-import unicodedata
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -24,6 +23,7 @@ import jellyfish
 import pandas as pd
 import phonenumbers
 import pyarrow as pa
+from anyascii import anyascii
 
 from .nicknames import canonical_forenames, canonical_key
 
@@ -82,16 +82,24 @@ _UK_MOBILE_OR_GEO_RE = re.compile(r"^(?:0|44|0044)([1-9]\d{8,9})$")
 _UK_TRUNK_ZERO_RE = re.compile(r"^440([1-9]\d{9})$")
 
 
+def latin(text: str) -> str:
+    """The text in plain Latin letters: accents taken off and letters that have no
+    accent to take off written as English spells them ("Paweł" -> "Pawel", "Strauß" ->
+    "Strauss", "Александр" -> "Aleksandr"). Dropping them instead made "Paweł" "pawe",
+    a different name from the "Pawel" another system typed, and a name in Cyrillic blank.
+    (`anyascii`: a maintained table for every script, where a hand list would miss some.)"""
+    return text if text.isascii() else anyascii(text)
+
+
 @lru_cache(maxsize=262144)
 def clean_name(value: str | None) -> str:
     """Lower-case, strip accents, apostrophes and punctuation; keep spaces and hyphens.
 
-    "O'Brien" -> "obrien", "  Zoë " -> "zoe". Returns "" for blanks.
+    "O'Brien" -> "obrien", "  Zoë " -> "zoe", "Łukasz" -> "lukasz". Returns "" for blanks.
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    text = _NON_LETTER_RE.sub("", text.lower().replace("'", ""))
+    text = _NON_LETTER_RE.sub("", latin(str(value)).lower().replace("'", ""))
     return " ".join(text.replace("-", " - ").split()).replace(" - ", "-").strip("-")
 
 
@@ -173,7 +181,23 @@ def normalise_phone(value: Any) -> str | None:
         # Systems keep one phone field and users type every number they are given into
         # it: the first that reads is the one the user put first (the record keeps all).
         e164 = next(filter(None, (_real_number(_e164(run.strip())) for run in runs)), None)
+    if e164 is None:
+        e164 = _first_of_two(re.sub(r"\D", "", raw))
     return e164
+
+
+def _first_of_two(digits: str) -> str | None:
+    """The first real number of two UK numbers typed with only spaces between them
+    ("07700 900123 01926 415000" is one run of 22 digits): split where the second's
+    trunk 0 starts, the first taking the 11 digits nearly every UK number has (or 10)."""
+    if not 20 <= len(digits) <= 22 or digits[0] != "0":
+        return None
+    for cut in (11, 10):
+        if digits[cut] == "0" and 10 <= len(digits) - cut <= 11:
+            found = _real_number(_e164(digits[:cut])) or _real_number(_e164(digits[cut:]))
+            if found:
+                return found
+    return None
 
 
 # A phone-shaped run in a cell that holds several ("07700 900123 / 01926 415000",
@@ -328,17 +352,37 @@ def _without_locality(line: str) -> str:
     return ",".join(parts[:street_at + 1] + after)
 
 
+def _without_town(text: str, town: str | None) -> str:
+    """The line without the record's own town typed after the street with no comma
+    ("14 high street warwick cv34 4aa", town Warwick -> "14 high street"): a trailing
+    postcode goes, and then the town when what is left still names a house (a number or
+    a street type). Without the town column nothing else is taken: "14 Hill Top" is a
+    street, not "14 Hill" in a town called Top."""
+    text = _TRAILING_POSTCODE_RE.sub("", text)
+    town = normalise_town(town) if town else None
+    if town and text.endswith(" " + town):
+        rest = text[:-len(town) - 1].split()
+        if len(rest) >= 2 and (any(c.isdigit() for c in rest[0])
+                               or _STREET_TYPES.intersection(rest[1:])
+                               or _ABBREVIATIONS.get(rest[-1]) in _STREET_TYPES):
+            return " ".join(rest)
+    return text
+
+
 @lru_cache(maxsize=262144)
-def normalise_address(value: str | None) -> tuple[str | None, str | None]:
-    """(flat-aware key, building key) of an address line.
+def normalise_address(value: str | None, town: str | None = None
+                      ) -> tuple[str | None, str | None]:
+    """(flat-aware key, building key) of an address line; `town`, the record's own town
+    column, is taken off the end of a line that repeats it.
 
     "Flat 3, 12 High St." and "3/12 HIGH STREET" -> ("3/12 high street", "12 high street");
     "12, High Street" -> ("12 high street", "12 high street"). None for blanks.
     """
     if not value:
         return None, None
-    text = re.sub(r"[^a-z0-9/ ]", " ", _without_locality(str(value).lower()).replace(",", " "))
-    text = " ".join(text.split())
+    text = re.sub(r"[^a-z0-9/ ]", " ",
+                  _without_locality(latin(str(value)).lower()).replace(",", " "))
+    text = _without_town(" ".join(text.split()), town)
     if not text or text in PLACEHOLDER_PLACES:
         return None, None
     flat = None
@@ -361,7 +405,7 @@ def normalise_town(value: Any) -> str | None:
     """Lower-case town without punctuation; None when blank."""
     if value is None or (isinstance(value, float) and value != value):
         return None
-    text = " ".join(re.sub(r"[^a-z ]", " ", str(value).lower()).split())
+    text = " ".join(re.sub(r"[^a-z ]", " ", latin(str(value)).lower()).split())
     return text if text and text not in PLACEHOLDER_PLACES else None
 
 
@@ -537,7 +581,11 @@ def _prepare(records: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFram
     out["pc_district"] = postcodes.map(lambda t: t[2])
     out["phone"] = _map_unique(frame["phone"], normalise_phone)
     out["phone_hh"] = _household_phones(out)
-    addresses = _map_unique(frame["address_line"].astype(object), normalise_address)
+    seen: dict[tuple, tuple] = {}  # each (line, town) once: both repeat across a household
+    addresses = pd.Series([
+        seen[key] if key in seen else seen.setdefault(key, normalise_address(*key))
+        for key in zip(frame["address_line"].map(_as_str), frame["town"].map(_as_str),
+                       strict=True)], dtype=object)
     out["addr"] = addresses.map(lambda t: t[0])
     out["addr_bld"] = addresses.map(lambda t: t[1])
     out["town"] = _map_unique(frame["town"].astype(object), normalise_town)

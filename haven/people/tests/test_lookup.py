@@ -341,6 +341,32 @@ def test_one_half_of_a_double_barrelled_surname_finds_the_person(add_record, per
         (e["field"], e["level"]) for e in found[0].explanation}
 
 
+@pytest.mark.parametrize(("stored", "typed"), [
+    (("Łukasz", "Kołodziej"), ("Lukasz", "Kolodziej")),
+    (("Lukasz", "Kolodziej"), ("Łukasz", "Kołodziej")),
+    (("Александр", "Петров"), ("Aleksandr", "Petrov")),
+])
+def test_a_name_typed_in_other_letters_finds_the_person(add_record, persona, stored, typed):
+    # ł and Cyrillic have no accent to take off; dropping them made "Łukasz Kołodziej"
+    # "ukasz koodziej", a name a handler typing it on an English keyboard never finds
+    him = add_record("pvp", "PL1", forename=stored[0], surname=stored[1],
+                     date_of_birth="1984-03-27").person
+    add_record("pvp", "PL2", forename="Lucas", surname="Coleridge", date_of_birth="1984-03-27")
+    found = find_candidates(persona("call_handler"), forename=typed[0], surname=typed[1])
+    assert found and found[0].person == him
+    levels = {e["field"]: e["level"] for e in found[0].explanation}
+    assert levels["surname"] == levels["forename"] == "exact"
+
+
+def test_a_polish_diminutive_finds_the_person_by_her_full_name(add_record, persona):
+    kasia = add_record("pvp", "PL3", forename="Katarzyna", surname="Nowak",
+                       date_of_birth="1991-02-03").person
+    found = find_candidates(persona("call_handler"), forename="Kasia", surname="Nowak")
+    assert found and found[0].person == kasia
+    assert ("forename", "nickname or alias") in {
+        (e["field"], e["level"]) for e in found[0].explanation}
+
+
 def test_a_surname_spelt_nearly_alike_is_possible_never_very_likely(add_record, persona):
     # Brown and Browne are two families; the handler asks the caller to spell it.
     browne = add_record("pvp", "PV9", forename="Alexandra", surname="Browne",
@@ -389,3 +415,26 @@ def test_the_search_page_says_placeholders_find_no_one(client_as, dana):
     text = page.content.decode()
     assert "govuk-error-summary" in text and "reads as not known" in text
     assert "No one found" not in text
+
+
+def test_names_keyed_before_they_were_read_in_latin_letters_are_keyed_again(add_record,
+                                                                             persona):
+    import importlib
+
+    from django.apps import apps
+
+    from haven.people.models import SourceRecord
+
+    record = add_record("crime", "C5", forename="Kasia", surname="Kołodziej",
+                        date_of_birth="1990-05-06")
+    # as keyed before: ł dropped, and Kasia a forename of her own
+    SourceRecord.objects.filter(pk=record.pk).update(sn_key="koodziej", sn_phonetic="KTJ",
+                                                     fn_key="kasia")
+    assert not find_candidates(persona("call_handler"), forename="Katarzyna",
+                               surname="Kolodziej")
+    importlib.import_module(
+        "haven.people.migrations.0009_names_in_latin_letters_keyed").rekey(apps, None)
+    stored = SourceRecord.objects.values("sn_key", "fn_key").get(pk=record.pk)
+    assert stored == {"sn_key": "kolodziej", "fn_key": "katherine"}
+    found = find_candidates(persona("call_handler"), forename="Katarzyna", surname="Kolodziej")
+    assert [c.person for c in found] == [record.person]

@@ -79,6 +79,18 @@ def test_haven_link_reconciles_and_rerunning_replaces_the_table(forces, recorded
 
 
 @pytest.mark.django_db
+def test_a_line_that_repeats_its_town_without_a_comma_is_the_same_place(forces, recorded):
+    night = recorded["cad"].occurred_at
+    typed_with_town = Incident.objects.create(
+        force=forces["WARKS"], reference="intel:I1", reported_via="call", category="domestic",
+        occurred_at=night + dt.timedelta(minutes=40), opened_at=night,
+        address_line="14 George Walk Leicester", town="Leicester", postcode="",
+        state="closed", source_system="intel", source_id="I1")
+    reconcile_incidents(forces["WARKS"])
+    assert event_of(typed_with_town) == event_of(recorded["cad"])
+
+
+@pytest.mark.django_db
 def test_set_wise_weights_equal_the_reference_pair_by_pair(forces):
     """`_scored_pairs` (DuckDB, every incident at once) finds exactly the pairs and weights
     that `_candidates` and `pair_weight` find one pair at a time, on a tangle of incidents:
@@ -98,7 +110,8 @@ def test_set_wise_weights_equal_the_reference_pair_by_pair(forces):
     rng = random.Random(5)
     people = [Person.objects.create(force=warks, forename=f"P{k}", surname="Test")
               for k in range(12)]
-    lines = ["Flat 2, 14 George Walk", "14 George Wlk", "3 Mill Lane", "", "Flat 1, 14 George Walk"]
+    lines = ["Flat 2, 14 George Walk", "14 George Wlk", "3 Mill Lane", "", "Flat 1, 14 George Walk",
+             "14 George Walk Leicester"]
     codes = ["LE24 2JZ", "le242jz", "CV34 4AA", "", "CV34 4AB"]
     roles = ["victim", "suspect", "child", "witness", "caller"]
     start = dt.datetime(2024, 3, 1, 21, 0, tzinfo=UTC)
@@ -108,7 +121,7 @@ def test_set_wise_weights_equal_the_reference_pair_by_pair(forces):
             force=warks, reference=f"R{k}", reported_via="call",
             category=rng.choice(["domestic", "harassment"]), occurred_at=when,
             opened_at=when or start, address_line=rng.choice(lines),
-            postcode=rng.choice(codes), state="closed",
+            town=rng.choice(["Leicester", ""]), postcode=rng.choice(codes), state="closed",
             source_system=rng.choice(["command_and_control", "crime", "pvp", ""]),
             source_id=f"S{k}")
         for person in rng.sample(people, rng.randrange(0, 3)):

@@ -38,7 +38,7 @@ def linked():
         # one victim, in two systems, tied only by the incident they were both recorded on:
         # a diminutive the matcher's table does not know, no date of birth, no phone
         record("crime", "K1", KASIA, address_line="14 Mill Lane", incident_keys=EVENT),
-        record("command_and_control", "K2", KASIA, forename="Kasia", date_of_birth="",
+        record("command_and_control", "K2", KASIA, forename="Kasieńka", date_of_birth="",
                phone="", address_line="14 Mill Ln", incident_keys=EVENT),
         record("crime", "TW1", SEAN, address_line="3 Park Road"),
         record("command_and_control", "TW2", SHANE, date_of_birth="",
@@ -93,6 +93,34 @@ def test_names_swapped_with_a_slip_are_not_two_forenames():
     # a surname near another's forename is not a swap unless the forename is their surname
     assert hard_conflict({"fn": "owen", "sn": "thomas"},
                          {"fn": "thomas", "sn": "thomas"}) == "forename"
+
+
+def test_names_in_other_letters_and_languages_are_the_same_names(linked):
+    """"Paweł" typed by one system and "Pawel" by another is one name, as is a name one
+    system holds in Cyrillic; "Kasia" is Katarzyna and "Piotr" Peter. The letters with no
+    accent to take off (ł, ß, Cyrillic) were dropped, so "Łukasz" was "ukasz"."""
+    frame = prepare_records([
+        {"uid": "a:1", "forename": "Łukasz", "surname": "Kołodziej"},
+        {"uid": "a:2", "forename": "Lukasz", "surname": "Kolodziej"},
+        {"uid": "a:3", "forename": "Александр", "surname": "Петров"},
+        {"uid": "a:4", "forename": "Gerhard", "surname": "Strauß"},
+    ]).set_index("uid")
+    assert frame.loc["a:1", "fn"] == frame.loc["a:2", "fn"] == "lukasz"
+    assert frame.loc["a:1", "sn"] == frame.loc["a:2", "sn"] == "kolodziej"
+    assert (frame.loc["a:3", "fn"], frame.loc["a:3", "sn"]) == ("aleksandr", "petrov")
+    assert frame.loc["a:4", "sn"] == "strauss"
+    cyrillic = record("crime", "R1", NAMESAKE, forename="Александра", surname="Петрова")
+    levels = {item["field"]: item["comparison_level"] for item in explain_pair(
+        linked.model, cyrillic, record("pvp", "R2", NAMESAKE, surname="Petrova"))}
+    assert levels["surname"] == "exact"
+    assert levels["forename"] == "exact"
+    kasia = {"fn": "kasia", "fn_all": ["katherine"], "sn": "nowicka"}
+    assert hard_conflict(kasia, {"fn": "katarzyna", "fn_all": ["katherine"],
+                                 "sn": "nowicka"}) is None
+    diminutive = {item["field"]: item["comparison_level"] for item in explain_pair(
+        linked.model, record("crime", "K3", KASIA, forename="Kasia"),
+        record("pvp", "K4", KASIA))}
+    assert diminutive["forename"] == "nickname or alias"
 
 
 def test_names_swapped_count_once(linked):
