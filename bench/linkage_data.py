@@ -112,7 +112,8 @@ class Knobs:
     # "Unknown", "07000 000000"); 0 by default, so default exports are as they were
     p_placeholder: float = 0.0
     # a date of birth or phone written in another shape than the contract's: "14/06/1985",
-    # "1985-06-14 00:00:00", a year alone; two numbers in one phone cell. 0 by default
+    # "1985-06-14 00:00:00", a year alone; two numbers in one phone cell; the town in the
+    # address line; "Smith (nee Jones)" and "Smith, Ann" in the surname. 0 by default
     p_other_shapes: float = 0.0
 
 
@@ -596,7 +597,7 @@ class Generator:
         if k.p_placeholder:  # only then: the default export's random draws stay as they were
             self._placeholders(record)
         if k.p_other_shapes:  # as above
-            self._other_shapes(record, person, address)
+            self._other_shapes(record, person, address, system)
         self.people_rows[system].append(record)
         return record
 
@@ -617,7 +618,8 @@ class Generator:
         if not record["email"] and self.chance(p / 2):
             record["email"] = choice(["none@none.com", "noemail@noemail.com", "na@na.com"])
 
-    def _other_shapes(self, record: dict, person: Person, address: Address) -> None:
+    def _other_shapes(self, record: dict, person: Person, address: Address,
+                      system: str) -> None:
         """Shapes other systems and their users write (some outside the contract)."""
         p, rng = self.k.p_other_shapes, self.rng
         text = record["date_of_birth"]
@@ -635,12 +637,23 @@ class Generator:
                 other = rng.choice(others)
                 record["phone"] = rng.choice([f"{record['phone']} / {other}",
                                               f"mob {record['phone']} home {other}",
-                                              f"{record['phone']}, {other}"])
+                                              f"{record['phone']}, {other}",
+                                              f"{record['phone']} {other}"])
         if record["address_line"] and self.chance(p):
             # the town (and postcode) typed into the line as well as their own columns
             record["address_line"] += rng.choice([
                 f", {address.town}", f", {address.town.upper()}",
                 f", {address.town}, {address.postcode}", f" {address.town}"])
+        surname = record["surname"]
+        if person.maiden and surname == person.surname and self.chance(p / 2):
+            # the former surname typed into the surname field
+            record["surname"] = rng.choice([f"{surname} (nee {person.maiden})",
+                                            f"{surname.upper()} NEE {person.maiden.upper()}",
+                                            f"{surname} (née {person.maiden})"])
+        elif system == "command_and_control" and record["forename"] and self.chance(p / 3):
+            # one name field, exported as the surname: "SMITH, Ann"
+            record["surname"] = f"{surname}, {record['forename']}"
+            record["forename"] = ""
         if record["email"] and self.chance(p / 2):
             record["email"] = rng.choice([f"mailto:{record['email']}",
                                           f"{record['email']}; {record['email'].upper()}"])

@@ -16,7 +16,9 @@ from haven.core.calendar import typed_date
 from haven.people.linkage.nicknames import canonical_forenames, canonical_key
 from haven.people.linkage.normalise import (
     alias_names,
+    may_hold_former_surname,
     metaphone,
+    name_fields,
     name_tokens,
     normalise_email,
     normalise_gender,
@@ -25,6 +27,7 @@ from haven.people.linkage.normalise import (
     normalise_postcode,
     soundex,
     surname_set,
+    with_former_surname,
 )
 
 KEY_FIELDS = ("sn_key", "sn_phonetic", "fn_key", "phone_norm", "postcode_norm")
@@ -91,6 +94,8 @@ def _key(function, value: Any):
 def blocking_key_values(surname: Any, forename: Any, phone: Any,
                         postcode: Any) -> tuple[str, str, str, str, str]:
     """The blocking keys as a tuple in `KEY_FIELDS` order (the bulk form for ingest)."""
+    if surname.__class__ is str and ("," in surname or may_hold_former_surname(surname)):
+        forename, surname, _ = name_fields(forename, surname)
     sn_key, sn_phonetic = _key(_surname_keys, surname)
     return (sn_key, sn_phonetic, _key(_forename_block_key, forename), _key(_phone_key, phone),
             _key(_postcode_key, postcode))
@@ -105,18 +110,19 @@ def blocking_keys(fields: dict) -> dict[str, str]:
 
 def profile(fields: dict) -> dict[str, Any]:
     """Comparison-ready values of one record (a light mirror of `prepare_records`)."""
-    fore = name_tokens(fields.get("forename"))
+    forename, surname, former = name_fields(fields.get("forename"), fields.get("surname"))
+    fore = name_tokens(forename)
     middle = [*fore[1:], *name_tokens(fields.get("middle_names"))]
-    sn = surname_key(fields.get("surname"))
+    sn = surname_key(surname)
     fn = _squash(fore[0]) if fore else ""
     fn_all = set(canonical_forenames(fn)) if fn else set()
-    aliases = alias_names(fields.get("aliases"))
+    aliases = alias_names(with_former_surname(fields.get("aliases"), forename, former))
     for tokens in aliases:
         if len(tokens) >= 2:
             fn_all.update(canonical_forenames(_squash(tokens[0])))
     # As the engine: the surname, each part of a double-barrelled one, alias surnames, so
     # "Marshall-Collier" and "Marshall" share a surname here as they do in the model.
-    sn_all = set(surname_set(name_tokens(fields.get("surname")), aliases) or ())
+    sn_all = set(surname_set(name_tokens(surname), aliases) or ())
     pc, sector, district = normalise_postcode(fields.get("postcode"))
     return {
         "fn": fn or None,

@@ -106,7 +106,8 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
     "natasha": ("tash", "tasha"),
     "stephanie": ("steph", "stevie"),
     "suzanne": ("sue", "suzy", "susanna", "susannah"),
-    "mohammed": ("mohammad", "muhammad", "mohamed", "mohamad", "muhammed", "mo"),
+    "mohammed": ("mohammad", "muhammad", "mohamed", "mohamad", "muhammed", "mo", "mohd",
+                 "md"),
 }
 
 # The same names as England's other communities write them: diminutives in the most

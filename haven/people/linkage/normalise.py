@@ -420,6 +420,45 @@ def split_keys(value: Any) -> list[str] | None:
     return sorted(keys) or None
 
 
+# "Smith (nee Jones)", "SMITH NÉE JONES", "Smith formerly Jones": a former surname typed
+# into the surname field (the surname "Nee" alone is a surname, so both sides must be there)
+_FORMER_SURNAME_RE = re.compile(
+    r"^(.*?\w.*?)[\s,]*[(\[]?\s*\b(?:nee|formerly|maiden name)\b[\s.:]*([^)\]]*\w[^)\]]*)"
+    r"[)\]]?\s*$", re.IGNORECASE)
+
+
+#: A cheap test for a surname field that may hold a former surname.
+may_hold_former_surname = re.compile(r"(?i)\b(?:nee|née|formerly|maiden name)\b").search
+
+
+@lru_cache(maxsize=262144)
+def name_fields(forename: str | None, surname: str | None) -> tuple[str, str, str]:
+    """(forename, surname, former surname) as the fields mean them, where a system's users
+    typed more into the surname: "Smith (nee Jones)" is Smith, formerly Jones; "Smith, Ann"
+    with no forename is Ann Smith (a control room's one name field exported as surname).
+    Read whole, "smithneejones" agreed with no record of Ann Smith or Ann Jones."""
+    forename, surname = forename or "", surname or ""
+    if not isinstance(surname, str) or not surname:
+        return forename, surname, ""
+    if not forename and surname.count(",") == 1:
+        last, _, first = surname.partition(",")
+        if last.strip() and first.strip():
+            forename, surname = first.strip(), last.strip()
+    former = ""
+    if match := _FORMER_SURNAME_RE.match(latin(surname)):
+        surname, former = match.group(1).strip(" ,"), match.group(2).strip()
+    return forename, surname, former
+
+
+def with_former_surname(aliases: Any, forename: str, former: str) -> Any:
+    """The aliases with the former surname as one more ("Ann Jones"): an alias is a forename
+    and surname, so without a forename the former surname is left to the record as typed."""
+    if not former or not name_tokens(forename):
+        return aliases
+    text = _text(aliases)
+    return f"{text}; {forename} {former}" if text.strip() else f"{forename} {former}"
+
+
 def alias_names(aliases: Any) -> list[list[str]]:
     """Each ';'-separated alias as its list of name tokens."""
     if aliases is None or (isinstance(aliases, float) and aliases != aliases):
@@ -507,6 +546,7 @@ def _cached(cache: dict, key: Any, compute) -> Any:
 
 
 def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
+    _read_name_fields(frame)
     fore_tokens = _map_unique(frame["forename"].astype(object), name_tokens)
     middle_tokens = _map_unique(frame["middle_names"].astype(object), name_tokens)
     sur_tokens = _map_unique(frame["surname"].astype(object), name_tokens)
@@ -536,6 +576,24 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
         _cached(sn_all, (s, a), lambda s=s, a=a: surname_set(name_tokens(s), alias_names(a)))
         for s, a in zip(frame["surname"].map(_text).tolist(), raw_aliases, strict=True)
     ]
+
+
+def _read_name_fields(frame: pd.DataFrame) -> None:
+    """`name_fields` on the frame (in place): only rows whose surname holds a comma or a
+    former surname change."""
+    surnames = frame["surname"]
+    odd = [name for name in surnames.unique()  # surnames repeat: each tested once
+           if isinstance(name, str) and ("," in name or may_hold_former_surname(name))]
+    if not odd:
+        return
+    rows = frame.index[surnames.isin(odd).to_numpy()]
+    read = [name_fields(_text(f), s) for f, s in zip(frame.loc[rows, "forename"],
+                                                     frame.loc[rows, "surname"], strict=True)]
+    frame.loc[rows, "forename"] = [forename for forename, _, _ in read]
+    frame.loc[rows, "surname"] = [surname for _, surname, _ in read]
+    frame.loc[rows, "aliases"] = [
+        with_former_surname(aliases, forename, former)
+        for aliases, (forename, _, former) in zip(frame.loc[rows, "aliases"], read, strict=True)]
 
 
 def _dob_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:

@@ -2,7 +2,8 @@
 ("Paweł" -> "pawel", "Strauß" -> "strauss", Cyrillic -> Latin) instead of dropped, and the
 forename table knows the names as England's other communities write them ("Kasia" is
 Katherine, "Piotr" Peter). A phone cell holding two numbers with only spaces between them
-now gives the first, as one with a slash between them already did.
+now gives the first, as one with a slash between them already did; a surname field
+holding "Smith (nee Jones)" is keyed Smith, and "Smith, Ann" with no forename Ann Smith.
 
 Before, "Paweł" was keyed "pawe", so a handler typing "Pawel" could not find him, and a
 name in Cyrillic had no key at all. Each record's keys are computed afresh and only those

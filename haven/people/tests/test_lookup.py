@@ -358,6 +358,21 @@ def test_a_name_typed_in_other_letters_finds_the_person(add_record, persona, sto
     assert levels["surname"] == levels["forename"] == "exact"
 
 
+def test_a_surname_field_holding_more_than_the_surname_is_read_as_meant(add_record, persona):
+    # "Smith (nee Jones)" keyed as "smithneejones" was found by no one typing Smith; a
+    # control room's one name field exported as "Smith, Ann" had no forename at all
+    ann = add_record("pvp", "PL4", forename="Ann", surname="Smith (nee Jones)",
+                     date_of_birth="1979-09-01").person
+    found = find_candidates(persona("call_handler"), forename="Ann", surname="Smith")
+    assert [c.person for c in found] == [ann]
+    assert {e["field"]: e["level"] for e in found[0].explanation}["surname"] == "exact"
+    tom = add_record("command_and_control", "CC4", forename="", surname="Hale, Tom").person
+    found = find_candidates(persona("call_handler"), forename="Tom", surname="Hale")
+    assert [c.person for c in found] == [tom]
+    levels = {e["field"]: e["level"] for e in found[0].explanation}
+    assert levels["surname"] == levels["forename"] == "exact"
+
+
 def test_a_polish_diminutive_finds_the_person_by_her_full_name(add_record, persona):
     kasia = add_record("pvp", "PL3", forename="Katarzyna", surname="Nowak",
                        date_of_birth="1991-02-03").person

@@ -6,6 +6,7 @@ import pytest
 from haven.people.linkage.nicknames import canonical_forenames, canonical_key, table_size
 from haven.people.linkage.normalise import (
     clean_name,
+    name_fields,
     name_tokens,
     normalise_address,
     normalise_email,
@@ -57,6 +58,21 @@ def test_ambiguous_nickname_keeps_both_and_unknown_maps_to_itself():
     assert canonical_forenames("zebedee") == ("zebedee",)
     assert canonical_key("") is None
     assert 100 <= table_size() <= 160
+
+
+@pytest.mark.parametrize(("forename", "surname", "read"), [
+    ("Ann", "Smith (nee Jones)", ("Ann", "Smith", "Jones")),
+    ("Ann", "SMITH NÉE JONES", ("Ann", "SMITH", "JONES")),
+    ("Ann", "Smith, formerly Jones", ("Ann", "Smith", "Jones")),
+    ("", "Smith, Ann", ("Ann", "Smith", "")),
+    # what stays: the surname Nee, a forename given beside a comma, one part only
+    ("Ann", "Nee", ("Ann", "Nee", "")),
+    ("Ann", "Smith-Nee", ("Ann", "Smith-Nee", "")),
+    ("Bob", "Smith, Jones", ("Bob", "Smith, Jones", "")),
+    ("", "Smith,", ("", "Smith,", "")),
+])
+def test_a_surname_field_holding_more_than_the_surname(forename, surname, read):
+    assert name_fields(forename, surname) == read
 
 
 def test_clean_name_strips_accents_apostrophes_and_case():

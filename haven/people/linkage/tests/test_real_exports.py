@@ -123,6 +123,24 @@ def test_names_in_other_letters_and_languages_are_the_same_names(linked):
     assert diminutive["forename"] == "nickname or alias"
 
 
+def test_a_former_surname_in_the_surname_field_is_a_former_surname(linked):
+    """"Smith (nee Jones)" is Ann Smith, once Ann Jones; "Smith, Ann" with no forename is
+    Ann Smith. Read whole, "smithneejones" agreed with neither."""
+    frame = prepare_records([
+        {"uid": "a:1", "forename": "Ann", "surname": "Smith (nee Jones)"},
+        {"uid": "a:2", "forename": "", "surname": "Smith, Ann"},
+    ]).set_index("uid")
+    assert frame.loc["a:1", "sn"] == "smith" and "jones" in frame.loc["a:1", "sn_all"]
+    assert (frame.loc["a:2", "fn"], frame.loc["a:2", "sn"]) == ("ann", "smith")
+    typed = record("crime", "N1", NAMESAKE, surname="Thomas (née Pryce)")
+    def surname_level(other):
+        return {item["field"]: item["comparison_level"]
+                for item in explain_pair(linked.model, typed, other)}["surname"]
+    assert surname_level(record("pvp", "N2", NAMESAKE)) == "exact"
+    assert surname_level(record("pvp", "N3", NAMESAKE, surname="Pryce")) == (
+        "alias or former surname")
+
+
 def test_names_swapped_count_once(linked):
     """A record with forename and surname the wrong way round says the two names agree,
     no more: it weighs no more than the same names in order. It weighed about twice as
