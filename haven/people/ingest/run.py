@@ -78,7 +78,8 @@ class IngestReport:
             lines.append(f"Problem: {problem}")
         if self.total("noted"):
             lines.append(f"Stored with a value set aside as impossible (left blank, or a date "
-                         f"read with day and month swapped or as a year only; noted on the "
+                         f"read with day and month swapped, as a year only or with a "
+                         f"two-digit year's century; noted on the "
                          f"record): "
                          f"{self.total('noted')} rows; see "
                          f"{Path(self.rejects_dir) / 'data_quality.csv'}")

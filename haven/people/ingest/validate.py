@@ -218,6 +218,7 @@ _YEAR_ONLY = re.compile(r"^(?P<year>\d{4})(?:-00-00)?$")             # 1985, 198
 _DAY_UNKNOWN = re.compile(r"^(?P<year>\d{4})-(?:\d{2}-00|00-\d{2})$")  # 1985-06-00
 _DAY_FIRST_UNKNOWN = re.compile(r"^(?:00?[/.-]\d{1,2}|\d{1,2}[/.-]00?)[/.-](?P<year>\d{4})$")
 _WITH_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")      # from a date-time column
+_TWO_DIGIT_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2})$")    # 14/06/85
 
 
 def _other_shapes(value: str) -> tuple[dt.date | None, str]:
@@ -253,7 +254,27 @@ def _other_shapes(value: str) -> tuple[dt.date | None, str]:
         except ValueError:
             return None, "not a real date (no such day)"
         return dob, f"day and month swapped: read as {dob.isoformat()}"
+    if match := _TWO_DIGIT_YEAR.match(value):
+        return _two_digit_year(*(int(part) for part in match.groups()))
     return None, "not a date as YYYY-MM-DD"
+
+
+def _two_digit_year(day: int, month: int, short_year: int) -> tuple[dt.date | None, str]:
+    """"14/06/85" read as 14 June 1985, with a note: a system that writes two-digit years
+    writes them for every record, and leaving them blank would leave a whole system's
+    dates of birth out of linkage. The century is the later one not in the future (a
+    child of 2015 is likelier in these records than someone born in 1915); the UK order
+    first, then the month first."""
+    today = timezone.localdate()
+    for first, second, how in ((day, month, ""), (month, day, "day and month swapped, ")):
+        for century in (2000, 1900):
+            try:
+                dob = dt.date(century + short_year, second, first)
+            except ValueError:
+                break
+            if dob <= today:
+                return dob, f"two-digit year, {how}read as {dob.isoformat()}"
+    return None, "not a real date (no such day)"
 
 
 def _day_and_month_swapped(value: str) -> dt.date | None:

@@ -190,6 +190,11 @@ def test_a_date_of_birth_typed_day_first_is_read_with_day_and_month_swapped(forc
     ("1985", dt.date(1985, 1, 1), "year only: read as 1985-01-01"),
     ("1985-00-00", dt.date(1985, 1, 1), "year only: read as 1985-01-01"),
     ("00/06/1985", dt.date(1985, 1, 1), "year only: read as 1985-01-01"),
+    # a two-digit year: the later century not in the future
+    ("14/06/85", dt.date(1985, 6, 14), "two-digit year, read as 1985-06-14"),
+    ("3.2.15", dt.date(2015, 2, 3), "two-digit year, read as 2015-02-03"),
+    ("06/14/85", dt.date(1985, 6, 14),
+     "two-digit year, day and month swapped, read as 1985-06-14"),
 ])
 def test_a_date_of_birth_in_another_shape_is_read_not_lost(forces, tmp_path, given, read,
                                                            note):
