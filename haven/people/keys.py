@@ -13,9 +13,10 @@ from functools import lru_cache
 from typing import Any
 
 from haven.core.calendar import typed_date
-from haven.people.linkage.nicknames import canonical_forenames, canonical_key
+from haven.people.linkage.nicknames import canonical_key
 from haven.people.linkage.normalise import (
     alias_names,
+    forename_set,
     may_hold_former_surname,
     metaphone,
     name_fields,
@@ -115,11 +116,8 @@ def profile(fields: dict) -> dict[str, Any]:
     middle = [*fore[1:], *name_tokens(fields.get("middle_names"))]
     sn = surname_key(surname)
     fn = _squash(fore[0]) if fore else ""
-    fn_all = set(canonical_forenames(fn)) if fn else set()
     aliases = alias_names(with_former_surname(fields.get("aliases"), forename, former))
-    for tokens in aliases:
-        if len(tokens) >= 2:
-            fn_all.update(canonical_forenames(_squash(tokens[0])))
+    fn_all = set(forename_set(fore[0] if fore else "", aliases) or ())
     # As the engine: the surname, each part of a double-barrelled one, alias surnames, so
     # "Marshall-Collier" and "Marshall" share a surname here as they do in the model.
     sn_all = set(surname_set(name_tokens(surname), aliases) or ())

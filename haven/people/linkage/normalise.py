@@ -481,9 +481,14 @@ def surname_set(surname_tokens: list[str], aliases: list[list[str]]) -> list[str
     return sorted(out) or None
 
 
-def _forename_set(forename: str, aliases: list[list[str]]) -> list[str] | None:
-    """Canonical forenames a person is known by, including alias forenames."""
-    out: set[str] = set(canonical_forenames(forename)) if forename else set()
+def forename_set(forename: str, aliases: list[list[str]]) -> list[str] | None:
+    """Canonical forenames a person is known by, including alias forenames and each part
+    of a hyphenated forename (Mary-Jane is also known as Mary)."""
+    out: set[str] = set(canonical_forenames(_squash(forename))) if forename else set()
+    if "-" in forename:
+        for part in forename.split("-"):
+            if len(part) > 1:
+                out.update(canonical_forenames(part))
     for alias in aliases:
         if len(alias) >= 2:
             out.update(canonical_forenames(_squash(alias[0])))
@@ -568,9 +573,10 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     raw_aliases = frame["aliases"].map(_text).tolist()
     fn_all: dict[tuple[str, str], list[str] | None] = {}
     sn_all: dict[tuple[str, str], list[str] | None] = {}
+    first_names = [t[0] if t else "" for t in fore_tokens.tolist()]  # hyphens kept
     out["fn_all"] = [
-        _cached(fn_all, (f, a), lambda f=f, a=a: _forename_set(f, alias_names(a)))
-        for f, a in zip(fn_str, raw_aliases, strict=True)
+        _cached(fn_all, (f, a), lambda f=f, a=a: forename_set(f, alias_names(a)))
+        for f, a in zip(first_names, raw_aliases, strict=True)
     ]
     out["sn_all"] = [
         _cached(sn_all, (s, a), lambda s=s, a=a: surname_set(name_tokens(s), alias_names(a)))

@@ -141,6 +141,17 @@ def test_a_former_surname_in_the_surname_field_is_a_former_surname(linked):
         "alias or former surname")
 
 
+def test_a_hyphenated_forename_is_also_each_of_its_names(linked):
+    """Mary-Jane is also known as Mary: the whole, squashed, was a forename of its own
+    that agreed with Mary only as far as Jaro-Winkler went."""
+    frame = prepare_records([{"uid": "a:1", "forename": "Mary-Jane"}]).set_index("uid")
+    assert set(frame.loc["a:1", "fn_all"]) == {"maryjane", "mary", "jane"}
+    levels = {item["field"]: item["comparison_level"] for item in explain_pair(
+        linked.model, record("crime", "H1", NAMESAKE, forename="Anne-Marie"),
+        record("pvp", "H2", NAMESAKE, forename="Marie"))}
+    assert levels["forename"] == "nickname or alias"
+
+
 def test_names_swapped_count_once(linked):
     """A record with forename and surname the wrong way round says the two names agree,
     no more: it weighs no more than the same names in order. It weighed about twice as
