@@ -219,6 +219,8 @@ def run_haven(export: Path, work: Path, force: str,
     if reuse_ingest and kept.exists():
         shutil.copyfile(kept, db)
         print(f"ingest reused from {kept}", flush=True)
+        # the revision under test may have migrations the one that ingested had not
+        steps["migrate"] = run_timed([HAVEN, "migrate", "-v", "0"], env)
     else:
         steps["migrate"] = run_timed([HAVEN, "migrate", "-v", "0"], env)
         subprocess.run([str(ROOT / ".venv/bin/python"), "-c",
