@@ -440,13 +440,13 @@ def name_fields(forename: str | None, surname: str | None) -> tuple[str, str, st
     forename, surname = forename or "", surname or ""
     if not isinstance(surname, str) or not surname:
         return forename, surname, ""
+    former = ""
+    if match := _FORMER_SURNAME_RE.match(latin(surname)):
+        surname, former = match.group(1).strip(" ,"), match.group(2).strip()
     if not forename and surname.count(",") == 1:
         last, _, first = surname.partition(",")
         if last.strip() and first.strip():
             forename, surname = first.strip(), last.strip()
-    former = ""
-    if match := _FORMER_SURNAME_RE.match(latin(surname)):
-        surname, former = match.group(1).strip(" ,"), match.group(2).strip()
     return forename, surname, former
 
 

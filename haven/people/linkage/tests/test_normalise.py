@@ -65,6 +65,8 @@ def test_ambiguous_nickname_keeps_both_and_unknown_maps_to_itself():
     ("Ann", "SMITH NÉE JONES", ("Ann", "SMITH", "JONES")),
     ("Ann", "Smith, formerly Jones", ("Ann", "Smith", "Jones")),
     ("", "Smith, Ann", ("Ann", "Smith", "")),
+    ("", "Smith, formerly Jones", ("", "Smith", "Jones")),
+    ("", "SMITH, Ann (nee Jones)", ("Ann", "SMITH", "Jones")),
     # what stays: the surname Nee, a forename given beside a comma, one part only
     ("Ann", "Nee", ("Ann", "Nee", "")),
     ("Ann", "Smith-Nee", ("Ann", "Smith-Nee", "")),
