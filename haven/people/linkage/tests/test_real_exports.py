@@ -54,6 +54,12 @@ def linked():
     return link_records(records, LinkageSettings(review_band=(0.5, 0.99)))
 
 
+def levels_of(linked, left, right) -> dict[str, str]:
+    """What each field of two records agreed as under the trained model."""
+    return {item["field"]: item["comparison_level"]
+            for item in explain_pair(linked.model, left, right)}
+
+
 def test_placeholder_and_year_only_dates_are_not_dates():
     frame = prepare_records([
         {"uid": "a:1", "date_of_birth": "1900-01-01"},
@@ -110,16 +116,13 @@ def test_names_in_other_letters_and_languages_are_the_same_names(linked):
     assert (frame.loc["a:3", "fn"], frame.loc["a:3", "sn"]) == ("aleksandr", "petrov")
     assert frame.loc["a:4", "sn"] == "strauss"
     cyrillic = record("crime", "R1", NAMESAKE, forename="Александра", surname="Петрова")
-    levels = {item["field"]: item["comparison_level"] for item in explain_pair(
-        linked.model, cyrillic, record("pvp", "R2", NAMESAKE, surname="Petrova"))}
-    assert levels["surname"] == "exact"
-    assert levels["forename"] == "exact"
+    levels = levels_of(linked, cyrillic, record("pvp", "R2", NAMESAKE, surname="Petrova"))
+    assert levels["surname"] == levels["forename"] == "exact"
     kasia = {"fn": "kasia", "fn_all": ["katherine"], "sn": "nowicka"}
     assert hard_conflict(kasia, {"fn": "katarzyna", "fn_all": ["katherine"],
                                  "sn": "nowicka"}) is None
-    diminutive = {item["field"]: item["comparison_level"] for item in explain_pair(
-        linked.model, record("crime", "K3", KASIA, forename="Kasia"),
-        record("pvp", "K4", KASIA))}
+    diminutive = levels_of(linked, record("crime", "K3", KASIA, forename="Kasia"),
+                           record("pvp", "K4", KASIA))
     assert diminutive["forename"] == "nickname or alias"
 
 
@@ -133,12 +136,9 @@ def test_a_former_surname_in_the_surname_field_is_a_former_surname(linked):
     assert frame.loc["a:1", "sn"] == "smith" and "jones" in frame.loc["a:1", "sn_all"]
     assert (frame.loc["a:2", "fn"], frame.loc["a:2", "sn"]) == ("ann", "smith")
     typed = record("crime", "N1", NAMESAKE, surname="Thomas (née Pryce)")
-    def surname_level(other):
-        return {item["field"]: item["comparison_level"]
-                for item in explain_pair(linked.model, typed, other)}["surname"]
-    assert surname_level(record("pvp", "N2", NAMESAKE)) == "exact"
-    assert surname_level(record("pvp", "N3", NAMESAKE, surname="Pryce")) == (
-        "alias or former surname")
+    assert levels_of(linked, typed, record("pvp", "N2", NAMESAKE))["surname"] == "exact"
+    assert levels_of(linked, typed, record("pvp", "N3", NAMESAKE, surname="Pryce"))[
+        "surname"] == "alias or former surname"
 
 
 def test_a_hyphenated_forename_is_also_each_of_its_names(linked):
@@ -146,9 +146,8 @@ def test_a_hyphenated_forename_is_also_each_of_its_names(linked):
     that agreed with Mary only as far as Jaro-Winkler went."""
     frame = prepare_records([{"uid": "a:1", "forename": "Mary-Jane"}]).set_index("uid")
     assert set(frame.loc["a:1", "fn_all"]) == {"maryjane", "mary", "jane"}
-    levels = {item["field"]: item["comparison_level"] for item in explain_pair(
-        linked.model, record("crime", "H1", NAMESAKE, forename="Anne-Marie"),
-        record("pvp", "H2", NAMESAKE, forename="Marie"))}
+    levels = levels_of(linked, record("crime", "H1", NAMESAKE, forename="Anne-Marie"),
+                       record("pvp", "H2", NAMESAKE, forename="Marie"))
     assert levels["forename"] == "nickname or alias"
 
 
