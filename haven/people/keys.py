@@ -17,7 +17,6 @@ from haven.people.linkage.nicknames import canonical_key
 from haven.people.linkage.normalise import (
     alias_names,
     forename_set,
-    may_hold_former_surname,
     metaphone,
     name_fields,
     name_tokens,
@@ -27,6 +26,7 @@ from haven.people.linkage.normalise import (
     normalise_pnc,
     normalise_postcode,
     soundex,
+    surname_holds_more,
     surname_set,
     with_former_surname,
 )
@@ -95,7 +95,7 @@ def _key(function, value: Any):
 def blocking_key_values(surname: Any, forename: Any, phone: Any,
                         postcode: Any) -> tuple[str, str, str, str, str]:
     """The blocking keys as a tuple in `KEY_FIELDS` order (the bulk form for ingest)."""
-    if surname.__class__ is str and ("," in surname or may_hold_former_surname(surname)):
+    if surname_holds_more(surname):
         forename, surname, _ = name_fields(forename, surname)
     sn_key, sn_phonetic = _key(_surname_keys, surname)
     return (sn_key, sn_phonetic, _key(_forename_block_key, forename), _key(_phone_key, phone),

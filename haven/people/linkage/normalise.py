@@ -325,6 +325,12 @@ _HOUSE_NUMBER_RE = re.compile(r"(?:^|\s)\d+[a-z]?(?:/\d+[a-z]?)?\s+[a-z]")  # "1
 _TRAILING_POSTCODE_RE = re.compile(r"\s*\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\s*$")
 
 
+def _names_a_street(words: list[str]) -> bool:
+    """A street type after the first word ("church st", "high street"; not "st albans")."""
+    return bool(words) and bool(_STREET_TYPES.intersection(words[1:])
+                                or _ABBREVIATIONS.get(words[-1]) in _STREET_TYPES)
+
+
 def _without_locality(line: str) -> str:
     """The address line without the town, county or postcode typed after the street
     ("14 high street, warwick, cv34 4aa" -> "14 high street"): the contract has columns for
@@ -341,8 +347,7 @@ def _without_locality(line: str) -> str:
         cleaned = _NOT_A_WORD_RE.sub(" ", part)
         words = cleaned.split()
         house = street_at is None and _HOUSE_NUMBER_RE.search(cleaned)
-        street = words and (_STREET_TYPES.intersection(words[1:])
-                            or _ABBREVIATIONS.get(words[-1]) in _STREET_TYPES)
+        street = _names_a_street(words)
         if house or street:
             street_at = index
     if street_at is None or street_at == len(parts) - 1:
@@ -362,9 +367,7 @@ def _without_town(text: str, town: str | None) -> str:
     town = normalise_town(town) if town else None
     if town and text.endswith(" " + town):
         rest = text[:-len(town) - 1].split()
-        if len(rest) >= 2 and (any(c.isdigit() for c in rest[0])
-                               or _STREET_TYPES.intersection(rest[1:])
-                               or _ABBREVIATIONS.get(rest[-1]) in _STREET_TYPES):
+        if len(rest) >= 2 and (any(c.isdigit() for c in rest[0]) or _names_a_street(rest)):
             return " ".join(rest)
     return text
 
@@ -427,8 +430,13 @@ _FORMER_SURNAME_RE = re.compile(
     r"[)\]]?\s*$", re.IGNORECASE)
 
 
-#: A cheap test for a surname field that may hold a former surname.
-may_hold_former_surname = re.compile(r"(?i)\b(?:nee|née|formerly|maiden name)\b").search
+_FORMER_WORD = re.compile(r"(?i)\b(?:nee|née|formerly|maiden name)\b").search
+
+
+def surname_holds_more(surname: Any) -> bool:
+    """A cheap test for a surname field `name_fields` may read differently (a comma, or a
+    word that introduces a former surname)."""
+    return isinstance(surname, str) and ("," in surname or bool(_FORMER_WORD(surname)))
 
 
 @lru_cache(maxsize=262144)
@@ -588,8 +596,7 @@ def _read_name_fields(frame: pd.DataFrame) -> None:
     """`name_fields` on the frame (in place): only rows whose surname holds a comma or a
     former surname change."""
     surnames = frame["surname"]
-    odd = [name for name in surnames.unique()  # surnames repeat: each tested once
-           if isinstance(name, str) and ("," in name or may_hold_former_surname(name))]
+    odd = [name for name in surnames.unique() if surname_holds_more(name)]  # each once
     if not odd:
         return
     rows = frame.index[surnames.isin(odd).to_numpy()]
