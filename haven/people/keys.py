@@ -17,6 +17,7 @@ from haven.people.linkage.nicknames import canonical_key
 from haven.people.linkage.normalise import (
     alias_names,
     forename_set,
+    forename_tokens,
     metaphone,
     name_fields,
     name_tokens,
@@ -28,6 +29,7 @@ from haven.people.linkage.normalise import (
     soundex,
     surname_holds_more,
     surname_set,
+    surname_tokens,
     with_former_surname,
 )
 
@@ -39,11 +41,11 @@ def _squash(token: str) -> str:
 
 
 def surname_key(value: Any) -> str:
-    return "".join(_squash(t) for t in name_tokens(value))
+    return "".join(_squash(t) for t in surname_tokens(value))
 
 
 def forename_key(value: Any) -> str:
-    tokens = name_tokens(value)
+    tokens = forename_tokens(value)
     return _squash(tokens[0]) if tokens else ""
 
 
@@ -112,7 +114,7 @@ def blocking_keys(fields: dict) -> dict[str, str]:
 def profile(fields: dict) -> dict[str, Any]:
     """Comparison-ready values of one record (a light mirror of `prepare_records`)."""
     forename, surname, former = name_fields(fields.get("forename"), fields.get("surname"))
-    fore = name_tokens(forename)
+    fore = forename_tokens(forename)
     middle = [*fore[1:], *name_tokens(fields.get("middle_names"))]
     sn = surname_key(surname)
     fn = _squash(fore[0]) if fore else ""
@@ -120,7 +122,7 @@ def profile(fields: dict) -> dict[str, Any]:
     fn_all = set(forename_set(fore[0] if fore else "", aliases) or ())
     # As the engine: the surname, each part of a double-barrelled one, alias surnames, so
     # "Marshall-Collier" and "Marshall" share a surname here as they do in the model.
-    sn_all = set(surname_set(name_tokens(surname), aliases) or ())
+    sn_all = set(surname_set(surname_tokens(surname), aliases) or ())
     pc, sector, district = normalise_postcode(fields.get("postcode"))
     return {
         "fn": fn or None,

@@ -28,7 +28,7 @@ from haven.people.access import scoped_persons
 from haven.people.addresses import PlaceSet, force_places, is_confidential, place
 from haven.people.history import history_summaries
 from haven.people.keys import blocking_keys, forename_key, iso_date, profile
-from haven.people.linkage.normalise import metaphone, name_tokens, surname_set
+from haven.people.linkage.normalise import metaphone, surname_set, surname_tokens
 from haven.people.models import SourceRecord
 from haven.people.scoring import COMPARISONS, ScorerWeights, compare, probability, weights_for
 
@@ -160,7 +160,7 @@ def _blocks(criteria: dict) -> list[dict]:
     if keys["sn_key"]:
         blocks.append({"sn_key": keys["sn_key"]})
     # Each part of a double-barrelled surname: a system may hold "Ahmed-Shaw" as "Shaw".
-    parts = set(surname_set(name_tokens(criteria["surname"]), []) or ()) - {keys["sn_key"]}
+    parts = set(surname_set(surname_tokens(criteria["surname"]), []) or ()) - {keys["sn_key"]}
     for part in sorted(parts):
         code = metaphone(part)
         if code and fn:

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-# canonical forename -> nicknames / variant spellings (all lower case)
+# canonical forename -> nicknames / variant spellings (all lower case; "wm", "jas" and
+# "thos" are the abbreviations older records write)
 _CANONICAL: dict[str, tuple[str, ...]] = {
-    "william": ("bill", "billy", "will", "willie", "willy", "liam"),
+    "william": ("bill", "billy", "will", "willie", "willy", "liam", "wm"),
     "elizabeth": ("liz", "lizzie", "lizzy", "beth", "betty", "bess", "eliza", "elisabeth", "libby"),
     "robert": ("bob", "bobby", "rob", "robbie", "bert"),
     "katherine": ("kate", "katie", "kat", "kathy", "cathy", "catherine", "kathryn", "kay"),
-    "james": ("jim", "jimmy", "jamie"),
+    "james": ("jim", "jimmy", "jamie", "jas"),
     "david": ("dave", "davey", "davie"),
     "stephen": ("steve", "stevie", "steven"),
     "steven": ("steve", "stevie", "stephen"),
@@ -32,7 +33,7 @@ _CANONICAL: dict[str, tuple[str, ...]] = {
     "christopher": ("chris", "kit"),
     "christine": ("chris", "chrissie", "christina"),
     "michael": ("mike", "mick", "mickey", "micky", "mikey"),
-    "thomas": ("tom", "tommy"),
+    "thomas": ("tom", "tommy", "thos"),
     "joanne": ("jo", "joanna", "jo-anne"),
     "josephine": ("jo", "josie"),
     "joseph": ("joe", "joey"),

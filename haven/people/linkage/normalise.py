@@ -93,13 +93,17 @@ def latin(text: str) -> str:
 
 @lru_cache(maxsize=262144)
 def clean_name(value: str | None) -> str:
-    """Lower-case, strip accents, apostrophes and punctuation; keep spaces and hyphens.
+    """Lower-case, strip accents, apostrophes and punctuation; keep spaces and hyphens; a
+    full stop parts words.
 
-    "O'Brien" -> "obrien", "  Zoë " -> "zoe", "Łukasz" -> "lukasz". Returns "" for blanks.
+    "O'Brien" -> "obrien", "  Zoë " -> "zoe", "Łukasz" -> "lukasz", "J.P." -> "j p",
+    "St.John" -> "st john". Returns "" for blanks. (A full stop dropped like the other
+    marks made "J.P." one name "jp", which agreed with no John Paul.)
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = _NON_LETTER_RE.sub("", latin(str(value)).lower().replace("'", ""))
+    text = latin(str(value)).lower().replace("'", "").replace(".", " ")
+    text = _NON_LETTER_RE.sub("", text)
     return " ".join(text.replace("-", " - ").split()).replace(" - ", "-").strip("-")
 
 
@@ -110,11 +114,44 @@ def name_tokens(value: str | None) -> list[str]:
     surname) was read as a title and left blank, so every Lord was a person without a
     surname to the matcher and could not be found by it at call time."""
     cleaned = clean_name(value)
-    if cleaned in PLACEHOLDER_NAMES:
-        return []
+    if cleaned in PLACEHOLDER_NAMES or cleaned.replace(" ", "") in PLACEHOLDER_NAMES:
+        return []  # "N.K." as well as "NK"
     tokens = [t for t in cleaned.split() if t not in _SUFFIXES]
     named = [t for t in tokens if t not in _TITLES]
     return named or [t for t in tokens if t in _TITLES_THAT_ARE_NAMES]
+
+
+_VOWELS = frozenset("aeiouy")
+_NOT_INITIALS = frozenset({"ng"})  # a surname exported in the forename field, as often
+
+
+def forename_tokens(value: str | None) -> list[str]:
+    """`name_tokens` of a forename field, initials typed together read as initials: "JP"
+    is J. P., as "J P" and "J.P." are. A forename of two or three letters with no vowel is
+    initials unless the table knows it ("Wm" is William); "Al", "Jo" and "Amy" stay names.
+    Read as one name, "jp" agreed with no record of John Paul, not even on its initial."""
+    out = []
+    for token in name_tokens(value):
+        if (2 <= len(token) <= 3 and token.isalpha() and _VOWELS.isdisjoint(token)
+                and token not in _NOT_INITIALS and canonical_forenames(token) == (token,)):
+            out.extend(token)
+        else:
+            out.append(token)
+    return out
+
+
+# "Saint John", "St John", "St. John", "St-John" and "StJohn" are one surname.
+_SAINT_RE = re.compile(r"^saint(?=$|-)")
+# Words that begin a surname rather than make one: "van" alone is no one's surname in
+# "Van Dijk", so the parts of a surname of several words leave them out.
+_SURNAME_PARTICLES = frozenset({
+    "st", "van", "von", "vander", "de", "der", "den", "du", "da", "di", "del", "della",
+    "dos", "das", "la", "le", "al", "el", "bin", "ben", "ibn", "ap", "mac", "mc", "ten", "ter"})
+
+
+def surname_tokens(value: str | None) -> list[str]:
+    """`name_tokens` of a surname field, "Saint" written "st" as most systems abbreviate it."""
+    return [_SAINT_RE.sub("st", token) for token in name_tokens(value)]
 
 
 def _squash(token: str) -> str:
@@ -477,9 +514,11 @@ def alias_names(aliases: Any) -> list[list[str]]:
 def surname_set(surname_tokens: list[str], aliases: list[list[str]]) -> list[str] | None:
     """All surnames a person is known by: surname, its hyphen parts, alias surnames."""
     out: set[str] = set()
+    several = len(surname_tokens) > 1
     for token in surname_tokens:
-        out.add(_squash(token))
-        out.update(p for p in token.split("-") if len(p) > 1)
+        if not (several and token in _SURNAME_PARTICLES):
+            out.add(_squash(token))
+        out.update(p for p in token.split("-") if len(p) > 1 and p not in _SURNAME_PARTICLES)
     if surname_tokens:
         out.add("".join(_squash(t) for t in surname_tokens))
     for alias in aliases:
@@ -560,9 +599,9 @@ def _cached(cache: dict, key: Any, compute) -> Any:
 
 def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     _read_name_fields(frame)
-    fore_tokens = _map_unique(frame["forename"].astype(object), name_tokens)
+    fore_tokens = _map_unique(frame["forename"].astype(object), forename_tokens)
     middle_tokens = _map_unique(frame["middle_names"].astype(object), name_tokens)
-    sur_tokens = _map_unique(frame["surname"].astype(object), name_tokens)
+    sur_tokens = _map_unique(frame["surname"].astype(object), surname_tokens)
     # A forename field holding "John Paul" keeps "paul" as a middle name.
     out["fn"] = fore_tokens.map(lambda t: _squash(t[0]) if t else None)
     # (the first of the forename's other tokens, else of the middle names; no list is built
@@ -587,7 +626,7 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
         for f, a in zip(first_names, raw_aliases, strict=True)
     ]
     out["sn_all"] = [
-        _cached(sn_all, (s, a), lambda s=s, a=a: surname_set(name_tokens(s), alias_names(a)))
+        _cached(sn_all, (s, a), lambda s=s, a=a: surname_set(surname_tokens(s), alias_names(a)))
         for s, a in zip(frame["surname"].map(_text).tolist(), raw_aliases, strict=True)
     ]
 

@@ -376,6 +376,18 @@ def test_a_surname_field_holding_more_than_the_surname_is_read_as_meant(add_reco
     assert levels_of(found[0])["surname"] == levels_of(found[0])["forename"] == "exact"
 
 
+def test_initials_typed_together_and_saint_written_out_are_found(add_record, persona):
+    # "J.P." was keyed as one forename "jp", which John's initial did not reach;
+    # "Saint Clair" and "St Clair" were two surnames
+    jp = add_record("crime", "IN1", forename="J.P.", surname="Saint Clair",
+                    date_of_birth="1983-11-02").person
+    found = find_candidates(persona("call_handler"), forename="John", surname="St Clair",
+                            date_of_birth="02/11/1983")
+    assert [c.person for c in found] == [jp]
+    assert levels_of(found[0])["surname"] == "exact"
+    assert levels_of(found[0])["forename"] == "initial only"
+
+
 def test_a_polish_diminutive_finds_the_person_by_her_full_name(add_record, persona):
     kasia = add_record("pvp", "PL3", forename="Katarzyna", surname="Nowak",
                        date_of_birth="1991-02-03").person
@@ -454,4 +466,25 @@ def test_names_keyed_before_they_were_read_in_latin_letters_are_keyed_again(add_
     stored = SourceRecord.objects.values("sn_key", "fn_key").get(pk=record.pk)
     assert stored == {"sn_key": "kolodziej", "fn_key": "katherine"}
     found = find_candidates(persona("call_handler"), forename="Katarzyna", surname="Kolodziej")
+    assert [c.person for c in found] == [record.person]
+
+
+def test_initials_and_saint_keyed_the_old_way_are_keyed_again(add_record, persona):
+    import importlib
+
+    from django.apps import apps
+
+    from haven.people.models import SourceRecord
+
+    record = add_record("pvp", "IN2", forename="JP", surname="Saint John",
+                        date_of_birth="1979-01-30")
+    # as keyed before: "JP" one forename, "Saint" written out
+    SourceRecord.objects.filter(pk=record.pk).update(sn_key="saintjohn", sn_phonetic="SNTJN",
+                                                     fn_key="jp")
+    assert not find_candidates(persona("call_handler"), forename="James", surname="St John")
+    importlib.import_module(
+        "haven.people.migrations.0010_initials_and_saint_keyed").rekey(apps, None)
+    stored = SourceRecord.objects.values("sn_key", "fn_key").get(pk=record.pk)
+    assert stored == {"sn_key": "stjohn", "fn_key": "j"}
+    found = find_candidates(persona("call_handler"), forename="James", surname="St John")
     assert [c.person for c in found] == [record.person]

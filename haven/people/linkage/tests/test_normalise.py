@@ -6,6 +6,7 @@ import pytest
 from haven.people.linkage.nicknames import canonical_forenames, canonical_key, table_size
 from haven.people.linkage.normalise import (
     clean_name,
+    forename_tokens,
     name_fields,
     name_tokens,
     normalise_address,
@@ -16,6 +17,8 @@ from haven.people.linkage.normalise import (
     normalise_town,
     parse_dob,
     prepare_records,
+    surname_set,
+    surname_tokens,
 )
 
 
@@ -46,6 +49,8 @@ from haven.people.linkage.normalise import (
         ("usman", "osman"),
         ("shaun", "sean"),
         ("kieran", "ciaran"),
+        ("wm", "william"),
+        ("thos", "thomas"),
     ],
 )
 def test_nicknames_map_to_canonical(nick, canonical):
@@ -75,6 +80,28 @@ def test_ambiguous_nickname_keeps_both_and_unknown_maps_to_itself():
 ])
 def test_a_surname_field_holding_more_than_the_surname(forename, surname, read):
     assert name_fields(forename, surname) == read
+
+
+@pytest.mark.parametrize(("forename", "tokens"), [
+    ("JP", ["j", "p"]), ("J.P.", ["j", "p"]), ("J. P.", ["j", "p"]), ("Mr T.J.", ["t", "j"]),
+    ("Jo", ["jo"]), ("Al", ["al"]), ("Amy", ["amy"]), ("Lyn", ["lyn"]),  # names with a vowel
+    ("Wm", ["wm"]), ("Ng", ["ng"]),  # the table's abbreviation, a surname typed as forename
+])
+def test_initials_typed_together_are_initials(forename, tokens):
+    assert forename_tokens(forename) == tokens
+
+
+@pytest.mark.parametrize("surname", ["St John", "Saint John", "St. John", "ST.JOHN",
+                                     "St-John", "Saint-John", "StJohn"])
+def test_saint_written_out_or_shortened_is_one_surname(surname):
+    assert "".join(t.replace("-", "") for t in surname_tokens(surname)) == "stjohn"
+
+
+def test_a_surnames_particle_is_not_a_surname_by_itself():
+    assert surname_set(surname_tokens("van der Berg"), []) == ["berg", "vanderberg"]
+    assert surname_set(surname_tokens("Al-Hassan"), []) == ["alhassan", "hassan"]
+    assert surname_set(surname_tokens("De"), []) == ["de"]  # the whole surname stays
+    assert surname_set(surname_tokens("Smith-Jones"), []) == ["jones", "smith", "smithjones"]
 
 
 def test_clean_name_strips_accents_apostrophes_and_case():
@@ -194,7 +221,7 @@ def test_postcode_case_and_spacing():
 
 @pytest.mark.parametrize(("normalise", "given"), [
     (name_tokens, "Unknown"), (name_tokens, "N/K"), (name_tokens, "NOT KNOWN"),
-    (name_tokens, "Unknown Male"),
+    (name_tokens, "Unknown Male"), (name_tokens, "N.K."),
     (lambda v: normalise_address(v)[1], "No fixed abode"),
     (lambda v: normalise_address(v)[1], "N.F.A."), (lambda v: normalise_address(v)[1], "NFA"),
     (normalise_town, "Unknown"),

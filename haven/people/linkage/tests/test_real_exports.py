@@ -151,6 +151,32 @@ def test_a_hyphenated_forename_is_also_each_of_its_names(linked):
     assert levels["forename"] == "nickname or alias"
 
 
+def test_initials_typed_together_are_initials_and_saint_is_st(linked):
+    """"JP", "J.P." and "J P" are the initials J and P: read as one name "jp" they agreed
+    with no John Paul, not even on the initial. "Saint John", "St. John" and "St-John"
+    are one surname, and "Van" is no one's surname by itself."""
+    frame = prepare_records([
+        {"uid": "a:1", "forename": "JP", "surname": "Saint John"},
+        {"uid": "a:2", "forename": "J.P.", "surname": "St. John"},
+        {"uid": "a:3", "forename": "Jo", "surname": "Van Dijk"},
+        {"uid": "a:4", "forename": "Wm", "surname": "St-John"},
+    ]).set_index("uid")
+    for uid in ("a:1", "a:2"):
+        assert (frame.loc[uid, "fn"], frame.loc[uid, "mn"]) == ("j", "p")
+    assert frame.loc["a:3", "fn"] == "jo"  # a name with a vowel stays a name
+    assert frame.loc["a:1", "sn"] == frame.loc["a:2", "sn"] == frame.loc["a:4", "sn"] \
+        == "stjohn"
+    assert "van" not in frame.loc["a:3", "sn_all"] and "dijk" in frame.loc["a:3", "sn_all"]
+    assert "william" in frame.loc["a:4", "fn_all"]
+    initials = levels_of(linked, record("command_and_control", "J1", NAMESAKE,
+                                        forename="A.M.", middle_names=""),
+                         record("pvp", "J2", NAMESAKE, middle_names="Mary"))
+    assert initials["forename"] == "initial only" and initials["middle_name"] == "same initial"
+    saint = levels_of(linked, record("crime", "S1", NAMESAKE, surname="Saint Clair"),
+                      record("pvp", "S2", NAMESAKE, surname="St. Clair"))
+    assert saint["surname"] == "exact"
+
+
 def test_names_swapped_count_once(linked):
     """A record with forename and surname the wrong way round says the two names agree,
     no more: it weighs no more than the same names in order. It weighed about twice as
