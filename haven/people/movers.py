@@ -10,6 +10,8 @@ removed by intake's mover and returned, so that an unmerge can restore them.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 
 from haven.people.models import MergeEvent, Person
+
+logger = logging.getLogger(__name__)
 
 SKIP = {(MergeEvent, "keep"), (MergeEvent, "absorbed"), (Person, "merged_into")}
 
@@ -189,16 +193,31 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
             at_once.append((model, field_name, mover))
         else:
             by_chunk.append((model, field_name, mover))
+    # Seconds of each step that took a tenth of a second or more, logged at INFO: after a
+    # first ingest a relink empties half a million persons, and this is a slow step of it.
+    seconds: dict[str, float] = {}
+    last = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= 0.1:
+            seconds[name] = round(now - last, 1)
+        last = now
+
     with connection.cursor() as cursor, _mapping_table(cursor, mapping):
+        lap("map")
         for _model, _field, mover in at_once:
             if mover is not None:
                 mover.dedupe_mapped(_MAP_TABLE)
+                lap(f"dedupe {mover.label}")
         for (model, field_name), moved in _update_relations(
-                cursor, [(m, f) for m, f, _ in at_once]).items():
+                cursor, [(m, f) for m, f, _ in at_once], lap).items():
             if moved:
                 counts[label(model, field_name)] += moved
         # Most relations with a chunked mover hold nothing of the persons a relink empties.
         by_chunk = [(m, f, mover) for m, f, mover in by_chunk if _any_mapped(cursor, m, f)]
+        lap("chunked movers asked")
     olds = list(mapping)
     for model, field_name, mover in by_chunk:
         manager = model._default_manager
@@ -213,6 +232,8 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
             sub = {old: mapping[old] for old in chunk}
             for moved in _update_through_map(sub, [(model, field_name)]).values():
                 counts[label(model, field_name)] += moved
+        lap(label(model, field_name))
+    logger.info("relink moved related seconds=%s", seconds)
     return counts
 
 
@@ -243,7 +264,7 @@ def _mapping_table(cursor, mapping: dict[int, int]):
         cursor.execute(f"DELETE FROM {_MAP_TABLE}")  # noqa: S608
 
 
-def _update_relations(cursor, relations) -> dict[tuple, int]:
+def _update_relations(cursor, relations, lap=None) -> dict[tuple, int]:
     """Through a filled `_MAP_TABLE`: one UPDATE per relation, joined to the map with
     UPDATE ... FROM (PostgreSQL, SQLite 3.33+): each row looks its person up once, where a
     correlated sub-select beside `IN (SELECT ...)` looked it up twice."""
@@ -263,6 +284,8 @@ def _update_relations(cursor, relations) -> dict[tuple, int]:
                    f"WHERE {column} IN (SELECT old_id FROM {_MAP_TABLE})")
         cursor.execute(sql)
         moved[(model, field_name)] = max(cursor.rowcount, 0)
+        if lap is not None:
+            lap(label(model, field_name))
     return moved
 
 

@@ -338,7 +338,7 @@ def _link(force, evidence: Evidence, link, engine: str, stages):
     # Splink and DuckDB load in seconds: only when a relink runs.
     from haven.people.linkage import LinkageSettings
     from haven.people.linkage.engine import model_parameters
-    from haven.people.linkage.normalise import prepare_records, split_keys
+    from haven.people.linkage.normalise import prepare_records
 
     began = time.perf_counter()
     rows = _records(force, with_evidence=False)
@@ -362,9 +362,17 @@ def _link(force, evidence: Evidence, link, engine: str, stages):
                                    dated_link_threshold=policy(
                                        force, "linkage_dated_threshold"))
         prepared = prepare_records(rows[["uid", "system", "source_id", *RAW_FIELDS]])
-        prepared["incident_keys"] = [split_keys(v) for v in _keys_column(rows, evidence.keys())]
-        logger.info("relink prepared force=%s seconds=%.1f", force.code,
-                    time.perf_counter() - began)
+        # How long the records took to prepare and how long the evidence read beside them
+        # was then still awaited: the slower of the two sets the pace.
+        ready = time.perf_counter()
+        keys = evidence.keys()
+        waited = time.perf_counter() - ready
+        # `evidence_keys` joins each record's fingerprints sorted and distinct: splitting
+        # is all that is left (`split_keys`, which sorts afresh, took 3 s at 1 M records).
+        prepared["incident_keys"] = [v.split(";") if v else None
+                                     for v in _keys_column(rows, keys)]
+        logger.info("relink prepared force=%s seconds=%.1f records=%.1f evidence_waited=%.1f",
+                    force.code, time.perf_counter() - began, ready - began, waited)
         result = link(prepared, settings)
         counts["parameters"] = result.model.parameters if result.model else "trained"
         if result.model is not None and result.model.parameters == "trained":

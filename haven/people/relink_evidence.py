@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+import time
 from collections import defaultdict
 
 from django.db import connection, connections
@@ -62,7 +63,15 @@ def _child(force_pk: int, pipe) -> None:
     after-link steps can read before the persons change, and send both at once."""
     try:
         force = Force.objects.get(pk=force_pk)
-        pipe.send(("ok", (evidence_keys(force), prefetched_for_after_link(force))))
+        began = time.perf_counter()
+        keys = evidence_keys(force)
+        read = time.perf_counter()
+        prefetched = prefetched_for_after_link(force)
+        done = time.perf_counter()
+        pipe.send(("ok", (keys, prefetched)))
+        logger.info("relink evidence read beside force=%s seconds=%s", force.code, {
+            "evidence": round(read - began, 1), "after-link inputs": round(done - read, 1),
+            "sending": round(time.perf_counter() - done, 1)})
     except Exception as error:  # noqa: BLE001 - any failure: the parent reads it itself
         pipe.send(("failed", type(error).__name__))
     finally:
