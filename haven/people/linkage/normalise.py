@@ -127,12 +127,14 @@ _NOT_INITIALS = frozenset({"ng"})  # a surname exported in the forename field, a
 
 def forename_tokens(value: str | None) -> list[str]:
     """`name_tokens` of a forename field, initials typed together read as initials: "JP"
-    is J. P., as "J P" and "J.P." are. A forename of two or three letters with no vowel is
-    initials unless the table knows it ("Wm" is William); "Al", "Jo" and "Amy" stay names.
-    Read as one name, "jp" agreed with no record of John Paul, not even on its initial."""
+    is J. P., as "J P" and "J.P." are. A forename of two letters with no vowel is initials
+    unless the table knows it ("Wm" is William); "Al" and "Jo" stay names. Three letters
+    with no vowel are far more often a name typed without its vowel ("Jhn") than three
+    initials, and stay as typed. Read as one name, "jp" agreed with no record of John
+    Paul, not even on its initial."""
     out = []
     for token in name_tokens(value):
-        if (2 <= len(token) <= 3 and token.isalpha() and _VOWELS.isdisjoint(token)
+        if (len(token) == 2 and token.isalpha() and _VOWELS.isdisjoint(token)
                 and token not in _NOT_INITIALS and canonical_forenames(token) == (token,)):
             out.extend(token)
         else:

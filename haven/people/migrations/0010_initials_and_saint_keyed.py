@@ -1,6 +1,6 @@
 """Name keys again: a full stop now parts the words of a name, so "J.P." is the initials
-J and P (it was one name "jp", as "JP" still was: two or three letters with no vowel in a
-forename are now read as initials unless the forename table knows them, "Wm" is
+J and P (it was one name "jp", as "JP" still was: two letters with no vowel in a forename
+are now read as initials unless the forename table knows them, "Wm" is
 William); "Saint John", "St. John" and "St-John" are keyed as "St John" is; "Wm", "Jas"
 and "Thos" are William, James and Thomas.
 

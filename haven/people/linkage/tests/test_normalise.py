@@ -86,6 +86,7 @@ def test_a_surname_field_holding_more_than_the_surname(forename, surname, read):
     ("JP", ["j", "p"]), ("J.P.", ["j", "p"]), ("J. P.", ["j", "p"]), ("Mr T.J.", ["t", "j"]),
     ("Jo", ["jo"]), ("Al", ["al"]), ("Amy", ["amy"]), ("Lyn", ["lyn"]),  # names with a vowel
     ("Wm", ["wm"]), ("Ng", ["ng"]),  # the table's abbreviation, a surname typed as forename
+    ("Jhn", ["jhn"]), ("MRK", ["mrk"]),  # a name typed without its vowel, not three initials
 ])
 def test_initials_typed_together_are_initials(forename, tokens):
     assert forename_tokens(forename) == tokens
