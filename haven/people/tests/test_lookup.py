@@ -446,45 +446,32 @@ def test_the_search_page_says_placeholders_find_no_one(client_as, dana):
     assert "No one found" not in text
 
 
-def test_names_keyed_before_they_were_read_in_latin_letters_are_keyed_again(add_record,
-                                                                             persona):
+@pytest.mark.parametrize(("migration", "fields", "keyed_before", "typed", "keyed_now"), [
+    # ł dropped, and Kasia a forename of her own
+    ("0009_names_in_latin_letters_keyed",
+     {"forename": "Kasia", "surname": "Kołodziej", "date_of_birth": "1990-05-06"},
+     {"sn_key": "koodziej", "sn_phonetic": "KTJ", "fn_key": "kasia"},
+     {"forename": "Katarzyna", "surname": "Kolodziej"},
+     {"sn_key": "kolodziej", "fn_key": "katherine"}),
+    # "JP" one forename, "Saint" written out
+    ("0010_initials_and_saint_keyed",
+     {"forename": "JP", "surname": "Saint John", "date_of_birth": "1979-01-30"},
+     {"sn_key": "saintjohn", "sn_phonetic": "SNTJN", "fn_key": "jp"},
+     {"forename": "James", "surname": "St John"},
+     {"sn_key": "stjohn", "fn_key": "j"}),
+])
+def test_records_keyed_the_old_way_are_keyed_again(add_record, persona, migration, fields,
+                                                   keyed_before, typed, keyed_now):
     import importlib
 
     from django.apps import apps
 
     from haven.people.models import SourceRecord
 
-    record = add_record("crime", "C5", forename="Kasia", surname="Kołodziej",
-                        date_of_birth="1990-05-06")
-    # as keyed before: ł dropped, and Kasia a forename of her own
-    SourceRecord.objects.filter(pk=record.pk).update(sn_key="koodziej", sn_phonetic="KTJ",
-                                                     fn_key="kasia")
-    assert not find_candidates(persona("call_handler"), forename="Katarzyna",
-                               surname="Kolodziej")
-    importlib.import_module(
-        "haven.people.migrations.0009_names_in_latin_letters_keyed").rekey(apps, None)
-    stored = SourceRecord.objects.values("sn_key", "fn_key").get(pk=record.pk)
-    assert stored == {"sn_key": "kolodziej", "fn_key": "katherine"}
-    found = find_candidates(persona("call_handler"), forename="Katarzyna", surname="Kolodziej")
-    assert [c.person for c in found] == [record.person]
-
-
-def test_initials_and_saint_keyed_the_old_way_are_keyed_again(add_record, persona):
-    import importlib
-
-    from django.apps import apps
-
-    from haven.people.models import SourceRecord
-
-    record = add_record("pvp", "IN2", forename="JP", surname="Saint John",
-                        date_of_birth="1979-01-30")
-    # as keyed before: "JP" one forename, "Saint" written out
-    SourceRecord.objects.filter(pk=record.pk).update(sn_key="saintjohn", sn_phonetic="SNTJN",
-                                                     fn_key="jp")
-    assert not find_candidates(persona("call_handler"), forename="James", surname="St John")
-    importlib.import_module(
-        "haven.people.migrations.0010_initials_and_saint_keyed").rekey(apps, None)
-    stored = SourceRecord.objects.values("sn_key", "fn_key").get(pk=record.pk)
-    assert stored == {"sn_key": "stjohn", "fn_key": "j"}
-    found = find_candidates(persona("call_handler"), forename="James", surname="St John")
+    record = add_record("crime", "RK1", **fields)
+    SourceRecord.objects.filter(pk=record.pk).update(**keyed_before)
+    assert not find_candidates(persona("call_handler"), **typed)
+    importlib.import_module(f"haven.people.migrations.{migration}").rekey(apps, None)
+    assert SourceRecord.objects.values("sn_key", "fn_key").get(pk=record.pk) == keyed_now
+    found = find_candidates(persona("call_handler"), **typed)
     assert [c.person for c in found] == [record.person]
