@@ -345,6 +345,7 @@ _ABBREVIATIONS = {
     "gdns": "gardens", "terr": "terrace", "ter": "terrace", "sq": "square", "gr": "grove",
     "hse": "house", "pk": "park", "wy": "way", "mt": "mount", "sth": "south", "nth": "north",
 }
+_FLAT_WORDS = ("flat", "apartment", "apt", "unit", "room")
 _FLAT_RE = re.compile(r"^(?:flat|apartment|apt|unit|room)\s*(\w+)[\s,]+(.*)$")
 # "14 High Street, Flat 2": the flat written after the street
 # ("12 Beverley Flats" is a building's name, not flat "s")
@@ -360,6 +361,7 @@ _STREET_TYPES = frozenset({
     "view", "green", "park", "vale", "gate", "croft", "meadow", "meadows", "fields", "mount",
     "wharf", "quay", "yard", "chase", "glade", "hollow", "path", "passage", "cottages"})
 _NOT_A_WORD_RE = re.compile(r"[^a-z0-9 /]")
+_NOT_A_TOWN_LETTER_RE = re.compile(r"[^a-z ]")
 _HOUSE_NUMBER_RE = re.compile(r"(?:^|\s)\d+[a-z]?(?:/\d+[a-z]?)?\s+[a-z]")  # "14 high", "2/14 h"
 _TRAILING_POSTCODE_RE = re.compile(r"\s*\b[a-z]{1,2}\d[a-z\d]?\s*\d[a-z]{2}\s*$")
 
@@ -402,8 +404,9 @@ def _without_town(text: str, town: str | None) -> str:
     postcode goes, and then the town when what is left still names a house (a number or
     a street type). Without the town column nothing else is taken: "14 Hill Top" is a
     street, not "14 Hill" in a town called Top."""
-    text = _TRAILING_POSTCODE_RE.sub("", text)
-    town = normalise_town(town) if town else None
+    if len(text) >= 5 and text[-3].isdigit():  # a trailing postcode ends digit, two letters
+        text = _TRAILING_POSTCODE_RE.sub("", text)
+    town = _town(town) if town else None
     if town and text.endswith(" " + town):
         rest = text[:-len(town) - 1].split()
         if len(rest) >= 2 and (any(c.isdigit() for c in rest[0]) or _names_a_street(rest)):
@@ -422,22 +425,21 @@ def normalise_address(value: str | None, town: str | None = None
     """
     if not value:
         return None, None
-    text = re.sub(r"[^a-z0-9/ ]", " ",
-                  _without_locality(latin(str(value)).lower()).replace(",", " "))
+    text = _NOT_A_WORD_RE.sub(" ", _without_locality(latin(str(value)).lower()).replace(",", " "))
     text = _without_town(" ".join(text.split()), town)
     if not text or text in PLACEHOLDER_PLACES:
         return None, None
     flat = None
-    match = _FLAT_RE.match(text)
-    if match:
+    # (each pattern tried only where its word or mark is there: a relink reads a million
+    # lines, most of them a number and a street)
+    has_flat_word = any(word in text for word in _FLAT_WORDS)
+    if has_flat_word and (match := _FLAT_RE.match(text)):
         flat, text = match.groups()
-    elif match := _FLAT_LAST_RE.match(text):
+    elif has_flat_word and (match := _FLAT_LAST_RE.match(text)):
         text, flat = match.groups()
-    else:
-        match = _SLASH_RE.match(text)
-        if match:
-            flat, number, rest = match.groups()
-            text = f"{number} {rest}"
+    elif "/" in text and (match := _SLASH_RE.match(text)):
+        flat, number, rest = match.groups()
+        text = f"{number} {rest}"
     tokens = [_ABBREVIATIONS.get(t, t) for t in text.split()]
     building = " ".join(tokens)
     return (f"{flat}/{building}" if flat else building), building
@@ -447,7 +449,12 @@ def normalise_town(value: Any) -> str | None:
     """Lower-case town without punctuation; None when blank."""
     if value is None or (isinstance(value, float) and value != value):
         return None
-    text = " ".join(re.sub(r"[^a-z ]", " ", latin(str(value)).lower()).split())
+    return _town(str(value))
+
+
+@lru_cache(maxsize=4096)  # a force has few towns, and each line of an address asks again
+def _town(value: str) -> str | None:
+    text = " ".join(_NOT_A_TOWN_LETTER_RE.sub(" ", latin(value).lower()).split())
     return text if text and text not in PLACEHOLDER_PLACES else None
 
 
