@@ -11,7 +11,6 @@ removed by intake's mover and returned, so that an unmerge can restore them.
 from __future__ import annotations
 
 import logging
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 
+from haven.core.timing import Laps
 from haven.people.models import MergeEvent, Person
 
 logger = logging.getLogger(__name__)
@@ -195,15 +195,7 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
             by_chunk.append((model, field_name, mover))
     # Seconds of each step that took a tenth of a second or more, logged at INFO: after a
     # first ingest a relink empties half a million persons, and this is a slow step of it.
-    seconds: dict[str, float] = {}
-    last = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal last
-        now = time.perf_counter()
-        if now - last >= 0.1:
-            seconds[name] = round(now - last, 1)
-        last = now
+    lap = Laps(at_least=0.1)
 
     with connection.cursor() as cursor, _mapping_table(cursor, mapping):
         lap("map")
@@ -233,7 +225,7 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
             for moved in _update_through_map(sub, [(model, field_name)]).values():
                 counts[label(model, field_name)] += moved
         lap(label(model, field_name))
-    logger.info("relink moved related seconds=%s", seconds)
+    logger.info("relink moved related seconds=%s", lap.seconds)
     return counts
 
 

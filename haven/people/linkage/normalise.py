@@ -520,16 +520,17 @@ def alias_names(aliases: Any) -> list[list[str]]:
     return [toks for part in str(aliases).split(";") if (toks := name_tokens(part))]
 
 
-def surname_set(surname_tokens: list[str], aliases: list[list[str]]) -> list[str] | None:
-    """All surnames a person is known by: surname, its hyphen parts, alias surnames."""
+def surname_set(tokens: list[str], aliases: list[list[str]]) -> list[str] | None:
+    """All surnames a person is known by (`tokens`: the surname's, from `surname_tokens`):
+    surname, its hyphen parts, alias surnames."""
     out: set[str] = set()
-    several = len(surname_tokens) > 1
-    for token in surname_tokens:
+    several = len(tokens) > 1
+    for token in tokens:
         if not (several and token in _SURNAME_PARTICLES):
             out.add(_squash(token))
         out.update(p for p in token.split("-") if len(p) > 1 and p not in _SURNAME_PARTICLES)
-    if surname_tokens:
-        out.add("".join(_squash(t) for t in surname_tokens))
+    if tokens:
+        out.add("".join(_squash(t) for t in tokens))
     for alias in aliases:
         if len(alias) >= 2:
             out.add(_squash(alias[-1]))
