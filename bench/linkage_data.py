@@ -10,7 +10,9 @@ The world is simulated, then recorded by each system the way police systems reco
   have a landline every member may give.
 * Domestic-abuse relationships produce real incidents over time, at the address where
   the victim lives then. Some perpetrators move on to a new partner (serial
-  perpetrators); some victims move (refuge, new address); people change phones.
+  perpetrators); some victims are later harmed by a new partner too, and some fathers
+  harm the mother their son of one name harms (two suspects of one victim); some victims
+  move (refuge, new address); people change phones.
 * Each real incident is recorded by several systems independently: the control room
   (most calls), crime (when a crime is recorded), public protection (PVP, DA cases) and
   intelligence (some suspects). Every system has its own incident ids and its own person
@@ -65,6 +67,14 @@ class Knobs:
     p_twins: float = 0.03                 # household: adult twins (same DOB and surname)
     p_landline: float = 0.30              # household has a landline members may give
     p_serial: float = 0.18                # perpetrator goes on to abuse a new partner
+    p_father_also_abuses: float = 0.3     # of the father-and-son households: the father
+    #                                       abuses the son's victim too (two suspects of one
+    #                                       name against one victim, at one address)
+    p_victim_new_abuser: float = 0.10     # a victim is later abused by a new partner too
+    p_relationship_vague: float = 0.10    # a system records the suspect's relationship to
+    #                                       the victim as "other" or leaves it blank
+    p_relationship_wrong: float = 0.02    # ... or as the wrong kind (family for a partner,
+    #                                       partner or ex-partner for family)
     p_victim_moves: float = 0.25          # victim moves after the relationship ends
     p_phone_change: float = 0.25          # a person changes mobile during the period
     p_married_name: float = 0.15          # a woman is recorded under maiden and married names
@@ -346,6 +356,7 @@ class Generator:
             self._person(address, start, landline=landline)  # a witness / caller later
             return
         kind = rng.random()
+        second = None  # a second suspect of the same victim (the father of one name)
         suspect_gender = "M" if self.chance(0.85) else "F"
         victim_gender = "F" if suspect_gender == "M" or self.chance(0.1) else "M"
         suspect = self._person(address, start, gender=suspect_gender, landline=landline,
@@ -374,6 +385,8 @@ class Generator:
             victim.surname = father.surname
             suspect, relationship = son, "family"
             relatives.append(father)
+            if self.chance(k.p_father_also_abuses):
+                second = father
         elif kind < k.p_father_son_same_name + k.p_mother_daughter_same_name:
             victim.gender = "F"
             victim.dob = self._dob(1950, 1972)
@@ -400,6 +413,11 @@ class Generator:
                 children.append(self._person(address, start, surname=rng.choice(
                     [victim.surname, suspect.surname]), dob=birth, landline=landline))
         self._relationship(victim, suspect, address, start, children + relatives, relationship)
+        if second is not None:
+            # depth 2: the father neither moves on to a new partner nor is the last abuser
+            self._relationship(victim, second, address,
+                               start + timedelta(days=rng.randint(0, 200)), children,
+                               "partner", depth=2)
 
     def _relationship(self, victim: Person, suspect: Person, address: Address, start: datetime,
                       children: list[Person], relationship: str, depth: int = 0) -> None:
@@ -432,6 +450,14 @@ class Generator:
             partner = self._person(new_home, moved, gender="F" if suspect.gender == "M" else "M",
                                    dob=self._dob(1962, 2004))
             self._relationship(partner, suspect, new_home, moved, [], "partner", depth + 1)
+        if depth < 2 and self.chance(k.p_victim_new_abuser) and when < self.END - timedelta(
+                days=120):
+            # the victim's new partner abuses her too: two suspects of one victim, other names
+            moved = when + timedelta(days=rng.randint(30, 300))
+            home = victim.at(victim.addresses, moved)
+            partner = self._person(home, moved, gender="M" if victim.gender == "F" else "F",
+                                   dob=self._dob(1960, 2004))
+            self._relationship(victim, partner, home, moved, [], "partner", depth + 1)
 
     def _event(self, when, place, victim, suspect, children, witness, relationship) -> None:
         category = self.rng.choices(["domestic", "stalking", "harassment", "honour_based"],
@@ -733,6 +759,8 @@ class Generator:
                 involved.append((event.witness, rng.choice(["witness", "caller"]), ""))
             seen = set()
             for person, role, rel in involved:
+                if rel:
+                    rel = self._recorded_relationship(rel)
                 record = self._record_for(person, system, event.when, role)
                 key = (record["source_id"], role)
                 if key in seen:
@@ -741,6 +769,17 @@ class Generator:
                 self.involvement_rows[system].append({
                     "incident_source_id": source_id, "person_source_id": record["source_id"],
                     "role": role, "relationship": rel})
+
+    def _recorded_relationship(self, relationship: str) -> str:
+        """The suspect's relationship as one system's staff recorded it."""
+        rng, k = self.rng, self.k
+        draw = rng.random()
+        if draw < k.p_relationship_vague:
+            return rng.choice(["other", ""])
+        if draw < k.p_relationship_vague + k.p_relationship_wrong:
+            return "family" if relationship != "family" else rng.choice(["partner",
+                                                                         "ex_partner"])
+        return relationship
 
     def generate(self) -> Generator:
         while len(self.people) < self.n_people:
