@@ -6,6 +6,9 @@
 `--name-block-limit K` (repeatable) links the same records once per limit, side by side.
 
 `--knob NAME=JSON` (repeatable) changes one of the generator's knobs, as `bench_e2e.py`.
+`--no-counterparts` links without the records' counterparts (the victims and suspects of
+their incidents), as the engine did before them; `--no-relationships` gives them without
+the suspect's relationship to the victim (no partner-or-family refusal).
 `--examples` prints the first records cut off from a serial perpetrator's largest person,
 beside his other records.
 
@@ -33,18 +36,37 @@ from haven.people.linkage import LinkageSettings, link_records  # noqa: E402
 from haven.people.linkage.normalise import incident_fingerprints  # noqa: E402
 
 
-def attach_incidents(gen, records: list[dict]) -> None:
-    """incident_keys as `haven link` builds them from ingested incidents and involvements."""
+def attach_incidents(gen, records: list[dict]) -> dict[str, dict[str, str]]:
+    """incident_keys as `haven link` builds them from ingested incidents and involvements;
+    returns each record's counterparts (a victim's suspects, a suspect's victims, in the
+    incidents of its own system, with the suspect's relationship to the victim) as
+    `haven link` gives them to the engine."""
     keys: dict[str, list[str]] = {}
+    parties: dict[tuple[str, str], dict[str, list[str]]] = {}
     for system, incidents in gen.incident_rows.items():
         by_id = {i["source_id"]: i for i in incidents}
         for inv in gen.involvement_rows[system]:
             inc = by_id[inv["incident_source_id"]]
-            own = keys.setdefault(f"{system}:{inv['person_source_id']}", [])
+            uid = f"{system}:{inv['person_source_id']}"
+            own = keys.setdefault(uid, [])
             own.extend(incident_fingerprints(datetime.fromisoformat(inc["occurred_at"]),
                                              inc["address_line"], inc["postcode"], inv["role"]))
+            roles = parties.setdefault((system, inv["incident_source_id"]), {})
+            roles.setdefault(inv["role"], []).append((uid, inv.get("relationship") or ""))
     for record in records:
         record["incident_keys"] = ";".join(keys.get(record["uid"], []))
+    met: dict[str, dict[str, str]] = {}
+    for roles in parties.values():
+        for suspect, relationship in roles.get("suspect", []):
+            for victim, _ in roles.get("victim", []):
+                for me, other in ((suspect, victim), (victim, suspect)):
+                    known = met.setdefault(me, {}).get(other)
+                    if known is None or relationship in SAYS or known not in SAYS:
+                        met[me][other] = relationship
+    return met
+
+
+SAYS = ("partner", "ex_partner", "family")  # what "other" and blank do not say
 
 
 def _groups(clusters: dict, truth: dict) -> tuple[dict, dict]:
@@ -58,10 +80,11 @@ def _groups(clusters: dict, truth: dict) -> tuple[dict, dict]:
     return by_cluster, by_person
 
 
-def _report(gen, records, truth, limit):
+def _report(gen, records, truth, limit, counterparts=None):
     started = time.time()
     result = link_records(records, LinkageSettings(review_band=(0.5, 0.99),
-                                                   name_block_limit=limit))
+                                                   name_block_limit=limit,
+                                                   counterparts=counterparts))
     seconds = time.time() - started
     clusters = result.clusters
     by_cluster, by_person = _groups(clusters, truth)
@@ -95,13 +118,17 @@ def main() -> None:
     knobs = [sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--knob"]
     gen = Generator(n, seed, knobs_from(knobs)).generate()
     records = gen.records()
-    attach_incidents(gen, records)
+    counterparts = None if "--no-counterparts" in sys.argv else attach_incidents(gen, records)
+    if counterparts is None:
+        attach_incidents(gen, records)
+    elif "--no-relationships" in sys.argv:
+        counterparts = {uid: sorted(others) for uid, others in counterparts.items()}
     truth = {r["uid"]: r["person_id"] for r in records}
     # `--name-block-limit K` (repeatable): the same records linked once per limit, in turn
     limits = [int(sys.argv[i + 1]) for i, a in enumerate(sys.argv) if a == "--name-block-limit"]
     for limit in limits or [LinkageSettings().name_block_limit]:
         print(f"name_block_limit {limit}")
-        result = _report(gen, records, truth, limit)
+        result = _report(gen, records, truth, limit, counterparts)
     clusters = result.clusters  # the breakdown below is of the last limit's run
     by_cluster, by_person = _groups(clusters, truth)
     prepared = result.model.prepared.set_index("uid")

@@ -14,7 +14,11 @@ from django.db.models.functions import Cast
 from django.forms.models import model_to_dict
 
 from haven.intake.models import Involvement
-from haven.people.linking import register_after_link, register_linkage_evidence
+from haven.people.linking import (
+    register_after_link,
+    register_linkage_evidence,
+    register_linkage_parties,
+)
 from haven.people.movers import register_person_mover
 
 LABEL = "intake.Involvement"
@@ -110,6 +114,19 @@ def incident_evidence(force):
         yield person_id, system, incident_fingerprints(occurred_at, line, postcode, role)
 
 
+def incident_parties(force):
+    """(system, incident id, role, person id, relationship) of the victims and suspects of
+    the incidents each source system recorded: within one system an incident ties a
+    victim to their suspect, and a relink reads who met whom there, and as what
+    (`LinkageSettings.counterparts`)."""
+    rows = Involvement.objects.filter(
+        incident__force=force, role__in=("victim", "suspect")).exclude(
+        incident__source_system="").values_list(
+        "incident__source_system", "incident_id", "role", "person_id", "relationship")
+    yield from (_sqlite_rows(rows) if connection.vendor == "sqlite"
+                else rows.iterator(chunk_size=5000))
+
+
 def _sqlite_rows(queryset):
     """The queryset's rows straight from SQLite's cursor, without Django's per-row work."""
     sql, params = queryset.query.sql_with_params()
@@ -124,6 +141,7 @@ def register() -> None:
                           restore=restore_involvements, dedupe=dedupe_involvements,
                           dedupe_mapped=delete_mapped_duplicates)
     register_linkage_evidence(incident_evidence)
+    register_linkage_parties(incident_parties)
     register_after_link("reconcile incidents", reconcile_after_link,
                         prefetch=prefetch_after_link)
 

@@ -19,6 +19,7 @@ from collections.abc import Callable
 _STEPS: dict[str, Callable] = {}
 _PREFETCH: dict[str, Callable] = {}
 _EVIDENCE: list[Callable] = []
+_PARTIES: list[Callable] = []
 
 
 def register_linkage_evidence(provider: Callable) -> None:
@@ -28,6 +29,19 @@ def register_linkage_evidence(provider: Callable) -> None:
 
 def linkage_evidence() -> list[Callable]:
     return list(_EVIDENCE)
+
+
+def register_linkage_parties(provider: Callable) -> None:
+    """`provider(force)` yields (system, incident id, role, person id, relationship) for
+    the victims and suspects of the incidents a source system recorded (relationship: the
+    suspect's to the victim, blank for a victim): a relink gives each record the records
+    it met on the other side, and as what (`LinkageSettings.counterparts`)."""
+    if provider not in _PARTIES:
+        _PARTIES.append(provider)
+
+
+def linkage_parties() -> list[Callable]:
+    return list(_PARTIES)
 
 
 def register_after_link(name: str, step: Callable, prefetch: Callable | None = None) -> None:

@@ -106,6 +106,23 @@ def _keys_column(frame: pd.DataFrame, keys: dict[tuple[int, str], str]) -> list[
     return [keys.get(pair) for pair in zip(frame["person_id"], frame["system"], strict=True)]
 
 
+def _counterparts(frame: pd.DataFrame, met: dict[tuple[int, str], dict[int, str]]
+                  ) -> dict[str, dict[str, str]]:
+    """Each record's counterparts as the engine takes them (uid -> {uid: relationship}):
+    the records, in the system that recorded the incident, of the persons its person met
+    there."""
+    uids_of: dict[tuple[int, str], list[str]] = defaultdict(list)
+    keys = list(zip(frame["person_id"], frame["system"], strict=True))
+    for key, uid in zip(keys, frame["uid"], strict=True):
+        uids_of[key].append(uid)
+    out = {}
+    for (person, system), uid in zip(keys, frame["uid"], strict=True):
+        if others := met.get((person, system)):
+            out[uid] = {o: relationship for other, relationship in others.items()
+                        for o in uids_of.get((other, system), ())}
+    return out
+
+
 def _clerical(force, by_pk: dict[int, str]):
     must, cannot = set(), set()
     for a, b, decision in ReviewItem.objects.filter(force=force).exclude(decision="") \
@@ -354,7 +371,9 @@ def _link(force, evidence: Evidence, link, engine: str, stages):
                                    own_phone_link_threshold=policy(
                                        force, "linkage_own_phone_threshold"),
                                    dated_link_threshold=policy(
-                                       force, "linkage_dated_threshold"))
+                                       force, "linkage_dated_threshold"),
+                                   counterpart_link_threshold=policy(
+                                       force, "linkage_counterpart_threshold"))
         prepared = prepare_records(rows[["uid", "system", "source_id", *RAW_FIELDS]])
         # How long the records took to prepare and how long the evidence read beside them
         # was then still awaited: the slower of the two sets the pace.
@@ -366,6 +385,7 @@ def _link(force, evidence: Evidence, link, engine: str, stages):
         prepared["incident_keys"] = [v.split(";") if v else None
                                      for v in _keys_column(rows, keys)]
         del keys  # 800,000 entries at 1 M records, not to be held through training
+        settings.counterparts = _counterparts(rows, evidence.counterparts())
         logger.info("relink prepared force=%s seconds=%.1f records=%.1f evidence_waited=%.1f",
                     force.code, time.perf_counter() - began, ready - began, waited)
         result = link(prepared, settings)

@@ -1,4 +1,5 @@
-"""The linkage evidence other rooms give a relink (incident fingerprints), read in a forked
+"""The linkage evidence other rooms give a relink (incident fingerprints, and who met whom
+in an incident), read in a forked
 process while the relink reads and prepares the force's records.
 
 Both are single-threaded Python and a machine has more than one core: at 1 M records the
@@ -26,7 +27,7 @@ from django.db import connection, connections
 from tqdm import TMonitor
 
 from haven.forces.models import Force
-from haven.people.linking import after_link_prefetches, linkage_evidence
+from haven.people.linking import after_link_prefetches, linkage_evidence, linkage_parties
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,39 @@ def evidence_keys(force) -> dict[tuple[int, str], str]:
         for person_id, system, fingerprints in provider(force):
             found[(person_id, system)].update(fingerprints)
     return {pair: ";".join(sorted(keys)) for pair, keys in found.items() if keys}
+
+
+def counterpart_persons(force) -> dict[tuple[int, str], dict[int, str]]:
+    """(person id, system) -> {a person it met on the other side of an incident that
+    system recorded (a victim's suspect, a suspect's victim): the suspect's relationship
+    to the victim there}, from every registered provider (`register_linkage_parties`).
+    Of two incidents that code one pair differently, the one that says something (not
+    "other" or blank) and then the later-read stands: it only sets the two apart from
+    another person of one name (`clustering._Groups.relationship_conflict`)."""
+    sides: dict[tuple[str, int], tuple[list[int], list[tuple[int, str]]]] = {}
+    for provider in linkage_parties():
+        for system, incident, role, person_id, relationship in provider(force):
+            victims, suspects = sides.setdefault((system, incident), ([], []))
+            if role == "victim":
+                victims.append(person_id)
+            else:
+                suspects.append((person_id, relationship or ""))
+    met: dict[tuple[int, str], dict[int, str]] = defaultdict(dict)
+    for (system, _), (victims, suspects) in sides.items():
+        for victim in victims:
+            for suspect, relationship in suspects:
+                if victim == suspect:
+                    continue
+                for me, other in ((victim, suspect), (suspect, victim)):
+                    known = met[(me, system)].get(other)
+                    if known is None or relationship in _SAYS_SOMETHING or known not in \
+                            _SAYS_SOMETHING:
+                        met[(me, system)][other] = relationship
+    return met
+
+
+#: Relationships that say what the suspect is to the victim ("other" and blank do not).
+_SAYS_SOMETHING = frozenset({"partner", "ex_partner", "family"})
 
 
 def prefetched_for_after_link(force) -> dict[str, object]:
@@ -66,11 +100,14 @@ def _child(force_pk: int, pipe) -> None:
         began = time.perf_counter()
         keys = evidence_keys(force)
         read = time.perf_counter()
+        met = counterpart_persons(force)
+        parties = time.perf_counter()
         prefetched = prefetched_for_after_link(force)
         done = time.perf_counter()
-        pipe.send(("ok", (keys, prefetched)))
+        pipe.send(("ok", (keys, met, prefetched)))
         logger.info("relink evidence read beside force=%s seconds=%s", force.code, {
-            "evidence": round(read - began, 1), "after-link inputs": round(done - read, 1),
+            "evidence": round(read - began, 1), "counterparts": round(parties - read, 1),
+            "after-link inputs": round(done - parties, 1),
             "sending": round(time.perf_counter() - done, 1)})
     except Exception as error:  # noqa: BLE001 - any failure: the parent reads it itself
         pipe.send(("failed", type(error).__name__))
@@ -104,6 +141,7 @@ class Evidence:
         #: after-link step name -> what the child prefetched for it (nothing unforked: a
         #: small force's steps read for themselves, as fast as reading it here first)
         self.prefetched: dict[str, object] = {}
+        self._met: dict[tuple[int, str], dict[int, str]] | None = None
 
     @classmethod
     def start(cls, force, records: int) -> Evidence:
@@ -131,11 +169,18 @@ class Evidence:
             self._process.join()
             self._process = None
         if status == "ok":
-            keys, self.prefetched = payload
+            keys, self._met, self.prefetched = payload
             return keys
         logger.warning("relink evidence: the forked reader failed (%s); reading it here",
                        payload)
         return evidence_keys(self.force)
+
+    def counterparts(self) -> dict[tuple[int, str], dict[int, str]]:
+        """`counterpart_persons` of the force (asked after `keys`: the child sends both)."""
+        if self._met is None:
+            self._met = counterpart_persons(self.force)
+        met, self._met = self._met, {}
+        return met
 
     def close(self) -> None:
         """Stop a child whose evidence was never asked for (the relink failed first)."""

@@ -126,6 +126,11 @@ class _Records:
                     and not cols["phone_hh"][i] and not cols["phone_hh"][j])
 
 
+#: The suspect's relationship to the victim, as clustering compares it: a partner and an
+#: ex-partner are one kind of tie, family another; "other" and blank say nothing.
+_RELATIONSHIP_KIND = {"partner": "i", "ex_partner": "i", "family": "f"}
+
+
 class _Groups:
     """Union-find whose groups remember what forbids them from joining others.
 
@@ -141,6 +146,49 @@ class _Groups:
         self._members: dict[int, list[int]] = {}
         self._sigs: dict[int, set[int]] = {}
         self.forbidden: dict[int, set[int]] = {}
+        #: record -> {counterpart record: "i" (partner or ex-partner), "f" (family) or ""}
+        self.ties: dict[int, dict[int, str]] = {}
+        self._kinds: dict[int, frozenset[str]] = {}  # root -> kinds of its members' ties
+
+    def set_counterparts(self, counterparts: Mapping[str, Any] | None) -> None:
+        """Read `LinkageSettings.counterparts` (uid -> its counterparts' uids, or uid ->
+        {counterpart uid: the suspect's relationship to the victim})."""
+        index = self.index
+        for uid, others in (counterparts or {}).items():
+            if uid not in index:
+                continue
+            pairs = others.items() if isinstance(others, Mapping) else ((o, "") for o in others)
+            ties = {index[o]: _RELATIONSHIP_KIND.get(r or "", "") for o, r in pairs
+                    if o in index}
+            if ties:
+                self.ties[index[uid]] = ties
+                self._kinds[index[uid]] = frozenset(k for k in ties.values() if k)
+
+    def kinds(self, root: int) -> frozenset[str]:
+        return self._kinds.get(root, frozenset())
+
+    def met(self, root: int) -> set[int]:
+        """The persons (roots) the group's records met on the other side of an incident."""
+        return {self.find(o) for m in self.members(root) for o in self.ties.get(m, ())}
+
+    def relationship_conflict(self, ra: int, rb: int) -> bool:
+        """One group is a person's partner and the other her family, and neither is both:
+        a woman's partner and her son of one name are two men."""
+        ka, kb = self.kinds(ra), self.kinds(rb)
+        if not (("i" in ka and "f" in kb) or ("f" in ka and "i" in kb)):
+            return False
+
+        def by_person(root: int) -> dict[int, set[str]]:
+            out: dict[int, set[str]] = defaultdict(set)
+            for m in self.members(root):
+                for other, kind in self.ties.get(m, {}).items():
+                    if kind:
+                        out[self.find(other)].add(kind)
+            return out
+
+        mine, theirs = by_person(ra), by_person(rb)
+        return any(len(mine[p]) == 1 and len(theirs[p]) == 1 and mine[p] != theirs[p]
+                   for p in mine.keys() & theirs.keys() if p not in (ra, rb))
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -230,6 +278,8 @@ class _Groups:
         if self.records is not None:
             self._sigs[ra] = self.sigs(ra) | self.sigs(rb)
             self._sigs.pop(rb, None)
+        if rb in self._kinds:
+            self._kinds[ra] = self.kinds(ra) | self._kinds.pop(rb)
         self.unions += 1
 
     def labels(self, uids: Sequence[str]) -> dict[str, str]:
@@ -307,6 +357,66 @@ def _join_on_persons_evidence(groups: _Groups, pairs: pd.DataFrame, threshold: f
         if reason is None or (reason == "uncorroborated" and "dob" in used):
             groups.union(ra, rb)
             joined += 1
+    return joined
+
+
+def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float,
+                          ambiguous: set[int], settings: LinkageSettings) -> int:
+    """Join two persons whose pair fell short of the threshold when both met one person
+    on the other side of an incident: the suspect of a victim both are, the victim of a
+    suspect both are.
+
+    A man recorded by the control room under his name alone, at his new partner's
+    address, and by the crime system with his date of birth shares only a name; that
+    both records are of the man who harmed one woman is what ties them (the same holds
+    for a victim recorded by two systems against one suspect). Counterparts come from
+    the system that recorded the incident (`LinkageSettings.counterparts`); who they are
+    is the clustering's: the victim's records across systems are one person by then.
+    Every refusal still applies, a hard conflict between any records of the two persons
+    included (a father and son of one name who both harm one woman differ in their dates
+    of birth), and a record that would join two persons who conflict with each other
+    (father or son?) joins neither. On both benchmark exports the pairs it joined were
+    all one person (docs/benchmarks.md, "One victim, one suspect").
+    """
+    lowest = settings.counterpart_link_threshold
+    if lowest is None or not groups.ties:
+        return 0
+    index, ties = groups.index, groups.ties
+    band = pairs[(pairs["match_probability"] >= lowest)
+                 & (pairs["match_probability"] < threshold)]
+    band = band.sort_values(["match_weight", "uid_l", "uid_r"], ascending=[False, True, True],
+                            kind="stable")
+    edges = [(index[a], index[b]) for a, b in zip(band["uid_l"], band["uid_r"], strict=True)
+             if index[a] in ties and index[b] in ties]
+    joined = 0
+    for _ in range(3):  # a join may give two other persons a counterpart in common
+        candidates = []
+        for i, j in edges:
+            ra, rb = groups.find(i), groups.find(j)
+            if ra != rb and (groups.met(ra) & groups.met(rb)) - {ra, rb}:
+                candidates.append((i, j, ra, rb))
+        # A record that would join two persons who conflict (father or son?) joins neither.
+        partners: dict[int, set[int]] = defaultdict(set)
+        for i, j, ra, rb in candidates:
+            partners[i].add(rb)
+            partners[j].add(ra)
+        torn = {k for k, roots in partners.items() if len(roots) > 1 and any(
+            groups.conflict(a, b) or groups.relationship_conflict(a, b)
+            for a in roots for b in roots if a < b)}
+        before = joined
+        for i, j, _, _ in candidates:
+            if i in torn or j in torn:
+                continue
+            ra, rb = groups.find(i), groups.find(j)
+            if ra == rb:
+                continue
+            reason = _edge_refusal(groups, i, j, ra, rb, ambiguous, settings)
+            if reason is None or (reason == "uncorroborated"
+                                  and not groups.contradicted(ra, rb)):
+                groups.union(ra, rb)
+                joined += 1
+        if joined == before:
+            break
     return joined
 
 
@@ -455,6 +565,14 @@ def _edge_refusal(
         # when the two records themselves share an identifier a twin would not: their own
         # phone, e-mail, PNC id, or the same role in the same real incident.
         return "conflict"
+    if (groups.ties and records is not None
+            and (records.lacks_dob(i) or records.lacks_dob(j))
+            and not records.corroborated(i, j) and groups.relationship_conflict(ra, rb)):
+        # A father and son of one name at one home, both recorded against the mother, one
+        # record without a date of birth: the records say one is her partner, the other
+        # her son. Only where nothing else ties the two records (staff miscode a
+        # relationship now and then; a date of birth or an own phone outweighs that).
+        return "relationship"
     if records is None or not settings.sparse_needs_corroboration:
         return None
     if (
@@ -483,6 +601,8 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
     settings = model.settings
     records = _Records(model.prepared) if settings.use_hard_conflicts else None
     groups = _Groups(uids, records)
+    if records is not None:
+        groups.set_counterparts(settings.counterparts)
     _apply_clerical(groups, settings)
     position = pd.Index(uids)
     edges = _ordered_edges(pairs, threshold, records, position,
@@ -517,17 +637,21 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
     if records is not None and settings.persons_evidence:
         by_persons = _join_on_persons_evidence(groups, pairs, threshold, ambiguous, settings,
                                                _identifier_weights(model))
+    by_counterparts = 0
+    if records is not None:
+        by_counterparts = _join_on_counterparts(groups, pairs, threshold, ambiguous, settings)
     persons_seconds = time.perf_counter() - started
     refused = [(uids[i], uids[j], prob, reason) for (i, j), (reason, prob) in refusals.items()]
     reasons = Counter(reason for reason, _ in refusals.values())
     logger.info(
         "linkage clustered edges=%d refused=%s ambiguous=%d links=%d by_persons=%d "
-        "(%.1f s)",
+        "by_counterparts=%d (%.1f s)",
         len(edges),
         dict(reasons),
         len(ambiguous),
         groups.unions,
         by_persons,
+        by_counterparts,
         persons_seconds,
     )
     return groups.labels(uids), refused, records

@@ -216,3 +216,46 @@ def test_records_whose_dates_of_birth_agree_join_from_the_forces_own_threshold(
                    date_of_birth="1980-04-11", phone="", postcode="B11 1AA",
                    address_line="19 Canal Street")
     assert _relinked_as_one(add_record, warks, a, b) is joined
+
+
+def _export(tmp_path, system, people, incident, involvements):
+    from haven.people.tests.export_files import write_export
+
+    header = ["source_id", "forename", "surname", "date_of_birth", "gender", "phone",
+              "postcode", "address_line"]
+    return write_export(tmp_path / system, {
+        "people.csv": [header, *people],
+        "incidents.csv": [["source_id", "occurred_at", "reported_via", "category", "postcode",
+                           "address_line"], incident],
+        "involvements.csv": [["incident_source_id", "person_source_id", "role",
+                              "relationship"], *involvements]})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("threshold, joined", [(0.001, True), (0.98, False)])
+def test_the_records_of_the_man_who_harmed_one_victim_join_from_the_forces_threshold(
+        add_record, forces, tmp_path, threshold, joined):
+    """The control room recorded him by name alone at his victim's home, the crime system
+    months later with his date of birth and no address: only the name and the woman he
+    harmed (one person: her phone and date of birth) tie his two records. A force this
+    small links on the documented default weights, under which a name alone scores
+    little, so its review band and `linkage_counterpart_threshold` start low here; set
+    to its link threshold, the two records stay apart."""
+    warks = _with_policy(forces["WARKS"], "linkage_counterpart_threshold", threshold)
+    _with_policy(warks, "linkage_review_band", [0.001, 0.98])
+    cc = _export(tmp_path, "command_and_control", [
+        ["V1", "Sara", "Lane", "1991-03-08", "F", "07700900555", "CV34 4AA", "2 Mill Lane"],
+        ["S1", "Darren", "Cole", "", "M", "", "CV34 4AA", "2 Mill Lane"]],
+        ["I1", "2025-02-01T21:00:00", "call", "domestic", "CV34 4AA", "2 Mill Lane"],
+        [["I1", "V1", "victim", ""], ["I1", "S1", "suspect", "partner"]])
+    crime = _export(tmp_path, "crime", [
+        ["V7", "Sara", "Lane", "1991-03-08", "F", "07700 900555", "CV34 4AA", "2 Mill Lane"],
+        ["S7", "Darren", "Cole", "1986-10-30", "M", "", "", ""]],
+        ["I7", "2025-07-19T14:00:00", "call", "domestic", "", ""],
+        [["I7", "V7", "victim", ""], ["I7", "S7", "suspect", "partner"]])
+    ingest_all(warks, {"command_and_control": cc, "crime": crime})
+    him = SourceRecord.objects.get(system="command_and_control", source_id="S1")
+    again = SourceRecord.objects.get(system="crime", source_id="S7")
+    assert _relinked_as_one(add_record, warks, him, again) is joined
+    her = SourceRecord.objects.filter(forename="Sara").values_list("person_id", flat=True)
+    assert len(set(her)) == 1

@@ -11,7 +11,7 @@ import pytest
 from haven.people import relink_evidence
 from haven.people.models import SourceRecord
 from haven.people.relink import run_relink
-from haven.people.relink_evidence import Evidence, evidence_keys
+from haven.people.relink_evidence import Evidence, counterpart_persons, evidence_keys
 from haven.people.tests.test_relink import (  # noqa: F401 - fixtures used here too
     exported,
     ingest_all,
@@ -52,6 +52,39 @@ def test_the_forked_reader_gives_the_evidence_this_process_would(forces, add_rec
     assert keys == evidence_keys(warks)
     assert sorted(keys.values()) == ["suspect|crime;victim|Reyes|1990-04-02",
                                      "suspect|pvp;victim|Reyes|1990-04-02"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_forked_reader_gives_who_met_whom_in_each_systems_incidents(forces, add_record,
+                                                                       no_other_threads):
+    """The victim and suspect of a crime system's incident met there, as partners; a
+    witness did not meet either as a counterpart, and an incident Haven recorded itself is
+    no system's."""
+    from django.utils import timezone
+
+    from haven.intake.models import Incident, Involvement
+
+    warks = forces["WARKS"]
+    her = add_record("crime", "C1", forename="Dana", surname="Reyes").person
+    him = add_record("crime", "C2", forename="Lee", surname="Cole").person
+    seen = add_record("crime", "C3", forename="Ola", surname="Bakare").person
+    now = timezone.now()
+    for system, people in (("crime", ((her, "victim"), (him, "suspect"), (seen, "witness"))),
+                           ("", ((seen, "victim"), (him, "suspect")))):
+        relationship = {"suspect": "partner"}
+        incident = Incident.objects.create(
+            force=warks, reference=f"T-{system or 'haven'}", reported_via="call",
+            category="domestic", occurred_at=now, opened_at=now, source_system=system,
+            source_id="I1" if system else "")
+        for person, role in people:
+            Involvement.objects.create(incident=incident, person=person, role=role,
+                                       relationship=relationship.get(role, ""))
+    expected = {(her.pk, "crime"): {him.pk: "partner"}, (him.pk, "crime"): {her.pk: "partner"}}
+    assert counterpart_persons(warks) == expected
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    assert evidence.forked
+    evidence.keys()
+    assert evidence.counterparts() == expected
 
 
 @pytest.mark.django_db(transaction=True)

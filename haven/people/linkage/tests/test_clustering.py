@@ -225,3 +225,85 @@ def test_two_records_with_dates_of_birth_alike_link_below_the_threshold():
     assert not clusters(0.93, dob_b="")
     assert not clusters(0.85)
     assert not clusters(0.93, dated_link_threshold=None)
+
+
+def _one_victim(suspect_pair: float, **settings):
+    """A victim recorded by two systems (one person), and the man who harmed her recorded
+    by both: by the control room under his name alone, by the crime system with his date
+    of birth at another address. His two records share only a name (scored `suspect_pair`)."""
+    records = [_rec("cc:v", forename="Sara", surname="Lane", dob="", phone="07700900555"),
+               _rec("crime:v", forename="Sara", surname="Lane", phone="07700900555"),
+               _rec("cc:s", dob="", phone="", postcode="CV34 4AA"),
+               _rec("crime:s", phone="", postcode="B11 1AA")]
+    pairs = pd.DataFrame([_scored("cc:v", "crime:v", 0.9999), _scored("cc:s", "crime:s",
+                                                                      suspect_pair)],
+                         columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+    met = {"cc:s": ["cc:v"], "cc:v": ["cc:s"], "crime:s": ["crime:v"], "crime:v": ["crime:s"]}
+    return cluster(_model(records, **{"counterparts": met, **settings}), pairs, 0.98)
+
+
+def test_two_records_of_the_man_who_harmed_one_victim_are_one_person():
+    joined = _one_victim(0.4)
+    assert joined["cc:s"] == joined["crime:s"] != joined["cc:v"]
+    # without the incidents, a name alone is not enough
+    assert len(set(_one_victim(0.4, counterparts=None).values())) == 3
+    # a force that sets the threshold above the pair's score keeps them apart
+    kept = _one_victim(0.4, counterpart_link_threshold=0.5)
+    assert kept["cc:s"] != kept["crime:s"]
+    off = _one_victim(0.4, counterpart_link_threshold=None)
+    assert off["cc:s"] != off["crime:s"]
+
+
+def test_two_persons_who_met_different_victims_stay_apart():
+    records = [_rec("cc:v", forename="Sara", surname="Lane", dob=""),
+               _rec("crime:w", forename="Ruth", surname="Hale"),
+               _rec("cc:s", dob="", phone=""), _rec("crime:s", phone="", postcode="B11 1AA")]
+    pairs = pd.DataFrame([_scored("cc:s", "crime:s", 0.4)],
+                         columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+    met = {"cc:s": ["cc:v"], "cc:v": ["cc:s"], "crime:s": ["crime:w"], "crime:w": ["crime:s"]}
+    clusters = cluster(_model(records, counterparts=met), pairs, 0.98)
+    assert clusters["cc:s"] != clusters["crime:s"]
+
+
+def test_a_father_and_son_of_one_name_who_harm_one_woman_are_not_joined():
+    """Both harm her; the control room's record of "John Smith" without a date of birth
+    could be either, so it joins neither, and father and son stay apart."""
+    records = [_rec("cc:v", forename="Sara", surname="Lane", dob="", phone="07700900555"),
+               _rec("crime:v", forename="Sara", surname="Lane", phone="07700900555"),
+               _rec("crime:f", dob="1956-02-11", phone=""), _rec("crime:s", phone=""),
+               _rec("cc:x", dob="", phone="", postcode="CV34 4AA")]
+    pairs = pd.DataFrame([_scored("cc:v", "crime:v", 0.9999), _scored("cc:x", "crime:f", 0.5),
+                          _scored("cc:x", "crime:s", 0.5), _scored("crime:f", "crime:s", 0.6)],
+                         columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+    met = {"cc:x": ["cc:v"], "cc:v": ["cc:x"], "crime:f": ["crime:v"], "crime:s": ["crime:v"],
+           "crime:v": ["crime:f", "crime:s"]}
+    clusters = cluster(_model(records, counterparts=met), pairs, 0.98)
+    assert len({clusters["cc:x"], clusters["crime:f"], clusters["crime:s"]}) == 3
+
+
+def _one_home(father_to_her: str, son_to_her: str, **settings):
+    """A father and son of one name at one home, neither record with a date of birth, each
+    recorded against the mother (one person) with his relationship to her; the pair of
+    their records scores like one man at one home."""
+    records = [_rec("cc:v", forename="Sara", surname="Lane", dob="", phone="07700900555"),
+               _rec("crime:v", forename="Sara", surname="Lane", phone="07700900555"),
+               _rec("cc:f", dob="", phone="", address_line="2 Mill Lane"),
+               _rec("pvp:s", dob="", phone="", address_line="2 Mill Lane")]
+    pairs = pd.DataFrame([_scored("cc:v", "crime:v", 0.9999), _scored("cc:f", "pvp:s", 0.999)],
+                         columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+    met = {"cc:f": {"cc:v": father_to_her}, "cc:v": {"cc:f": father_to_her},
+           "pvp:s": {"crime:v": son_to_her}, "crime:v": {"pvp:s": son_to_her}}
+    return cluster(_model(records, **{"counterparts": met, **settings}), pairs, 0.98)
+
+
+def test_her_partner_and_her_son_of_one_name_are_two_men():
+    apart = _one_home("partner", "family")
+    assert apart["cc:f"] != apart["pvp:s"]
+    assert _one_home("ex_partner", "family")["cc:f"] != _one_home("ex_partner", "family")["pvp:s"]
+    # a partner and an ex-partner are one kind of tie; "other" and blank say nothing
+    for father, son in (("partner", "ex_partner"), ("partner", "other"), ("", "family")):
+        joined = _one_home(father, son)
+        assert joined["cc:f"] == joined["pvp:s"], (father, son)
+    # without the incidents, as before
+    before = _one_home("partner", "family", counterparts=None)
+    assert before["cc:f"] == before["pvp:s"]
