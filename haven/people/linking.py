@@ -32,10 +32,10 @@ def linkage_evidence() -> list[Callable]:
 
 
 def register_linkage_parties(provider: Callable) -> None:
-    """`provider(force)` yields (system, incident id, role, person id, relationship) for
-    the victims and suspects of the incidents a source system recorded (relationship: the
-    suspect's to the victim, blank for a victim): a relink gives each record the records
-    it met on the other side, and as what (`LinkageSettings.counterparts`)."""
+    """`provider(force)` yields (system, victim's person id, suspect's person id, the
+    suspect's relationship to the victim) for each victim and suspect of one incident a
+    source system recorded: a relink gives each record the records it met on the other
+    side, and as what (`LinkageSettings.counterparts`)."""
     if provider not in _PARTIES:
         _PARTIES.append(provider)
 

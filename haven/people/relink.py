@@ -106,21 +106,21 @@ def _keys_column(frame: pd.DataFrame, keys: dict[tuple[int, str], str]) -> list[
     return [keys.get(pair) for pair in zip(frame["person_id"], frame["system"], strict=True)]
 
 
-def _counterparts(frame: pd.DataFrame, met: dict[tuple[int, str], dict[int, str]]
-                  ) -> dict[str, dict[str, str]]:
-    """Each record's counterparts as the engine takes them (uid -> {uid: relationship}):
-    the records, in the system that recorded the incident, of the persons its person met
-    there."""
-    uids_of: dict[tuple[int, str], list[str]] = defaultdict(list)
-    keys = list(zip(frame["person_id"], frame["system"], strict=True))
-    for key, uid in zip(keys, frame["uid"], strict=True):
-        uids_of[key].append(uid)
-    out = {}
-    for (person, system), uid in zip(keys, frame["uid"], strict=True):
-        if others := met.get((person, system)):
-            out[uid] = {o: relationship for other, relationship in others.items()
-                        for o in uids_of.get((other, system), ())}
-    return out
+def _counterparts(frame: pd.DataFrame, met: list[tuple[str, int, int, str]]) -> pd.DataFrame:
+    """Who met whom as the engine takes it: a frame of record pairs (uid_l, uid_r,
+    relationship), the records, in the system that recorded the incident, of a victim and
+    of her suspect there."""
+    import pandas as pd  # loaded when a relink runs, not at start-up
+
+    # object, as the records' person ids are (a record may have none): one key type
+    parties = pd.DataFrame(met, columns=["system", "victim", "suspect", "relationship"],
+                           dtype=object)
+    records = frame[["person_id", "system", "uid"]]
+    pairs = parties.merge(records.rename(columns={"person_id": "victim", "uid": "uid_l"}),
+                          on=["victim", "system"]).merge(
+        records.rename(columns={"person_id": "suspect", "uid": "uid_r"}),
+        on=["suspect", "system"])
+    return pairs[["uid_l", "uid_r", "relationship"]]
 
 
 def _clerical(force, by_pk: dict[int, str]):

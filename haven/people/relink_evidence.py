@@ -46,37 +46,13 @@ def evidence_keys(force) -> dict[tuple[int, str], str]:
     return {pair: ";".join(sorted(keys)) for pair, keys in found.items() if keys}
 
 
-def counterpart_persons(force) -> dict[tuple[int, str], dict[int, str]]:
-    """(person id, system) -> {a person it met on the other side of an incident that
-    system recorded (a victim's suspect, a suspect's victim): the suspect's relationship
-    to the victim there}, from every registered provider (`register_linkage_parties`).
-    Of two incidents that code one pair differently, the one that says something (not
-    "other" or blank) and then the later-read stands: it only sets the two apart from
-    another person of one name (`clustering._Groups.relationship_conflict`)."""
-    sides: dict[tuple[str, int], tuple[list[int], list[tuple[int, str]]]] = {}
-    for provider in linkage_parties():
-        for system, incident, role, person_id, relationship in provider(force):
-            victims, suspects = sides.setdefault((system, incident), ([], []))
-            if role == "victim":
-                victims.append(person_id)
-            else:
-                suspects.append((person_id, relationship or ""))
-    met: dict[tuple[int, str], dict[int, str]] = defaultdict(dict)
-    for (system, _), (victims, suspects) in sides.items():
-        for victim in victims:
-            for suspect, relationship in suspects:
-                if victim == suspect:
-                    continue
-                for me, other in ((victim, suspect), (suspect, victim)):
-                    known = met[(me, system)].get(other)
-                    if known is None or relationship in _SAYS_SOMETHING or known not in \
-                            _SAYS_SOMETHING:
-                        met[(me, system)][other] = relationship
-    return met
-
-
-#: Relationships that say what the suspect is to the victim ("other" and blank do not).
-_SAYS_SOMETHING = frozenset({"partner", "ex_partner", "family"})
+def counterpart_persons(force) -> list[tuple[str, int, int, str]]:
+    """(system, victim's person id, suspect's person id, the suspect's relationship to the
+    victim) for each victim and suspect of one incident a system recorded, each once, from
+    every registered provider (`register_linkage_parties`)."""
+    return sorted({(system, victim, suspect, relationship or "")
+                   for provider in linkage_parties()
+                   for system, victim, suspect, relationship in provider(force)})
 
 
 def prefetched_for_after_link(force) -> dict[str, object]:
@@ -141,7 +117,7 @@ class Evidence:
         #: after-link step name -> what the child prefetched for it (nothing unforked: a
         #: small force's steps read for themselves, as fast as reading it here first)
         self.prefetched: dict[str, object] = {}
-        self._met: dict[tuple[int, str], dict[int, str]] | None = None
+        self._met: list[tuple[str, int, int, str]] | None = None
 
     @classmethod
     def start(cls, force, records: int) -> Evidence:
@@ -175,11 +151,11 @@ class Evidence:
                        payload)
         return evidence_keys(self.force)
 
-    def counterparts(self) -> dict[tuple[int, str], dict[int, str]]:
+    def counterparts(self) -> list[tuple[str, int, int, str]]:
         """`counterpart_persons` of the force (asked after `keys`: the child sends both)."""
         if self._met is None:
             self._met = counterpart_persons(self.force)
-        met, self._met = self._met, {}
+        met, self._met = self._met, []
         return met
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .conflicts import dates_alike, hard_conflict
@@ -128,7 +129,9 @@ class _Records:
 
 #: The suspect's relationship to the victim, as clustering compares it: a partner and an
 #: ex-partner are one kind of tie, family another; "other" and blank say nothing.
-_RELATIONSHIP_KIND = {"partner": "i", "ex_partner": "i", "family": "f"}
+_PARTNER, _FAMILY = 1, 2
+_BOTH = _PARTNER | _FAMILY
+_RELATIONSHIP_KIND = {"partner": _PARTNER, "ex_partner": _PARTNER, "family": _FAMILY}
 
 
 class _Groups:
@@ -146,48 +149,81 @@ class _Groups:
         self._members: dict[int, list[int]] = {}
         self._sigs: dict[int, set[int]] = {}
         self.forbidden: dict[int, set[int]] = {}
-        #: record -> {counterpart record: "i" (partner or ex-partner), "f" (family) or ""}
-        self.ties: dict[int, dict[int, str]] = {}
-        self._kinds: dict[int, frozenset[str]] = {}  # root -> kinds of its members' ties
+        #: counterparts, compressed by record (`set_counterparts`): record k met the records
+        #: `_met_to[_met_at[k]:_met_at[k + 1]]`, as `_met_kind` (bits of _PARTNER, _FAMILY)
+        self.has_counterparts = False
+        self._met_at: list[int] = []
+        self._met_to: list[int] = []
+        self._met_kind: list[int] = []
+        self._record_kinds: list[int] = []
+        self._kinds: dict[int, int] = {}  # root -> kinds of its members' ties, once joined
 
-    def set_counterparts(self, counterparts: Mapping[str, Any] | None) -> None:
-        """Read `LinkageSettings.counterparts` (uid -> its counterparts' uids, or uid ->
-        {counterpart uid: the suspect's relationship to the victim})."""
-        index = self.index
-        for uid, others in (counterparts or {}).items():
-            if uid not in index:
-                continue
-            pairs = others.items() if isinstance(others, Mapping) else ((o, "") for o in others)
-            ties = {index[o]: _RELATIONSHIP_KIND.get(r or "", "") for o, r in pairs
-                    if o in index}
-            if ties:
-                self.ties[index[uid]] = ties
-                self._kinds[index[uid]] = frozenset(k for k in ties.values() if k)
+    def set_counterparts(self, counterparts: Any) -> None:
+        """Read `LinkageSettings.counterparts`: a frame of pairs (uid_l, uid_r,
+        relationship), each pair once, or uid -> its counterparts' uids, or uid ->
+        {counterpart uid: the suspect's relationship to the victim}. Kept as flat lists by
+        record (a dict per record cost 0.5 GiB at 1 M records)."""
+        if counterparts is None or len(counterparts) == 0:
+            return
+        if isinstance(counterparts, pd.DataFrame):
+            left, right = counterparts["uid_l"], counterparts["uid_r"]
+            kinds = counterparts["relationship"]
+        else:
+            rows = [(uid, other, relationship)
+                    for uid, others in counterparts.items()
+                    for other, relationship in (others.items() if isinstance(others, Mapping)
+                                                else ((o, "") for o in others))]
+            left, right, kinds = (pd.Series([row[k] for row in rows], dtype=object)
+                                  for k in range(3))
+        position = pd.Index(self.index.keys())
+        a, b = position.get_indexer(left), position.get_indexer(right)
+        bits = np.fromiter((_RELATIONSHIP_KIND.get(k or "", 0) for k in kinds), np.int8,
+                           len(kinds))
+        keep = (a >= 0) & (b >= 0) & (a != b)
+        a, b, bits = a[keep], b[keep], bits[keep]
+        source, target = np.concatenate([a, b]), np.concatenate([b, a])
+        bits = np.concatenate([bits, bits])
+        order = np.argsort(source, kind="stable")
+        source, target, bits = source[order], target[order], bits[order]
+        n = len(self.parent)
+        self._met_at = np.searchsorted(source, np.arange(n + 1)).tolist()
+        self._met_to, self._met_kind = target.tolist(), bits.tolist()
+        record_kinds = np.zeros(n, np.int8)
+        np.bitwise_or.at(record_kinds, source, bits)
+        self._record_kinds = record_kinds.tolist()
+        self.has_counterparts = bool(len(source))
 
-    def kinds(self, root: int) -> frozenset[str]:
-        return self._kinds.get(root, frozenset())
+    def met_by(self, k: int) -> bool:
+        return self.has_counterparts and self._met_at[k + 1] > self._met_at[k]
+
+    def kinds(self, root: int) -> int:
+        if not self.has_counterparts:
+            return 0
+        return self._kinds.get(root, self._record_kinds[root])
 
     def met(self, root: int) -> set[int]:
         """The persons (roots) the group's records met on the other side of an incident."""
-        return {self.find(o) for m in self.members(root) for o in self.ties.get(m, ())}
+        at, to, find = self._met_at, self._met_to, self.find
+        return {find(o) for m in self.members(root) for o in to[at[m]:at[m + 1]]}
 
     def relationship_conflict(self, ra: int, rb: int) -> bool:
         """One group is a person's partner and the other her family, and neither is both:
         a woman's partner and her son of one name are two men."""
         ka, kb = self.kinds(ra), self.kinds(rb)
-        if not (("i" in ka and "f" in kb) or ("f" in ka and "i" in kb)):
+        if not ((ka & _PARTNER and kb & _FAMILY) or (ka & _FAMILY and kb & _PARTNER)):
             return False
 
-        def by_person(root: int) -> dict[int, set[str]]:
-            out: dict[int, set[str]] = defaultdict(set)
+        def by_person(root: int) -> dict[int, int]:
+            out: dict[int, int] = defaultdict(int)
+            at, to, kind = self._met_at, self._met_to, self._met_kind
             for m in self.members(root):
-                for other, kind in self.ties.get(m, {}).items():
-                    if kind:
-                        out[self.find(other)].add(kind)
+                for k in range(at[m], at[m + 1]):
+                    if kind[k]:
+                        out[self.find(to[k])] |= kind[k]
             return out
 
         mine, theirs = by_person(ra), by_person(rb)
-        return any(len(mine[p]) == 1 and len(theirs[p]) == 1 and mine[p] != theirs[p]
+        return any(mine[p] != theirs[p] and mine[p] != _BOTH and theirs[p] != _BOTH
                    for p in mine.keys() & theirs.keys() if p not in (ra, rb))
 
     def find(self, i: int) -> int:
@@ -278,8 +314,9 @@ class _Groups:
         if self.records is not None:
             self._sigs[ra] = self.sigs(ra) | self.sigs(rb)
             self._sigs.pop(rb, None)
-        if rb in self._kinds:
-            self._kinds[ra] = self.kinds(ra) | self._kinds.pop(rb)
+        if self.has_counterparts:
+            self._kinds[ra] = self.kinds(ra) | self.kinds(rb)
+            self._kinds.pop(rb, None)
         self.unions += 1
 
     def labels(self, uids: Sequence[str]) -> dict[str, str]:
@@ -379,15 +416,15 @@ def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float
     all one person (docs/benchmarks.md, "One victim, one suspect").
     """
     lowest = settings.counterpart_link_threshold
-    if lowest is None or not groups.ties:
+    if lowest is None or not groups.has_counterparts:
         return 0
-    index, ties = groups.index, groups.ties
+    index = groups.index
     band = pairs[(pairs["match_probability"] >= lowest)
                  & (pairs["match_probability"] < threshold)]
     band = band.sort_values(["match_weight", "uid_l", "uid_r"], ascending=[False, True, True],
                             kind="stable")
     edges = [(index[a], index[b]) for a, b in zip(band["uid_l"], band["uid_r"], strict=True)
-             if index[a] in ties and index[b] in ties]
+             if groups.met_by(index[a]) and groups.met_by(index[b])]
     joined = 0
     for _ in range(3):  # a join may give two other persons a counterpart in common
         candidates = []
@@ -565,9 +602,9 @@ def _edge_refusal(
         # when the two records themselves share an identifier a twin would not: their own
         # phone, e-mail, PNC id, or the same role in the same real incident.
         return "conflict"
-    if (groups.ties and records is not None
+    if (groups.has_counterparts and records is not None
             and (records.lacks_dob(i) or records.lacks_dob(j))
-            and not records.corroborated(i, j) and groups.relationship_conflict(ra, rb)):
+            and groups.relationship_conflict(ra, rb) and not records.corroborated(i, j)):
         # A father and son of one name at one home, both recorded against the mother, one
         # record without a date of birth: the records say one is her partner, the other
         # her son. Only where nothing else ties the two records (staff miscode a

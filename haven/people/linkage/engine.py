@@ -102,15 +102,16 @@ class LinkageSettings:
     #: queue's share, so those stay with the reviewer (docs/benchmarks.md, "Both dates of
     #: birth alike").
     dated_link_threshold: float | None = 0.9
-    #: uid -> {uid of a record it met on the other side of an incident in the system
-    #: that recorded it (a victim record's suspects, a suspect record's victims): the
-    #: suspect's relationship to the victim there ("partner", "ex_partner", "family",
-    #: "other" or "")}; a list of uids where relationships are not known. Two persons
+    #: Who met whom on the other side of an incident, in the system that recorded it (a
+    #: victim record's suspects, a suspect record's victims): a frame of pairs (uid_l,
+    #: uid_r, relationship: the suspect's to the victim, "partner", "ex_partner",
+    #: "family", "other" or ""), or uid -> {uid: relationship}, or uid -> [uids] where
+    #: relationships are not known. Two persons
     #: whose pair scored at or above `counterpart_link_threshold` (None: never) and who met
     #: one person this way are joined (`clustering._join_on_counterparts`; a force sets it
     #: as policy `linkage_counterpart_threshold`); one person's partner and one person's
     #: family are never joined (`clustering._Groups.relationship_conflict`).
-    counterparts: Mapping[str, Mapping[str, str] | Sequence[str]] | None = None
+    counterparts: pd.DataFrame | Mapping[str, Mapping[str, str] | Sequence[str]] | None = None
     counterpart_link_threshold: float | None = 0.2
     seed: int = 42
     min_train_records: int = 100

@@ -79,7 +79,7 @@ def test_the_forked_reader_gives_who_met_whom_in_each_systems_incidents(forces, 
         for person, role in people:
             Involvement.objects.create(incident=incident, person=person, role=role,
                                        relationship=relationship.get(role, ""))
-    expected = {(her.pk, "crime"): {him.pk: "partner"}, (him.pk, "crime"): {her.pk: "partner"}}
+    expected = [("crime", her.pk, him.pk, "partner")]
     assert counterpart_persons(warks) == expected
     evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
     assert evidence.forked
