@@ -36,13 +36,15 @@ from haven.people.linkage import LinkageSettings, link_records  # noqa: E402
 from haven.people.linkage.normalise import incident_fingerprints  # noqa: E402
 
 
-def attach_incidents(gen, records: list[dict]) -> dict[str, dict[str, str]]:
+def attach_incidents(gen, records: list[dict]):
     """incident_keys as `haven link` builds them from ingested incidents and involvements;
-    returns each record's counterparts (a victim's suspects, a suspect's victims, in the
-    incidents of its own system, with the suspect's relationship to the victim) as
-    `haven link` gives them to the engine."""
+    returns who met whom as `haven link` gives it to the engine: a frame of (victim record,
+    suspect record, the suspect's relationship to her) for the incidents of each system,
+    each once."""
+    import pandas as pd
+
     keys: dict[str, list[str]] = {}
-    parties: dict[tuple[str, str], dict[str, list[str]]] = {}
+    parties: dict[tuple[str, str], dict[str, list[tuple[str, str]]]] = {}
     for system, incidents in gen.incident_rows.items():
         by_id = {i["source_id"]: i for i in incidents}
         for inv in gen.involvement_rows[system]:
@@ -55,18 +57,11 @@ def attach_incidents(gen, records: list[dict]) -> dict[str, dict[str, str]]:
             roles.setdefault(inv["role"], []).append((uid, inv.get("relationship") or ""))
     for record in records:
         record["incident_keys"] = ";".join(keys.get(record["uid"], []))
-    met: dict[str, dict[str, str]] = {}
-    for roles in parties.values():
-        for suspect, relationship in roles.get("suspect", []):
-            for victim, _ in roles.get("victim", []):
-                for me, other in ((suspect, victim), (victim, suspect)):
-                    known = met.setdefault(me, {}).get(other)
-                    if known is None or relationship in SAYS or known not in SAYS:
-                        met[me][other] = relationship
-    return met
-
-
-SAYS = ("partner", "ex_partner", "family")  # what "other" and blank do not say
+    met = sorted({(victim, suspect, relationship)
+                  for roles in parties.values()
+                  for suspect, relationship in roles.get("suspect", [])
+                  for victim, _ in roles.get("victim", []) if victim != suspect})
+    return pd.DataFrame(met, columns=["uid_l", "uid_r", "relationship"])
 
 
 def _groups(clusters: dict, truth: dict) -> tuple[dict, dict]:
@@ -122,7 +117,7 @@ def main() -> None:
     if counterparts is None:
         attach_incidents(gen, records)
     elif "--no-relationships" in sys.argv:
-        counterparts = {uid: sorted(others) for uid, others in counterparts.items()}
+        counterparts = counterparts.assign(relationship="")
     truth = {r["uid"]: r["person_id"] for r in records}
     # `--name-block-limit K` (repeatable): the same records linked once per limit, in turn
     limits = [int(sys.argv[i + 1]) for i, a in enumerate(sys.argv) if a == "--name-block-limit"]
