@@ -158,23 +158,13 @@ class _Groups:
         self._record_kinds: list[int] = []
         self._kinds: dict[int, int] = {}  # root -> kinds of its members' ties, once joined
 
-    def set_counterparts(self, counterparts: Any) -> None:
-        """Read `LinkageSettings.counterparts`: a frame of pairs (uid_l, uid_r,
-        relationship), each pair once, or uid -> its counterparts' uids, or uid ->
-        {counterpart uid: the suspect's relationship to the victim}. Kept as flat lists by
-        record (a dict per record cost 0.5 GiB at 1 M records)."""
+    def set_counterparts(self, counterparts: pd.DataFrame | None) -> None:
+        """Read `LinkageSettings.counterparts` (pairs uid_l, uid_r, relationship), kept as
+        flat lists by record (a dict per record cost 0.5 GiB at 1 M records)."""
         if counterparts is None or len(counterparts) == 0:
             return
-        if isinstance(counterparts, pd.DataFrame):
-            left, right = counterparts["uid_l"], counterparts["uid_r"]
-            kinds = counterparts["relationship"]
-        else:
-            rows = [(uid, other, relationship)
-                    for uid, others in counterparts.items()
-                    for other, relationship in (others.items() if isinstance(others, Mapping)
-                                                else ((o, "") for o in others))]
-            left, right, kinds = (pd.Series([row[k] for row in rows], dtype=object)
-                                  for k in range(3))
+        left, right = counterparts["uid_l"], counterparts["uid_r"]
+        kinds = counterparts["relationship"]
         position = pd.Index(self.index.keys())
         a, b = position.get_indexer(left), position.get_indexer(right)
         bits = np.fromiter((_RELATIONSHIP_KIND.get(k or "", 0) for k in kinds), np.int8,

@@ -105,13 +105,12 @@ class LinkageSettings:
     #: Who met whom on the other side of an incident, in the system that recorded it (a
     #: victim record's suspects, a suspect record's victims): a frame of pairs (uid_l,
     #: uid_r, relationship: the suspect's to the victim, "partner", "ex_partner",
-    #: "family", "other" or ""), or uid -> {uid: relationship}, or uid -> [uids] where
-    #: relationships are not known. Two persons
+    #: "family", "other" or ""). Two persons
     #: whose pair scored at or above `counterpart_link_threshold` (None: never) and who met
     #: one person this way are joined (`clustering._join_on_counterparts`; a force sets it
     #: as policy `linkage_counterpart_threshold`); one person's partner and one person's
     #: family are never joined (`clustering._Groups.relationship_conflict`).
-    counterparts: pd.DataFrame | Mapping[str, Mapping[str, str] | Sequence[str]] | None = None
+    counterparts: pd.DataFrame | None = None
     counterpart_link_threshold: float | None = 0.2
     seed: int = 42
     min_train_records: int = 100

@@ -227,6 +227,12 @@ def test_two_records_with_dates_of_birth_alike_link_below_the_threshold():
     assert not clusters(0.93, dated_link_threshold=None)
 
 
+def _met(*pairs):
+    """Who met whom, as `haven link` gives it: (victim record, suspect record, the
+    suspect's relationship to her)."""
+    return pd.DataFrame(pairs, columns=["uid_l", "uid_r", "relationship"])
+
+
 def _one_victim(suspect_pair: float, **settings):
     """A victim recorded by two systems (one person), and the man who harmed her recorded
     by both: by the control room under his name alone, by the crime system with his date
@@ -238,7 +244,7 @@ def _one_victim(suspect_pair: float, **settings):
     pairs = pd.DataFrame([_scored("cc:v", "crime:v", 0.9999), _scored("cc:s", "crime:s",
                                                                       suspect_pair)],
                          columns=["uid_l", "uid_r", "match_probability", "match_weight"])
-    met = {"cc:s": ["cc:v"], "cc:v": ["cc:s"], "crime:s": ["crime:v"], "crime:v": ["crime:s"]}
+    met = _met(("cc:v", "cc:s", ""), ("crime:v", "crime:s", ""))
     return cluster(_model(records, **{"counterparts": met, **settings}), pairs, 0.98)
 
 
@@ -260,7 +266,7 @@ def test_two_persons_who_met_different_victims_stay_apart():
                _rec("cc:s", dob="", phone=""), _rec("crime:s", phone="", postcode="B11 1AA")]
     pairs = pd.DataFrame([_scored("cc:s", "crime:s", 0.4)],
                          columns=["uid_l", "uid_r", "match_probability", "match_weight"])
-    met = {"cc:s": ["cc:v"], "cc:v": ["cc:s"], "crime:s": ["crime:w"], "crime:w": ["crime:s"]}
+    met = _met(("cc:v", "cc:s", ""), ("crime:w", "crime:s", ""))
     clusters = cluster(_model(records, counterparts=met), pairs, 0.98)
     assert clusters["cc:s"] != clusters["crime:s"]
 
@@ -275,8 +281,7 @@ def test_a_father_and_son_of_one_name_who_harm_one_woman_are_not_joined():
     pairs = pd.DataFrame([_scored("cc:v", "crime:v", 0.9999), _scored("cc:x", "crime:f", 0.5),
                           _scored("cc:x", "crime:s", 0.5), _scored("crime:f", "crime:s", 0.6)],
                          columns=["uid_l", "uid_r", "match_probability", "match_weight"])
-    met = {"cc:x": ["cc:v"], "cc:v": ["cc:x"], "crime:f": ["crime:v"], "crime:s": ["crime:v"],
-           "crime:v": ["crime:f", "crime:s"]}
+    met = _met(("cc:v", "cc:x", ""), ("crime:v", "crime:f", ""), ("crime:v", "crime:s", ""))
     clusters = cluster(_model(records, counterparts=met), pairs, 0.98)
     assert len({clusters["cc:x"], clusters["crime:f"], clusters["crime:s"]}) == 3
 
@@ -291,8 +296,7 @@ def _one_home(father_to_her: str, son_to_her: str, **settings):
                _rec("pvp:s", dob="", phone="", address_line="2 Mill Lane")]
     pairs = pd.DataFrame([_scored("cc:v", "crime:v", 0.9999), _scored("cc:f", "pvp:s", 0.999)],
                          columns=["uid_l", "uid_r", "match_probability", "match_weight"])
-    met = {"cc:f": {"cc:v": father_to_her}, "cc:v": {"cc:f": father_to_her},
-           "pvp:s": {"crime:v": son_to_her}, "crime:v": {"pvp:s": son_to_her}}
+    met = _met(("cc:v", "cc:f", father_to_her), ("crime:v", "pvp:s", son_to_her))
     return cluster(_model(records, **{"counterparts": met, **settings}), pairs, 0.98)
 
 
