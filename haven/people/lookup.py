@@ -291,7 +291,7 @@ def rank(criteria: dict, records: list[dict], weights: dict | None = None
         priors[pk] = force_weights.prior
         held = fields.setdefault(pk, {})
         for level in explanation:
-            key = SWAPPED if level["level"] == SWAPPED else level["field"]
+            key = SWAPPED if level["level"] in SWAPPED_LEVELS else level["field"]
             current = held.get(key)
             if current is None or level["weight"] > current["weight"]:
                 held[key] = level
@@ -319,6 +319,7 @@ def rank(criteria: dict, records: list[dict], weights: dict | None = None
 
 
 SWAPPED = "swapped with surname"  # the forename level that scores both names
+SWAPPED_LEVELS = frozenset({SWAPPED, "swapped, with a slip"})  # both score both names
 
 
 def _household_surname_cap(at_address: dict[int, bool]) -> float:

@@ -19,6 +19,7 @@ from typing import Any
 
 import jellyfish
 
+from haven.people.linkage.nicknames import canonical_key
 from haven.people.models import LinkRun
 
 # Dates a system enters when the real one is not known, as the model reads them
@@ -36,7 +37,8 @@ def year_only(iso: str | None) -> bool:
 # defaults cannot be read. Model parameters, not policy: the thresholds that decide links
 # and reviews come from `policy()`.
 WEIGHTS: dict[str, dict[str, float]] = {
-    "forename": {"exact": 5.0, "swapped with surname": 5.0, "nickname or alias": 4.0,
+    "forename": {"exact": 5.0, "swapped with surname": 5.0, "swapped, with a slip": 4.0,
+                 "nickname or alias": 4.0,
                  "jaro-winkler >= 0.92": 2.5,
                  "jaro-winkler >= 0.88": 1.5, "sounds alike": 1.5, "initial only": 0.5,
                  "forename is the other's middle name": 1.0, "different": -3.0},
@@ -67,6 +69,8 @@ def _forename(a: dict, b: dict) -> str | None:
         return "exact"
     if fa == b.get("sn") and a.get("sn") == fb:
         return "swapped with surname"
+    if _swapped_with_slip(a, b):
+        return "swapped, with a slip"
     if a.get("fn_all") and b.get("fn_all") and set(a["fn_all"]) & set(b["fn_all"]):
         return "nickname or alias"
     jw = jellyfish.jaro_winkler_similarity(fa, fb)
@@ -83,13 +87,29 @@ def _forename(a: dict, b: dict) -> str | None:
     return "different"
 
 
+def _half_swapped(a: dict, b: dict) -> bool:
+    """A's forename is B's surname and A's surname is a form of B's forename."""
+    fa, sa, fb = a.get("fn"), a.get("sn"), b.get("fn")
+    if not fa or not sa or not fb or len(fa) < 2 or fa != b.get("sn"):
+        return False
+    return canonical_key(sa) == canonical_key(fb) or (
+        jellyfish.jaro_winkler_similarity(sa, fb) >= JW_LOW)
+
+
+def _swapped_with_slip(a: dict, b: dict) -> bool:
+    """The model's level "swapped, with a slip" (`linkage.comparisons.SWAPPED_WITH_SLIP`):
+    names in each other's fields, one of them a nickname or misspelt ("Hargreaves Steve"
+    for Stephen Hargreaves)."""
+    return _half_swapped(a, b) or _half_swapped(b, a)
+
+
 def _surname(a: dict, b: dict) -> str | None:
     sa, sb = a.get("sn"), b.get("sn")
     if not sa or not sb:
         return None
     if sa == sb:
         return "exact"
-    if sa == b.get("fn") and a.get("fn") == sb:
+    if (sa == b.get("fn") and a.get("fn") == sb) or _swapped_with_slip(a, b):
         # one piece of evidence, scored once by the forename comparison (the model's two
         # comparisons each count it, which makes a swapped pair certain whatever else
         # disagrees)

@@ -22,6 +22,18 @@ def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
 _ELSE = {"sql_condition": "ELSE", "label_for_charts": "different"}
 
 
+# Forename and surname typed into each other's fields, and one of them with a nickname or
+# a slip besides ("Hargreaves Steve" for Stephen Hargreaves, "Davies Mariusz" for Marius
+# Davies): one half agrees exactly, the other as a forename the model would have accepted
+# in its own field. Scored once, by the forename (`engine._swap_counted_once`).
+SWAPPED_WITH_SLIP = (
+    "(fn_l = sn_r AND length(fn_l) > 1 AND (sn_fn_key_l = fn_key_r"
+    " OR jaro_winkler_similarity(sn_l, fn_r) >= 0.88))"
+    " OR (sn_l = fn_r AND length(sn_l) > 1 AND (fn_key_l = sn_fn_key_r"
+    " OR jaro_winkler_similarity(fn_l, sn_r) >= 0.88))"
+)
+
+
 def _forename() -> CustomComparison:
     return CustomComparison(
         [
@@ -29,6 +41,7 @@ def _forename() -> CustomComparison:
             _level("fn_l = fn_r", "exact", tf_adjustment_column="fn", tf_adjustment_weight=0.5),
             _level("fn_l = sn_r AND sn_l = fn_r", "swapped with surname",
                    tf_adjustment_column="fn", tf_adjustment_weight=0.5),
+            _level(SWAPPED_WITH_SLIP, "swapped, with a slip"),
             _level("list_has_any(fn_all_l, fn_all_r)", "nickname or alias"),
             _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.92", "jaro-winkler >= 0.92"),
             _level("jaro_winkler_similarity(fn_l, fn_r) >= 0.88", "jaro-winkler >= 0.88"),
@@ -63,6 +76,7 @@ def _surname() -> CustomComparison:
             _level("sn_l = sn_r", "exact", tf_adjustment_column="sn", tf_adjustment_weight=0.5),
             _level("fn_l = sn_r AND sn_l = fn_r", "swapped with forename",
                    tf_adjustment_column="sn", tf_adjustment_weight=0.5),
+            _level(SWAPPED_WITH_SLIP, "swapped, with a slip"),
             _level("list_has_any(sn_all_l, sn_all_r)", "alias or former surname"),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.92", "jaro-winkler >= 0.92"),
             _level("jaro_winkler_similarity(sn_l, sn_r) >= 0.88", "jaro-winkler >= 0.88"),

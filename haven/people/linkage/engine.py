@@ -334,6 +334,18 @@ def _swap_counted_once(linker: Linker) -> None:
         forename.u_probability * surname.u_probability / surname.m_probability)
     swap = levels[("surname", "swapped with forename")]
     swap.m_probability = swap.u_probability = surname.u_probability
+    # Swapped with a slip: one name agrees, the other as a nickname or typo would, so two
+    # people agree so by chance as often as in one name exactly and the other at any of
+    # the forename's nickname and spelling levels. Counted once, like the plain swap.
+    alike = sum(levels[("forename", label)].u_probability
+                for label in ("nickname or alias", "jaro-winkler >= 0.92",
+                              "jaro-winkler >= 0.88"))
+    slip = levels[("forename", "swapped, with a slip")]
+    slip.u_probability = alike * surname.u_probability / surname.m_probability
+    if slip.m_probability is None or slip.m_probability != slip.m_probability:
+        slip.m_probability = levels[("forename", "swapped with surname")].m_probability
+    slip_surname = levels[("surname", "swapped, with a slip")]
+    slip_surname.m_probability = slip_surname.u_probability = surname.u_probability
 
 
 DEFAULT_PARAMETERS = Path(__file__).with_name("default_parameters.json")

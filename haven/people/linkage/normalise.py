@@ -621,6 +621,9 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
     out["sn"] = sur_tokens.map(lambda t: "".join(_squash(x) for x in t) if t else None)
     fn_str = out["fn"].fillna("")
     out["fn_key"] = _map_unique(fn_str, canonical_key)
+    # The surname field read as a forename: "Hargreaves Steve" is Stephen Hargreaves with
+    # the names swapped and a nickname besides (comparisons, "swapped, with a slip").
+    out["sn_fn_key"] = _map_unique(out["sn"].fillna(""), canonical_key)
     out["fn_initial"] = out["fn"].str[:1]
     out["mn_initial"] = out["mn"].str[:1]
     out["fn_mp"] = _map_unique(fn_str, metaphone)
@@ -678,7 +681,8 @@ def prepare_records(records: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.D
     Input: list of dicts or DataFrame with the columns in `INPUT_COLUMNS`
     (missing columns are treated as blank; `uid` defaults to "system:source_id").
     Output columns (one row per record, same order):
-    uid, system, source_id, fn, mn, sn, fn_key (nickname-canonical), fn_initial,
+    uid, system, source_id, fn, mn, sn, fn_key (nickname-canonical), sn_fn_key (the
+    surname read as a forename, nickname-canonical), fn_initial,
     mn_initial, fn_mp/sn_mp (metaphone), sn_sx (soundex), fn_all/sn_all (lists incl.
     aliases), dob (ISO), dob_y/dob_m/dob_d, dob_dm, gender, pc/pc_sector/pc_district,
     phone (E.164), email, pnc, incident_keys (list).
@@ -844,6 +848,7 @@ _STRING_COLUMNS = (
     "mn",
     "sn",
     "fn_key",
+    "sn_fn_key",
     "fn_initial",
     "mn_initial",
     "fn_mp",

@@ -323,6 +323,20 @@ def test_names_swapped_on_one_record_are_not_counted_again_beside_another(add_re
     assert found[swapped].score <= found[plain].score
 
 
+def test_names_swapped_with_a_nickname_besides_score_as_his_names(add_record, persona):
+    """A handler who types "Hargreaves" as the forename and "Steve" as the surname finds
+    Stephen Hargreaves with both names agreeing (once), not both disagreeing."""
+    stephen = add_record("pvp", "PV8", forename="Stephen", surname="Hargreaves",
+                         date_of_birth="1970-01-09").person
+    add_record("pvp", "PV9", forename="Stephen", surname="Harper", date_of_birth="1970-01-09")
+    found = find_candidates(persona("call_handler"), forename="Hargreaves", surname="Steve",
+                            date_of_birth="1970-01-09")
+    assert found[0].person == stephen
+    levels = {e["field"]: (e["level"], e["weight"]) for e in found[0].explanation}
+    assert levels["forename"][0] == "swapped, with a slip" and levels["forename"][1] > 0
+    assert "surname" not in levels
+
+
 def test_a_surname_that_is_also_a_title_is_the_surname(add_record, persona):
     lord = add_record("pvp", "PV6", forename="Terence", surname="Lord",
                       date_of_birth="1975-07-06").person

@@ -30,6 +30,9 @@ NAMESAKE = {"pid": 9105, "forename": "Aleksandra", "surname": "Thomas", "dob": "
             "gender": "F", "phone": "07700 900111", "postcode": "OX9 6FB"}
 NAMESAKE_TOO = {**NAMESAKE, "pid": 9106, "forename": "Thomas", "surname": "Aleksandra",
                 "dob": "", "phone": "", "postcode": "OX5 6PX"}
+# a man whose crime record has his names swapped and his forename shortened besides
+STEPHEN = {"pid": 9107, "forename": "Stephen", "surname": "Hargreaves", "dob": "1970-01-09",
+           "gender": "M", "phone": "", "postcode": "NN26 4AB"}
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +53,9 @@ def linked():
         # a placeholder date of birth is not a disagreement
         record("intel", "M3", MOVER, date_of_birth="1900-01-01",
                address_line="72 Hayward Hill", town="Wakefield", postcode="WF1 2AA"),
+        record("crime", "SH1", STEPHEN, forename="Hargreaves", surname="Steve",
+               address_line="196 Thomas Vista"),
+        record("intel", "SH2", STEPHEN, address_line="196 Thomas Vista"),
     ]
     return link_records(records, LinkageSettings(review_band=(0.5, 0.99)))
 
@@ -189,6 +195,28 @@ def test_names_swapped_count_once(linked):
         return sum(item["match_weight"] for item in explain_pair(linked.model, a, b)
                    if item["field"] in ("forename", "surname"))
     assert 0 < names_weight(swapped, target) <= names_weight(in_order, target)
+
+
+def test_names_swapped_with_a_nickname_besides_are_one_mans(linked):
+    """"Hargreaves Steve" is Stephen Hargreaves with the names swapped and his forename
+    shortened: his two records, one date of birth and one address, are one person. Each
+    name comparison scored the pair "different" (both against him) and they stayed two
+    people. The names weigh as the same names in order with the nickname would, no more."""
+    assert linked.clusters["crime:SH1"] == linked.clusters["intel:SH2"]
+    slipped = record("crime", "SH3", STEPHEN, forename="Hargreaves", surname="Steve")
+    in_order = record("crime", "SH4", STEPHEN, forename="Steve")
+    target = record("pvp", "SH5", STEPHEN, date_of_birth="")
+    levels = levels_of(linked, slipped, target)
+    assert (levels["forename"], levels["surname"]) == ("swapped, with a slip",) * 2
+
+    def names_weight(a, b):
+        return sum(item["match_weight"] for item in explain_pair(linked.model, a, b)
+                   if item["field"] in ("forename", "surname"))
+    assert 0 < names_weight(slipped, target) <= names_weight(in_order, target) + 0.5
+    # one name in the other's field is no swap when the other name is someone else's
+    other = levels_of(linked, record("crime", "SH6", STEPHEN, forename="Hargreaves",
+                                     surname="Jones"), target)
+    assert (other["forename"], other["surname"]) == ("different", "different")
 
 
 def test_one_incident_in_two_systems_shares_a_fingerprint_across_midnight():
