@@ -332,14 +332,12 @@ def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckd
                   disable=not progress)
     try:
         rows, counts, result = _link(force, evidence, link, engine, stages)
-        # For `haven link`'s after-link steps (not stored): what the evidence reader
-        # prefetched while the engine ran, taken before the persons change.
-        prefetched = evidence.collect_prefetched()
     finally:
         evidence.close()
     with sqlite_write_cache():
         run = do_apply_relink(force, rows, result, counts, started=started, actor=actor)
-    run.after_link_inputs = prefetched
+    # For `haven link`'s after-link steps (not stored): what the evidence reader prefetched.
+    run.after_link_inputs = evidence.prefetched
     stages.update(stages.total - stages.n)
     stages.close()
     logger.info("relink force=%s run=%s counts=%s", force.code, run.pk, counts)

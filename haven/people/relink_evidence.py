@@ -69,11 +69,8 @@ def prefetched_for_after_link(force) -> dict[str, object]:
 
 
 def _child(force_pk: int, pipe) -> None:
-    """In the forked process, with a connection of its own: read the evidence and send
-    it, then read what the after-link steps can read before the persons change and send
-    that. The relink needs the evidence as soon as its records are prepared, the
-    after-link inputs only once the engine is done: sent together, the relink waited for
-    both (10 s at 1 M records, docs/benchmarks.md, "The evidence sent first")."""
+    """In the forked process, with a connection of its own: read the evidence and what the
+    after-link steps can read before the persons change, and send both at once."""
     try:
         force = Force.objects.get(pk=force_pk)
         began = time.perf_counter()
@@ -81,17 +78,13 @@ def _child(force_pk: int, pipe) -> None:
         read = time.perf_counter()
         met = counterpart_persons(force)
         parties = time.perf_counter()
-        pipe.send(("ok", (keys, met)))
-        sent = time.perf_counter()
-        del keys, met
-        try:
-            pipe.send(("ok", prefetched_for_after_link(force)))
-        except Exception as error:  # noqa: BLE001 - each step then reads for itself
-            pipe.send(("failed", type(error).__name__))
+        prefetched = prefetched_for_after_link(force)
+        done = time.perf_counter()
+        pipe.send(("ok", (keys, met, prefetched)))
         logger.info("relink evidence read beside force=%s seconds=%s", force.code, {
             "evidence": round(read - began, 1), "counterparts": round(parties - read, 1),
-            "sending": round(sent - parties, 1),
-            "after-link inputs": round(time.perf_counter() - sent, 1)})
+            "after-link inputs": round(done - parties, 1),
+            "sending": round(time.perf_counter() - done, 1)})
     except Exception as error:  # noqa: BLE001 - any failure: the parent reads it itself
         pipe.send(("failed", type(error).__name__))
     finally:
@@ -115,8 +108,7 @@ def _may_fork() -> bool:
 
 class Evidence:
     """The evidence of one relink: `start(force, records)` before reading the records,
-    `keys()` when the engine needs them, `collect_prefetched()` before the persons
-    change (it waits for the child's second message, which by then has long been sent)."""
+    `keys()` when the engine needs them."""
 
     def __init__(self, force, process=None, pipe=None):
         self.force, self._process, self._pipe = force, process, pipe
@@ -144,39 +136,20 @@ class Evidence:
     def keys(self) -> dict[tuple[int, str], str]:
         if self._process is None:
             return evidence_keys(self.force)
-        status, payload = self._receive()
+        try:
+            status, payload = self._pipe.recv()
+        except EOFError:
+            status, payload = "failed", "no answer"
+        finally:
+            self._pipe.close()
+            self._process.join()
+            self._process = None
         if status == "ok":
-            keys, self._met = payload
+            keys, self._met, self.prefetched = payload
             return keys
-        self._stop()
         logger.warning("relink evidence: the forked reader failed (%s); reading it here",
                        payload)
         return evidence_keys(self.force)
-
-    def collect_prefetched(self) -> dict[str, object]:
-        """What the child read for the after-link steps (`prefetched`), once it is sent;
-        nothing if the child failed (each step then reads for itself). Call before the
-        persons change: the child reads what does not depend on them."""
-        if self._process is not None:
-            status, payload = self._receive()
-            self._stop()
-            if status == "ok":
-                self.prefetched = payload
-            else:
-                logger.warning("relink evidence: the after-link prefetch failed (%s); each "
-                               "step reads for itself", payload)
-        return self.prefetched
-
-    def _receive(self) -> tuple[str, object]:
-        try:
-            return self._pipe.recv()
-        except EOFError:
-            return "failed", "no answer"
-
-    def _stop(self) -> None:
-        self._pipe.close()
-        self._process.join()
-        self._process = None
 
     def counterparts(self) -> list[tuple[str, int, int, str]]:
         """`counterpart_persons` of the force (asked after `keys`: the child sends both)."""

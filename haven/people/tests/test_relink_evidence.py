@@ -88,37 +88,6 @@ def test_the_forked_reader_gives_who_met_whom_in_each_systems_incidents(forces, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_evidence_comes_before_the_after_link_inputs_are_read(forces, add_record, provider,
-                                                                  monkeypatch, tmp_path,
-                                                                  no_other_threads):
-    """The relink gets the evidence while the child still reads what the after-link steps
-    need: this prefetch waits until the evidence has arrived here, which it never would
-    if the child sent both together (the relink waited 10 s for it at 1 M records)."""
-    import time
-
-    warks = forces["WARKS"]
-    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
-    arrived = tmp_path / "evidence-arrived"
-
-    def after_the_evidence(force):
-        waited = time.monotonic() + 10
-        while not arrived.exists():
-            if time.monotonic() > waited:
-                return "read before the evidence was sent"
-            time.sleep(0.02)
-        return "read after the evidence was sent"
-
-    monkeypatch.setattr(relink_evidence, "after_link_prefetches",
-                        lambda: {"reconcile": after_the_evidence})
-    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
-    assert evidence.forked
-    assert evidence.keys() == evidence_keys(warks)
-    arrived.touch()
-    assert evidence.collect_prefetched() == {"reconcile": "read after the evidence was sent"}
-    evidence.close()
-
-
-@pytest.mark.django_db(transaction=True)
 def test_a_child_that_fails_leaves_the_evidence_to_this_process(forces, add_record, provider,
                                                                 monkeypatch, caplog,
                                                                 no_other_threads):
