@@ -105,11 +105,12 @@ class LinkageSettings:
     #: Who met whom on the other side of an incident, in the system that recorded it (a
     #: victim record's suspects, a suspect record's victims): a frame of pairs (uid_l,
     #: uid_r, relationship: the suspect's to the victim, "partner", "ex_partner",
-    #: "family", "other" or ""). Two persons
-    #: whose pair scored at or above `counterpart_link_threshold` (None: never) and who met
-    #: one person this way are joined (`clustering._join_on_counterparts`; a force sets it
-    #: as policy `linkage_counterpart_threshold`); one person's partner and one person's
-    #: family are never joined (`clustering._Groups.relationship_conflict`).
+    #: "family", "other" or ""). Two persons whose pair scored at or above
+    #: `counterpart_link_threshold` (None: never) and who met one person this way are
+    #: joined (`clustering._join_on_counterparts`; a force sets it as policy
+    #: `linkage_counterpart_threshold`); one person's partner and the same person's family
+    #: are not joined on an edge where a record lacks its date of birth and nothing else
+    #: ties the two records (`clustering._Groups.relationship_conflict`).
     counterparts: pd.DataFrame | None = None
     counterpart_link_threshold: float | None = 0.2
     seed: int = 42
@@ -342,8 +343,6 @@ def _swap_counted_once(linker: Linker) -> None:
                               "jaro-winkler >= 0.88"))
     slip = levels[("forename", "swapped, with a slip")]
     slip.u_probability = alike * surname.u_probability / surname.m_probability
-    if slip.m_probability is None or slip.m_probability != slip.m_probability:
-        slip.m_probability = levels[("forename", "swapped with surname")].m_probability
     slip_surname = levels[("surname", "swapped, with a slip")]
     slip_surname.m_probability = slip_surname.u_probability = surname.u_probability
 
