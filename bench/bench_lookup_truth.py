@@ -192,14 +192,13 @@ def main() -> None:
 
 def score_incremental(force, n: int, rng: random.Random, record_pid: dict, pids_of: dict
                       ) -> dict:
-    """The incremental linker's decision (`services.score_record` and the rule of
-    `link_record`: one person at/above the link threshold with an agreeing date of birth or
-    PNC id) for records of the linked database as if each arrived now, against truth:
-    "link" is right when the person holds a record of the same true person."""
+    """The incremental linker's decision (`services.score_record` and
+    `services.incremental_decision`) for records of the linked database as if each arrived
+    now, against truth: "link" is right when the person holds a record of the same true
+    person; "review_pairs" counts the pairs queued, and of them those truly one person."""
     from haven.forces.policy import policy
     from haven.people.models import SourceRecord
-    from haven.people.scoring import corroborated
-    from haven.people.services import score_record
+    from haven.people.services import incremental_decision, score_record
 
     threshold = policy(force, "linkage_link_threshold")
     lower, _ = policy(force, "linkage_review_band")
@@ -208,24 +207,26 @@ def score_incremental(force, n: int, rng: random.Random, record_pid: dict, pids_
         records_of[pid] += 1
     pks = sorted(SourceRecord.objects.filter(force=force).values_list("pk", flat=True))
     counts: dict[str, int] = defaultdict(int)
+    pairs: dict[str, int] = defaultdict(int)
     for pk in rng.sample(pks, min(n, len(pks))):
         record = SourceRecord.objects.get(pk=pk)
         pid = record_pid.get((record.system, record.source_id))
         if pid is None:
             continue
         has_partner = records_of[pid] > 1
-        scored = score_record(record)
-        strong = [r for r in scored if r[1] >= threshold]
-        if len(strong) == 1 and corroborated(strong[0][2]):
-            right = pid in pids_of.get(strong[0][0], ())
+        join, reviews = incremental_decision(score_record(record), threshold, lower)
+        if join is not None:
+            right = pid in pids_of.get(join.person_id, ())
             counts["link right" if right else "link wrong"] += 1
-        elif strong or any(lower <= r[1] < threshold for r in scored[:3]):
+        elif reviews:
             counts["review, has a true partner" if has_partner else "review, alone"] += 1
         else:
             counts["new, has a true partner" if has_partner else "new, alone"] += 1
+        pairs["queued"] += len(reviews)
+        pairs["one person"] += sum(pid in pids_of.get(c.person_id, ()) for c in reviews)
     links = counts["link right"] + counts["link wrong"]
     partnered = sum(v for k, v in counts.items() if "partner" in k) + counts["link right"]
-    return {"decisions": dict(counts),
+    return {"decisions": dict(counts), "review_pairs": dict(pairs),
             "link_precision": counts["link right"] / links if links else 1.0,
             "linked_share_of_records_with_a_true_partner":
                 counts["link right"] / partnered if partnered else 0.0}

@@ -36,28 +36,29 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
+
+
 def absorb_singleton(record: SourceRecord, score) -> bool:
-    """Join a just-ingested record (alone on its own person) to an existing person if
-    exactly one scores at/above `linkage_link_threshold`; queue review for the band."""
+    """Join a just-ingested record (alone on its own person) to an existing person as the
+    incremental linker would (`services.incremental_decision`); queue what it would queue."""
     # services and movers import this module: imported at call time to break the cycle.
     from haven.people.movers import move_person_data
-    from haven.people.scoring import corroborated
-    from haven.people.services import refresh_person
+    from haven.people.services import incremental_decision, refresh_person
 
     threshold = policy(record.force, "linkage_link_threshold")
     lower, _ = policy(record.force, "linkage_review_band")
-    scored = score(record, exclude_person=record.person_id)
-    strong = [r for r in scored if r[1] >= threshold]
-    if len(strong) == 1 and corroborated(strong[0][2]):
+    join, reviews = incremental_decision(score(record, exclude_person=record.person_id),
+                                         threshold, lower)
+    if join is not None:
         own = record.person
-        target = Person.objects.get(pk=strong[0][0])
+        target = Person.objects.get(pk=join.person_id)
         move_person_data(own, target)
         own.delete()
         refresh_person(target)
         return True
-    for _pid, prob, explanation, other, conflict in scored[:3]:
-        if lower <= prob < threshold:
-            queue_review(record, other, prob, explanation, conflict=conflict)
+    for candidate in reviews:
+        queue_review(record, candidate.record, candidate.probability, candidate.explanation,
+                     conflict=candidate.conflict)
     return False
 
 

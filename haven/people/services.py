@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,14 @@ from haven.people.addresses import protect_addresses
 from haven.people.keys import blocking_keys, iso_date, profile
 from haven.people.linkage import hard_conflict
 from haven.people.models import Address, Person, PersonShare, ReviewItem, SourceRecord
-from haven.people.scoring import as_model_sees, compare, corroborated, weights_for
+from haven.people.scoring import (
+    as_model_sees,
+    compare,
+    corroborated,
+    names_only,
+    shared_phone,
+    weights_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +148,21 @@ def new_person_for(record: SourceRecord) -> Person:
     return Person.objects.create(force_id=record.force_id, **values)
 
 
+class Candidate(NamedTuple):
+    """A person an arriving record may belong to, as `score_record` found them."""
+
+    person_id: int
+    probability: float
+    explanation: list
+    record: SourceRecord  # the person's best-matching record
+    conflict: str | None
+    corroborated: bool  # `scoring.corroborated`: may be linked without a reviewer
+    names_only: bool  # `scoring.names_only`: shares nothing but names with the record
+
+
 def score_record(record: SourceRecord, *, exclude_person: int | None = None
-                 ) -> list[tuple[int, float, list, SourceRecord | None, str | None]]:
-    """Score a record against the persons of its force: [(person id, probability,
-    explanation, best matching record, conflict)], best first. A person any of whose
+                 ) -> list[Candidate]:
+    """Score a record against the persons of its force, best first. A person any of whose
     records has a hard conflict with this one scores 0 (precision first). Scored with the
     weights of the force's last trained model, or the documented defaults
     (`scoring.weights_for`)."""
@@ -174,19 +193,30 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
     for block in blocks:
         for other in base.filter(**block)[:CANDIDATE_BLOCK_LIMIT]:
             seen.setdefault(other.pk, other)
+    profiles = {pk: profile({name: getattr(other, name) for name in RAW_FIELDS})
+                for pk, other in seen.items()}
+    # Every record giving this phone came through the phone block: whether it is a
+    # household's is read from them, as the full relink reads it from the whole force.
+    household = shared_phone(query, list(profiles.values()))
     per_person: dict[int, list] = {}
-    for other in seen.values():
-        other_profile = profile({name: getattr(other, name) for name in RAW_FIELDS})
+    for pk, other in seen.items():
+        other_profile = profiles[pk]
         score, explanation = compare(query, other_profile, weights=weights.weights,
                                      prior_weight=weights.prior)
         conflict = hard_conflict(query_model, as_model_sees(other_profile))
-        per_person.setdefault(other.person_id, []).append((score, explanation, other, conflict))
+        per_person.setdefault(other.person_id, []).append(
+            (score, explanation, other, conflict, other_profile))
     results = []
     for person_id, rows in per_person.items():
-        conflict = next((c for *_, c in rows if c), None)
-        score, explanation, other, _ = max(rows, key=lambda r: r[0])
-        results.append((person_id, 0.0 if conflict else score, explanation, other, conflict))
-    return sorted(results, key=lambda r: (-r[1], r[0]))
+        conflict = next((row[3] for row in rows if row[3]), None)
+        rows.sort(key=lambda row: -row[0])
+        score, explanation, other, _, _ = rows[0]
+        others = [row[4] for row in rows]
+        results.append(Candidate(
+            person_id, 0.0 if conflict else score, explanation, other, conflict,
+            corroborated(explanation, query, others, shared_phone=household),
+            names_only(explanation, query, others[0])))
+    return sorted(results, key=lambda r: (-r.probability, r.person_id))
 
 
 def queue_review(record_a: SourceRecord, record_b: SourceRecord, probability: float,
@@ -204,38 +234,49 @@ def queue_review(record_a: SourceRecord, record_b: SourceRecord, probability: fl
     return item
 
 
+def incremental_decision(scored: list[Candidate], threshold: float, lower: float
+                         ) -> tuple[Candidate | None, list[Candidate]]:
+    """What the incremental linker does with an arriving record scored by `score_record`:
+    (the person to join, or None; the pairs to put to a reviewer, at most
+    `MAX_REVIEWS_PER_RECORD`).
+
+    It joins the one person scoring at/above `threshold` when `scoring.corroborated`
+    agrees. Otherwise a reviewer is asked about that person, or about each of several
+    persons scoring that high (linking to either could be wrong), then about the pairs in
+    the review band (`lower` up to the threshold) and pairs whose names and dates of birth
+    agree beside a hard conflict (father and son?). As the full relink, no pair whose two
+    records share nothing but names is queued: a reviewer would have nothing more to go
+    on than the model.
+    """
+    strong = [c for c in scored if c.probability >= threshold]
+    if len(strong) == 1 and strong[0].corroborated:
+        return strong[0], []
+    reviews: list[Candidate] = []
+    for candidate in scored:
+        if len(reviews) >= MAX_REVIEWS_PER_RECORD:
+            break
+        if candidate.names_only:
+            continue
+        if lower <= candidate.probability or (
+                candidate.conflict and _name_and_dob_agree(candidate.explanation)):
+            reviews.append(candidate)
+    return None, reviews
+
+
 def link_record(record: SourceRecord) -> tuple[str, list[ReviewItem]]:
     """Incremental linkage of one record: ('linked'|'new', review items queued)."""
     threshold = policy(record.force, "linkage_link_threshold")
     lower, _upper = policy(record.force, "linkage_review_band")
-    scored = score_record(record)
-    strong = [r for r in scored if r[1] >= threshold]
-    reviews: list = []
-    if len(strong) == 1 and not corroborated(strong[0][2]):
-        # Name, phone and address alone also fit a father and son: let a person decide.
-        reviews.append((strong[0][3], strong[0][1], strong[0][2], strong[0][4]))
-        strong = []
+    join, reviews = incremental_decision(score_record(record), threshold, lower)
     outcome = "new"
-    if len(strong) == 1:
-        record.person_id = strong[0][0]
+    if join is not None:
+        record.person_id = join.person_id
         outcome = "linked"
-    elif len(strong) > 1:
-        # Two different persons both look certain: linking to either could be wrong.
-        for _person_id, score, explanation, other, conflict in strong[:MAX_REVIEWS_PER_RECORD]:
-            reviews.append((other, score, explanation, conflict))
-    if record.person_id is None:
+    else:
         record.person = new_person_for(record)
     record.save()
-    queued = {other.pk for other, *_ in reviews}
-    for _person_id, score, explanation, other, conflict in scored:
-        if outcome == "linked" or len(reviews) >= MAX_REVIEWS_PER_RECORD:
-            break
-        in_band = lower <= score < threshold
-        if other.pk not in queued and (in_band or (conflict and _name_and_dob_agree(
-                explanation))):
-            reviews.append((other, score, explanation, conflict))
-    items = [queue_review(record, other, score, explanation, conflict=conflict)
-             for other, score, explanation, conflict in reviews]
+    items = [queue_review(record, c.record, c.probability, c.explanation, conflict=c.conflict)
+             for c in reviews]
     return outcome, [i for i in items if i is not None]
 
 
