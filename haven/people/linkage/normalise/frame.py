@@ -25,7 +25,7 @@ import phonenumbers
 import pyarrow as pa
 from anyascii import anyascii
 
-from .nicknames import canonical_forenames, canonical_key
+from ..nicknames import canonical_forenames, canonical_key
 
 #: Input columns every record may carry (missing ones are treated as blank).
 INPUT_COLUMNS = (
