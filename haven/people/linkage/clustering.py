@@ -89,7 +89,7 @@ class _Records:
 
     def own_phone(self, i: int, j: int) -> bool:
         """Both records give one phone, and no record giving it says it is shared
-        (another forename initial, another generation: `normalise._household_phones`)."""
+        (another forename initial, another generation: `normalise.frame._household_phones`)."""
         cols = self.cols
         phone = cols["phone"][i]
         return bool(phone and phone == cols["phone"][j] and not cols["phone_hh"][i])
