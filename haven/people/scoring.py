@@ -216,7 +216,7 @@ CORROBORATING = {("date_of_birth", "exact"), ("date_of_birth", "day and month sw
 
 
 # A UK landline (01, 02, 03 numbers) rings in a home, not in one person's pocket (as the
-# model's `normalise._household_phones`).
+# model's `normalise.frame._household_phones`).
 LANDLINE_PREFIXES = ("+441", "+442", "+443")
 
 
@@ -298,7 +298,7 @@ def _contradicted(a: dict, b: dict) -> bool:
 
 
 def shared_phone(query: dict, holders: list[dict]) -> bool:
-    """The query's phone is one several people give (`normalise._household_phones`):
+    """The query's phone is one several people give (`normalise.frame._household_phones`):
     records giving it name forenames of other initials (nicknames made canonical) or years
     of birth more than two apart. A name typed into the other field is not another person."""
     phone = query.get("phone")
@@ -320,7 +320,8 @@ def _initial(profile: dict) -> str | None:
 
 def _one_name_swapped(rows: list[dict]) -> bool:
     """Their initials differ only where a record has forename and surname typed into each
-    other's fields ("Webb Kenneth" beside "Kenneth Webb"), as `normalise._one_name_swapped`."""
+    other's fields ("Webb Kenneth" beside "Kenneth Webb"), as
+    `normalise.frame._one_name_swapped` reads it."""
     marks = [(_initial(r), (r.get("fn") or "")[:1], (r.get("sn") or "")[:1]) for r in rows
              if r.get("fn")]
     return all(a[0] == b[0] or (a[1] == b[2] and a[2] == b[1])
