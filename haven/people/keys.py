@@ -18,6 +18,7 @@ from haven.people.linkage.normalise import (
     alias_names,
     forename_set,
     forename_tokens,
+    former_without_forename,
     metaphone,
     name_fields,
     name_tokens,
@@ -123,7 +124,8 @@ def profile(fields: dict) -> dict[str, Any]:
     fn_all = set(forename_set(fore[0] if fore else "", aliases) or ())
     # As the engine: the surname, each part of a double-barrelled one, alias surnames, so
     # "Marshall-Collier" and "Marshall" share a surname here as they do in the model.
-    sn_all = set(surname_set(surname_tokens(surname), aliases) or ())
+    sn_all = set(surname_set(surname_tokens(surname), aliases,
+                             former_without_forename(forename, former)) or ())
     pc, sector, district = normalise_postcode(fields.get("postcode"))
     return {
         "fn": fn or None,

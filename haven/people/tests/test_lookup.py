@@ -388,6 +388,13 @@ def test_a_surname_field_holding_more_than_the_surname_is_read_as_meant(add_reco
     found = find_candidates(persona("call_handler"), forename="Tom", surname="Hale")
     assert [c.person for c in found] == [tom]
     assert levels_of(found[0])["surname"] == levels_of(found[0])["forename"] == "exact"
+    # a former surname with no forename to make an alias of is still one of her surnames
+    webb = add_record("command_and_control", "CC5", forename="", surname="Webb (nee Hartley)",
+                      date_of_birth="1981-04-17").person
+    found = find_candidates(persona("call_handler"), surname="Hartley",
+                            date_of_birth="17/04/1981")
+    assert found and found[0].person == webb
+    assert levels_of(found[0])["surname"] == "alias or former surname"
 
 
 def test_initials_typed_together_and_saint_written_out_are_found(add_record, persona):

@@ -28,6 +28,7 @@ from .names import (
     alias_names,
     forename_set,
     forename_tokens,
+    former_without_forename,
     metaphone,
     name_fields,
     name_tokens,
@@ -109,7 +110,7 @@ def _cached(cache: dict, key: Any, compute) -> Any:
 
 
 def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
-    _read_name_fields(frame)
+    formers = _read_name_fields(frame)
     fore_tokens = _map_unique(frame["forename"].astype(object), forename_tokens)
     middle_tokens = _map_unique(frame["middle_names"].astype(object), name_tokens)
     sur_tokens = _map_unique(frame["surname"].astype(object), surname_tokens)
@@ -140,18 +141,21 @@ def _name_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:
         for f, a in zip(first_names, raw_aliases, strict=True)
     ]
     out["sn_all"] = [
-        _cached(sn_all, (s, a), lambda s=s, a=a: surname_set(surname_tokens(s), alias_names(a)))
-        for s, a in zip(frame["surname"].map(_text).tolist(), raw_aliases, strict=True)
+        _cached(sn_all, (s, a, f), lambda s=s, a=a, f=f: surname_set(
+            surname_tokens(s), alias_names(a), f))
+        for s, a, f in zip(frame["surname"].map(_text).tolist(), raw_aliases,
+                           formers or [""] * len(frame), strict=True)
     ]
 
 
-def _read_name_fields(frame: pd.DataFrame) -> None:
+def _read_name_fields(frame: pd.DataFrame) -> list[str] | None:
     """`name_fields` on the frame (in place): only rows whose surname holds a comma or a
-    former surname change."""
+    former surname change. Returns each row's former surname given without a forename
+    (`former_without_forename`, "" for none), or None where no row has one."""
     surnames = frame["surname"]
     odd = [name for name in surnames.unique() if surname_holds_more(name)]  # each once
     if not odd:
-        return
+        return None
     rows = frame.index[surnames.isin(odd).to_numpy()]
     read = [name_fields(_text(f), s) for f, s in zip(frame.loc[rows, "forename"],
                                                      frame.loc[rows, "surname"], strict=True)]
@@ -160,6 +164,15 @@ def _read_name_fields(frame: pd.DataFrame) -> None:
     frame.loc[rows, "aliases"] = [
         with_former_surname(aliases, forename, former)
         for aliases, (forename, _, former) in zip(frame.loc[rows, "aliases"], read, strict=True)]
+    left = {k: former_without_forename(forename, former)
+            for k, (forename, _, former) in zip(rows, read, strict=True)}
+    if not any(left.values()):
+        return None
+    positions = frame.index.get_indexer(list(left))
+    formers = [""] * len(frame)
+    for position, former in zip(positions, left.values(), strict=True):
+        formers[position] = former
+    return formers
 
 
 def _dob_columns(frame: pd.DataFrame, out: pd.DataFrame) -> None:

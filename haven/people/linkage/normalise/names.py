@@ -154,11 +154,18 @@ def name_fields(forename: str | None, surname: str | None) -> tuple[str, str, st
 
 def with_former_surname(aliases: Any, forename: str, former: str) -> Any:
     """The aliases with the former surname as one more ("Ann Jones"): an alias is a forename
-    and surname, so without a forename the former surname is left to the record as typed."""
+    and surname, so without a forename the former surname is left out here and counted by
+    `surname_set` (`former_without_forename`)."""
     if not former or not name_tokens(forename):
         return aliases
     text = _text(aliases)
     return f"{text}; {forename} {former}" if text.strip() else f"{forename} {former}"
+
+
+def former_without_forename(forename: str, former: str) -> str:
+    """The former surname `with_former_surname` cannot make an alias of, the record having
+    no forename ("Smith (nee Jones)" alone): still one of the person's surnames."""
+    return former if former and not name_tokens(forename) else ""
 
 
 def alias_names(aliases: Any) -> list[list[str]]:
@@ -168,10 +175,15 @@ def alias_names(aliases: Any) -> list[list[str]]:
     return [toks for part in str(aliases).split(";") if (toks := name_tokens(part))]
 
 
-def surname_set(tokens: list[str], aliases: list[list[str]]) -> list[str] | None:
+def surname_set(tokens: list[str], aliases: list[list[str]], former: str = ""
+                ) -> list[str] | None:
     """All surnames a person is known by (`tokens`: the surname's, from `surname_tokens`):
-    surname, its hyphen parts, alias surnames."""
+    surname, its hyphen parts, alias surnames, and `former`, a former surname the record
+    gives without a forename (`former_without_forename`)."""
     out: set[str] = set()
+    if former_tokens := surname_tokens(former):
+        out.add("".join(_squash(t) for t in former_tokens))
+        out.update(p for t in former_tokens for p in t.split("-") if len(p) > 1)
     several = len(tokens) > 1
     for token in tokens:
         if not (several and token in _SURNAME_PARTICLES):

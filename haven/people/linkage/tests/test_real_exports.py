@@ -147,6 +147,24 @@ def test_a_former_surname_in_the_surname_field_is_a_former_surname(linked):
         "surname"] == "alias or former surname"
 
 
+def test_a_former_surname_given_without_a_forename_is_still_one_of_her_surnames(linked):
+    """A control room's "Smith (nee Jones)" with no forename: with no forename for an
+    alias, "Jones" was dropped, and her records as Jones shared no surname with it."""
+    frame = prepare_records([
+        {"uid": "a:1", "forename": "", "surname": "Smith (nee Jones)"},
+        {"uid": "a:2", "forename": "", "surname": "WEBB NEE HARTLEY-COX"},
+        {"uid": "a:3", "forename": "", "surname": "Smith"},
+    ]).set_index("uid")
+    assert frame.loc["a:1", "sn"] == "smith"
+    assert set(frame.loc["a:1", "sn_all"]) == {"smith", "jones"}
+    assert {"hartleycox", "hartley", "cox"} <= set(frame.loc["a:2", "sn_all"])
+    assert frame.loc["a:3", "sn_all"] == ["smith"]
+    typed = record("command_and_control", "N4", NAMESAKE, forename="",
+                   surname="Thomas (née Pryce)")
+    assert levels_of(linked, typed, record("pvp", "N5", NAMESAKE, surname="Pryce"))[
+        "surname"] == "alias or former surname"
+
+
 def test_a_hyphenated_forename_is_also_each_of_its_names(linked):
     """Mary-Jane is also known as Mary: the whole, squashed, was a forename of its own
     that agreed with Mary only as far as Jaro-Winkler went."""
