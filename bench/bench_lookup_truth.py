@@ -196,12 +196,9 @@ def score_incremental(force, n: int, rng: random.Random, record_pid: dict, pids_
     `services.incremental_decision`) for records of the linked database as if each arrived
     now, against truth: "link" is right when the person holds a record of the same true
     person; "review_pairs" counts the pairs queued, and of them those truly one person."""
-    from haven.forces.policy import policy
     from haven.people.models import SourceRecord
     from haven.people.services import incremental_decision, score_record
 
-    threshold = policy(force, "linkage_link_threshold")
-    lower, _ = policy(force, "linkage_review_band")
     records_of: dict[int, int] = defaultdict(int)
     for pid in record_pid.values():
         records_of[pid] += 1
@@ -214,7 +211,7 @@ def score_incremental(force, n: int, rng: random.Random, record_pid: dict, pids_
         if pid is None:
             continue
         has_partner = records_of[pid] > 1
-        join, reviews = incremental_decision(score_record(record), threshold, lower)
+        join, reviews = incremental_decision(force, score_record(record))
         if join is not None:
             right = pid in pids_of.get(join.person_id, ())
             counts["link right" if right else "link wrong"] += 1

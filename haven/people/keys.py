@@ -22,7 +22,6 @@ from haven.people.linkage.normalise import (
     metaphone,
     name_fields,
     name_tokens,
-    normalise_address,
     normalise_email,
     normalise_gender,
     normalise_phone,
@@ -144,6 +143,4 @@ def profile(fields: dict) -> dict[str, Any]:
         "phone": normalise_phone(fields.get("phone")),
         "email": normalise_email(fields.get("email")),
         "pnc": normalise_pnc(fields.get("pnc_id")),
-        # the building of the address line: "same home" for the incremental linker
-        "addr_bld": normalise_address(fields.get("address_line"), fields.get("town"))[1],
     }

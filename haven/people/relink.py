@@ -45,10 +45,8 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
     from haven.people.movers import move_person_data
     from haven.people.services import incremental_decision, refresh_person
 
-    threshold = policy(record.force, "linkage_link_threshold")
-    lower, _ = policy(record.force, "linkage_review_band")
-    join, reviews = incremental_decision(score(record, exclude_person=record.person_id),
-                                         threshold, lower)
+    join, reviews = incremental_decision(record.force,
+                                         score(record, exclude_person=record.person_id))
     if join is not None:
         own = record.person
         target = Person.objects.get(pk=join.person_id)

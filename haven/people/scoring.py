@@ -19,7 +19,10 @@ from typing import Any
 
 import jellyfish
 
+from haven.people.linkage.conflicts import contradicted
+from haven.people.linkage.conflicts import corroborated as records_corroborate
 from haven.people.linkage.nicknames import canonical_key
+from haven.people.linkage.normalise import one_name_swapped
 from haven.people.models import LinkRun
 
 # Dates a system enters when the real one is not known, as the model reads them
@@ -215,11 +218,6 @@ CORROBORATING = {("date_of_birth", "exact"), ("date_of_birth", "day and month sw
                  ("date_of_birth", "one digit different"), ("pnc_id", "same PNC id")}
 
 
-# A UK landline (01, 02, 03 numbers) rings in a home, not in one person's pocket (as the
-# model's `normalise.frame._household_phones`).
-LANDLINE_PREFIXES = ("+441", "+442", "+443")
-
-
 def corroborated(explanation: list[dict], query: dict | None = None,
                  others: list[dict] | None = None, *, shared_phone: bool = False) -> bool:
     """Whether an automatic incremental link may be made, asked as the full relink's
@@ -227,14 +225,15 @@ def corroborated(explanation: list[dict], query: dict | None = None,
 
     A PNC id, or a date of birth that agrees (the same, or one slip apart), is enough.
     Where either side has no full date of birth (blank, a placeholder, a year-only entry),
-    the query `query` needs, with the person's records `others` (the best-scoring first):
-    something a relative would not share with any of them (e-mail, PNC id, the same phone
-    when `shared_phone` is false and it is not a landline, a full middle name), or, for a
-    query without a date of birth and a person whose records give one, the same home
-    (building) as the best-scoring record while no record of the person gives a different
-    phone or e-mail. Name and home alone also fit a father and son: the caller links only
-    when exactly one person scores this high, so where both are known a reviewer is
-    asked.
+    the query `query` needs, with the person's records `others` (the best-scoring first,
+    profiles with a landline marked `phone_hh`): something a relative would not share
+    with any of them (`conflicts.corroborated`: e-mail, PNC id, own phone (not one when
+    `shared_phone`), full middle name), or, for a query without a date of birth and a person
+    whose records give one, the same home (building, `addr_bld`) as the best-scoring
+    record while no record of the person gives a different phone or e-mail
+    (`conflicts.contradicted`). Name and home alone also fit a father and son: the caller
+    links only when exactly one person scores this high, so where both are known a
+    reviewer is asked.
     """
     if any((e["field"], e["level"]) in CORROBORATING for e in explanation):
         return True
@@ -244,7 +243,9 @@ def corroborated(explanation: list[dict], query: dict | None = None,
     if dob not in (None, "year-only entry, same year"):
         # Two full dates that are not alike: only the date could have said yes.
         return False
-    if any(_own_identifier(query, other, shared_phone) for other in others):
+    # a phone several people give is no one's own (it still tells two mobiles apart)
+    own = {**query, "phone_hh": query.get("phone")} if shared_phone else query
+    if any(records_corroborate(own, other) for other in others):
         return True
     # Home joins a record without a date of birth to a person whose records give one; a
     # person with none is as likely the son as the father of one name at that home (on
@@ -252,7 +253,7 @@ def corroborated(explanation: list[dict], query: dict | None = None,
     home = query.get("addr_bld")
     return bool(home) and not _full_date(query) and any(map(_full_date, others)) and (
         home == others[0].get("addr_bld")) and not any(
-        _contradicted(query, other) for other in others)
+        contradicted(query, other) for other in others)
 
 
 def names_only(explanation: list[dict], query: dict, other: dict) -> bool:
@@ -274,58 +275,22 @@ def _full_date(profile: dict) -> bool:
     return bool(dob) and dob not in PLACEHOLDER_DATES and not year_only(dob)
 
 
-def _own_identifier(a: dict, b: dict, shared_phone: bool) -> bool:
-    """An identifier a relative would not share (`clustering._corroborated`; the same
-    role in one incident is not known yet when a record arrives)."""
-    for key in ("email", "pnc"):
-        if a.get(key) and a[key] == b.get(key):
-            return True
-    phone = a.get("phone")
-    if phone and phone == b.get("phone") and not shared_phone and not phone.startswith(
-            LANDLINE_PREFIXES):
-        return True
-    middle = a.get("mn")
-    return bool(middle and len(middle) > 1 and middle == b.get("mn"))
-
-
-def _contradicted(a: dict, b: dict) -> bool:
-    """Both give an e-mail, or a mobile, and they differ (`clustering._contradicted`)."""
-    if a.get("email") and b.get("email") and a["email"] != b["email"]:
-        return True
-    pa, pb = a.get("phone"), b.get("phone")
-    return bool(pa and pb and pa != pb and not pa.startswith(LANDLINE_PREFIXES)
-                and not pb.startswith(LANDLINE_PREFIXES))
-
-
 def shared_phone(query: dict, holders: list[dict]) -> bool:
-    """The query's phone is one several people give (`normalise.frame._household_phones`):
-    records giving it name forenames of other initials (nicknames made canonical) or years
-    of birth more than two apart. A name typed into the other field is not another person."""
+    """The query's phone is one several people give, as the model reads a household's
+    phone (`normalise.frame._household_phones`) from the records giving it: forenames of
+    other initials (nicknames made canonical; a name typed into the other field is not
+    another person, `normalise.one_name_swapped`) or years of birth more than two apart."""
     phone = query.get("phone")
     if not phone:
         return False
     rows = [query, *(h for h in holders if h.get("phone") == phone)]
-    initials = {_initial(r) for r in rows} - {None}
-    if len(initials) > 1 and not _one_name_swapped(rows):
+    initials = [(canonical_key(r["fn"])[:1], r["fn"][:1], (r.get("sn") or "")[:1])
+                for r in rows if r.get("fn")]
+    if len({i for i, _, _ in initials}) > 1 and not one_name_swapped(initials):
         return True
     years = [int(r["dob"][:4]) for r in rows
              if r.get("dob") and r["dob"] not in PLACEHOLDER_DATES]
     return bool(years) and max(years) - min(years) > 2
-
-
-def _initial(profile: dict) -> str | None:
-    forename = profile.get("fn")
-    return canonical_key(forename)[:1] if forename else None
-
-
-def _one_name_swapped(rows: list[dict]) -> bool:
-    """Their initials differ only where a record has forename and surname typed into each
-    other's fields ("Webb Kenneth" beside "Kenneth Webb"), as
-    `normalise.frame._one_name_swapped` reads it."""
-    marks = [(_initial(r), (r.get("fn") or "")[:1], (r.get("sn") or "")[:1]) for r in rows
-             if r.get("fn")]
-    return all(a[0] == b[0] or (a[1] == b[2] and a[2] == b[1])
-               for k, a in enumerate(marks) for b in marks[k + 1:])
 
 
 def as_model_sees(record: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from haven.forces.policy import policy
 from haven.people.addresses import protect_addresses
 from haven.people.keys import blocking_keys, iso_date, profile
 from haven.people.linkage import hard_conflict
+from haven.people.linkage.normalise import LANDLINE_PREFIXES, normalise_address
 from haven.people.models import Address, Person, PersonShare, ReviewItem, SourceRecord
 from haven.people.scoring import (
     as_model_sees,
@@ -160,6 +161,17 @@ class Candidate(NamedTuple):
     names_only: bool  # `scoring.names_only`: shares nothing but names with the record
 
 
+def _as_linker_reads(fields: dict) -> dict:
+    """`keys.profile` and what the incremental linker reads besides it (the lookup does
+    not): the building of the address line, and a landline marked as a household's phone
+    (`phone_hh`, as the model's prepared column)."""
+    out = profile(fields)
+    out["addr_bld"] = normalise_address(fields.get("address_line"), fields.get("town"))[1]
+    phone = out["phone"]
+    out["phone_hh"] = phone if phone and phone.startswith(LANDLINE_PREFIXES) else None
+    return out
+
+
 def score_record(record: SourceRecord, *, exclude_person: int | None = None
                  ) -> list[Candidate]:
     """Score a record against the persons of its force, best first. A person any of whose
@@ -167,7 +179,7 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
     weights of the force's last trained model, or the documented defaults
     (`scoring.weights_for`)."""
     fields = {name: getattr(record, name) for name in RAW_FIELDS}
-    query = profile(fields)
+    query = _as_linker_reads(fields)
     weights = weights_for(record.force_id)
     query_model = as_model_sees(query)
     keys = blocking_keys(fields)
@@ -193,7 +205,7 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
     for block in blocks:
         for other in base.filter(**block)[:CANDIDATE_BLOCK_LIMIT]:
             seen.setdefault(other.pk, other)
-    profiles = {pk: profile({name: getattr(other, name) for name in RAW_FIELDS})
+    profiles = {pk: _as_linker_reads({name: getattr(other, name) for name in RAW_FIELDS})
                 for pk, other in seen.items()}
     # Every record giving this phone came through the phone block: whether it is a
     # household's is read from them, as the full relink reads it from the whole force.
@@ -234,20 +246,23 @@ def queue_review(record_a: SourceRecord, record_b: SourceRecord, probability: fl
     return item
 
 
-def incremental_decision(scored: list[Candidate], threshold: float, lower: float
+def incremental_decision(force, scored: list[Candidate]
                          ) -> tuple[Candidate | None, list[Candidate]]:
-    """What the incremental linker does with an arriving record scored by `score_record`:
-    (the person to join, or None; the pairs to put to a reviewer, at most
+    """What the incremental linker does with an arriving record of `force` scored by
+    `score_record`: (the person to join, or None; the pairs to put to a reviewer, at most
     `MAX_REVIEWS_PER_RECORD`).
 
-    It joins the one person scoring at/above `threshold` when `scoring.corroborated`
-    agrees. Otherwise a reviewer is asked about that person, or about each of several
-    persons scoring that high (linking to either could be wrong), then about the pairs in
-    the review band (`lower` up to the threshold) and pairs whose names and dates of birth
+    It joins the one person scoring at/above policy `linkage_link_threshold` when
+    `scoring.corroborated` agrees. Otherwise a reviewer is asked about that person, or
+    about each of several persons scoring that high (linking to either could be wrong),
+    then about the pairs in the review band (policy `linkage_review_band`, up to the
+    threshold) and pairs whose names and dates of birth
     agree beside a hard conflict (father and son?). As the full relink, no pair whose two
     records share nothing but names is queued: a reviewer would have nothing more to go
     on than the model.
     """
+    threshold = policy(force, "linkage_link_threshold")
+    lower, _upper = policy(force, "linkage_review_band")
     strong = [c for c in scored if c.probability >= threshold]
     if len(strong) == 1 and strong[0].corroborated:
         return strong[0], []
@@ -265,9 +280,7 @@ def incremental_decision(scored: list[Candidate], threshold: float, lower: float
 
 def link_record(record: SourceRecord) -> tuple[str, list[ReviewItem]]:
     """Incremental linkage of one record: ('linked'|'new', review items queued)."""
-    threshold = policy(record.force, "linkage_link_threshold")
-    lower, _upper = policy(record.force, "linkage_review_band")
-    join, reviews = incremental_decision(score_record(record), threshold, lower)
+    join, reviews = incremental_decision(record.force, score_record(record))
     outcome = "new"
     if join is not None:
         record.person_id = join.person_id

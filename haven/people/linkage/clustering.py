@@ -72,7 +72,7 @@ class _Records:
         return not forename or len(forename) == 1
 
     def corroborated(self, i: int, j: int) -> bool:
-        """`_corroborated` of two records, read straight from the columns (it runs for
+        """`conflicts.corroborated` of two records, read straight from the columns (it runs for
         every pair of members of two groups an edge would join)."""
         cols = self.cols
         for column in ("email", "pnc"):
@@ -117,7 +117,7 @@ class _Records:
         return not (keys_i and keys_j and not set(keys_i).isdisjoint(keys_j))
 
     def contradicted(self, i: int, j: int) -> bool:
-        """`_contradicted` of two records, read straight from the columns."""
+        """`conflicts.contradicted` of two records, read straight from the columns."""
         cols = self.cols
         email_i, email_j = cols["email"][i], cols["email"][j]
         if email_i and email_j and email_i != email_j:
@@ -268,7 +268,7 @@ class _Groups:
         return reasons
 
     def corroborated(self, ra: int, rb: int) -> bool:
-        """Some member of each group shares a personal identifier (see _corroborated)."""
+        """Some member of each group shares a personal identifier (see `conflicts.corroborated`)."""
         return any(
             self.records.corroborated(a, b) for a in self.members(ra) for b in self.members(rb)
         )
@@ -500,40 +500,6 @@ def _lacks_dob(profile: Mapping[str, Any]) -> bool:
 def _lacks_forename(profile: Mapping[str, Any]) -> bool:
     forename = profile.get("fn")
     return not forename or len(forename) == 1
-
-
-def _contradicted(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """Both records carry a phone or e-mail, and they differ (a phone several people give
-    contradicts nothing)."""
-    if a.get("email") and b.get("email") and a["email"] != b["email"]:
-        return True
-    return bool(
-        a.get("phone") and b.get("phone") and a["phone"] != b["phone"]
-        and not a.get("phone_hh") and not b.get("phone_hh")
-    )
-
-
-def _corroborated(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    """An identifier a relative would not share: phone (not a household one), e-mail, PNC
-    id, full middle name, or the same role in the same real incident.
-
-    A record without a date of birth joins a group only when some record of
-    each side shares one of these: name and address alone are exactly what a
-    father and son "Jr" have in common. A record without a forename (twins
-    risk) is refused only when phones or e-mails actively differ.
-    """
-    for column in ("email", "pnc"):
-        if a.get(column) and a.get(column) == b.get(column):
-            return True
-    # a household landline or borrowed phone is shared by relatives: not corroboration
-    if a.get("phone") and a["phone"] == b.get("phone") and not a.get("phone_hh"):
-        return True
-    # the victim (or suspect) of one real incident, recorded by two systems
-    keys_a, keys_b = a.get("incident_keys"), b.get("incident_keys")
-    if keys_a and keys_b and not set(keys_a).isdisjoint(keys_b):
-        return True
-    middle = a.get("mn")
-    return bool(middle and len(middle) > 1 and middle == b.get("mn"))
 
 
 def _ambiguous_records(

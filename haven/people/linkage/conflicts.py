@@ -158,3 +158,38 @@ def hard_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
     return _given_names_conflict(a, b)
 
 
+def contradicted(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Both records carry a phone or e-mail, and they differ (a phone several people give,
+    `phone_hh`, contradicts nothing). Clustering reads it from its columns
+    (`clustering._Records.contradicted`); the incremental linker from profiles."""
+    if a.get("email") and b.get("email") and a["email"] != b["email"]:
+        return True
+    return bool(
+        a.get("phone") and b.get("phone") and a["phone"] != b["phone"]
+        and not a.get("phone_hh") and not b.get("phone_hh")
+    )
+
+
+def corroborated(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """An identifier a relative would not share: phone (not a household one, `phone_hh`),
+    e-mail, PNC id, full middle name, or the same role in the same real incident.
+    Clustering reads it from its columns (`clustering._Records.corroborated`); the
+    incremental linker from profiles (`scoring.corroborated`).
+
+    A record without a date of birth joins a group only when some record of
+    each side shares one of these: name and address alone are exactly what a
+    father and son "Jr" have in common. A record without a forename (twins
+    risk) is refused only when phones or e-mails actively differ.
+    """
+    for column in ("email", "pnc"):
+        if a.get(column) and a.get(column) == b.get(column):
+            return True
+    # a household landline or borrowed phone is shared by relatives: not corroboration
+    if a.get("phone") and a["phone"] == b.get("phone") and not a.get("phone_hh"):
+        return True
+    # the victim (or suspect) of one real incident, recorded by two systems
+    keys_a, keys_b = a.get("incident_keys"), b.get("incident_keys")
+    if keys_a and keys_b and not set(keys_a).isdisjoint(keys_b):
+        return True
+    middle = a.get("mn")
+    return bool(middle and len(middle) > 1 and middle == b.get("mn"))

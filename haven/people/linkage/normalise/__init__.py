@@ -22,7 +22,13 @@ Every public name is importable from here (`from haven.people.linkage.normalise 
 
 from .dates import parse_dob, year_only
 from .frame import INPUT_COLUMNS, PREPARED_SCHEMA, prepare_records, python_strings
-from .identifiers import normalise_email, normalise_gender, normalise_phone, normalise_pnc
+from .identifiers import (
+    LANDLINE_PREFIXES,
+    normalise_email,
+    normalise_gender,
+    normalise_phone,
+    normalise_pnc,
+)
 from .incidents import FINGERPRINT_ROLES, incident_fingerprints, split_keys
 from .names import (
     alias_names,
@@ -34,6 +40,7 @@ from .names import (
     metaphone,
     name_fields,
     name_tokens,
+    one_name_swapped,
     soundex,
     surname_holds_more,
     surname_set,
@@ -51,6 +58,7 @@ from .places import normalise_address, normalise_postcode, normalise_town
 __all__ = [
     "FINGERPRINT_ROLES",
     "INPUT_COLUMNS",
+    "LANDLINE_PREFIXES",
     "PLACEHOLDER_DATES",
     "PLACEHOLDER_NAMES",
     "PLACEHOLDER_PLACES",
@@ -66,6 +74,7 @@ __all__ = [
     "metaphone",
     "name_fields",
     "name_tokens",
+    "one_name_swapped",
     "normalise_address",
     "normalise_email",
     "normalise_gender",

@@ -20,7 +20,13 @@ import pyarrow as pa
 
 from ..nicknames import canonical_key
 from .dates import parse_dob, year_only
-from .identifiers import normalise_email, normalise_gender, normalise_phone, normalise_pnc
+from .identifiers import (
+    LANDLINE_PREFIXES,
+    normalise_email,
+    normalise_gender,
+    normalise_phone,
+    normalise_pnc,
+)
 from .incidents import split_keys
 from .names import (
     _squash,
@@ -32,6 +38,7 @@ from .names import (
     metaphone,
     name_fields,
     name_tokens,
+    one_name_swapped,
     soundex,
     surname_holds_more,
     surname_set,
@@ -257,23 +264,11 @@ def _household_phones(out: pd.DataFrame) -> list[str | None]:
     for phone, *initials_of in zip(several["phone"], several["i"], several["f"], several["s"],
                                    strict=True):
         names[phone].append(tuple(initials_of))
-    shared = {phone for phone, rows in names.items() if not _one_name_swapped(rows)}
+    shared = {phone for phone, rows in names.items() if not one_name_swapped(rows)}
     shared |= set(spread[spread > 2].index)
     # a UK landline (01, 02, 03 numbers) rings in a home, not in one person's pocket
-    return [p if p in shared or (isinstance(p, str) and p.startswith(_LANDLINE_PREFIXES)) else None
+    return [p if p in shared or (isinstance(p, str) and p.startswith(LANDLINE_PREFIXES)) else None
             for p in out["phone"]]
-
-
-_LANDLINE_PREFIXES = ("+441", "+442", "+443")
-
-
-def _one_name_swapped(initials: list[tuple]) -> bool:
-    """The forename initials (canonical, as given; surname initial) of the records giving
-    one phone differ only where a record has forename and surname typed into each other's
-    fields ("Webb Kenneth" beside "Kenneth Webb"): one person, not a household."""
-    rows = [r for r in initials if isinstance(r[0], str)]
-    return all(a[0] == b[0] or (a[1] == b[2] and a[2] == b[1])
-               for k, a in enumerate(rows) for b in rows[k + 1:])
 
 
 _LIST_COLUMNS = ("fn_all", "sn_all", "incident_keys")

@@ -15,6 +15,9 @@ import phonenumbers
 
 from .placeholders import _PLACEHOLDER_EMAIL_DOMAINS, _PLACEHOLDER_EMAIL_USERS
 
+#: A UK landline (01, 02, 03 numbers, as `normalise_phone` writes them) rings in a home,
+#: not in one person's pocket: the model reads it as a household's phone.
+LANDLINE_PREFIXES = ("+441", "+442", "+443")
 _PNC_RE = re.compile(r"^(?:\d{2})?(\d{2})/?0*(\d{1,7})([A-Z])$")
 _UK_MOBILE_OR_GEO_RE = re.compile(r"^(?:0|44|0044)([1-9]\d{8,9})$")
 _UK_TRUNK_ZERO_RE = re.compile(r"^440([1-9]\d{9})$")

@@ -217,3 +217,14 @@ def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return str(value)
+
+
+def one_name_swapped(initials: list[tuple]) -> bool:
+    """The forename initials (canonical, as given; surname initial) of the records giving
+    one phone differ only where a record has forename and surname typed into each other's
+    fields ("Webb Kenneth" beside "Kenneth Webb"): one person, not a household. Read by
+    the model's household phones (`frame._household_phones`) and the incremental
+    linker's (`scoring.shared_phone`)."""
+    rows = [r for r in initials if isinstance(r[0], str)]
+    return all(a[0] == b[0] or (a[1] == b[2] and a[2] == b[1])
+               for k, a in enumerate(rows) for b in rows[k + 1:])
