@@ -175,7 +175,12 @@ def main() -> None:
                 print(kind, found[0].score, sorted(query), [
                     (e["field"], e["level"], e["weight"]) for e in found[0].explanation],
                     file=sys.stderr)
-    incremental = score_incremental(force, args.records, rng, record_pid, pids_of)
+    incidents_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for system, rows_ in gen.involvement_rows.items():
+        for row in rows_:
+            incidents_of[(system, row["person_source_id"])].add(row["incident_source_id"])
+    incremental = score_incremental(force, args.records, rng, record_pid, pids_of,
+                                    incidents_of)
     load.append(os.getloadavg()[0])
     out = summarise(rows, bands)
     out["incremental"] = incremental
@@ -190,12 +195,38 @@ def main() -> None:
         args.json.write_text(json.dumps(out, indent=1))
 
 
-def score_incremental(force, n: int, rng: random.Random, record_pid: dict, pids_of: dict
-                      ) -> dict:
+def after_incidents(force, record, incidents: set[str]):
+    """What an ingest does with a record `incremental_decision` did not join, once the
+    run's incidents are stored (`services.join_on_counterparts`): the record is taken off
+    its person onto one of its own, with its involvements in its own system's incidents
+    (`incidents`, the export's ids), as if it had just arrived; all undone afterwards."""
+    from django.db import transaction
+
+    from haven.intake.models import Involvement
+    from haven.people.models import Person
+    from haven.people.services import join_on_counterparts, score_record
+
+    with transaction.atomic():
+        own = Person.objects.create(force=force)
+        Involvement.objects.filter(
+            person_id=record.person_id, incident__force=force,
+            incident__source_system=record.system, incident__source_id__in=incidents,
+        ).update(person=own)
+        record.person = own
+        record.save(update_fields=["person"])
+        join = join_on_counterparts(force, record, score_record(record, exclude_person=own.pk))
+        transaction.set_rollback(True)
+    return join
+
+
+def score_incremental(force, n: int, rng: random.Random, record_pid: dict, pids_of: dict,
+                      incidents_of: dict) -> dict:
     """The incremental linker's decision (`services.score_record` and
     `services.incremental_decision`) for records of the linked database as if each arrived
     now, against truth: "link" is right when the person holds a record of the same true
-    person; "review_pairs" counts the pairs queued, and of them those truly one person."""
+    person; "review_pairs" counts the pairs queued, and of them those truly one person.
+    A record not joined is asked again as an ingest asks once its incidents are stored
+    (`after_incidents`): "after incidents" counts those joins, right and wrong."""
     from haven.people.models import SourceRecord
     from haven.people.services import incremental_decision, score_record
 
@@ -215,18 +246,33 @@ def score_incremental(force, n: int, rng: random.Random, record_pid: dict, pids_
         if join is not None:
             right = pid in pids_of.get(join.person_id, ())
             counts["link right" if right else "link wrong"] += 1
-        elif reviews:
-            counts["review, has a true partner" if has_partner else "review, alone"] += 1
         else:
-            counts["new, has a true partner" if has_partner else "new, alone"] += 1
+            late = after_incidents(force, record,
+                                   incidents_of.get((record.system, record.source_id), set()))
+            if late is not None:
+                right = pid in pids_of.get(late.person_id, ())
+                counts["after incidents, right" if right else "after incidents, wrong"] += 1
+                # the queued pairs the join settles leave the queue (`absorb_on_counterparts`)
+                pairs["left the queue on joining"] += sum(
+                    c.person_id == late.person_id for c in reviews)
+            if reviews:
+                counts["review, has a true partner" if has_partner else "review, alone"] += 1
+            else:
+                counts["new, has a true partner" if has_partner else "new, alone"] += 1
         pairs["queued"] += len(reviews)
         pairs["one person"] += sum(pid in pids_of.get(c.person_id, ()) for c in reviews)
     links = counts["link right"] + counts["link wrong"]
     partnered = sum(v for k, v in counts.items() if "partner" in k) + counts["link right"]
+    late = counts["after incidents, right"] + counts["after incidents, wrong"]
     return {"decisions": dict(counts), "review_pairs": dict(pairs),
             "link_precision": counts["link right"] / links if links else 1.0,
             "linked_share_of_records_with_a_true_partner":
-                counts["link right"] / partnered if partnered else 0.0}
+                counts["link right"] / partnered if partnered else 0.0,
+            "after_incidents_precision":
+                counts["after incidents, right"] / late if late else 1.0,
+            "linked_share_after_incidents":
+                (counts["link right"] + counts["after incidents, right"]) / partnered
+                if partnered else 0.0}
 
 
 def summarise(rows: list[dict], bands: dict) -> dict:

@@ -32,10 +32,12 @@ def linkage_evidence() -> list[Callable]:
 
 
 def register_linkage_parties(provider: Callable) -> None:
-    """`provider(force)` yields (system, victim's person id, suspect's person id, the
-    suspect's relationship to the victim) for each victim and suspect of one incident a
-    source system recorded: a relink gives each record the records it met on the other
-    side, and as what (`LinkageSettings.counterparts`)."""
+    """`provider(force, persons=None)` yields (system, victim's person id, suspect's person
+    id, the suspect's relationship to the victim) for each victim and suspect of one
+    incident a source system recorded: a relink gives each record the records it met on
+    the other side, and as what (`LinkageSettings.counterparts`). With `persons` (ids) it
+    yields only the incidents one of them was the victim or suspect of (the incremental
+    linker's question about an arriving record: `services.join_on_counterparts`)."""
     if provider not in _PARTIES:
         _PARTIES.append(provider)
 

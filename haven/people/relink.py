@@ -18,6 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -58,6 +59,32 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
         queue_review(record, candidate.record, candidate.probability, candidate.explanation,
                      conflict=candidate.conflict)
     return False
+
+
+def absorb_on_counterparts(record: SourceRecord, score) -> bool:
+    """After an ingest has stored the incidents too: join a just-ingested record that
+    `absorb_singleton` left on a person of its own to the person it met one person with
+    on the other side of an incident (`services.join_on_counterparts`). The review pairs
+    the join settles (the record against the person it joined) leave the queue."""
+    from haven.people.movers import move_person_data
+    from haven.people.services import join_on_counterparts, refresh_person
+
+    own = record.person
+    if own is None:
+        return False
+    join = join_on_counterparts(record.force, record, score(record, exclude_person=own.pk))
+    if join is None:
+        return False
+    target = Person.objects.get(pk=join.person_id)
+    mine = list(own.source_records.values_list("pk", flat=True))
+    move_person_data(own, target)
+    own.delete()
+    refresh_person(target)
+    theirs = target.source_records.values_list("pk", flat=True)
+    ReviewItem.objects.filter(decision="").filter(
+        Q(record_a_id__in=mine, record_b_id__in=theirs)
+        | Q(record_b_id__in=mine, record_a_id__in=theirs)).delete()
+    return True
 
 
 #: Columns of the one read of a force's source records (`_records`).

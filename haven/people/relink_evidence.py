@@ -46,13 +46,15 @@ def evidence_keys(force) -> dict[tuple[int, str], str]:
     return {pair: ";".join(sorted(keys)) for pair, keys in found.items() if keys}
 
 
-def counterpart_persons(force) -> list[tuple[str, int, int, str]]:
+def counterpart_persons(force, persons=None) -> list[tuple[str, int, int, str]]:
     """(system, victim's person id, suspect's person id, the suspect's relationship to the
     victim) for each victim and suspect of one incident a system recorded, each once, from
-    every registered provider (`register_linkage_parties`)."""
+    every registered provider (`register_linkage_parties`); with `persons`, only of the
+    incidents one of them was the victim or suspect of."""
     return sorted({(system, victim, suspect, relationship or "")
                    for provider in linkage_parties()
-                   for system, victim, suspect, relationship in provider(force)})
+                   for system, victim, suspect, relationship in (
+                       provider(force) if persons is None else provider(force, persons=persons))})
 
 
 def prefetched_for_after_link(force) -> dict[str, object]:

@@ -22,6 +22,7 @@ from haven.forces.policy import policy
 from haven.people.addresses import protect_addresses
 from haven.people.keys import blocking_keys, iso_date, profile
 from haven.people.linkage import hard_conflict
+from haven.people.linkage.conflicts import contradicted
 from haven.people.linkage.normalise import LANDLINE_PREFIXES, normalise_address
 from haven.people.models import Address, Person, PersonShare, ReviewItem, SourceRecord
 from haven.people.scoring import (
@@ -159,6 +160,8 @@ class Candidate(NamedTuple):
     conflict: str | None
     corroborated: bool  # `scoring.corroborated`: may be linked without a reviewer
     names_only: bool  # `scoring.names_only`: shares nothing but names with the record
+    #: `conflicts.contradicted`: some record of the person gives another phone or e-mail
+    contradicted: bool = False
 
 
 def _as_linker_reads(fields: dict) -> dict:
@@ -227,7 +230,8 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
         results.append(Candidate(
             person_id, 0.0 if conflict else score, explanation, other, conflict,
             corroborated(explanation, query, others, shared_phone=household),
-            names_only(explanation, query, others[0])))
+            names_only(explanation, query, others[0]),
+            any(contradicted(query, o) for o in others)))
     return sorted(results, key=lambda r: (-r.probability, r.person_id))
 
 
@@ -276,6 +280,45 @@ def incremental_decision(force, scored: list[Candidate]
                 candidate.conflict and _name_and_dob_agree(candidate.explanation)):
             reviews.append(candidate)
     return None, reviews
+
+
+def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
+                         ) -> Candidate | None:
+    """The person an arriving record joins, short of the link threshold, because both met
+    one person on the other side of an incident: the full relink's counterpart rule
+    (`clustering._join_on_counterparts`, policy `linkage_counterpart_threshold`) for a
+    record ingested with its incidents.
+
+    A man the control room records by name alone against a woman whose records are one
+    person already is one with the man her other records name as her suspect, if their
+    names score that high and nothing sets them apart: a hard conflict, a different phone
+    or e-mail (`Candidate.contradicted`), or, with nothing tying the two records (see
+    `scoring.corroborated`), one recorded as her partner and the other as her family. Where
+    two persons fit (father or son?) it joins neither. Who met whom is read from the rooms
+    that registered a provider (`register_linkage_parties`), for these persons only.
+    """
+    # pandas and the clustering are loaded by a relink or an ingest, not at start-up
+    import pandas as pd
+
+    from haven.people.linkage.clustering import counterparts_in_common
+    from haven.people.relink_evidence import counterpart_persons
+
+    lowest = policy(force, "linkage_counterpart_threshold")
+    near = [c for c in scored if c.probability >= lowest and not c.conflict
+            and not c.contradicted and c.person_id != record.person_id]
+    if not near or record.person_id is None:
+        return None
+    met = counterpart_persons(force, persons={record.person_id, *(c.person_id for c in near)})
+    if not met:
+        return None
+    pairs = pd.DataFrame([(str(victim), str(suspect), relationship)
+                          for _, victim, suspect, relationship in met],
+                         columns=["uid_l", "uid_r", "relationship"])
+    found = counterparts_in_common(str(record.person_id), [str(c.person_id) for c in near],
+                                   pairs)
+    fits = [c for c in near if found[str(c.person_id)][0]
+            and not (found[str(c.person_id)][1] and not c.corroborated)]
+    return fits[0] if len(fits) == 1 else None
 
 
 def link_record(record: SourceRecord) -> tuple[str, list[ReviewItem]]:

@@ -21,7 +21,7 @@ from haven.core.csvsafe import safe_row
 from haven.forces.policy import policy_snapshot
 from haven.people.ingest import pipeline, registry, validate
 from haven.people.models import Person, SourceRecord
-from haven.people.relink import absorb_singleton
+from haven.people.relink import absorb_on_counterparts, absorb_singleton
 from haven.people.services import score_record
 
 logger = logging.getLogger(__name__)
@@ -213,6 +213,7 @@ def ingest_export(force, system: str, directory, *, actor=None, batch_size: int 
     started = time.perf_counter()
     notes: list = []
     failure = None
+    arrived: list[int] = []
     try:
         for name, _kind, validator, saver in FILE_ORDER:
             path = directory / name
@@ -224,6 +225,10 @@ def ingest_export(force, system: str, directory, *, actor=None, batch_size: int 
             report.files.append(file_report)
             if name == "people.csv" and had_persons and 0 < len(new_records) <= incremental_max:
                 report.linked = _link_new(new_records)
+                arrived = new_records
+        if arrived:
+            # The incidents are in now: who met whom there can join what names alone could not.
+            report.linked += _link_on_counterparts(arrived)
     except Exception as error:
         # Whatever was stored before this stays stored (whole batches): say so, then fail.
         failure = error
@@ -262,5 +267,25 @@ def _link_new(record_ids: list[int]) -> int:
         for record in SourceRecord.objects.filter(pk__in=record_ids).select_related("force"):
             with transaction.atomic():
                 if absorb_singleton(record, score_record):
+                    linked += 1
+    return linked
+
+
+def _link_on_counterparts(record_ids: list[int]) -> int:
+    """The records `_link_new` left alone, once the run's incidents are stored: joined where
+    both they and a person met one person on the other side of an incident
+    (`relink.absorb_on_counterparts`). A record another one has since joined is asked
+    about once, as its person."""
+    linked = 0
+    arrived = set(record_ids)
+    with policy_snapshot():
+        for pk in sorted(arrived):
+            # read afresh: an earlier join may have moved this record with its person
+            record = SourceRecord.objects.select_related("force", "person").get(pk=pk)
+            if record.person_id is None or not arrived.issuperset(SourceRecord.objects.filter(
+                    person_id=record.person_id).values_list("pk", flat=True)):
+                continue  # joined an existing person already
+            with transaction.atomic():
+                if absorb_on_counterparts(record, score_record):
                     linked += 1
     return linked

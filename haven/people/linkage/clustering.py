@@ -449,6 +449,27 @@ def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float
     return joined
 
 
+
+def counterparts_in_common(node: str, others: Sequence[str], counterparts: pd.DataFrame
+                           ) -> dict[str, tuple[bool, bool]]:
+    """The full relink's counterpart reading (`_join_on_counterparts`) for one arriving
+    record's person `node` and the persons it may be (`others`), the nodes being persons
+    and `counterparts` their pairs (uid_l the victim, uid_r the suspect, relationship) as
+    `LinkageSettings.counterparts`: for each of `others`, (whether it met on the other side
+    of an incident a person `node` met too, whether one is that person's partner and the
+    other her family: `_Groups.relationship_conflict`)."""
+    uids = list(dict.fromkeys([node, *others, *counterparts["uid_l"], *counterparts["uid_r"]]))
+    groups = _Groups(uids, None)
+    groups.set_counterparts(counterparts)
+    a = groups.index[node]
+    mine = groups.met(a)
+    out = {}
+    for other in others:
+        b = groups.index[other]
+        out[other] = (bool((mine & groups.met(b)) - {a, b}), groups.relationship_conflict(a, b))
+    return out
+
+
 def _ordered_edges(pairs: pd.DataFrame, threshold: float, records: _Records | None = None,
                    position: pd.Index | None = None,
                    own_phone_threshold: float | None = None,

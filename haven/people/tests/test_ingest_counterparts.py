@@ -1,0 +1,100 @@
+"""A small ingest joins a record that shares only a name with a known person when both met
+one person on the other side of an incident (issue 10: the incremental linker had no
+incident evidence; `services.join_on_counterparts`)."""
+
+import pytest
+
+from haven.people.ingest import ingest_export
+from haven.people.models import Person, ReviewItem, SourceRecord
+from haven.people.tests.export_files import write_export
+
+CC_PEOPLE = ["source_id", "forename", "surname", "date_of_birth", "phone", "postcode",
+             "address_line"]
+# Danielle Whitfield (pvp P1, her date of birth) at a friend's flat, and a man the control
+# room recorded by name alone there.
+DANIELLE = ["CC1", "Danielle", "Whitfield", "1988-04-12", "", "CV34 6CD", "9 Other Road"]
+MARK = ["CC2", "Mark", "Whitfield", "", "", "CV34 6CD", "9 Other Road"]
+INCIDENT = [["source_id", "occurred_at", "reported_via", "category", "postcode",
+             "address_line"],
+            ["CI1", "2026-09-01T23:10:00", "call", "domestic", "CV34 6CD", "9 Other Road"]]
+
+
+def control_room(tmp_path, people, involvements):
+    return write_export(tmp_path / "cc", {
+        "people.csv": [CC_PEOPLE, *people],
+        "incidents.csv": INCIDENT,
+        "involvements.csv": [["incident_source_id", "person_source_id", "role",
+                              "relationship"], *involvements]})
+
+
+@pytest.fixture
+def known(forces, tmp_path):
+    """The pvp export of `export_files`: Danielle Whitfield (P1), victim of Mark Whitfield
+    (P2, born 1985, her partner) in I1."""
+    from haven.people.tests.export_files import FILES
+
+    ingest_export(forces["WARKS"], "pvp", write_export(tmp_path / "pvp", FILES),
+                  progress=False)
+    return forces["WARKS"]
+
+
+def person_of(source_id):
+    return SourceRecord.objects.get(source_id=source_id).person_id
+
+
+def test_a_name_only_suspect_of_a_known_victim_joins_her_known_suspect(known, tmp_path):
+    export = control_room(tmp_path, [DANIELLE, MARK],
+                          [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "partner"]])
+    report = ingest_export(known, "command_and_control", export, progress=False)
+    assert person_of("CC1") == person_of("P1")  # her date of birth: joined at once
+    assert person_of("CC2") == person_of("P2")  # his name and her: joined after the incidents
+    assert report.linked == 2
+    mark = Person.objects.get(pk=person_of("P2"))
+    assert mark.involvements.filter(incident__reference="command_and_control:CI1",
+                                    role="suspect").exists()
+    assert not ReviewItem.objects.filter(decision="", record_a__person=mark,
+                                         record_b__person=mark).exists()
+
+
+def test_a_namesake_against_another_woman_stays_apart(known, tmp_path):
+    other = ["CC3", "Eve", "Stranger", "1990-02-02", "", "CV34 6CD", "9 Other Road"]
+    export = control_room(tmp_path, [other, MARK],
+                          [["CI1", "CC3", "victim", ""], ["CI1", "CC2", "suspect", "partner"]])
+    ingest_export(known, "command_and_control", export, progress=False)
+    assert person_of("CC2") != person_of("P2")
+
+
+def test_another_mobile_keeps_him_apart(known, tmp_path):
+    # At their home, where names and the building alone would score him high enough.
+    mark = [*MARK[:4], "07700 900999", "CV34 4AA", "1 Test Street"]
+    export = control_room(tmp_path, [DANIELLE, mark],
+                          [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "partner"]])
+    ingest_export(known, "command_and_control", export, progress=False)
+    assert person_of("CC1") == person_of("P1")
+    assert person_of("CC2") != person_of("P2")
+
+
+def test_her_son_of_his_name_is_not_joined_to_her_partner(known, tmp_path):
+    export = control_room(tmp_path, [DANIELLE, MARK],
+                          [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "family"]])
+    ingest_export(known, "command_and_control", export, progress=False)
+    assert person_of("CC2") != person_of("P2")
+
+
+def test_a_record_fitting_two_men_of_one_name_joins_neither(known, tmp_path):
+    # A second Mark Whitfield (born 2006) recorded by the crime system against her too.
+    crime = write_export(tmp_path / "crime", {
+        "people.csv": [["source_id", "forename", "surname", "date_of_birth", "postcode"],
+                       ["CR1", "Danielle", "Whitfield", "1988-04-12", "CV34 4AA"],
+                       ["CR2", "Mark", "Whitfield", "2006-03-03", "CV34 7EF"]],
+        "incidents.csv": [["source_id", "occurred_at", "category", "postcode"],
+                          ["X1", "2026-07-01T20:00:00", "domestic", "CV34 7EF"]],
+        "involvements.csv": [["incident_source_id", "person_source_id", "role",
+                              "relationship"],
+                             ["X1", "CR1", "victim", ""], ["X1", "CR2", "suspect", "partner"]]})
+    ingest_export(known, "crime", crime, progress=False)
+    assert person_of("CR2") != person_of("P2")
+    export = control_room(tmp_path, [DANIELLE, MARK],
+                          [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "partner"]])
+    ingest_export(known, "command_and_control", export, progress=False)
+    assert person_of("CC2") not in (person_of("P2"), person_of("CR2"))
