@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 
 from haven.core.timing import Laps
 from haven.people.models import MergeEvent, Person
@@ -142,6 +143,26 @@ def move_person_data(source: Person, target: Person) -> dict:
                     left.setdefault(label(model, field_name), []).append(pk)
             moved[label(model, field_name)] = ok
     return {"moved": moved, "dropped": dropped, "left": left}
+
+
+def delete_emptied(person: Person, result: dict) -> None:
+    """Delete a person `move_person_data` has emptied (`result` is what it returned).
+
+    One DELETE where nothing was left on the person and no merge names it: Django's own
+    delete asks each of the forty-odd relations onto Person again, 38 ms a person, which
+    was most of the time an ingest of 3,000 new records took to join them (docs/
+    benchmarks.md, "A small ingest reads who met whom"). Otherwise Django's delete, which
+    deals with what was left as each relation says."""
+    if result.get("left") or MergeEvent.objects.filter(
+            Q(keep=person) | Q(absorbed=person)).exists() or Person.objects.filter(
+            merged_into=person).exists():
+        person.delete()
+        return
+    quote = connection.ops.quote_name
+    table, pk = quote(Person._meta.db_table), quote(Person._meta.pk.column)
+    with connection.cursor() as cursor:
+        # names come from model metadata (quoted); the id is a parameter
+        cursor.execute(f"DELETE FROM {table} WHERE {pk} = %s", [person.pk])  # noqa: S608
 
 
 def move_back(moved: dict, to_person_id: int) -> None:

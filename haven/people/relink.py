@@ -43,7 +43,7 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
     """Join a just-ingested record (alone on its own person) to an existing person as the
     incremental linker would (`services.incremental_decision`); queue what it would queue."""
     # services and movers import this module: imported at call time to break the cycle.
-    from haven.people.movers import move_person_data
+    from haven.people.movers import delete_emptied, move_person_data
     from haven.people.services import incremental_decision, refresh_person
 
     join, reviews = incremental_decision(record.force,
@@ -51,8 +51,7 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
     if join is not None:
         own = record.person
         target = Person.objects.get(pk=join.person_id)
-        move_person_data(own, target)
-        own.delete()
+        delete_emptied(own, move_person_data(own, target))
         refresh_person(target)
         return True
     for candidate in reviews:
@@ -66,7 +65,7 @@ def absorb_on_counterparts(record: SourceRecord, score) -> bool:
     `absorb_singleton` left on a person of its own to the person it met one person with
     on the other side of an incident (`services.join_on_counterparts`). The review pairs
     the join settles (the record against the person it joined) leave the queue."""
-    from haven.people.movers import move_person_data
+    from haven.people.movers import delete_emptied, move_person_data
     from haven.people.services import join_on_counterparts, refresh_person
 
     own = record.person
@@ -77,8 +76,7 @@ def absorb_on_counterparts(record: SourceRecord, score) -> bool:
         return False
     target = Person.objects.get(pk=join.person_id)
     mine = list(own.source_records.values_list("pk", flat=True))
-    move_person_data(own, target)
-    own.delete()
+    delete_emptied(own, move_person_data(own, target))
     refresh_person(target)
     theirs = target.source_records.values_list("pk", flat=True)
     ReviewItem.objects.filter(decision="").filter(

@@ -22,6 +22,7 @@ from haven.forces.policy import policy_snapshot
 from haven.people.ingest import pipeline, registry, validate
 from haven.people.models import Person, SourceRecord
 from haven.people.relink import absorb_on_counterparts, absorb_singleton
+from haven.people.relink_evidence import counterpart_persons
 from haven.people.services import score_record
 
 logger = logging.getLogger(__name__)
@@ -278,11 +279,23 @@ def _link_on_counterparts(record_ids: list[int]) -> int:
     about once, as its person."""
     linked = 0
     arrived = set(record_ids)
+    first = SourceRecord.objects.select_related("force").filter(pk__in=record_ids).first()
+    if first is None:
+        return 0
+    # Only a record that was a victim or suspect in some incident can be joined so: one read
+    # for the run instead of scoring every record (a child or a witness met no one).
+    persons = set(SourceRecord.objects.filter(pk__in=record_ids).values_list("person_id",
+                                                                             flat=True))
+    persons.discard(None)
+    met = {person for _, victim, suspect, _ in counterpart_persons(first.force, persons=persons)
+           for person in (victim, suspect)} & persons
     with policy_snapshot():
         for pk in sorted(arrived):
             # read afresh: an earlier join may have moved this record with its person
             record = SourceRecord.objects.select_related("force", "person").get(pk=pk)
-            if record.person_id is None or not arrived.issuperset(SourceRecord.objects.filter(
+            if record.person_id not in met:
+                continue  # no victim or suspect of a source system's incident
+            if not arrived.issuperset(SourceRecord.objects.filter(
                     person_id=record.person_id).values_list("pk", flat=True)):
                 continue  # joined an existing person already
             with transaction.atomic():
