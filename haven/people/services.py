@@ -294,7 +294,8 @@ def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
     names score that high and nothing sets them apart: a hard conflict, a different phone
     or e-mail (`Candidate.contradicted`), or, with nothing tying the two records (see
     `scoring.corroborated`), one recorded as her partner and the other as her family. Where
-    two persons fit (father or son?) it joins neither. Who met whom is read from the rooms
+    two persons fit, or where a namesake the record cannot be (another date of birth) met
+    that person too (father or son?), it joins neither. Who met whom is read from the rooms
     that registered a provider (`register_linkage_parties`), for these persons only.
     """
     # pandas and the clustering are loaded by a relink or an ingest, not at start-up
@@ -308,14 +309,20 @@ def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
             and not c.contradicted and c.person_id != record.person_id]
     if not near or record.person_id is None:
         return None
-    met = counterpart_persons(force, persons={record.person_id, *(c.person_id for c in near)})
+    # Namesakes the record cannot be (another date of birth): the son of one name.
+    rivals = [c for c in scored if c.conflict and _name_and_dob_agree(c.explanation)]
+    asked = [str(c.person_id) for c in near + rivals]
+    met = counterpart_persons(force, persons={record.person_id, *map(int, asked)})
     if not met:
         return None
     pairs = pd.DataFrame([(str(victim), str(suspect), relationship)
                           for _, victim, suspect, relationship in met],
                          columns=["uid_l", "uid_r", "relationship"])
-    found = counterparts_in_common(str(record.person_id), [str(c.person_id) for c in near],
-                                   pairs)
+    found = counterparts_in_common(str(record.person_id), asked, pairs)
+    if any(found[str(c.person_id)][0] for c in rivals):
+        # A namesake who is not this record's man met her too: records of that name without
+        # a date of birth may be either (the relink's "father or son?"), so neither is joined.
+        return None
     fits = [c for c in near if found[str(c.person_id)][0]
             and not (found[str(c.person_id)][1] and not c.corroborated)]
     return fits[0] if len(fits) == 1 else None

@@ -98,3 +98,29 @@ def test_a_record_fitting_two_men_of_one_name_joins_neither(known, tmp_path):
                           [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "partner"]])
     ingest_export(known, "command_and_control", export, progress=False)
     assert person_of("CC2") not in (person_of("P2"), person_of("CR2"))
+
+
+def test_a_son_of_his_name_arriving_is_not_joined_to_a_record_that_may_be_father_or_son(
+        known, tmp_path):
+    # The control room recorded a Mark Whitfield by name alone as her family: kept apart
+    # from Mark (born 1985, her partner), as above.
+    export = control_room(tmp_path, [DANIELLE, MARK],
+                          [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "family"]])
+    ingest_export(known, "command_and_control", export, progress=False)
+    undated = person_of("CC2")
+    assert undated != person_of("P2")
+    # Then the crime system records Mark Whitfield born 2006 against her. The undated record
+    # may be him or his father: neither is joined to it.
+    crime = write_export(tmp_path / "crime", {
+        "people.csv": [["source_id", "forename", "surname", "date_of_birth", "postcode",
+                        "address_line"],
+                       ["CR1", "Danielle", "Whitfield", "1988-04-12", "CV34 4AA", ""],
+                       ["CR2", "Mark", "Whitfield", "2006-03-03", "CV34 6CD", "9 Other Road"]],
+        "incidents.csv": [["source_id", "occurred_at", "category", "postcode"],
+                          ["X1", "2026-10-01T20:00:00", "domestic", "CV34 6CD"]],
+        "involvements.csv": [["incident_source_id", "person_source_id", "role",
+                              "relationship"],
+                             ["X1", "CR1", "victim", ""], ["X1", "CR2", "suspect", "family"]]})
+    ingest_export(known, "crime", crime, progress=False)
+    assert person_of("CR1") == person_of("P1")
+    assert person_of("CR2") not in (undated, person_of("P2"))
