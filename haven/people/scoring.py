@@ -230,7 +230,8 @@ def corroborated(explanation: list[dict], query: dict | None = None,
     with any of them (`conflicts.corroborated`: e-mail, PNC id, own phone (not one when
     `shared_phone`), full middle name), or, for a query without a date of birth and a person
     whose records give one, the same home (building, `addr_bld`) as the best-scoring
-    record while no record of the person gives a different phone or e-mail
+    record, with both names agreeing (`_names_agree`), while no record of the person gives
+    a different phone or e-mail
     (`conflicts.contradicted`). Name and home alone also fit a father and son: the caller
     links only when exactly one person scores this high, so where both are known a
     reviewer is asked.
@@ -250,10 +251,19 @@ def corroborated(explanation: list[dict], query: dict | None = None,
     # Home joins a record without a date of birth to a person whose records give one; a
     # person with none is as likely the son as the father of one name at that home (on
     # the benchmark's harsher export every wrong incremental link by home was that).
+    # Name and home: a surname alone, or an initial, at a home is anyone who lives there.
     home = query.get("addr_bld")
-    return bool(home) and not _full_date(query) and any(map(_full_date, others)) and (
-        home == others[0].get("addr_bld")) and not any(
+    return bool(home) and _names_agree(explanation) and not _full_date(query) and any(
+        map(_full_date, others)) and home == others[0].get("addr_bld") and not any(
         contradicted(query, other) for other in others)
+
+
+def _names_agree(explanation: list[dict]) -> bool:
+    """Both records give a forename and a surname, and neither differs (an initial is not
+    a forename: "G Taylor" at a home is anyone of that initial there)."""
+    levels = {e["field"]: e["level"] for e in explanation}
+    return levels.get("forename") not in (None, "initial only", "different") and levels.get(
+        "surname") not in (None, "different")
 
 
 def names_only(explanation: list[dict], query: dict, other: dict) -> bool:

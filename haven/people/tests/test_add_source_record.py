@@ -91,6 +91,18 @@ def test_a_record_without_a_birth_date_at_the_persons_home_joins_them(add_record
     assert not ReviewItem.objects.exists()
 
 
+
+@pytest.mark.parametrize("forename", ["", "G"], ids=["no forename", "an initial"])
+def test_a_surname_or_an_initial_at_the_persons_home_is_not_joined(add_record, forename):
+    # Anyone of the household: "Harper" alone, or "G Harper", at Gina Harper's home.
+    known = add_record("pvp", "P1", forename="Gina", surname="Harper",
+                       date_of_birth="1970-08-04", address_line="90 George Meadow",
+                       postcode="LE27 1ZT", phone="0114 648 2429")
+    call = add_record("command_and_control", "CC1", forename=forename, surname="Harper",
+                      address_line="90, George Meadow", postcode="LE27 1ZT",
+                      phone="+44 (0)114 648 2429")
+    assert call.person_id != known.person_id
+
 def test_a_record_without_a_birth_date_giving_another_mobile_waits_for_a_reviewer(add_record):
     known = add_record("pvp", "P1", forename="Gareth", surname="Pritchard",
                        date_of_birth="1979-03-14", address_line="14 Mill Lane",
