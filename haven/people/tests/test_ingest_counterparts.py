@@ -38,6 +38,22 @@ def known(forces, tmp_path):
     return forces["WARKS"]
 
 
+def crime_system(tmp_path, postcode, address_line, relationship):
+    """The crime system's export: Danielle Whitfield (her date of birth) and a Mark
+    Whitfield born 2006 at `postcode`, her suspect as `relationship`."""
+    return write_export(tmp_path / "crime", {
+        "people.csv": [["source_id", "forename", "surname", "date_of_birth", "postcode",
+                        "address_line"],
+                       ["CR1", "Danielle", "Whitfield", "1988-04-12", "CV34 4AA", ""],
+                       ["CR2", "Mark", "Whitfield", "2006-03-03", postcode, address_line]],
+        "incidents.csv": [["source_id", "occurred_at", "category", "postcode"],
+                          ["X1", "2026-10-01T20:00:00", "domestic", postcode]],
+        "involvements.csv": [["incident_source_id", "person_source_id", "role",
+                              "relationship"],
+                             ["X1", "CR1", "victim", ""],
+                             ["X1", "CR2", "suspect", relationship]]})
+
+
 def person_of(source_id):
     return SourceRecord.objects.get(source_id=source_id).person_id
 
@@ -83,16 +99,8 @@ def test_her_son_of_his_name_is_not_joined_to_her_partner(known, tmp_path):
 
 def test_a_record_fitting_two_men_of_one_name_joins_neither(known, tmp_path):
     # A second Mark Whitfield (born 2006) recorded by the crime system against her too.
-    crime = write_export(tmp_path / "crime", {
-        "people.csv": [["source_id", "forename", "surname", "date_of_birth", "postcode"],
-                       ["CR1", "Danielle", "Whitfield", "1988-04-12", "CV34 4AA"],
-                       ["CR2", "Mark", "Whitfield", "2006-03-03", "CV34 7EF"]],
-        "incidents.csv": [["source_id", "occurred_at", "category", "postcode"],
-                          ["X1", "2026-07-01T20:00:00", "domestic", "CV34 7EF"]],
-        "involvements.csv": [["incident_source_id", "person_source_id", "role",
-                              "relationship"],
-                             ["X1", "CR1", "victim", ""], ["X1", "CR2", "suspect", "partner"]]})
-    ingest_export(known, "crime", crime, progress=False)
+    ingest_export(known, "crime", crime_system(tmp_path, "CV34 7EF", "", "partner"),
+                  progress=False)
     assert person_of("CR2") != person_of("P2")
     export = control_room(tmp_path, [DANIELLE, MARK],
                           [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "partner"]])
@@ -111,16 +119,7 @@ def test_a_son_of_his_name_arriving_is_not_joined_to_a_record_that_may_be_father
     assert undated != person_of("P2")
     # Then the crime system records Mark Whitfield born 2006 against her. The undated record
     # may be him or his father: neither is joined to it.
-    crime = write_export(tmp_path / "crime", {
-        "people.csv": [["source_id", "forename", "surname", "date_of_birth", "postcode",
-                        "address_line"],
-                       ["CR1", "Danielle", "Whitfield", "1988-04-12", "CV34 4AA", ""],
-                       ["CR2", "Mark", "Whitfield", "2006-03-03", "CV34 6CD", "9 Other Road"]],
-        "incidents.csv": [["source_id", "occurred_at", "category", "postcode"],
-                          ["X1", "2026-10-01T20:00:00", "domestic", "CV34 6CD"]],
-        "involvements.csv": [["incident_source_id", "person_source_id", "role",
-                              "relationship"],
-                             ["X1", "CR1", "victim", ""], ["X1", "CR2", "suspect", "family"]]})
-    ingest_export(known, "crime", crime, progress=False)
+    ingest_export(known, "crime", crime_system(tmp_path, "CV34 6CD", "9 Other Road", "family"),
+                  progress=False)
     assert person_of("CR1") == person_of("P1")
     assert person_of("CR2") not in (undated, person_of("P2"))
