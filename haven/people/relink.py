@@ -65,6 +65,7 @@ def absorb_on_counterparts(record: SourceRecord, score) -> bool:
     `absorb_singleton` left on a person of its own to the person it met one person with
     on the other side of an incident (`services.join_on_counterparts`). The review pairs
     the join settles (the record against the person it joined) leave the queue."""
+    # services and movers import this module: imported at call time to break the cycle.
     from haven.people.movers import delete_emptied, move_person_data
     from haven.people.services import join_on_counterparts, refresh_person
 

@@ -25,6 +25,7 @@ from haven.people.linkage import hard_conflict
 from haven.people.linkage.conflicts import contradicted
 from haven.people.linkage.normalise import LANDLINE_PREFIXES, normalise_address
 from haven.people.models import Address, Person, PersonShare, ReviewItem, SourceRecord
+from haven.people.relink_evidence import counterpart_persons
 from haven.people.scoring import (
     as_model_sees,
     compare,
@@ -298,11 +299,11 @@ def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
     that person too (father or son?), it joins neither. Who met whom is read from the rooms
     that registered a provider (`register_linkage_parties`), for these persons only.
     """
-    # pandas and the clustering are loaded by a relink or an ingest, not at start-up
+    # pandas is loaded by a relink or an ingest, not at start-up
     import pandas as pd
 
+    # the clustering loads pandas and numpy too: only when an ingest asks
     from haven.people.linkage.clustering import counterparts_in_common
-    from haven.people.relink_evidence import counterpart_persons
 
     lowest = policy(force, "linkage_counterpart_threshold")
     near = [c for c in scored if c.probability >= lowest and not c.conflict

@@ -74,7 +74,8 @@ STEPS = {
     ("people", "ingest/store.py", "store_legacy"): "ingest plug-in: bulk store",
     ("people", "movers.py", "move_person_data"): "merge step: plug-ins' rows follow a person",
     ("people", "movers.py", "move_back"): "unmerge step",
-    ("people", "relink.py", "absorb_singleton"): "relink step, inside do_relink",
+    ("people", "movers.py", "delete_emptied"): "merge step: the person a join emptied",
+    ("people", "relink.py", "absorb_on_counterparts"): "ingest step: a new record joins a person",
     ("people", "relink.py", "apply_clusters"): "relink step, inside do_relink",
     ("people", "services.py", "refresh_person"): "derived best values of the person, "
                                                   "kept in line by the action that changed them",
