@@ -161,8 +161,7 @@ class Candidate(NamedTuple):
     conflict: str | None
     corroborated: bool  # `scoring.corroborated`: may be linked without a reviewer
     names_only: bool  # `scoring.names_only`: shares nothing but names with the record
-    #: `conflicts.contradicted`: some record of the person gives another phone or e-mail
-    contradicted: bool = False
+    contradicted: bool  # `conflicts.contradicted`: a record of theirs gives another phone/e-mail
 
 
 def _as_linker_reads(fields: dict) -> dict:
@@ -312,20 +311,23 @@ def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
         return None
     # Namesakes the record cannot be (another date of birth): the son of one name.
     rivals = [c for c in scored if c.conflict and _name_and_dob_agree(c.explanation)]
-    asked = [str(c.person_id) for c in near + rivals]
-    met = counterpart_persons(force, persons={record.person_id, *map(int, asked)})
+    asked = [c.person_id for c in near + rivals]
+    met = counterpart_persons(force, persons={record.person_id, *asked})
     if not met:
         return None
     pairs = pd.DataFrame([(str(victim), str(suspect), relationship)
                           for _, victim, suspect, relationship in met],
                          columns=["uid_l", "uid_r", "relationship"])
-    found = counterparts_in_common(str(record.person_id), asked, pairs)
+    found = counterparts_in_common(str(record.person_id), [str(a) for a in asked], pairs)
     if any(found[str(c.person_id)][0] for c in rivals):
         # A namesake who is not this record's man met her too: records of that name without
         # a date of birth may be either (the relink's "father or son?"), so neither is joined.
         return None
-    fits = [c for c in near if found[str(c.person_id)][0]
-            and not (found[str(c.person_id)][1] and not c.corroborated)]
+    fits = []
+    for c in near:
+        shares, partner_or_family = found[str(c.person_id)]
+        if shares and not (partner_or_family and not c.corroborated):
+            fits.append(c)
     return fits[0] if len(fits) == 1 else None
 
 

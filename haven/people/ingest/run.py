@@ -229,7 +229,7 @@ def ingest_export(force, system: str, directory, *, actor=None, batch_size: int 
                 arrived = new_records
         if arrived:
             # The incidents are in now: who met whom there can join what names alone could not.
-            report.linked += _link_on_counterparts(arrived)
+            report.linked += _link_on_counterparts(force, arrived)
     except Exception as error:
         # Whatever was stored before this stays stored (whole batches): say so, then fail.
         failure = error
@@ -272,22 +272,19 @@ def _link_new(record_ids: list[int]) -> int:
     return linked
 
 
-def _link_on_counterparts(record_ids: list[int]) -> int:
+def _link_on_counterparts(force, record_ids: list[int]) -> int:
     """The records `_link_new` left alone, once the run's incidents are stored: joined where
     both they and a person met one person on the other side of an incident
     (`relink.absorb_on_counterparts`). A record another one has since joined is asked
     about once, as its person."""
     linked = 0
     arrived = set(record_ids)
-    first = SourceRecord.objects.select_related("force").filter(pk__in=record_ids).first()
-    if first is None:
-        return 0
     # Only a record that was a victim or suspect in some incident can be joined so: one read
     # for the run instead of scoring every record (a child or a witness met no one).
     persons = set(SourceRecord.objects.filter(pk__in=record_ids).values_list("person_id",
                                                                              flat=True))
     persons.discard(None)
-    met = {person for _, victim, suspect, _ in counterpart_persons(first.force, persons=persons)
+    met = {person for _, victim, suspect, _ in counterpart_persons(force, persons=persons)
            for person in (victim, suspect)} & persons
     with policy_snapshot():
         for pk in sorted(arrived):

@@ -449,7 +449,6 @@ def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float
     return joined
 
 
-
 def counterparts_in_common(node: str, others: Sequence[str], counterparts: pd.DataFrame
                            ) -> dict[str, tuple[bool, bool]]:
     """The full relink's counterpart reading (`_join_on_counterparts`) for one arriving
