@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from haven.access.log import Action, record_access
 from haven.core.actions import action
-from haven.core.bulk import sqlite_write_cache
+from haven.core.bulk import sqlite_write_cache, without_cyclic_gc
 from haven.core.timing import Laps
 from haven.forces.policy import policy
 from haven.people.models import LinkRun, MergeEvent, Person, ReviewItem, SourceRecord
@@ -355,12 +355,15 @@ def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckd
     evidence = Evidence.start(force, SourceRecord.objects.filter(force=force).count())
     stages = tqdm(total=3, desc=f"link {force.code}", unit="stage", file=sys.stderr,
                   disable=not progress)
-    try:
-        rows, counts, result = _link(force, evidence, link, engine, stages)
-    finally:
-        evidence.close()
-    with sqlite_write_cache():
-        run = do_apply_relink(force, rows, result, counts, started=started, actor=actor)
+    # Millions of small objects live from reading to applying: collected after, not
+    # walked again and again while they are built.
+    with without_cyclic_gc():
+        try:
+            rows, counts, result = _link(force, evidence, link, engine, stages)
+        finally:
+            evidence.close()
+        with sqlite_write_cache():
+            run = do_apply_relink(force, rows, result, counts, started=started, actor=actor)
     # For `haven link`'s after-link steps (not stored): what the evidence reader prefetched.
     run.after_link_inputs = evidence.prefetched
     stages.update(stages.total - stages.n)

@@ -41,18 +41,20 @@ class _Records:
             key = key + "|" + prepared[column].fillna("").astype(str)
         codes, uniques = pd.factorize(key)
         self.sig_of: list[int] = codes.tolist()
-        # A record of each signature; its profile is built when a conflict check first
-        # asks (most of a million records' signatures never meet an edge).
-        self._first = pd.Series(range(len(codes))).groupby(codes).first().tolist()
-        self._profiles: dict[int, dict[str, Any]] = {}
+        # The profile of each signature, from its first record, all built at once in
+        # record order: nine in ten of a million records' signatures meet an edge, and
+        # built in edge order, as conflict checks asked, each took three times as long.
+        first = pd.Series(range(len(codes))).groupby(codes).first().tolist()
+        values = [[column[k] for k in first]
+                  for column in (self.cols[f] for f in _CONFLICT_FIELDS)]
+        self._profiles: list[dict[str, Any]] = [dict(zip(_CONFLICT_FIELDS, row, strict=True))
+                                                for row in zip(*values, strict=True)]
         self._memo: dict[tuple[int, int], str | None] = {}
 
     def profile(self, i: int, fields: Sequence[str] = _CONFLICT_FIELDS) -> dict[str, Any]:
         return {f: self.cols[f][i] for f in fields}
 
     def sig_profile(self, sig: int) -> dict[str, Any]:
-        if sig not in self._profiles:
-            self._profiles[sig] = self.profile(self._first[sig], _CONFLICT_FIELDS)
         return self._profiles[sig]
 
     def sig_conflict(self, a: int, b: int) -> str | None:
