@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
-from haven.core.bulk import sqlite_write_cache
+from haven.core.bulk import sqlite_write_cache, without_cyclic_gc
 from haven.intake.models import Incident, Involvement
 from haven.intake.reconcile_models import ReconciledIncident
 from haven.people.linkage.normalise import normalise_address, normalise_postcode
@@ -317,6 +317,12 @@ def _scored_pairs(force, prefetched: dict | None = None
 def reconcile_incidents(force, prefetched: dict | None = None) -> dict:
     """Rebuild the force's reconciled events; returns counts (incidents, events, links).
     `prefetched`: `prefetch_incidents` of this force, read earlier (used if still true)."""
+    # a million incidents' pairs, parents and rows live to the end: 1.5 s of 14 collecting
+    with without_cyclic_gc():
+        return _reconcile(force, prefetched)
+
+
+def _reconcile(force, prefetched: dict | None) -> dict:
     started = time.perf_counter()
     ids, scored, system_of = _scored_pairs(force, prefetched)
     parent = {pk: pk for pk in ids}

@@ -225,7 +225,8 @@ def bulk_reassign(mapping: dict[int, int], *, batch: int = 2000, exclude=()) -> 
                 mover.dedupe_mapped(_MAP_TABLE)
                 lap(f"dedupe {mover.label}")
         for (model, field_name), moved in _update_relations(
-                cursor, [(m, f) for m, f, _ in at_once], lap).items():
+                cursor, [(m, f) for m, f, _ in at_once], lap,
+                rebuild_indexes=len(mapping) >= REBUILD_INDEXES_FROM).items():
             if moved:
                 counts[label(model, field_name)] += moved
         # Most relations with a chunked mover hold nothing of the persons a relink empties.
@@ -277,16 +278,33 @@ def _mapping_table(cursor, mapping: dict[int, int]):
         cursor.execute(f"DELETE FROM {_MAP_TABLE}")  # noqa: S608
 
 
-def _update_relations(cursor, relations, lap=None) -> dict[tuple, int]:
+#: Persons moving at once from which, on SQLite, a relation's plain indexes on the person
+#: column are dropped before its UPDATE and built again after it (`_update_relations`).
+REBUILD_INDEXES_FROM = 50_000
+
+
+def _update_relations(cursor, relations, lap=None, *, rebuild_indexes: bool = False
+                      ) -> dict[tuple, int]:
     """Through a filled `_MAP_TABLE`: one UPDATE per relation, joined to the map with
     UPDATE ... FROM (PostgreSQL, SQLite 3.33+): each row looks its person up once, where a
-    correlated sub-select beside `IN (SELECT ...)` looked it up twice."""
+    correlated sub-select beside `IN (SELECT ...)` looked it up twice.
+
+    `rebuild_indexes` (SQLite): the relation's plain indexes on the person column are
+    dropped and built again around the UPDATE, in the same transaction. A relink after a
+    first ingest moves most rows: at 1 M records the chronology's 1.8 M moving entries
+    took 14.0 s with its person index kept up row by row and 6.4 s dropped and rebuilt
+    (docs/benchmarks.md, "Fewer collections"). Indexes that enforce uniqueness stay."""
     quote = connection.ops.quote_name
     joined = _update_from_supported()
     moved = {}
     for model, field_name in relations:
         table = quote(model._meta.db_table)
         column = quote(model._meta.get_field(field_name).column)
+        rebuilt = (_plain_indexes_on(cursor, model._meta.db_table,
+                                     model._meta.get_field(field_name).column)
+                   if rebuild_indexes and connection.vendor == "sqlite" else [])
+        for name, _ in rebuilt:
+            cursor.execute(f"DROP INDEX {quote(name)}")
         # Names come from model metadata (quoted); the mapping is in the temporary table.
         if joined:
             sql = (f"UPDATE {table} SET {column} = m.new_id FROM {_MAP_TABLE} m "  # noqa: S608
@@ -297,9 +315,27 @@ def _update_relations(cursor, relations, lap=None) -> dict[tuple, int]:
                    f"WHERE {column} IN (SELECT old_id FROM {_MAP_TABLE})")
         cursor.execute(sql)
         moved[(model, field_name)] = max(cursor.rowcount, 0)
+        for _, create in rebuilt:
+            cursor.execute(create)
         if lap is not None:
             lap(label(model, field_name))
     return moved
+
+
+def _plain_indexes_on(cursor, table: str, column: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the SQLite table's indexes made by CREATE INDEX,
+    not unique, that include the column."""
+    quote = connection.ops.quote_name
+    cursor.execute(f"PRAGMA index_list({quote(table)})")
+    names = [row[1] for row in cursor.fetchall() if row[3] == "c" and not row[2]]
+    found = []
+    for name in names:
+        cursor.execute(f"PRAGMA index_info({quote(name)})")
+        if any(row[2] == column for row in cursor.fetchall()):
+            cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s",
+                           [name])
+            found.append((name, cursor.fetchone()[0]))
+    return found
 
 
 def _update_from_supported() -> bool:

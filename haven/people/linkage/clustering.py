@@ -51,9 +51,6 @@ class _Records:
                                                 for row in zip(*values, strict=True)]
         self._memo: dict[tuple[int, int], str | None] = {}
 
-    def profile(self, i: int, fields: Sequence[str] = _CONFLICT_FIELDS) -> dict[str, Any]:
-        return {f: self.cols[f][i] for f in fields}
-
     def sig_profile(self, sig: int) -> dict[str, Any]:
         return self._profiles[sig]
 
