@@ -158,11 +158,20 @@ def delete_emptied(person: Person, result: dict) -> None:
             merged_into=person).exists():
         person.delete()
         return
+    delete_persons([person.pk])
+
+
+def delete_persons(pks: list[int]) -> None:
+    """Delete these persons with plain DELETEs, nothing asked of the relations onto Person:
+    only for persons that hold nothing any more and that no merge names."""
     quote = connection.ops.quote_name
-    table, pk = quote(Person._meta.db_table), quote(Person._meta.pk.column)
+    table, column = quote(Person._meta.db_table), quote(Person._meta.pk.column)
     with connection.cursor() as cursor:
-        # names come from model metadata (quoted); the id is a parameter
-        cursor.execute(f"DELETE FROM {table} WHERE {pk} = %s", [person.pk])  # noqa: S608
+        for start in range(0, len(pks), 500):
+            chunk = pks[start:start + 500]
+            # names come from model metadata (quoted); the ids are parameters
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN "  # noqa: S608
+                           f"({', '.join(['%s'] * len(chunk))})", chunk)
 
 
 def move_back(moved: dict, to_person_id: int) -> None:
@@ -300,11 +309,10 @@ def _update_relations(cursor, relations, lap=None, *, rebuild_indexes: bool = Fa
     joined = _update_from_supported()
     moved = {}
     for model, field_name in relations:
-        table = quote(model._meta.db_table)
-        column = quote(model._meta.get_field(field_name).column)
-        rebuilt = (_plain_indexes_on(cursor, model._meta.db_table,
-                                     model._meta.get_field(field_name).column)
+        table, person_column = model._meta.db_table, model._meta.get_field(field_name).column
+        rebuilt = (_plain_indexes_on(cursor, table, person_column)
                    if rebuild_indexes and connection.vendor == "sqlite" else [])
+        table, column = quote(table), quote(person_column)
         for name, _ in rebuilt:
             cursor.execute(f"DROP INDEX {quote(name)}")
         # Names come from model metadata (quoted); the mapping is in the temporary table.

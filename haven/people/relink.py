@@ -28,7 +28,7 @@ from haven.core.bulk import sqlite_write_cache, without_cyclic_gc
 from haven.core.timing import Laps
 from haven.forces.policy import policy
 from haven.people.models import LinkRun, MergeEvent, Person, ReviewItem, SourceRecord
-from haven.people.movers import bulk_reassign, fast_update
+from haven.people.movers import bulk_reassign, delete_persons, fast_update
 from haven.people.relink_evidence import Evidence, evidence_keys
 from haven.people.services import RAW_FIELDS, queue_review
 
@@ -232,12 +232,7 @@ def apply_clusters(force, rows: pd.DataFrame, clusters: dict[str, str]) -> dict:
         Person.objects.filter(merged_into__isnull=False).values_list("merged_into_id",
                                                                      flat=True))
     removable = [pk for pk in emptied if pk not in named]
-    with connection.cursor() as cursor:
-        table = connection.ops.quote_name(Person._meta.db_table)
-        for start in range(0, len(removable), 500):
-            chunk = removable[start:start + 500]
-            cursor.execute(f"DELETE FROM {table} WHERE id IN "  # noqa: S608
-                           f"({', '.join(['%s'] * len(chunk))})", chunk)
+    delete_persons(removable)
     # Persons that gained a record, and persons that kept some of theirs but lost others.
     touched = {pid for old, pid in zip(olds, target, strict=True) if old != pid}
     touched |= {old for old in votes if old in survivors}

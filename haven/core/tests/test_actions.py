@@ -75,6 +75,8 @@ STEPS = {
     ("people", "movers.py", "move_person_data"): "merge step: plug-ins' rows follow a person",
     ("people", "movers.py", "move_back"): "unmerge step",
     ("people", "movers.py", "delete_emptied"): "merge step: the person a join emptied",
+    ("people", "movers.py", "delete_persons"): "relink/merge step: persons left holding "
+                                                "nothing",
     ("people", "relink.py", "absorb_on_counterparts"): "ingest step: a new record joins a person",
     ("people", "relink.py", "apply_clusters"): "relink step, inside do_relink",
     ("people", "services.py", "refresh_person"): "derived best values of the person, "
