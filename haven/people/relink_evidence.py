@@ -12,13 +12,15 @@ tqdm's monitor thread holds none).
 This process's connections are closed before the fork, so the child opens its own. If
 the child fails, the evidence is read here instead, as it always was.
 The child then runs the after-link steps' prefetches (`register_after_link`): what those
-steps read that does not depend on persons, e.g. reconciliation's incidents.
+steps read that does not depend on persons, e.g. reconciliation's incidents; it sends them
+apart, while Splink links.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from collections import defaultdict
@@ -34,6 +36,10 @@ logger = logging.getLogger(__name__)
 #: Below this many source records the evidence is read in this process: starting a child
 #: costs more than it saves for a small force (and tests stay in one process).
 FORK_FROM_RECORDS = 100_000
+
+#: How much lower the child's priority goes once it has sent the evidence: its after-link
+#: prefetch then runs beside Splink's training, which wants every core.
+AFTER_EVIDENCE_NICENESS = 10
 
 
 def evidence_keys(force) -> dict[tuple[int, str], str]:
@@ -71,8 +77,14 @@ def prefetched_for_after_link(force) -> dict[str, object]:
 
 
 def _child(force_pk: int, pipe) -> None:
-    """In the forked process, with a connection of its own: read the evidence and what the
-    after-link steps can read before the persons change, and send both at once."""
+    """In the forked process, with a connection of its own: read the evidence and send it,
+    then read what the after-link steps can read before the persons change and send that.
+
+    Two messages: the relink needs the evidence as soon as its records are prepared, and
+    the after-link inputs only after Splink has linked. At 1 M records the child took 43 s
+    for all three and the parent 35 s to read and prepare the records: the parent waited
+    10 s for inputs it would not use for another minute (docs/benchmarks.md, "The
+    evidence first")."""
     try:
         force = Force.objects.get(pk=force_pk)
         began = time.perf_counter()
@@ -80,13 +92,19 @@ def _child(force_pk: int, pipe) -> None:
         read = time.perf_counter()
         met = counterpart_persons(force)
         parties = time.perf_counter()
+        pipe.send(("ok", (keys, met)))
+        sent = time.perf_counter()
+        del keys, met
+        # From here the parent trains on every core: these inputs are wanted a minute later.
+        os.nice(AFTER_EVIDENCE_NICENESS)
         prefetched = prefetched_for_after_link(force)
         done = time.perf_counter()
-        pipe.send(("ok", (keys, met, prefetched)))
+        pipe.send(("ok", prefetched))
         logger.info("relink evidence read beside force=%s seconds=%s", force.code, {
             "evidence": round(read - began, 1), "counterparts": round(parties - read, 1),
-            "after-link inputs": round(done - parties, 1),
-            "sending": round(time.perf_counter() - done, 1)})
+            "sending evidence": round(sent - parties, 1),
+            "after-link inputs": round(done - sent, 1),
+            "sending inputs": round(time.perf_counter() - done, 1)})
     except Exception as error:  # noqa: BLE001 - any failure: the parent reads it itself
         pipe.send(("failed", type(error).__name__))
     finally:
@@ -110,7 +128,8 @@ def _may_fork() -> bool:
 
 class Evidence:
     """The evidence of one relink: `start(force, records)` before reading the records,
-    `keys()` when the engine needs them."""
+    `keys()` when the engine needs them, `after_link_inputs()` before the relink writes,
+    `close()` in any case."""
 
     def __init__(self, force, process=None, pipe=None):
         self.force, self._process, self._pipe = force, process, pipe
@@ -138,20 +157,39 @@ class Evidence:
     def keys(self) -> dict[tuple[int, str], str]:
         if self._process is None:
             return evidence_keys(self.force)
-        try:
-            status, payload = self._pipe.recv()
-        except EOFError:
-            status, payload = "failed", "no answer"
-        finally:
-            self._pipe.close()
-            self._process.join()
-            self._process = None
+        status, payload = self._receive()
         if status == "ok":
-            keys, self._met, self.prefetched = payload
+            keys, self._met = payload
             return keys
+        self._finish()
         logger.warning("relink evidence: the forked reader failed (%s); reading it here",
                        payload)
         return evidence_keys(self.force)
+
+    def after_link_inputs(self) -> dict[str, object]:
+        """What the child prefetched for the after-link steps (asked after `keys`), once it
+        has sent it. Asked before the relink writes: on SQLite a reader still in the file
+        would hold the relink's commit off."""
+        if self._process is not None:
+            status, payload = self._receive()
+            self._finish()
+            if status == "ok":
+                self.prefetched = payload
+            else:
+                logger.warning("relink evidence: the forked reader could not prefetch (%s); "
+                               "the after-link steps read for themselves", payload)
+        return self.prefetched
+
+    def _receive(self) -> tuple[str, object]:
+        try:
+            return self._pipe.recv()
+        except EOFError:
+            return "failed", "no answer"
+
+    def _finish(self) -> None:
+        self._pipe.close()
+        self._process.join()
+        self._process = None
 
     def counterparts(self) -> list[tuple[str, int, int, str]]:
         """`counterpart_persons` of the force (asked after `keys`: the child sends both)."""
@@ -161,7 +199,8 @@ class Evidence:
         return met
 
     def close(self) -> None:
-        """Stop a child whose evidence was never asked for (the relink failed first)."""
+        """Stop a child whose evidence or inputs were never asked for (the relink failed
+        first)."""
         if self._process is not None:
             self._process.terminate()
             self._process.join()

@@ -159,6 +159,11 @@ def test_best_values_of_all_persons_at_once_equal_one_at_a_time():
         expected[pid] = _best(mine)
     assert _best_by_person(rows, target, persons) == expected
     assert expected[999] == ["", "", "", None, ""] and len(_BEST) == 5
+    # a field none of the persons' records gives, and persons with no records at all
+    rows["middle_names"] = ""
+    assert [best[1] for best in _best_by_person(rows, target, persons).values()] == [""] * len(
+        persons)
+    assert _best_by_person(rows, target, {999}) == {999: ["", "", "", None, ""]}
 
 
 

@@ -173,7 +173,7 @@ def test_the_forked_reader_also_prefetches_for_the_after_link_steps(forces, add_
     evidence.keys()
     # the child read the database with its own connection; a failed prefetch is left out
     # (its step reads for itself after the relink)
-    assert evidence.prefetched == {"count records": 2}
+    assert evidence.after_link_inputs() == {"count records": 2}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -196,3 +196,64 @@ def test_haven_link_hands_each_step_what_was_prefetched_for_it(forces, add_recor
     out = capsys.readouterr().out
     assert "WARKS: given WARKS read beside" in out
     assert "WARKS: read for itself" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_evidence_comes_before_the_after_link_inputs_are_read(forces, add_record, provider,
+                                                                  monkeypatch, tmp_path,
+                                                                  no_other_threads):
+    """The relink gets its evidence while the child is still reading for the after-link
+    steps: the prefetch below only finishes once the parent holds the evidence."""
+    import time
+
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    signal = tmp_path / "evidence-received"
+
+    def waits_for_the_parent(force):
+        deadline = time.monotonic() + 20
+        while not signal.exists():
+            if time.monotonic() > deadline:
+                return "the parent waited for this prefetch"
+            time.sleep(0.05)
+        return "read while the parent went on"
+
+    monkeypatch.setattr(relink_evidence, "after_link_prefetches",
+                        lambda: {"slow": waits_for_the_parent})
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    assert evidence.forked
+    assert evidence.keys() == evidence_keys(warks)
+    signal.touch()
+    assert evidence.after_link_inputs() == {"slow": "read while the parent went on"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_that_dies_after_the_evidence_leaves_the_steps_to_read_for_themselves(
+        forces, add_record, provider, monkeypatch, caplog, no_other_threads):
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+
+    def dies(force):
+        os._exit(3)
+
+    monkeypatch.setattr(relink_evidence, "after_link_prefetches", lambda: {"dies": dies})
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    assert evidence.keys() == evidence_keys(warks)
+    with caplog.at_level(logging.WARNING, logger="haven.people.relink_evidence"):
+        assert evidence.after_link_inputs() == {}
+    assert "could not prefetch (no answer)" in caplog.text
+    evidence.close()  # nothing left to stop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_evidence_the_child_reads_at_a_lower_priority(forces, add_record, provider,
+                                                                monkeypatch, no_other_threads):
+    """The prefetch runs beside Splink's training: it yields the cores to it."""
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    monkeypatch.setattr(relink_evidence, "after_link_prefetches",
+                        lambda: {"niceness": lambda force: os.nice(0)})
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    evidence.keys()
+    assert evidence.after_link_inputs() == {
+        "niceness": min(os.nice(0) + relink_evidence.AFTER_EVIDENCE_NICENESS, 19)}
