@@ -170,6 +170,8 @@ class Evidence:
         """What the child prefetched for the after-link steps (asked after `keys`), once it
         has sent it. Asked before the relink writes: on SQLite a reader still in the file
         would hold the relink's commit off."""
+        if self._process is not None and self._met is None:
+            self.keys()  # not asked for (nothing to link): it comes first on the pipe
         if self._process is not None:
             status, payload = self._receive()
             self._finish()

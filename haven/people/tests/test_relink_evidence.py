@@ -257,3 +257,18 @@ def test_after_the_evidence_the_child_reads_at_a_lower_priority(forces, add_reco
     evidence.keys()
     assert evidence.after_link_inputs() == {
         "niceness": min(os.nice(0) + relink_evidence.AFTER_EVIDENCE_NICENESS, 19)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_after_link_inputs_come_even_when_the_evidence_was_not_asked_for(
+        forces, add_record, provider, monkeypatch, no_other_threads):
+    """A relink with nothing to link never asks for the evidence: the inputs are still the
+    inputs, not the evidence that came first."""
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    monkeypatch.setattr(relink_evidence, "after_link_prefetches",
+                        lambda: {"count records": lambda force: 1})
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    assert evidence.forked
+    assert evidence.after_link_inputs() == {"count records": 1}
+    evidence.close()
