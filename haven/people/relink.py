@@ -291,8 +291,8 @@ def _best_by_person(rows: pd.DataFrame, target: list[int], person_ids: set[int])
     for name in _BEST:
         values = rows["dob_raw" if name == "date_of_birth" else name].to_numpy(dtype=object)
         codes, uniques = pd.factorize(values[keep])  # None: -1
-        blank = np.flatnonzero(uniques == "")
-        given = (codes >= 0) & ~np.isin(codes, blank)
+        blank_codes = np.flatnonzero(uniques == "")
+        given = (codes >= 0) & ~np.isin(codes, blank_codes)
         p, c, r = pid[given], codes[given], rank[given]
         if not len(p):  # no record of these persons gives this field
             chosen[name] = {}
@@ -308,9 +308,9 @@ def _best_by_person(rows: pd.DataFrame, target: list[int], person_ids: set[int])
         p, c = p[best], c[best]
         first = np.r_[True, p[1:] != p[:-1]]
         chosen[name] = dict(zip(p[first].tolist(), uniques[c[first]].tolist(), strict=True))
-    blank_value = {name: None if name == "date_of_birth" else "" for name in _BEST}
-    return {pid: [chosen[name].get(pid, blank_value[name]) for name in _BEST]
-            for pid in person_ids}
+    blank = {name: None if name == "date_of_birth" else "" for name in _BEST}
+    return {person: [chosen[name].get(person, blank[name]) for name in _BEST]
+            for person in person_ids}
 
 
 def _refresh_best_values(rows: pd.DataFrame, target: list[int], person_ids: set[int]) -> None:

@@ -171,7 +171,11 @@ class Evidence:
         has sent it. Asked before the relink writes: on SQLite a reader still in the file
         would hold the relink's commit off."""
         if self._process is not None and self._met is None:
-            self.keys()  # not asked for (nothing to link): it comes first on the pipe
+            # Not asked for (nothing to link): it comes first on the pipe, and is not read
+            # here instead if the child failed.
+            status, _ = self._receive()
+            if status != "ok":
+                self._finish()
         if self._process is not None:
             status, payload = self._receive()
             self._finish()
