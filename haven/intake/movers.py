@@ -86,6 +86,28 @@ def delete_mapped_duplicates(map_table: str) -> int:
         return max(cursor.rowcount, 0)
 
 
+def involvements_after_moves(rows, moves: dict[int, int]):
+    """What `delete_mapped_duplicates` and the relink's move would leave of `rows` (a frame
+    of involvements: id, incident, person, role) once every person in `moves` (old person
+    id -> new) has moved: the same rows with the new person, without the would-be
+    duplicates. For reconciliation to score incidents beside the relink's writes."""
+    # pandas comes with the linkage package: loaded when a relink runs
+    import pandas as pd
+
+    old = pd.Series(moves, dtype="int64") if moves else pd.Series(dtype="int64")
+    moving = rows["person"].isin(old.index).to_numpy()
+    person = rows["person"].to_numpy(dtype="int64", copy=True)
+    person[moving] = old.reindex(person[moving]).to_numpy(dtype="int64")
+    rows = rows.assign(person=person)
+    group = ["incident", "role", "person"]
+    staying, movers = rows[~moving], rows[moving]
+    # Of each (incident, role, new person) the rows already there stay; else the lowest id.
+    taken = pd.MultiIndex.from_frame(staying[group])
+    movers = movers[~pd.MultiIndex.from_frame(movers[group]).isin(taken)]
+    movers = movers.sort_values("id").drop_duplicates(group, keep="first")
+    return pd.concat([staying, movers]).sort_values("id", ignore_index=True)
+
+
 def incident_evidence(force):
     """(person id, system, fingerprints) for the linker: the same event recorded by two
     systems under different ids yields the same fingerprints (role, place, date). A system's
@@ -168,14 +190,22 @@ def register() -> None:
     register_linkage_evidence(incident_evidence)
     register_linkage_parties(incident_parties)
     register_after_link("reconcile incidents", reconcile_after_link,
-                        prefetch=prefetch_after_link)
+                        prefetch=prefetch_after_link, prepare=prepare_after_link)
 
 
 def prefetch_after_link(force) -> dict:
-    """Read beside `haven link`'s records: the incidents as reconciliation reads them."""
-    from haven.intake.reconcile import prefetch_incidents  # loads linkage (as above)
+    """Read beside `haven link`'s records: the incidents and involvements as reconciliation
+    reads them."""
+    from haven.intake.reconcile import prefetch_beside_relink  # loads linkage (as above)
 
-    return prefetch_incidents(force)
+    return prefetch_beside_relink(force)
+
+
+def prepare_after_link(force, prefetched: dict, moves: dict[int, int]) -> dict:
+    """Beside `haven link`'s writes: the reconciled events once its persons have moved."""
+    from haven.intake.reconcile import prepare_beside_relink  # loads linkage (as above)
+
+    return prepare_beside_relink(force, prefetched, moves)
 
 
 def reconcile_after_link(force, prefetched: dict | None = None) -> str:
@@ -183,5 +213,6 @@ def reconcile_after_link(force, prefetched: dict | None = None) -> str:
     from haven.intake.reconcile import reconcile_incidents  # loads linkage (as above)
 
     rec = reconcile_incidents(force, prefetched)
+    beside = "; scored beside the relink" if rec["scored_beside_relink"] else ""
     return (f"{rec['incidents']} incidents -> {rec['events']} reconciled events "
-            f"({rec['seconds']}s)")
+            f"({rec['seconds']}s{beside})")

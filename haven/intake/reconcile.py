@@ -23,6 +23,11 @@ Method (Fellegi-Sunter with fixed, documented weights; log2 Bayes factors):
 
 Weights are set by hand (no labelled events exist); the benchmark (`bench/bench_e2e.py`)
 scores the result against the generator's event truth.
+
+After `haven link` on a large force the scoring has already been done beside the relink's
+writes (`prefetch_beside_relink`, `prepare_beside_relink`: the involvements moved as the
+relink moves them); `reconcile_incidents` then only writes the events, after checking that
+the incidents and involvements are as predicted.
 """
 
 from __future__ import annotations
@@ -173,6 +178,60 @@ def prefetch_incidents(force) -> dict:
     return {"stamp": stamp, "incidents": _incident_frame(force)}
 
 
+def involvement_stamp(force) -> tuple:
+    """Per role: (role, how many, sum of ids, of person ids, of incident ids) of the force's
+    involvements. A row added, removed, moved to another person or incident or given
+    another role changes it; what `prepare_beside_relink` predicts is checked against it."""
+    inc, inv = Incident._meta, Involvement._meta
+    with connection.cursor() as cursor:
+        # Names come from model metadata (quoted); the force is a query parameter.
+        cursor.execute(
+            f"SELECT v.{_col(inv, 'role')}, COUNT(*), SUM(v.{_col(inv, 'id')}), "  # noqa: S608
+            f"SUM(v.{_col(inv, 'person')}), SUM(v.{_col(inv, 'incident')}) "
+            f"FROM {connection.ops.quote_name(inv.db_table)} v "
+            f"JOIN {connection.ops.quote_name(inc.db_table)} i "
+            f"ON i.{_col(inc, 'id')} = v.{_col(inv, 'incident')} "
+            f"WHERE i.{_col(inc, 'force')} = %s GROUP BY v.{_col(inv, 'role')}", [force.pk])
+        # PostgreSQL sums bigints as numeric (Decimal): compared as plain integers
+        return tuple(sorted((role, *(int(v) for v in sums))
+                            for role, *sums in cursor.fetchall()))
+
+
+def _stamp_of(rows) -> tuple:
+    """`involvement_stamp` of an involvement frame (id, incident, person, role)."""
+    sums = rows.groupby("role", sort=True).agg(
+        n=("id", "size"), ids=("id", "sum"), persons=("person", "sum"),
+        incidents=("incident", "sum"))
+    return tuple(sorted((role, *(int(v) for v in values))
+                        for role, *values in sums.itertuples(name=None)))
+
+
+def prefetch_beside_relink(force) -> dict:
+    """What reconciliation reads before a relink moves anyone, for `haven link` to read
+    beside its records: the incidents (`prefetch_incidents`) and every involvement of the
+    force as it stands, which `prepare_beside_relink` moves with the relink's persons."""
+    found = prefetch_incidents(force)
+    found["involvements"] = _involvement_rows(force)
+    return found
+
+
+def prepare_beside_relink(force, prefetched: dict, moves: dict[int, int]) -> dict:
+    """In the relink's evidence reader while the relink writes, from `prefetch_beside_relink`
+    and the relink's moves alone (no database): the events the incidents make once the
+    persons have moved. `reconcile_incidents` only writes them if the incidents and the
+    involvements are then as predicted (the stamps); otherwise it works afresh."""
+    # imported here: intake.movers imports this module when it is asked to reconcile
+    from haven.intake.movers import involvements_after_moves
+
+    rows = involvements_after_moves(prefetched["involvements"], moves)
+    involvements = _first_roles(rows)
+    incidents = prefetched["incidents"]
+    incidents = incidents.assign(has_people=incidents["pk"].isin(involvements["pk"]))
+    events, links = _events(*_score(incidents, involvements))
+    return {"stamp": prefetched["stamp"], "involvement_stamp": _stamp_of(rows),
+            "events": events, "links": links}
+
+
 def _frames(force, prefetched: dict | None = None):
     """(incidents, involvements) of the force as two frames, from two plain queries; the
     incidents from `prefetched` (`prefetch_incidents`) while its stamp still holds.
@@ -181,14 +240,16 @@ def _frames(force, prefetched: dict | None = None):
     time is unknown), day (days since 1970, UTC), addr, bld, pc (normalised, "" when
     blank), cat, has_people. involvements: pk (incident), person, role, the first role of
     a person in an incident (lowest involvement id), as `_profiles` keeps it."""
-    still_true = prefetched is not None and prefetched["stamp"] == incident_stamp(force)
+    still_true = (prefetched is not None and "incidents" in prefetched
+                  and prefetched["stamp"] == incident_stamp(force))
     incidents = prefetched["incidents"] if still_true else _incident_frame(force)
-    involvements = _involvement_frame(force)
+    involvements = _first_roles(_involvement_rows(force))
     incidents = incidents.assign(has_people=incidents["pk"].isin(involvements["pk"]))
     return incidents, involvements
 
 
-def _involvement_frame(force):
+def _involvement_rows(force):
+    """Every involvement of the force's incidents: id, incident, person, role, by id."""
     # pandas comes with the linkage package: loaded when reconciliation runs
     import pandas as pd
 
@@ -196,15 +257,23 @@ def _involvement_frame(force):
     with connection.cursor() as cursor:
         # Names come from model metadata (quoted); the force is a query parameter.
         cursor.execute(
-            f"SELECT v.{_col(inv, 'incident')}, v.{_col(inv, 'person')}, "  # noqa: S608
-            f"v.{_col(inv, 'role')} FROM {connection.ops.quote_name(inv.db_table)} v "
+            f"SELECT v.{_col(inv, 'id')}, v.{_col(inv, 'incident')}, "  # noqa: S608
+            f"v.{_col(inv, 'person')}, v.{_col(inv, 'role')} "
+            f"FROM {connection.ops.quote_name(inv.db_table)} v "
             f"JOIN {connection.ops.quote_name(inc.db_table)} i "
             f"ON i.{_col(inc, 'id')} = v.{_col(inv, 'incident')} "
             f"WHERE i.{_col(inc, 'force')} = %s ORDER BY v.{_col(inv, 'id')}", [force.pk])
-        involvements = pd.DataFrame(cursor.fetchall(), columns=["pk", "person", "role"],
-                                    dtype=object)
-    involvements = involvements.drop_duplicates(["pk", "person"], keep="first")
-    return involvements.astype({"pk": "int64", "person": "int64", "role": str})
+        rows = pd.DataFrame(cursor.fetchall(), columns=["id", "incident", "person", "role"],
+                            dtype=object)
+    return rows.astype({"id": "int64", "incident": "int64", "person": "int64", "role": str})
+
+
+def _first_roles(rows):
+    """Reconciliation's involvements: pk (incident), person, role, the first role of a
+    person in an incident (lowest involvement id), as `_profiles` keeps it."""
+    rows = rows.sort_values("id").drop_duplicates(["incident", "person"], keep="first")
+    return rows.rename(columns={"incident": "pk"})[["pk", "person", "role"]].reset_index(
+        drop=True)
 
 
 def _incident_frame(force):
@@ -298,10 +367,15 @@ def _scored_pairs(force, prefetched: dict | None = None
     incident): `_candidates` and `pair_weight` over every incident of the force at once, as
     set operations in DuckDB (a row-at-a-time loop over a million incidents took most of
     a minute)."""
+    return _score(*_frames(force, prefetched))
+
+
+def _score(incidents, involvements
+           ) -> tuple[list[int], list[tuple[float, int, int]], dict[int, str]]:
+    """`_scored_pairs` of two frames (`_frames`)."""
     # DuckDB comes with the linkage package (Splink): loaded when reconciliation runs
     import duckdb
 
-    incidents, involvements = _frames(force, prefetched)
     con = duckdb.connect(":memory:", config={"memory_limit": "2GB"})
     try:
         con.register("inc", incidents)
@@ -324,7 +398,26 @@ def reconcile_incidents(force, prefetched: dict | None = None) -> dict:
 
 def _reconcile(force, prefetched: dict | None) -> dict:
     started = time.perf_counter()
-    ids, scored, system_of = _scored_pairs(force, prefetched)
+    beside = (prefetched is not None and "events" in prefetched
+              and prefetched["stamp"] == incident_stamp(force)
+              and prefetched["involvement_stamp"] == involvement_stamp(force))
+    if beside:
+        events, links = prefetched["events"], prefetched["links"]
+    else:
+        events, links = _events(*_scored_pairs(force, prefetched))
+    with sqlite_write_cache(), transaction.atomic():
+        written = _write(force, events)
+    counts = {"incidents": len(events), "events": len({e for e, _ in events.values()}),
+              "links": links, "rows_written": written, "scored_beside_relink": beside,
+              "seconds": round(time.perf_counter() - started, 2)}
+    logger.info("reconciled incidents force=%s counts=%s", force.code, counts)
+    return counts
+
+
+def _events(ids: list[int], scored: list[tuple[float, int, int]], system_of: dict[int, str]
+            ) -> tuple[dict[int, tuple[int, float]], int]:
+    """(incident -> (its event, its strongest link's weight), links made): the strongest
+    pairs joined first, never two incidents of one system in one event."""
     parent = {pk: pk for pk in ids}
     systems = {pk: {system_of[pk]} for pk in ids}
     best = dict.fromkeys(ids, 0.0)
@@ -346,14 +439,7 @@ def _reconcile(force, prefetched: dict | None) -> dict:
         systems[ra] |= systems.pop(rb)
         best[a], best[b] = max(best[a], weight), max(best[b], weight)
         links += 1
-    events = {pk: (find(pk), best[pk]) for pk in ids}
-    with sqlite_write_cache(), transaction.atomic():
-        written = _write(force, events)
-    counts = {"incidents": len(events), "events": len({e for e, _ in events.values()}),
-              "links": links, "rows_written": written,
-              "seconds": round(time.perf_counter() - started, 2)}
-    logger.info("reconciled incidents force=%s counts=%s", force.code, counts)
-    return counts
+    return {pk: (find(pk), best[pk]) for pk in ids}, links
 
 
 def _write(force, events: dict[int, tuple[int, float]]) -> int:

@@ -9,7 +9,13 @@ start-up does not load Splink):
   step may also register a `prefetch`: fn(force) -> any picklable value, run beside the
   relink's reading of the records (in the forked evidence reader of a large force) for
   what does not depend on persons; the step is then called fn(force, prefetched). The step
-  must check that what was prefetched still holds: the relink takes minutes.
+  must check that what was prefetched still holds: the relink takes minutes. A step with
+  a prefetch may also register a `prepare`: fn(force, prefetched, moves) -> any picklable
+  value, run in the same forked reader beside the relink's writes, once the relink has
+  decided which persons it empties (`moves`: old person id -> the person id their rows
+  move to). It works from the prefetched value alone, never the database (on SQLite a
+  reader would hold the relink's commit off); the step is then called fn(force, prepared)
+  and must check that what was prepared still holds after the relink.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections.abc import Callable
 
 _STEPS: dict[str, Callable] = {}
 _PREFETCH: dict[str, Callable] = {}
+_PREPARE: dict[str, Callable] = {}
 _EVIDENCE: list[Callable] = []
 _PARTIES: list[Callable] = []
 
@@ -46,12 +53,16 @@ def linkage_parties() -> list[Callable]:
     return list(_PARTIES)
 
 
-def register_after_link(name: str, step: Callable, prefetch: Callable | None = None) -> None:
+def register_after_link(name: str, step: Callable, prefetch: Callable | None = None,
+                        prepare: Callable | None = None) -> None:
+    if prepare is not None and prefetch is None:
+        raise ValueError(f"after-link step {name!r}: a prepare works from a prefetch")
     _STEPS[name] = step
-    if prefetch is None:
-        _PREFETCH.pop(name, None)
-    else:
-        _PREFETCH[name] = prefetch
+    for registry, fn in ((_PREFETCH, prefetch), (_PREPARE, prepare)):
+        if fn is None:
+            registry.pop(name, None)
+        else:
+            registry[name] = fn
 
 
 def after_link_steps() -> dict[str, Callable]:
@@ -61,3 +72,8 @@ def after_link_steps() -> dict[str, Callable]:
 def after_link_prefetches() -> dict[str, Callable]:
     """Step name -> its prefetch (see the module's docstring)."""
     return dict(_PREFETCH)
+
+
+def after_link_preparers() -> dict[str, Callable]:
+    """Step name -> its prepare (see the module's docstring)."""
+    return dict(_PREPARE)

@@ -13,11 +13,16 @@ This process's connections are closed before the fork, so the child opens its ow
 the child fails, the evidence is read here instead, as it always was.
 The child then runs the after-link steps' prefetches (`register_after_link`): what those
 steps read that does not depend on persons, e.g. reconciliation's incidents; it sends them
-apart, while Splink links.
+apart, while Splink links. A step that registered a `prepare` keeps its prefetch in the
+child, which waits for the relink to say which persons it empties (`Evidence.persons_moving`,
+from inside the relink's transaction) and prepares the step's input from them while the
+relink writes: reconciliation scores the incidents there (docs/benchmarks.md,
+"Reconciliation beside the writes").
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -29,7 +34,12 @@ from django.db import connection, connections
 from tqdm import TMonitor
 
 from haven.forces.models import Force
-from haven.people.linking import after_link_prefetches, linkage_evidence, linkage_parties
+from haven.people.linking import (
+    after_link_prefetches,
+    after_link_preparers,
+    linkage_evidence,
+    linkage_parties,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,15 +86,35 @@ def prefetched_for_after_link(force) -> dict[str, object]:
     return out
 
 
-def _child(force_pk: int, pipe) -> None:
-    """In the forked process, with a connection of its own: read the evidence and send it,
-    then read what the after-link steps can read before the persons change and send that.
+def _prepared(force, prefetched: dict, moves: dict[int, int]) -> dict[str, object]:
+    """Each waiting step's prepare (`register_after_link`) of its prefetch and the relink's
+    moves; one that fails is left out, and its step reads for itself after the relink."""
+    out = {}
+    for name, prepare in after_link_preparers().items():
+        if name not in prefetched:
+            continue
+        try:
+            out[name] = prepare(force, prefetched[name], moves)
+        except Exception as error:  # noqa: BLE001 - the step does the work itself instead
+            logger.warning("relink evidence: prepare for %r failed (%s); the step reads for "
+                           "itself after the relink", name, type(error).__name__)
+    return out
 
-    Two messages: the relink needs the evidence as soon as its records are prepared, and
-    the after-link inputs only after Splink has linked. At 1 M records the child took 43 s
-    for all three and the parent 35 s to read and prepare the records: the parent waited
-    10 s for inputs it would not use for another minute (docs/benchmarks.md, "The
-    evidence first")."""
+
+def _child(force_pk: int, pipe, moves_pipe, parent_ends) -> None:
+    """In the forked process, with a connection of its own: read the evidence and send it,
+    then read what the after-link steps can read before the persons change and send that;
+    then, for steps that prepare, wait for the relink's moves and send what they prepare.
+
+    Separate messages: the relink needs the evidence as soon as its records are prepared,
+    and the after-link inputs only after Splink has linked. At 1 M records the child took
+    43 s for all three and the parent 35 s to read and prepare the records: the parent
+    waited 10 s for inputs it would not use for another minute (docs/benchmarks.md, "The
+    evidence first"). The moves come while the relink writes, on one core: the other
+    prepares."""
+    # The parent's ends came with the fork: closed here, a parent gone reads as the end.
+    for end in parent_ends:
+        end.close()
     try:
         force = Force.objects.get(pk=force_pk)
         began = time.perf_counter()
@@ -98,18 +128,42 @@ def _child(force_pk: int, pipe) -> None:
         # From here the parent trains on every core: these inputs are wanted a minute later.
         os.nice(AFTER_EVIDENCE_NICENESS)
         prefetched = prefetched_for_after_link(force)
+        # Nothing more is read here: the relink may write from now on.
+        connections.close_all()
         done = time.perf_counter()
-        pipe.send(("ok", prefetched))
-        logger.info("relink evidence read beside force=%s seconds=%s", force.code, {
-            "evidence": round(read - began, 1), "counterparts": round(parties - read, 1),
-            "sending evidence": round(sent - parties, 1),
-            "after-link inputs": round(done - sent, 1),
-            "sending inputs": round(time.perf_counter() - done, 1)})
+        waiting = [name for name in after_link_preparers() if name in prefetched]
+        pipe.send(("ok", ({name: value for name, value in prefetched.items()
+                           if name not in waiting}, waiting)))
+        timings = {"evidence": round(read - began, 1), "counterparts": round(parties - read, 1),
+                   "sending evidence": round(sent - parties, 1),
+                   "after-link inputs": round(done - sent, 1),
+                   "sending inputs": round(time.perf_counter() - done, 1)}
+        if waiting:
+            # The relink writes on one core now: the prepare has the other, niced or not.
+            moves = _receive_moves(moves_pipe)
+            began = time.perf_counter()
+            prepared = {} if moves is None else _prepared(
+                force, {name: prefetched[name] for name in waiting}, moves)
+            done = time.perf_counter()
+            # the parent takes it once the relink has committed: the send waits till then
+            pipe.send(("ok", prepared))
+            timings.update({"preparing": round(done - began, 1),
+                            "sending prepared": round(time.perf_counter() - done, 1)})
+        logger.info("relink evidence read beside force=%s seconds=%s", force.code, timings)
     except Exception as error:  # noqa: BLE001 - any failure: the parent reads it itself
         pipe.send(("failed", type(error).__name__))
     finally:
         connections.close_all()
         pipe.close()
+        moves_pipe.close()
+
+
+def _receive_moves(moves_pipe) -> dict[int, int] | None:
+    """The relink's moves, or None: it wrote none (nothing to link) or it is gone."""
+    try:
+        return moves_pipe.recv()
+    except EOFError:
+        return None
 
 
 def _other_threads() -> list[threading.Thread]:
@@ -129,16 +183,21 @@ def _may_fork() -> bool:
 class Evidence:
     """The evidence of one relink: `start(force, records)` before reading the records,
     `keys()` when the engine needs them, `after_link_inputs()` before the relink writes,
-    `close()` in any case."""
+    `persons_moving(moves)` from inside its writes, `after_write_inputs()` once they are
+    committed, `close()` in any case."""
 
-    def __init__(self, force, process=None, pipe=None):
+    def __init__(self, force, process=None, pipe=None, moves_pipe=None):
         self.force, self._process, self._pipe = force, process, pipe
+        self._moves_pipe = moves_pipe
         #: whether a child read it (for the run's counts and the tests)
         self.forked = process is not None
-        #: after-link step name -> what the child prefetched for it (nothing unforked: a
-        #: small force's steps read for themselves, as fast as reading it here first)
+        #: after-link step name -> what the child prefetched or prepared for it (nothing
+        #: unforked: a small force's steps read for themselves, as fast as reading it here)
         self.prefetched: dict[str, object] = {}
         self._met: list[tuple[str, int, int, str]] | None = None
+        #: steps whose input the child prepares once it has the relink's moves
+        self._waiting: list[str] = []
+        self._moves_sent = False
 
     @classmethod
     def start(cls, force, records: int) -> Evidence:
@@ -149,10 +208,14 @@ class Evidence:
         connections.close_all()
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(force.pk, send), daemon=True)
+        moves_in, moves_out = context.Pipe(duplex=False)
+        process = context.Process(target=_child, daemon=True,
+                                  args=(force.pk, send, moves_in, (receive, moves_out)))
         process.start()
+        # Each end lives in one process only: a dead child or parent then reads as the end.
         send.close()
-        return cls(force, process, receive)
+        moves_in.close()
+        return cls(force, process, receive, moves_out)
 
     def keys(self) -> dict[tuple[int, str], str]:
         if self._process is None:
@@ -169,7 +232,7 @@ class Evidence:
     def after_link_inputs(self) -> dict[str, object]:
         """What the child prefetched for the after-link steps (asked after `keys`), once it
         has sent it. Asked before the relink writes: on SQLite a reader still in the file
-        would hold the relink's commit off."""
+        would hold the relink's commit off (the child reads nothing after this message)."""
         if self._process is not None and self._met is None:
             # Not asked for (nothing to link): it comes first on the pipe, and is not read
             # here instead if the child failed.
@@ -178,11 +241,37 @@ class Evidence:
                 self._finish()
         if self._process is not None:
             status, payload = self._receive()
-            self._finish()
             if status == "ok":
-                self.prefetched = payload
+                self.prefetched, self._waiting = payload
             else:
                 logger.warning("relink evidence: the forked reader could not prefetch (%s); "
+                               "the after-link steps read for themselves", payload)
+            if not self._waiting:
+                self._finish()
+        return self.prefetched
+
+    def persons_moving(self, moves: dict[int, int]) -> None:
+        """The relink's moves (old person id -> the person id its rows move to), for the
+        steps the child prepares beside the writes. Called once, inside the transaction."""
+        if self._waiting and not self._moves_sent:
+            self._moves_sent = True
+            # a child already gone: `after_write_inputs` says so
+            with contextlib.suppress(OSError):
+                self._moves_pipe.send(moves)
+
+    def after_write_inputs(self) -> dict[str, object]:
+        """Every after-link step's input: `after_link_inputs`' with, for the steps that
+        prepare, what the child prepared from the moves (asked once the relink has
+        committed; a step the child could not prepare for reads for itself)."""
+        if self._process is not None and self._waiting:
+            if not self._moves_sent:
+                self._moves_pipe.close()  # no moves: the child sends nothing prepared
+            status, payload = self._receive()
+            self._finish()
+            if status == "ok":
+                self.prefetched.update(payload)
+            else:
+                logger.warning("relink evidence: the forked reader could not prepare (%s); "
                                "the after-link steps read for themselves", payload)
         return self.prefetched
 
@@ -194,8 +283,10 @@ class Evidence:
 
     def _finish(self) -> None:
         self._pipe.close()
+        self._moves_pipe.close()
         self._process.join()
         self._process = None
+        self._waiting = []
 
     def counterparts(self) -> list[tuple[str, int, int, str]]:
         """`counterpart_persons` of the force (asked after `keys`: the child sends both)."""
@@ -211,4 +302,5 @@ class Evidence:
             self._process.terminate()
             self._process.join()
             self._pipe.close()
+            self._moves_pipe.close()
             self._process = None

@@ -272,3 +272,73 @@ def test_the_after_link_inputs_come_even_when_the_evidence_was_not_asked_for(
     assert evidence.forked
     assert evidence.after_link_inputs() == {"count records": 1}
     evidence.close()
+
+
+def _preparing(monkeypatch, prepare):
+    """One step that prefetches and prepares, one that only prefetches."""
+    monkeypatch.setattr(relink_evidence, "after_link_prefetches", lambda: {
+        "prepares": lambda force: f"{force.code} read", "plain": lambda force: "as read"})
+    monkeypatch.setattr(relink_evidence, "after_link_preparers",
+                        lambda: {"prepares": prepare})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_child_prepares_from_the_relinks_moves_while_the_parent_writes(
+        forces, add_record, provider, monkeypatch, no_other_threads):
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    parent = os.getpid()
+    _preparing(monkeypatch, lambda force, prefetched, moves: (
+        prefetched, sorted(moves.items()), os.getpid() != parent))
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    evidence.keys()
+    # before the writes: the plain step's input; the other waits in the child
+    assert evidence.after_link_inputs() == {"plain": "as read"}
+    evidence.persons_moving({7: 3, 9: 3})
+    assert evidence.after_write_inputs() == {
+        "plain": "as read", "prepares": ("WARKS read", [(7, 3), (9, 3)], True)}
+    evidence.close()  # nothing left to stop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_moves_or_with_a_failed_prepare_the_step_reads_for_itself(
+        forces, add_record, provider, monkeypatch, no_other_threads):
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+
+    def broken(force, prefetched, moves):
+        raise RuntimeError("cannot")
+
+    for prepare, moves in ((broken, {1: 2}), (lambda *args: "prepared", None)):
+        _preparing(monkeypatch, prepare)
+        evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+        evidence.keys()
+        evidence.after_link_inputs()
+        if moves is not None:
+            evidence.persons_moving(moves)
+        # a relink with nothing to apply never says who moves: nothing is prepared, and the
+        # parent is not left waiting
+        assert evidence.after_write_inputs() == {"plain": "as read"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_that_dies_while_preparing_leaves_the_step_to_read_for_itself(
+        forces, add_record, provider, monkeypatch, caplog, no_other_threads):
+    warks = forces["WARKS"]
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    _preparing(monkeypatch, lambda force, prefetched, moves: os._exit(3))
+    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    evidence.keys()
+    evidence.after_link_inputs()
+    evidence.persons_moving({1: 2})
+    with caplog.at_level(logging.WARNING, logger="haven.people.relink_evidence"):
+        assert evidence.after_write_inputs() == {"plain": "as read"}
+    assert "could not prepare (no answer)" in caplog.text
+
+
+def test_a_prepare_needs_a_prefetch():
+    from haven.people.linking import register_after_link
+
+    with pytest.raises(ValueError, match="a prepare works from a prefetch"):
+        register_after_link("nothing to prepare from", lambda force: "",
+                            prepare=lambda force, prefetched, moves: None)
