@@ -178,20 +178,27 @@ def prefetch_incidents(force) -> dict:
     return {"stamp": stamp, "incidents": _incident_frame(force)}
 
 
+def _of_force_sql(columns: str, tail: str) -> str:
+    """SELECT `columns` of the involvements (v) of one force's incidents (i) `tail`; the
+    force is the one query parameter."""
+    inc, inv = Incident._meta, Involvement._meta
+    quote = connection.ops.quote_name
+    # Names come from model metadata (quoted); the force is a query parameter.
+    return (f"SELECT {columns} FROM {quote(inv.db_table)} v "  # noqa: S608
+            f"JOIN {quote(inc.db_table)} i ON i.{_col(inc, 'id')} = v.{_col(inv, 'incident')} "
+            f"WHERE i.{_col(inc, 'force')} = %s {tail}")
+
+
 def involvement_stamp(force) -> tuple:
     """Per role: (role, how many, sum of ids, of person ids, of incident ids) of the force's
     involvements. A row added, removed, moved to another person or incident or given
     another role changes it; what `prepare_beside_relink` predicts is checked against it."""
-    inc, inv = Incident._meta, Involvement._meta
+    inv = Involvement._meta
     with connection.cursor() as cursor:
-        # Names come from model metadata (quoted); the force is a query parameter.
-        cursor.execute(
-            f"SELECT v.{_col(inv, 'role')}, COUNT(*), SUM(v.{_col(inv, 'id')}), "  # noqa: S608
-            f"SUM(v.{_col(inv, 'person')}), SUM(v.{_col(inv, 'incident')}) "
-            f"FROM {connection.ops.quote_name(inv.db_table)} v "
-            f"JOIN {connection.ops.quote_name(inc.db_table)} i "
-            f"ON i.{_col(inc, 'id')} = v.{_col(inv, 'incident')} "
-            f"WHERE i.{_col(inc, 'force')} = %s GROUP BY v.{_col(inv, 'role')}", [force.pk])
+        cursor.execute(_of_force_sql(
+            f"v.{_col(inv, 'role')}, COUNT(*), SUM(v.{_col(inv, 'id')}), "
+            f"SUM(v.{_col(inv, 'person')}), SUM(v.{_col(inv, 'incident')})",
+            f"GROUP BY v.{_col(inv, 'role')}"), [force.pk])
         # PostgreSQL sums bigints as numeric (Decimal): compared as plain integers
         return tuple(sorted((role, *(int(v) for v in sums))
                             for role, *sums in cursor.fetchall()))
@@ -253,16 +260,11 @@ def _involvement_rows(force):
     # pandas comes with the linkage package: loaded when reconciliation runs
     import pandas as pd
 
-    inc, inv = Incident._meta, Involvement._meta
+    inv = Involvement._meta
     with connection.cursor() as cursor:
-        # Names come from model metadata (quoted); the force is a query parameter.
-        cursor.execute(
-            f"SELECT v.{_col(inv, 'id')}, v.{_col(inv, 'incident')}, "  # noqa: S608
-            f"v.{_col(inv, 'person')}, v.{_col(inv, 'role')} "
-            f"FROM {connection.ops.quote_name(inv.db_table)} v "
-            f"JOIN {connection.ops.quote_name(inc.db_table)} i "
-            f"ON i.{_col(inc, 'id')} = v.{_col(inv, 'incident')} "
-            f"WHERE i.{_col(inc, 'force')} = %s ORDER BY v.{_col(inv, 'id')}", [force.pk])
+        cursor.execute(_of_force_sql(
+            f"v.{_col(inv, 'id')}, v.{_col(inv, 'incident')}, v.{_col(inv, 'person')}, "
+            f"v.{_col(inv, 'role')}", f"ORDER BY v.{_col(inv, 'id')}"), [force.pk])
         rows = pd.DataFrame(cursor.fetchall(), columns=["id", "incident", "person", "role"],
                             dtype=object)
     return rows.astype({"id": "int64", "incident": "int64", "person": "int64", "role": str})

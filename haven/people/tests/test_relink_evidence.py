@@ -274,6 +274,12 @@ def test_the_after_link_inputs_come_even_when_the_evidence_was_not_asked_for(
     evidence.close()
 
 
+@pytest.fixture
+def warks_with_a_record(forces, add_record):
+    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+    return forces["WARKS"]
+
+
 def _preparing(monkeypatch, prepare):
     """One step that prefetches and prepares, one that only prefetches."""
     monkeypatch.setattr(relink_evidence, "after_link_prefetches", lambda: {
@@ -284,9 +290,8 @@ def _preparing(monkeypatch, prepare):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_child_prepares_from_the_relinks_moves_while_the_parent_writes(
-        forces, add_record, provider, monkeypatch, no_other_threads):
-    warks = forces["WARKS"]
-    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+        warks_with_a_record, provider, monkeypatch, no_other_threads):
+    warks = warks_with_a_record
     parent = os.getpid()
     _preparing(monkeypatch, lambda force, prefetched, moves: (
         prefetched, sorted(moves.items()), os.getpid() != parent))
@@ -302,9 +307,8 @@ def test_the_child_prepares_from_the_relinks_moves_while_the_parent_writes(
 
 @pytest.mark.django_db(transaction=True)
 def test_without_moves_or_with_a_failed_prepare_the_step_reads_for_itself(
-        forces, add_record, provider, monkeypatch, no_other_threads):
-    warks = forces["WARKS"]
-    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+        warks_with_a_record, provider, monkeypatch, no_other_threads):
+    warks = warks_with_a_record
 
     def broken(force, prefetched, moves):
         raise RuntimeError("cannot")
@@ -323,11 +327,9 @@ def test_without_moves_or_with_a_failed_prepare_the_step_reads_for_itself(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_child_that_dies_while_preparing_leaves_the_step_to_read_for_itself(
-        forces, add_record, provider, monkeypatch, caplog, no_other_threads):
-    warks = forces["WARKS"]
-    add_record("crime", "C1", forename="Dana", surname="Reyes", date_of_birth="1990-04-02")
+        warks_with_a_record, provider, monkeypatch, caplog, no_other_threads):
     _preparing(monkeypatch, lambda force, prefetched, moves: os._exit(3))
-    evidence = Evidence.start(warks, records=relink_evidence.FORK_FROM_RECORDS)
+    evidence = Evidence.start(warks_with_a_record, records=relink_evidence.FORK_FROM_RECORDS)
     evidence.keys()
     evidence.after_link_inputs()
     evidence.persons_moving({1: 2})
