@@ -94,7 +94,7 @@ def involvements_after_moves(rows, moves: dict[int, int]):
     # pandas comes with the linkage package: loaded when a relink runs
     import pandas as pd
 
-    old = pd.Series(moves, dtype="int64") if moves else pd.Series(dtype="int64")
+    old = pd.Series(moves, dtype="int64")
     moving = rows["person"].isin(old.index).to_numpy()
     person = rows["person"].to_numpy(dtype="int64", copy=True)
     person[moving] = old.reindex(person[moving]).to_numpy(dtype="int64")

@@ -250,7 +250,7 @@ def apply_clusters(force, rows: pd.DataFrame, clusters: dict[str, str], *,
         lap("emptied")
         best = best.result()
     lap("best_values_awaited")
-    _write_best_values(best, touched)
+    _write_best_values(best)
     lap("best_values")
     logger.info("relink applied force=%s seconds=%s", force.code, lap.seconds)
     return {"records_moved": len(changed), "persons_created": len(new_for),
@@ -326,16 +326,16 @@ def _best_by_person(rows: pd.DataFrame, target: list[int], person_ids: set[int])
             for person in person_ids}
 
 
-def _write_best_values(best: dict[int, list], person_ids: set[int]) -> None:
+def _write_best_values(best: dict[int, list]) -> None:
     """Write the best values of these persons (`_best_by_person`, from their records already
     in memory: `_records` read every record of the force), only where they change. Values
     stay in the database's own form (SQLite: ISO text dates)."""
-    if not person_ids:
+    if not best:
         return
     quote = connection.ops.quote_name
     meta = Person._meta
     names = ", ".join(quote(meta.get_field(name).column) for name in ("id", *_BEST))
-    ids = sorted(person_ids)
+    ids = sorted(best)
     current: dict[int, list] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(ids), BATCH):
