@@ -46,7 +46,10 @@ def test_a_right_to_ask_application_end_to_end(page_as):
     expect(row).to_be_visible()
     expect(panel.get_by_text("28 days left of 28")).to_be_visible()
     row.click()
-    for box in panel.locator("#tests input[type=checkbox]").all():
+    # `.all()` does not wait: the decision page must be there before its boxes are listed
+    boxes = panel.locator("#tests input[type=checkbox]")
+    expect(boxes.first).to_be_visible()
+    for box in boxes.all():
         box.check()
     panel.check("#decision-disclose")
     panel.fill("#id_panel", "DVDS decision panel")
