@@ -332,16 +332,16 @@ def _update_relations(cursor, relations, lap=None, *, rebuild_indexes: bool = Fa
     return moved
 
 
-def _plain_indexes_on(cursor, table: str, column: str) -> list[tuple[str, str]]:
+def _plain_indexes_on(cursor, table: str, column: str | None) -> list[tuple[str, str]]:
     """(name, CREATE INDEX statement) of the SQLite table's indexes made by CREATE INDEX,
-    not unique, that include the column."""
+    not unique, that include the column (any column: None)."""
     quote = connection.ops.quote_name
     cursor.execute(f"PRAGMA index_list({quote(table)})")
     names = [row[1] for row in cursor.fetchall() if row[3] == "c" and not row[2]]
     found = []
     for name in names:
         cursor.execute(f"PRAGMA index_info({quote(name)})")
-        if any(row[2] == column for row in cursor.fetchall()):
+        if any(column is None or row[2] == column for row in cursor.fetchall()):
             cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = %s",
                            [name])
             found.append((name, cursor.fetchone()[0]))
@@ -363,3 +363,112 @@ def _any_mapped(cursor, model, field_name: str) -> bool:
     cursor.execute(f"SELECT 1 FROM {table} WHERE {column} IN "  # noqa: S608 (metadata names)
                    f"(SELECT old_id FROM {_MAP_TABLE}) LIMIT 1")
     return cursor.fetchone() is not None
+
+
+@contextmanager
+def plain_indexes_set_aside(model, column: str | None = None, *, when: bool = True):
+    """SQLite: the model's plain indexes on `column` (all of them: None) dropped for the
+    block and built again after it, in the same transaction (`_update_relations` says
+    why); unique indexes stay. Nothing on PostgreSQL, or unless `when`."""
+    if not when or connection.vendor != "sqlite":
+        yield
+        return
+    quote = connection.ops.quote_name
+    column_name = model._meta.get_field(column).column if column else None
+    with connection.cursor() as cursor:
+        aside = _plain_indexes_on(cursor, model._meta.db_table, column_name)
+        for name, _ in aside:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, create in aside:
+            cursor.execute(create)
+
+
+def foreign_keys_enforced() -> bool:
+    """Whether the database checks foreign keys in this transaction: always on PostgreSQL;
+    on SQLite unless they were turned off before it began (`run_relink`)."""
+    if connection.vendor != "sqlite":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        return bool(cursor.fetchone()[0])
+
+
+_IDS_TABLE = "haven_person_ids"
+
+
+@contextmanager
+def _ids_table(cursor, ids):
+    """`_IDS_TABLE` holding these person ids for the block (emptied before and after, as
+    `_mapping_table`)."""
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_IDS_TABLE} (id bigint PRIMARY KEY)")
+    cursor.execute(f"DELETE FROM {_IDS_TABLE}")  # noqa: S608 (constant name)
+    cursor.executemany(f"INSERT INTO {_IDS_TABLE} (id) VALUES (%s)",  # noqa: S608
+                       [(pk,) for pk in ids])
+    try:
+        yield
+    finally:
+        cursor.execute(f"DELETE FROM {_IDS_TABLE}")  # noqa: S608
+
+
+def check_deleted_persons_unnamed(pks: list[int]) -> None:
+    """SQLite with its foreign-key checks off (`run_relink`): raise IntegrityError if a row
+    of any table still names one of these deleted persons, as the checks would have.
+
+    Every foreign key onto Person that the database knows is asked, each from its smaller
+    side: a relation with fewer rows than there are persons is read whole, each row
+    looking its person up among the deleted; a larger one is looked up by its index,
+    once per deleted person. SQLite's own checks ask all of them, row by row, for every
+    person deleted: at 1 M records that was half the time deleting the 614,503 persons a
+    first relink empties took (docs/benchmarks.md, "Foreign keys checked once")."""
+    if not pks:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor, _ids_table(cursor, pks):
+        cursor.execute('SELECT m.name, f."from" FROM sqlite_master m, '
+                       'pragma_foreign_key_list(m.name) f '
+                       "WHERE m.type = 'table' AND f.\"table\" = %s",
+                       [Person._meta.db_table])
+        for table, column in cursor.fetchall():
+            table, column = quote(table), quote(column)
+            cursor.execute(f"SELECT max(rowid) FROM {table}")  # noqa: S608 (schema names)
+            rows = cursor.fetchone()[0] or 0
+            if not rows:
+                continue
+            # CROSS JOIN keeps the order written: the left table is the one read whole.
+            sides = (f"{table} AS c CROSS JOIN {_IDS_TABLE} AS g" if rows <= len(pks)
+                     else f"{_IDS_TABLE} AS g CROSS JOIN {table} AS c")
+            cursor.execute(f"SELECT count(*) FROM {sides} WHERE c.{column} = g.id")  # noqa: S608
+            found = cursor.fetchone()[0]
+            if found:
+                raise IntegrityError(f"{table}.{column}: {found} rows still name a person "
+                                     "the relink deletes")
+
+
+def check_persons_exist(pks) -> None:
+    """SQLite with its foreign-key checks off: raise IntegrityError unless every one of these
+    person ids (those the relink points records and rows at) names a person."""
+    pks = list(pks)
+    if not pks:
+        return
+    table, column = connection.ops.quote_name(Person._meta.db_table), "id"
+    with connection.cursor() as cursor, _ids_table(cursor, pks):
+        cursor.execute(f"SELECT count(*) FROM {_IDS_TABLE} AS g WHERE NOT EXISTS "  # noqa: S608
+                       f"(SELECT 1 FROM {table} AS p WHERE p.{column} = g.id)")
+        missing = cursor.fetchone()[0]
+    if missing:
+        raise IntegrityError(f"{missing} persons the relink points records at do not exist")
+
+
+def check_references_of(model) -> None:
+    """SQLite with its foreign-key checks off: raise IntegrityError if a row of the model's
+    table names a row that does not exist (`PRAGMA foreign_key_check`, the whole table:
+    only for tables a clerk's queue keeps small)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA foreign_key_check({table})")
+        broken = cursor.fetchall()
+    if broken:
+        raise IntegrityError(f"{model._meta.db_table}: {len(broken)} rows name rows that do "
+                             "not exist")

@@ -29,7 +29,17 @@ from haven.core.bulk import sqlite_write_cache, without_cyclic_gc
 from haven.core.timing import Laps
 from haven.forces.policy import policy
 from haven.people.models import LinkRun, MergeEvent, Person, ReviewItem, SourceRecord
-from haven.people.movers import bulk_reassign, delete_persons, fast_update
+from haven.people.movers import (
+    REBUILD_INDEXES_FROM,
+    bulk_reassign,
+    check_deleted_persons_unnamed,
+    check_persons_exist,
+    check_references_of,
+    delete_persons,
+    fast_update,
+    foreign_keys_enforced,
+    plain_indexes_set_aside,
+)
 from haven.people.relink_evidence import Evidence, evidence_keys
 from haven.people.services import RAW_FIELDS, queue_review
 
@@ -233,9 +243,14 @@ def apply_clusters(force, rows: pd.DataFrame, clusters: dict[str, str], *,
     # Their best values are worked out on a thread of its own while this one writes: the
     # writes below are mostly SQLite statements, which let go of the GIL, and the sorting
     # mostly numpy (at 1 M records 6-9 s of it, one after the other before).
+    # SQLite with its foreign-key checks off (`run_relink`): the references this apply
+    # could break are checked at its end instead, set-based.
+    unchecked = not foreign_keys_enforced()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="best-values") as pool:
         best = pool.submit(_best_by_person, rows, target, touched)
-        fast_update(SourceRecord, ["person"], changed)
+        with plain_indexes_set_aside(SourceRecord, "person",
+                                     when=len(changed) >= REBUILD_INDEXES_FROM):
+            fast_update(SourceRecord, ["person"], changed)
         lap("records")
         moved = bulk_reassign(emptied, exclude=(SourceRecord,))
         lap("related")
@@ -246,12 +261,22 @@ def apply_clusters(force, rows: pd.DataFrame, clusters: dict[str, str], *,
             Person.objects.filter(merged_into__isnull=False).values_list("merged_into_id",
                                                                          flat=True))
         removable = [pk for pk in emptied if pk not in named]
-        delete_persons(removable)
-        lap("emptied")
-        best = best.result()
-    lap("best_values_awaited")
-    _write_best_values(best)
-    lap("best_values")
+        # Persons' indexes are set aside while most of them are deleted and the rest get
+        # their best values; only unchecked: SQLite's own check of a deleted person asks
+        # the index on `merged_into` (without it, it reads every person for each).
+        with plain_indexes_set_aside(Person, when=unchecked
+                                     and len(removable) >= REBUILD_INDEXES_FROM):
+            delete_persons(removable)
+            lap("emptied")
+            best = best.result()
+            lap("best_values_awaited")
+            _write_best_values(best)
+            lap("best_values")
+        lap("person_indexes")
+    if unchecked:
+        check_deleted_persons_unnamed(removable)
+        check_persons_exist(set(target))
+        lap("references_checked")
     logger.info("relink applied force=%s seconds=%s", force.code, lap.seconds)
     return {"records_moved": len(changed), "persons_created": len(new_for),
             "persons_removed": len(removable), "related_moved": dict(moved)}
@@ -386,7 +411,12 @@ def run_relink(force, *, actor=None, progress: bool = True, engine: str = "duckd
             # The reader prefetched these while Splink linked; it reads nothing from here
             # on, before any write.
             evidence.after_link_inputs()
-            with sqlite_write_cache():
+            # SQLite's foreign-key checks are off for the apply (set before its transaction
+            # begins; Django turns them on again after): each deleted person asked every
+            # relation onto Person, and each moved row its new person, row by row. The
+            # apply checks what it could break once, at its end (`apply_clusters`,
+            # `do_apply_relink`); a failed check rolls it all back, as SQLite's would.
+            with sqlite_write_cache(), connection.constraint_checks_disabled():
                 # The reader prepares what waits for the moves while the relink writes.
                 run = do_apply_relink(force, rows, result, counts, started=started,
                                       actor=actor, on_moves=evidence.persons_moving)
@@ -467,6 +497,9 @@ def do_apply_relink(force, rows, result, counts: dict, *, started: float, actor=
         counts["review_items"] = _queue_uncertain(
             force, result.uncertain_pairs, run,
             dict(zip(rows["uid"].tolist(), rows["id"].tolist(), strict=True)))
+    if not foreign_keys_enforced():
+        # the review pairs name records read before the transaction began
+        check_references_of(ReviewItem)
     counts["persons"] = Person.objects.filter(force=force).count()
     counts["seconds"] = round(time.perf_counter() - started, 2)
     run.counts, run.finished_at = counts, timezone.now()
