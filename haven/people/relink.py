@@ -39,6 +39,7 @@ from haven.people.movers import (
     fast_update,
     foreign_keys_enforced,
     plain_indexes_set_aside,
+    repoint_records,
 )
 from haven.people.relink_evidence import Evidence, evidence_keys
 from haven.people.services import RAW_FIELDS, queue_review
@@ -250,7 +251,7 @@ def apply_clusters(force, rows: pd.DataFrame, clusters: dict[str, str], *,
         best = pool.submit(_best_by_person, rows, target, touched)
         with plain_indexes_set_aside(SourceRecord, "person",
                                      when=len(changed) >= REBUILD_INDEXES_FROM):
-            fast_update(SourceRecord, ["person"], changed)
+            repoint_records(changed)
         lap("records")
         moved = bulk_reassign(emptied, exclude=(SourceRecord,))
         lap("related")
