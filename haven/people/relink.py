@@ -241,12 +241,12 @@ def apply_clusters(force, rows: pd.DataFrame, clusters: dict[str, str], *,
     touched = {pid for old, pid in zip(olds, target, strict=True) if old != pid}
     touched |= {old for old in votes if old in survivors}
     lap("new_persons")
-    # Their best values are worked out on a thread of its own while this one writes: the
-    # writes below are mostly SQLite statements, which let go of the GIL, and the sorting
-    # mostly numpy (at 1 M records 6-9 s of it, one after the other before).
     # SQLite with its foreign-key checks off (`run_relink`): the references this apply
     # could break are checked at its end instead, set-based.
     unchecked = not foreign_keys_enforced()
+    # Their best values are worked out on a thread of its own while this one writes: the
+    # writes below are mostly SQLite statements, which let go of the GIL, and the sorting
+    # mostly numpy (at 1 M records 6-9 s of it, one after the other before).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="best-values") as pool:
         best = pool.submit(_best_by_person, rows, target, touched)
         with plain_indexes_set_aside(SourceRecord, "person",
