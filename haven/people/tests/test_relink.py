@@ -26,8 +26,8 @@ def records():
         record("crime", "S1", SON), record("intel", "S2", SON, postcode="cf101aa")]
 
 
-@pytest.fixture
-def exported(tmp_path, records):
+def write_exports(tmp_path, records) -> dict:
+    """Each system's people.csv of these records, in a folder per system: {system: folder}."""
     folders = {}
     for system in SYSTEMS:
         folder = tmp_path / system
@@ -39,6 +39,11 @@ def exported(tmp_path, records):
                              for r in records if r["system"] == system)
         folders[system] = folder
     return folders
+
+
+@pytest.fixture
+def exported(tmp_path, records):
+    return write_exports(tmp_path, records)
 
 
 def ingest_all(force, folders):

@@ -7,11 +7,10 @@ import pytest
 from django.db import IntegrityError, connection
 
 from haven.people import movers, relink
-from haven.people.ingest import ingest_export
-from haven.people.linkage.tests.factories import SYSTEMS, population
+from haven.people.linkage.tests.factories import population
 from haven.people.models import Address, Person, SourceRecord
 from haven.people.relink import run_relink
-from haven.people.tests.test_relink import COLUMNS
+from haven.people.tests.test_relink import ingest_all, write_exports
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite",
                                 reason="PostgreSQL keeps its own checks on")
@@ -21,17 +20,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "sqlite",
 def ingested(forces, tmp_path):
     """Forty people's records from three systems, with the address each record gives; the
     ingest joins most of them, and a relink the rest."""
-    import csv
-
-    records = population(n_people=40, seed=7)
-    for system in SYSTEMS:
-        folder = tmp_path / system
-        folder.mkdir()
-        with (folder / "people.csv").open("w", newline="") as handle:
-            writer = csv.DictWriter(handle, COLUMNS, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(r for r in records if r["system"] == system)
-        ingest_export(forces["WARKS"], system, folder, progress=False)
+    ingest_all(forces["WARKS"], write_exports(tmp_path, population(n_people=40, seed=7)))
     return forces["WARKS"]
 
 
