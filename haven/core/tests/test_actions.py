@@ -77,6 +77,11 @@ STEPS = {
     ("people", "movers.py", "delete_emptied"): "merge step: the person a join emptied",
     ("people", "movers.py", "delete_persons"): "relink/merge step: persons left holding "
                                                 "nothing",
+    ("people", "movers.py", "repoint_records"): "relink step: records follow their cluster",
+    ("people", "movers.py", "check_deleted_persons_unnamed"): "relink step: fills a temporary "
+                                                               "table of ids to check",
+    ("people", "movers.py", "check_persons_exist"): "relink step: fills a temporary table of "
+                                                     "ids to check",
     ("people", "relink.py", "absorb_on_counterparts"): "ingest step: a new record joins a person",
     ("people", "relink.py", "apply_clusters"): "relink step, inside do_relink",
     ("people", "services.py", "refresh_person"): "derived best values of the person, "
