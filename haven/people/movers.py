@@ -270,21 +270,25 @@ def _update_through_map(mapping: dict[int, int], relations) -> dict[tuple, int]:
 
 
 @contextmanager
-def _mapping_table(cursor, mapping: dict[int, int]):
-    """`_MAP_TABLE` holding `mapping` (old_id, new_id) for the block.
-
-    The temporary table lives for the connection (SQLite and PostgreSQL alike) and is
-    emptied before and after use, so two relinks in one session never see each other's
-    rows."""
-    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_MAP_TABLE} "
-                   "(old_id bigint PRIMARY KEY, new_id bigint NOT NULL)")
-    cursor.execute(f"DELETE FROM {_MAP_TABLE}")  # noqa: S608 (constant name)
-    cursor.executemany(f"INSERT INTO {_MAP_TABLE} (old_id, new_id) VALUES (%s, %s)",  # noqa: S608
-                       list(mapping.items()))
+def _temporary_rows(cursor, table: str, columns: tuple[str, ...], rows):
+    """The temporary `table` (`columns`: each a name and its type) holding `rows` for the
+    block. It lives for the connection (SQLite and PostgreSQL alike) and is emptied before
+    and after use, so two relinks in one session never see each other's rows."""
+    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({', '.join(columns)})")
+    cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (constant names)
+    names = ", ".join(column.split()[0] for column in columns)
+    cursor.executemany(f"INSERT INTO {table} ({names}) "  # noqa: S608
+                       f"VALUES ({', '.join(['%s'] * len(columns))})", rows)
     try:
         yield
     finally:
-        cursor.execute(f"DELETE FROM {_MAP_TABLE}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+
+
+def _mapping_table(cursor, mapping: dict[int, int]):
+    """`_MAP_TABLE` holding `mapping` (old_id, new_id) for the block."""
+    return _temporary_rows(cursor, _MAP_TABLE, ("old_id bigint PRIMARY KEY",
+                                                "new_id bigint NOT NULL"), list(mapping.items()))
 
 
 #: Persons moving at once from which, on SQLite, a relation's plain indexes on the person
@@ -309,12 +313,8 @@ def _update_relations(cursor, relations, lap=None, *, rebuild_indexes: bool = Fa
     joined = _update_from_supported()
     moved = {}
     for model, field_name in relations:
-        table, person_column = model._meta.db_table, model._meta.get_field(field_name).column
-        rebuilt = (_plain_indexes_on(cursor, table, person_column)
-                   if rebuild_indexes and connection.vendor == "sqlite" else [])
-        table, column = quote(table), quote(person_column)
-        for name, _ in rebuilt:
-            cursor.execute(f"DROP INDEX {quote(name)}")
+        table = quote(model._meta.db_table)
+        column = quote(model._meta.get_field(field_name).column)
         # Names come from model metadata (quoted); the mapping is in the temporary table.
         if joined:
             sql = (f"UPDATE {table} SET {column} = m.new_id FROM {_MAP_TABLE} m "  # noqa: S608
@@ -323,10 +323,9 @@ def _update_relations(cursor, relations, lap=None, *, rebuild_indexes: bool = Fa
             sql = (f"UPDATE {table} SET {column} = (SELECT m.new_id FROM {_MAP_TABLE} m "  # noqa: S608
                    f"WHERE m.old_id = {table}.{column}) "
                    f"WHERE {column} IN (SELECT old_id FROM {_MAP_TABLE})")
-        cursor.execute(sql)
-        moved[(model, field_name)] = max(cursor.rowcount, 0)
-        for _, create in rebuilt:
-            cursor.execute(create)
+        with plain_indexes_set_aside(model, field_name, when=rebuild_indexes):
+            cursor.execute(sql)
+            moved[(model, field_name)] = max(cursor.rowcount, 0)
         if lap is not None:
             lap(label(model, field_name))
     return moved
@@ -398,18 +397,10 @@ def foreign_keys_enforced() -> bool:
 _IDS_TABLE = "haven_person_ids"
 
 
-@contextmanager
 def _ids_table(cursor, ids):
-    """`_IDS_TABLE` holding these person ids for the block (emptied before and after, as
-    `_mapping_table`)."""
-    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_IDS_TABLE} (id bigint PRIMARY KEY)")
-    cursor.execute(f"DELETE FROM {_IDS_TABLE}")  # noqa: S608 (constant name)
-    cursor.executemany(f"INSERT INTO {_IDS_TABLE} (id) VALUES (%s)",  # noqa: S608
-                       [(pk,) for pk in ids])
-    try:
-        yield
-    finally:
-        cursor.execute(f"DELETE FROM {_IDS_TABLE}")  # noqa: S608
+    """`_IDS_TABLE` holding these person ids for the block."""
+    return _temporary_rows(cursor, _IDS_TABLE, ("id bigint PRIMARY KEY",),
+                           [(pk,) for pk in ids])
 
 
 def check_deleted_persons_unnamed(pks: list[int]) -> None:
@@ -452,7 +443,8 @@ def check_persons_exist(pks) -> None:
     pks = list(pks)
     if not pks:
         return
-    table, column = connection.ops.quote_name(Person._meta.db_table), "id"
+    quote = connection.ops.quote_name
+    table, column = quote(Person._meta.db_table), quote(Person._meta.pk.column)
     with connection.cursor() as cursor, _ids_table(cursor, pks):
         cursor.execute(f"SELECT count(*) FROM {_IDS_TABLE} AS g WHERE NOT EXISTS "  # noqa: S608
                        f"(SELECT 1 FROM {table} AS p WHERE p.{column} = g.id)")
@@ -493,15 +485,9 @@ def repoint_records(changed: list[tuple[int, int]]) -> None:
     table = quote(SourceRecord._meta.db_table)
     column = quote(SourceRecord._meta.get_field("person").column)
     pk = quote(SourceRecord._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_RECORDS_TABLE} "
-                       "(id bigint PRIMARY KEY, person_id bigint NOT NULL)")
-        cursor.execute(f"DELETE FROM {_RECORDS_TABLE}")  # noqa: S608 (constant name)
-        cursor.executemany(f"INSERT INTO {_RECORDS_TABLE} (person_id, id) "  # noqa: S608
-                           "VALUES (%s, %s)", changed)
-        try:
-            # Names come from model metadata (quoted); the pairs are in the temporary table.
-            cursor.execute(f"UPDATE {table} SET {column} = r.person_id "  # noqa: S608
-                           f"FROM {_RECORDS_TABLE} r WHERE r.id = {table}.{pk}")
-        finally:
-            cursor.execute(f"DELETE FROM {_RECORDS_TABLE}")  # noqa: S608
+    with connection.cursor() as cursor, _temporary_rows(
+            cursor, _RECORDS_TABLE, ("person_id bigint NOT NULL", "id bigint PRIMARY KEY"),
+            changed):
+        # Names come from model metadata (quoted); the pairs are in the temporary table.
+        cursor.execute(f"UPDATE {table} SET {column} = r.person_id "  # noqa: S608
+                       f"FROM {_RECORDS_TABLE} r WHERE r.id = {table}.{pk}")
