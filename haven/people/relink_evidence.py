@@ -198,6 +198,9 @@ class Evidence:
         #: steps whose input the child prepares once it has the relink's moves
         self._waiting: list[str] = []
         self._moves_sent = False
+        #: takes the prepared inputs off the pipe while the relink still writes
+        self._receiver: threading.Thread | None = None
+        self._prepared_reply: tuple[str, object] = ("failed", "no answer")
 
     @classmethod
     def start(cls, force, records: int) -> Evidence:
@@ -258,6 +261,18 @@ class Evidence:
             # a child already gone: `after_write_inputs` says so
             with contextlib.suppress(OSError):
                 self._moves_pipe.send(moves)
+            # The child's answer is taken (read and unpickled) on a thread while the relink
+            # writes, which is mostly SQLite, holding no GIL: taken after the commit, it
+            # was 1 M records' last wait before reconciliation (docs/benchmarks.md).
+            self._receiver = threading.Thread(target=self._take_prepared, daemon=True,
+                                              name="relink-evidence-receiver")
+            self._receiver.start()
+
+    def _take_prepared(self) -> None:
+        try:
+            self._prepared_reply = self._receive()
+        except OSError as error:  # the pipe closed under it: the steps read for themselves
+            self._prepared_reply = ("failed", type(error).__name__)
 
     def after_write_inputs(self) -> dict[str, object]:
         """Every after-link step's input: `after_link_inputs`' with, for the steps that
@@ -266,7 +281,12 @@ class Evidence:
         if self._process is not None and self._waiting:
             if not self._moves_sent:
                 self._moves_pipe.close()  # no moves: the child sends nothing prepared
-            status, payload = self._receive()
+            if self._receiver is not None:
+                self._receiver.join()
+                self._receiver = None
+                status, payload = self._prepared_reply
+            else:
+                status, payload = self._receive()
             self._finish()
             if status == "ok":
                 self.prefetched.update(payload)
@@ -301,6 +321,9 @@ class Evidence:
         if self._process is not None:
             self._process.terminate()
             self._process.join()
+            if self._receiver is not None:
+                self._receiver.join()  # the child gone, its pipe reads as the end
+                self._receiver = None
             self._pipe.close()
             self._moves_pipe.close()
             self._process = None

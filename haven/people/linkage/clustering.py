@@ -36,15 +36,12 @@ class _Records:
     def __init__(self, prepared: pd.DataFrame):
         fields = list(dict.fromkeys(_CONFLICT_FIELDS + _CORROBORATION_FIELDS + _HOME_FIELDS))
         self.cols = {c: prepared[c].tolist() for c in fields}
-        key = prepared["fn_all"].map(lambda v: ";".join(v) if v else "")
-        for column in ("dob", "dob_y", "pnc", "gender", "fn", "mn", "fn_mp", "sn"):
-            key = key + "|" + prepared[column].fillna("").astype(str)
-        codes, uniques = pd.factorize(key)
+        codes = _signatures(prepared)
         self.sig_of: list[int] = codes.tolist()
         # The profile of each signature, from its first record, all built at once in
         # record order: nine in ten of a million records' signatures meet an edge, and
         # built in edge order, as conflict checks asked, each took three times as long.
-        first = pd.Series(range(len(codes))).groupby(codes).first().tolist()
+        first = np.unique(codes, return_index=True)[1].tolist()
         values = [[column[k] for k in first]
                   for column in (self.cols[f] for f in _CONFLICT_FIELDS)]
         self._profiles: list[dict[str, Any]] = [dict(zip(_CONFLICT_FIELDS, row, strict=True))
@@ -124,6 +121,24 @@ class _Records:
         phone_i, phone_j = cols["phone"][i], cols["phone"][j]
         return bool(phone_i and phone_j and phone_i != phone_j
                     and not cols["phone_hh"][i] and not cols["phone_hh"][j])
+
+
+def _signatures(prepared: pd.DataFrame) -> np.ndarray:
+    """One code per record's conflict fields (forenames with aliases, dates of birth, PNC
+    id, gender, names), numbered in order of first appearance; blank and "" alike.
+
+    Each field is factorized on its own and the codes combined field by field, numbered
+    again after each so they stay small: joining the fields into one string per record
+    took 2.5 s at 1 M records."""
+    forenames = [";".join(v) if v else "" for v in prepared["fn_all"].tolist()]
+    combined = np.zeros(len(prepared), dtype=np.int64)
+    for values in (forenames, *(prepared[c].to_numpy(dtype=object) for c in (
+            "dob", "dob_y", "pnc", "gender", "fn", "mn", "fn_mp", "sn"))):
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        if len(uniques) and "" in set(uniques.tolist()):
+            codes[codes == uniques.tolist().index("")] = -1  # "" is blank, as None is
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes + 1)
+    return combined
 
 
 #: The suspect's relationship to the victim, as clustering compares it: a partner and an

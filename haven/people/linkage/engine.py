@@ -246,14 +246,18 @@ def _bounded_name_blocks(prepared: pd.DataFrame, limit: int) -> pd.DataFrame:
     with their square; blank where such a record has no district. The caller's frame is
     not changed."""
     names = prepared["name_pair"]
-    sizes = names.map(names.value_counts())
-    common = (sizes > limit).to_numpy()
+    # counted on integer codes: mapping each record's name to its count (1.0 s at 1 M
+    # records, 0.5 s so)
+    codes, uniques = _codes(prepared, "name_pair")
+    named = codes >= 0
+    common = np.zeros(len(codes), dtype=bool)
+    common[named] = np.bincount(codes[named], minlength=len(uniques))[codes[named]] > limit
     if not common.any():
         return prepared
     narrowed = [
         (f"{name}|{district}" if district is not None else None) if is_common else name
         for name, district, is_common in zip(
-            names.tolist(), prepared["pc_district"].tolist(), common, strict=True)
+            names.tolist(), prepared["pc_district"].tolist(), common.tolist(), strict=True)
     ]
     return prepared.assign(name_pair=narrowed)
 
@@ -269,18 +273,27 @@ def _bounded_identifier_blocks(prepared: pd.DataFrame, limit: int) -> pd.DataFra
     `limit` records share it (with the initial, where blocked with one), else blank. The
     caller's frame is not changed."""
     columns = {}
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # the forename initial serves two
     for column, keys in _IDENTIFIER_BLOCKS.items():
         # Integer codes counted with numpy: joining and counting strings took 3 s at 1 M.
         combined = np.zeros(len(prepared), dtype=np.int64)
         blank = np.zeros(len(prepared), dtype=bool)
         for key in keys:
-            codes, uniques = pd.factorize(prepared[key])
+            if key not in coded:
+                coded[key] = _codes(prepared, key)
+            codes, uniques = coded[key]
             blank |= codes < 0
             combined = combined * (len(uniques) + 1) + codes
-        _, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
-        keep = (counts[inverse] <= limit) & ~blank
+        # numbered by hashing, not by sorting (np.unique)
+        inverse, _ = pd.factorize(combined)
+        keep = (np.bincount(inverse)[inverse] <= limit) & ~blank
         columns[column] = prepared[keys[0]].where(keep, None)
     return prepared.assign(**columns)
+
+
+def _codes(prepared: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize` of a prepared column (blank: -1), read as plain objects."""
+    return pd.factorize(prepared[column].to_numpy(dtype=object))
 
 
 def _floor_m_probabilities(linker: Linker, floor: float) -> None:

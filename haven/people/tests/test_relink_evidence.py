@@ -5,6 +5,7 @@ still read when the child cannot give it."""
 import logging
 import os
 import threading
+import time
 
 import pytest
 
@@ -303,6 +304,38 @@ def test_the_child_prepares_from_the_relinks_moves_while_the_parent_writes(
     assert evidence.after_write_inputs() == {
         "plain": "as read", "prepares": ("WARKS read", [(7, 3), (9, 3)], True)}
     evidence.close()  # nothing left to stop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_the_child_prepares_is_taken_while_the_relink_still_writes(
+        warks_with_a_record, provider, monkeypatch, no_other_threads):
+    # More than a pipe holds: the child's send ends only once this process reads it.
+    _preparing(monkeypatch, lambda force, prefetched, moves: "x" * 4_000_000)
+    evidence = Evidence.start(warks_with_a_record, records=relink_evidence.FORK_FROM_RECORDS)
+    evidence.keys()
+    evidence.after_link_inputs()
+    evidence.persons_moving({7: 3})
+    # still "writing": after_write_inputs not asked yet, and the child is done all the same
+    process = evidence._process
+    process.join(timeout=30)
+    assert process.exitcode == 0
+    assert evidence.after_write_inputs()["prepares"] == "x" * 4_000_000
+    assert not [t for t in threading.enumerate() if t.name == "relink-evidence-receiver"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_relink_that_fails_while_writing_leaves_no_receiver_behind(
+        warks_with_a_record, provider, monkeypatch, no_other_threads):
+    # the child never answers: it waits on a prepare that does not end
+    _preparing(monkeypatch, lambda force, prefetched, moves: time.sleep(600))
+    evidence = Evidence.start(warks_with_a_record, records=relink_evidence.FORK_FROM_RECORDS)
+    evidence.keys()
+    evidence.after_link_inputs()
+    evidence.persons_moving({7: 3})
+    began = time.perf_counter()
+    evidence.close()
+    assert time.perf_counter() - began < 30
+    assert not [t for t in threading.enumerate() if t.name == "relink-evidence-receiver"]
 
 
 @pytest.mark.django_db(transaction=True)
