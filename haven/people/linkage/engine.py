@@ -44,7 +44,7 @@ from splink import DuckDBAPI, Linker, block_on
 from .clustering import _cluster, _uncertain
 from .comparisons import INCIDENT_LEVEL, INCIDENT_U_CEILING, _splink_settings
 from .conflicts import hard_conflict
-from .normalise import PREPARED_SCHEMA, prepare_records
+from .normalise import PREPARED_SCHEMA, combined_codes, prepare_records
 
 logger = logging.getLogger(__name__)
 
@@ -273,20 +273,16 @@ def _bounded_identifier_blocks(prepared: pd.DataFrame, limit: int) -> pd.DataFra
     `limit` records share it (with the initial, where blocked with one), else blank. The
     caller's frame is not changed."""
     columns = {}
-    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # the forename initial serves two
+    coded: dict[str, np.ndarray] = {}  # the forename initial serves two
     for column, keys in _IDENTIFIER_BLOCKS.items():
         # Integer codes counted with numpy: joining and counting strings took 3 s at 1 M.
-        combined = np.zeros(len(prepared), dtype=np.int64)
-        blank = np.zeros(len(prepared), dtype=bool)
         for key in keys:
             if key not in coded:
-                coded[key] = _codes(prepared, key)
-            codes, uniques = coded[key]
-            blank |= codes < 0
-            combined = combined * (len(uniques) + 1) + codes
-        # numbered by hashing, not by sorting (np.unique)
-        inverse, _ = pd.factorize(combined)
-        keep = (np.bincount(inverse)[inverse] <= limit) & ~blank
+                coded[key] = _codes(prepared, key)[0]
+        codes = [coded[key] for key in keys]
+        blank = np.logical_or.reduce([c < 0 for c in codes])
+        combined = combined_codes(*codes)
+        keep = (np.bincount(combined)[combined] <= limit) & ~blank
         columns[column] = prepared[keys[0]].where(keep, None)
     return prepared.assign(**columns)
 

@@ -21,7 +21,13 @@ Every public name is importable from here (`from haven.people.linkage.normalise 
 """
 
 from .dates import parse_dob, year_only
-from .frame import INPUT_COLUMNS, PREPARED_SCHEMA, prepare_records, python_strings
+from .frame import (
+    INPUT_COLUMNS,
+    PREPARED_SCHEMA,
+    combined_codes,
+    prepare_records,
+    python_strings,
+)
 from .identifiers import (
     LANDLINE_PREFIXES,
     normalise_email,
@@ -66,6 +72,7 @@ __all__ = [
     "PREPARED_SCHEMA",
     "alias_names",
     "clean_name",
+    "combined_codes",
     "forename_set",
     "forename_tokens",
     "former_without_forename",

@@ -123,9 +123,26 @@ def _per_distinct(series: pd.Series, func, parts: int = 0) -> np.ndarray | list[
     first_blank = values[blank.argmax()] if blank.any() else None
     answers = [func(value) for value in uniques]
     answers.append(func(first_blank))  # code -1 reads the last answer
+    return _by_code(answers, codes, parts)
+
+
+def _by_code(answers: list, codes: np.ndarray, parts: int = 0) -> np.ndarray | list[np.ndarray]:
+    """Each record's answer, `answers` being one per code; with `parts`, each of the
+    answers' first `parts` items as its own column."""
     if not parts:
         return _objects(answers)[codes]
     return [_objects([answer[k] for answer in answers])[codes] for k in range(parts)]
+
+
+def combined_codes(*codes: np.ndarray) -> np.ndarray:
+    """One code per row for the combination of several columns' codes (`pd.factorize`'s,
+    blank -1 and a value like any other here), numbered in order of first appearance.
+    Combined a column at a time and numbered again after each, so the numbers stay small
+    however many columns there are."""
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for column in codes:
+        combined, _ = pd.factorize(combined * (int(column.max(initial=-1)) + 2) + column + 1)
+    return combined
 
 
 def _objects(values: list) -> np.ndarray:
@@ -275,16 +292,11 @@ def _prepare(records: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFram
 def _addresses(frame: pd.DataFrame) -> list[np.ndarray]:
     """(addr, addr_bld) of each record, `normalise_address` asked once per distinct
     (line, town): both repeat across a household."""
-    lines = _per_distinct(frame["address_line"], _as_str)
-    towns = _per_distinct(frame["town"], _as_str)
-    line_codes, _ = pd.factorize(lines)
-    town_codes, _ = pd.factorize(towns)
-    # one integer per (line, town), a blank (-1) shifted to 0
-    pairs = (line_codes + 1).astype(np.int64) * (int(town_codes.max()) + 2) + town_codes + 1
-    codes, _ = pd.factorize(pairs)
-    _, first = np.unique(codes, return_index=True)  # codes count up in order of appearance
-    answers = [normalise_address(lines[k], towns[k]) for k in first.tolist()]
-    return [_objects([answer[part] for answer in answers])[codes] for part in (0, 1)]
+    lines, towns = (frame[column].to_numpy(dtype=object) for column in ("address_line", "town"))
+    codes = combined_codes(pd.factorize(lines)[0], pd.factorize(towns)[0])
+    first = np.unique(codes, return_index=True)[1]  # codes count up in order of appearance
+    return _by_code([normalise_address(_as_str(lines[k]), _as_str(towns[k]))
+                     for k in first.tolist()], codes, parts=2)
 
 
 def _household_phones(out: pd.DataFrame) -> list[str | None]:

@@ -1,11 +1,13 @@
 """Normalisation and nickname tests: cheap, no model."""
 
+import numpy as np
 import phonenumbers
 import pytest
 
 from haven.people.linkage.nicknames import canonical_forenames, canonical_key, table_size
 from haven.people.linkage.normalise import (
     clean_name,
+    combined_codes,
     forename_tokens,
     name_fields,
     name_tokens,
@@ -304,3 +306,11 @@ def test_a_title_word_that_is_the_whole_name_is_the_name():
     assert name_tokens("Lord Terence Smith") == ["terence", "smith"]
     assert name_tokens("Mr") == []  # a placeholder, never a name
     assert name_tokens("Jr") == []
+
+
+def test_combined_codes_number_each_combination_once_in_order_of_first_appearance():
+    # (line, town) codes as pd.factorize gives them, -1 for a blank
+    lines = np.array([0, 1, 0, -1, 0, -1, 1])
+    towns = np.array([0, 0, 0, 1, -1, 1, 0])
+    assert combined_codes(lines, towns).tolist() == [0, 1, 0, 2, 3, 2, 1]
+    assert combined_codes(np.array([], dtype=np.int64)).tolist() == []
