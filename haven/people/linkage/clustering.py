@@ -155,6 +155,7 @@ class _Groups:
     """
 
     def __init__(self, uids: Sequence[str], records: _Records | None):
+        self.uids = uids
         self.index = {uid: i for i, uid in enumerate(uids)}
         self.parent = list(range(len(uids)))
         self.records = records
@@ -312,10 +313,18 @@ class _Groups:
         if len(members_a) < len(members_b):
             ra, rb, members_a, members_b = rb, ra, members_b, members_a
         self.parent[rb] = ra
-        self._members[ra] = members_a + members_b
+        # The larger group's own list and set grow in place (a copy of each at every
+        # union cost seconds at 1 M records); a singleton's are new.
+        if ra in self._members:
+            members_a.extend(members_b)
+        else:
+            self._members[ra] = members_a + members_b
         self._members.pop(rb, None)
         if self.records is not None:
-            self._sigs[ra] = self.sigs(ra) | self.sigs(rb)
+            if ra in self._sigs:
+                self._sigs[ra] |= self.sigs(rb)
+            else:
+                self._sigs[ra] = self.sigs(ra) | self.sigs(rb)
             self._sigs.pop(rb, None)
         if self.has_counterparts:
             self._kinds[ra] = self.kinds(ra) | self.kinds(rb)
@@ -497,13 +506,21 @@ def _ordered_edges(pairs: pd.DataFrame, threshold: float, records: _Records | No
         return _strongest_first(strong)
     near = pairs[(pairs["match_probability"] >= min(lower))
                  & (pairs["match_probability"] < threshold)]
-    left = position.get_indexer(near["uid_l"]).tolist()
-    right = position.get_indexer(near["uid_r"]).tolist()
+    left, right = _rows(near, position)
     phone = own_phone_threshold if own_phone_threshold is not None else math.inf
     dated = dated_threshold if dated_threshold is not None else math.inf
     keep = [(p >= phone and records.own_phone(i, j)) or (p >= dated and records.dated_alike(i, j))
             for i, j, p in zip(left, right, near["match_probability"].tolist(), strict=True)]
     return _strongest_first(pd.concat([strong, near[keep]]))
+
+
+def _rows(pairs: pd.DataFrame, position: pd.Index) -> tuple[list[int], list[int]]:
+    """Each pair's two records' rows in the prepared frame, as DuckDB gave them
+    (`engine.predict_pairs`) or looked up by uid (Spark's pairs, a test's)."""
+    if "pos_l" in pairs.columns:
+        return pairs["pos_l"].tolist(), pairs["pos_r"].tolist()
+    return position.get_indexer(pairs["uid_l"]).tolist(), position.get_indexer(
+        pairs["uid_r"]).tolist()
 
 
 def _strongest_first(edges: pd.DataFrame) -> pd.DataFrame:
@@ -624,19 +641,30 @@ def _edge_refusal(
     return None
 
 
-def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float):
-    uids = model.prepared["uid"].tolist()
-    settings = model.settings
-    records = _Records(model.prepared) if settings.use_hard_conflicts else None
+def groundwork(prepared: pd.DataFrame, settings: LinkageSettings) -> _Groups:
+    """Every record a group of its own, with what clustering reads of it (its conflict
+    fields, who it met, the clerical decisions): all that needs no scored pair, so
+    `engine.link_records` lays it while the pairs are scored."""
+    uids = prepared["uid"].tolist()
+    records = _Records(prepared) if settings.use_hard_conflicts else None
     groups = _Groups(uids, records)
     if records is not None:
         groups.set_counterparts(settings.counterparts)
     _apply_clerical(groups, settings)
+    return groups
+
+
+def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float,
+             groups: _Groups | None = None):
+    """`groups`: `groundwork(model.prepared, model.settings)`, laid already or not."""
+    settings = model.settings
+    if groups is None:
+        groups = groundwork(model.prepared, settings)
+    uids, records = groups.uids, groups.records
     position = pd.Index(uids)
     edges = _ordered_edges(pairs, threshold, records, position,
                            settings.own_phone_link_threshold, settings.dated_link_threshold)
-    left = position.get_indexer(edges["uid_l"]).tolist()
-    right = position.get_indexer(edges["uid_r"]).tolist()
+    left, right = _rows(edges, position)
     ambiguous = _ambiguous_records(left, right, records)
     pending = list(zip(left, right, edges["match_probability"].tolist(), strict=True))
     refusals: dict[tuple[int, int], tuple[str, float]] = {}

@@ -123,17 +123,20 @@ def _forename_in_surname_field(a: Mapping[str, Any], b: Mapping[str, Any]) -> bo
 
 def _given_names_conflict(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
     """'forename' / 'middle_name' when the given names cannot be one person's."""
-    if _goes_by_middle_name(a, b) or _goes_by_middle_name(b, a) or _swapped(a, b):
-        return None
-    reason = None
+    # Names alike is by far the commonest answer, and the exceptions below only ever
+    # take a conflict away: asked first, it spares them (clustering asks this of nearly
+    # a million pairs of records at 1 M records).
     if not _forenames_alike(a, b):
         reason = "forename"
     elif not _middles_alike(a, b):
         reason = "middle_name"
-    if reason and (_forename_in_surname_field(a, b) or _forename_in_surname_field(b, a)):
+    else:
+        return None
+    if _goes_by_middle_name(a, b) or _goes_by_middle_name(b, a) or _swapped(a, b):
+        return None
+    if _forename_in_surname_field(a, b) or _forename_in_surname_field(b, a):
         # Swapped names with another slip: a forename field holds a surname, so it says
         # nothing against the forename (docs/benchmarks.md, "Names swapped with a slip").
-        # Asked only of a conflict: clustering checks millions of pairs at 1 M records.
         return None
     return reason
 

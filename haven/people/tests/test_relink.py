@@ -171,6 +171,60 @@ def test_best_values_of_all_persons_at_once_equal_one_at_a_time():
     assert _best_by_person(rows, target, {999}) == {999: ["", "", "", None, ""]}
 
 
+def test_who_keeps_which_person_decided_at_once_as_cluster_by_cluster():
+    """`_assign` (counted with numpy) gives each record the person the rule gives cluster
+    by cluster: the largest cluster first (the one met first on equal sizes) keeps the
+    person holding most of its records, the lowest id on a tie, unless a cluster before
+    it kept that person; else the next; else a new person (0). `_emptied`: persons left
+    with no record, each with where most of its records went (where the first went on a
+    tie), in order of their first record; and those that kept some."""
+    import random
+    from collections import Counter
+
+    import numpy as np
+
+    from haven.people.relink import _assign, _emptied
+
+    def by_rule(old, cluster_of):
+        first = {}
+        for k, c in enumerate(cluster_of):
+            first.setdefault(c, k)
+        size = Counter(cluster_of)
+        chosen, used = {}, set()
+        for c in sorted(first, key=lambda c: (-size[c], first[c])):
+            votes = Counter(o for o, d in zip(old, cluster_of, strict=True) if d == c and o)
+            chosen[c] = next((p for p, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0]))
+                              if p not in used), 0)
+            used.add(chosen[c])
+        return [chosen[c] for c in cluster_of]
+
+    rng = random.Random(11)
+    for _ in range(30):
+        n = rng.randrange(1, 80)
+        old = [rng.choice([0, *range(1, 25)]) for _ in range(n)]
+        cluster_of = [rng.choice("abcdefghijklmnop") for _ in range(n)]
+        target, codes = _assign(np.asarray(old, dtype=np.int64), cluster_of)
+        assert target.tolist() == by_rule(old, cluster_of)
+        assert len({(c, k) for c, k in zip(cluster_of, codes.tolist(), strict=True)}) == len(
+            set(cluster_of))
+        target = np.where(target == 0, 100 + codes, target)  # new persons for the rest
+        before = np.asarray(old, dtype=np.int64)
+        emptied, kept = _emptied(before, target, before != target)
+        went: dict[int, Counter] = {}
+        for o, t in zip(old, target.tolist(), strict=True):
+            if o and o != t:
+                went.setdefault(o, Counter())[t] += 1
+        assert emptied == {o: c.most_common(1)[0][0] for o, c in went.items()
+                           if o not in set(target.tolist())}
+        assert list(emptied) == [o for o in went if o in emptied]
+        assert kept == {o for o in went if o in set(target.tolist())}
+    # two clusters of one size want one person: the one met first keeps it
+    target, _ = _assign(np.asarray([7, 7, 7, 5], dtype=np.int64), ["b", "b", "a", "a"])
+    assert target.tolist() == [7, 7, 5, 5]
+    target, _ = _assign(np.asarray([7, 0, 7, 0], dtype=np.int64), ["b", "b", "a", "a"])
+    assert target.tolist() == [7, 7, 0, 0]
+
+
 
 def _with_policy(force, key, value):
     """The force with its own `key` (None: the default)."""

@@ -109,8 +109,33 @@ def test_population_is_linked_precisely(records, result):
 
 def test_predict_pairs_columns(model):
     pairs = predict_pairs(model, threshold=0.5)
-    assert list(pairs.columns) == ["uid_l", "uid_r", "match_probability", "match_weight"]
+    assert list(pairs.columns) == ["uid_l", "uid_r", "match_probability", "match_weight",
+                                   "pos_l", "pos_r"]
     assert (pairs["match_probability"] >= 0.5).all()
+    # each pair's records' rows in the prepared frame, for clustering
+    uids = model.prepared["uid"].tolist()
+    assert [uids[k] for k in pairs["pos_l"]] == pairs["uid_l"].tolist()
+    assert [uids[k] for k in pairs["pos_r"]] == pairs["uid_r"].tolist()
+
+
+def test_clustering_laid_beside_the_scoring_or_after_and_by_uid_or_row_agree(result):
+    """`link_records` lays clustering's groundwork while DuckDB scores; the clusters are
+    the ones `_cluster` finds laying it itself, and pairs that name their records by uid
+    only (Spark's) give the same as pairs with their rows."""
+    import threading
+
+    from haven.people.linkage.clustering import _cluster, groundwork
+
+    model, pairs = result.model, result.pairs
+    laid = groundwork(model.prepared, model.settings)
+    threshold = model.settings.link_threshold
+    clusters, refused, _ = _cluster(model, pairs, threshold, laid)
+    assert clusters == result.clusters
+    by_uid = pairs.drop(columns=["pos_l", "pos_r"])
+    again, refused_again, _ = _cluster(model, by_uid, threshold)
+    assert again == clusters and sorted(refused_again) == sorted(refused)
+    assert len(set(clusters.values())) < len(clusters)  # some records were joined
+    assert not [t for t in threading.enumerate() if t.name.startswith("clustering")]
 
 
 def test_explain_pair_gives_per_field_levels(model):
