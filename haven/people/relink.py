@@ -294,7 +294,8 @@ def _emptied(old, target, moving) -> tuple[dict[int, int], set[int]]:
     where the first of them went), in order of their first record; and the persons that
     lost records but kept some. `old` / `target`: each record's person before and after
     (numpy; 0 = none before), `moving`: where they differ."""
-    import numpy as np  # loaded when a relink runs
+    # numpy and pandas load when a relink runs, not at start-up
+    import numpy as np
     import pandas as pd
 
     left = moving & (old > 0)
