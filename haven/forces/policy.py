@@ -169,10 +169,11 @@ DEFAULTS: dict[str, Setting] = {
         " docs/benchmarks.md) [D]",
         "float", 0, 1),
     "linkage_counterpart_threshold": Setting(
-        0.2, "Linkage: probability to join two records that met one person on the other side"
-        " of an incident (the suspect of a victim both are, the victim of a suspect both"
-        " are), with no conflict between the two persons; at or above the link threshold it"
-        " adds nothing (measured: docs/benchmarks.md) [D]",
+        0.05, "Linkage: probability to join two records that met one person on the other"
+        " side of an incident (the suspect of a victim both are, the victim of a suspect both"
+        " are), with no conflict between the two persons; a relink keeps pairs down to it"
+        " (other pairs from 0.2); at or above the link threshold it adds nothing (measured:"
+        " docs/benchmarks.md, \"Met one person, scored low\") [D]",
         "float", 0, 1),
     "linkage_review_band": Setting(
         [0.5, 0.98], "Linkage: clerical review band, up to the link threshold [D]", "band",

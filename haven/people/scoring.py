@@ -22,7 +22,7 @@ import jellyfish
 from haven.people.linkage.conflicts import contradicted
 from haven.people.linkage.conflicts import corroborated as records_corroborate
 from haven.people.linkage.nicknames import canonical_key
-from haven.people.linkage.normalise import one_name_swapped
+from haven.people.linkage.normalise import one_persons_names
 from haven.people.models import LinkRun
 
 # Dates a system enters when the real one is not known, as the model reads them
@@ -288,15 +288,16 @@ def _full_date(profile: dict) -> bool:
 def shared_phone(query: dict, holders: list[dict]) -> bool:
     """The query's phone is one several people give, as the model reads a household's
     phone (`normalise.frame._household_phones`) from the records giving it: forenames of
-    other initials (nicknames made canonical; a name typed into the other field is not
-    another person, `normalise.one_name_swapped`) or years of birth more than two apart."""
+    other initials (nicknames made canonical; a name typed into the other field or clipped
+    at the front is not another person, `normalise.one_persons_names`) or years of birth
+    more than two apart."""
     phone = query.get("phone")
     if not phone:
         return False
     rows = [query, *(h for h in holders if h.get("phone") == phone)]
-    initials = [(canonical_key(r["fn"])[:1], r["fn"][:1], (r.get("sn") or "")[:1])
-                for r in rows if r.get("fn")]
-    if len({i for i, _, _ in initials}) > 1 and not one_name_swapped(initials):
+    names = [(canonical_key(r["fn"])[:1], r["fn"][:1], (r.get("sn") or "")[:1],
+              (r["fn"], canonical_key(r["fn"]))) for r in rows if r.get("fn")]
+    if len({n[0] for n in names}) > 1 and not one_persons_names(names):
         return True
     years = [int(r["dob"][:4]) for r in rows
              if r.get("dob") and r["dob"] not in PLACEHOLDER_DATES]

@@ -410,7 +410,8 @@ def _join_on_persons_evidence(groups: _Groups, pairs: pd.DataFrame, threshold: f
 
 
 def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float,
-                          ambiguous: set[int], settings: LinkageSettings) -> int:
+                          ambiguous: set[int], settings: LinkageSettings,
+                          uncorroborated: Sequence[tuple[int, int]] = ()) -> int:
     """Join two persons whose pair fell short of the threshold when both met one person
     on the other side of an incident: the suspect of a victim both are, the victim of a
     suspect both are.
@@ -428,6 +429,11 @@ def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float
     pairs of persons, serial perpetrators whole 98.0 -> 98.4 % and 93.6 -> 94.6 % (with
     the partner-or-family refusal), and took a quarter to two fifths of the review queue
     (docs/benchmarks.md, "One victim, one suspect").
+
+    `uncorroborated`: above-threshold edges (rows, strongest first) the clustering refused
+    for want of corroboration. A sparse record and a person sharing only a household's
+    phone are corroborated by having met one person across an incident, as a pair in the
+    band is: they are asked first.
     """
     lowest = settings.counterpart_link_threshold
     if lowest is None or not groups.has_counterparts:
@@ -437,8 +443,9 @@ def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float
                  & (pairs["match_probability"] < threshold)]
     band = band.sort_values(["match_weight", "uid_l", "uid_r"], ascending=[False, True, True],
                             kind="stable")
-    edges = [(index[a], index[b]) for a, b in zip(band["uid_l"], band["uid_r"], strict=True)
-             if groups.met_by(index[a]) and groups.met_by(index[b])]
+    edges = [(i, j) for i, j in uncorroborated if groups.met_by(i) and groups.met_by(j)]
+    edges += [(index[a], index[b]) for a, b in zip(band["uid_l"], band["uid_r"], strict=True)
+              if groups.met_by(index[a]) and groups.met_by(index[b])]
     joined = 0
     for _ in range(3):  # a join may give two other persons a counterpart in common
         candidates = []
@@ -695,7 +702,9 @@ def _cluster(model: LinkageModel, pairs: pd.DataFrame, threshold: float,
                                                _identifier_weights(model))
     by_counterparts = 0
     if records is not None:
-        by_counterparts = _join_on_counterparts(groups, pairs, threshold, ambiguous, settings)
+        stuck = [edge for edge, (reason, _) in refusals.items() if reason == "uncorroborated"]
+        by_counterparts = _join_on_counterparts(groups, pairs, threshold, ambiguous, settings,
+                                                stuck)
     persons_seconds = time.perf_counter() - started
     refused = [(uids[i], uids[j], prob, reason) for (i, j), (reason, prob) in refusals.items()]
     reasons = Counter(reason for reason, _ in refusals.values())

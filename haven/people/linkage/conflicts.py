@@ -8,7 +8,7 @@ from typing import Any
 
 import jellyfish
 
-from .nicknames import canonical_forenames
+from .nicknames import canonical_forenames, front_clipped
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,9 @@ def _forenames_alike(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if a.get("fn_mp") and a.get("fn_mp") == b.get("fn_mp"):
         return True
     # nickname and typo together: "Rob" vs "Roert" (-> robert)
-    return any(_similar_names(x, y) for x in forms_a for y in forms_b)
+    if any(_similar_names(x, y) for x in forms_a for y in forms_b):
+        return True
+    return front_clipped(fa, fb)
 
 
 def _middles_alike(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

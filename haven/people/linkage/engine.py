@@ -56,7 +56,8 @@ class LinkageSettings:
 
     link_threshold: match probability at/above which two records are linked.
     review_band: (lower, upper) probabilities of pairs sent to clerical review.
-    predict_threshold: pairs below this probability are not kept at all.
+    predict_threshold: pairs below this probability, the review band's floor and
+        `counterpart_link_threshold` are not kept at all (`kept_from`).
     must_link / cannot_link: clerical decisions as frozensets of two uids.
     use_hard_conflicts: refuse links across hard conflicts (see `hard_conflict`).
     u_max_pairs / em_max_pairs: sample sizes for training (bounds cost at 1M).
@@ -112,9 +113,14 @@ class LinkageSettings:
     #: joined (`clustering._join_on_counterparts`; a force sets it as policy
     #: `linkage_counterpart_threshold`); one person's partner and the same person's family
     #: are not joined on an edge where a record lacks its date of birth and nothing else
-    #: ties the two records (`clustering._Groups.relationship_conflict`).
+    #: ties the two records (`clustering._Groups.relationship_conflict`). Below the
+    #: threshold of 0.2 the other pairs are kept at, since that two records of one name
+    #: harmed one woman (or were harmed by one man) is evidence the model does not see:
+    #: at 0.05 the two harsher benchmark exports gained 4 and 4 serial perpetrators whole
+    #: for 0 and 1 false pairs more, 4-5 % more pairs kept (docs/benchmarks.md, "Met one
+    #: person, scored low").
     counterparts: pd.DataFrame | None = None
-    counterpart_link_threshold: float | None = 0.2
+    counterpart_link_threshold: float | None = 0.05
     seed: int = 42
     min_train_records: int = 100
     #: DuckDB's memory cap (beyond it DuckDB spills to a temporary directory); None:
@@ -181,7 +187,7 @@ class LinkResult:
     uncertain_pairs: (uid_l, uid_r, probability) for clerical review, one per two
         persons: pairs in the review band left unlinked, and above-threshold pairs refused
         as ambiguous or uncorroborated (never those with a hard conflict).
-    pairs: every scored pair at/above settings.predict_threshold.
+    pairs: every scored pair at/above `kept_from(settings)`.
     model: the trained model, for explain_pair / score_against after a full run.
     """
 
@@ -500,6 +506,15 @@ def predict_pairs(model: LinkageModel, threshold: float | None = None) -> pd.Dat
 
 
 
+def kept_from(settings: LinkageSettings) -> float:
+    """The lowest probability a full run keeps a pair at: what a reviewer is asked about,
+    and what met one person across an incident, are kept beneath `predict_threshold`."""
+    lowest = [settings.predict_threshold, settings.review_band[0]]
+    if settings.counterparts is not None and settings.counterpart_link_threshold is not None:
+        lowest.append(settings.counterpart_link_threshold)
+    return min(lowest)
+
+
 def link_records(records: Any, settings: LinkageSettings | None = None) -> LinkResult:
     """Full run: prepare, train, predict, cluster. See `LinkResult`."""
     settings = settings or LinkageSettings()
@@ -509,8 +524,7 @@ def link_records(records: Any, settings: LinkageSettings | None = None) -> LinkR
     # 6 s of the one after the other).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="clustering-groundwork") as pool:
         groundwork = pool.submit(clustering.groundwork, model.prepared, settings)
-        pairs = predict_pairs(
-            model, threshold=min(settings.predict_threshold, settings.review_band[0]))
+        pairs = predict_pairs(model, threshold=kept_from(settings))
         groups = groundwork.result()
     clusters, refused, records = _cluster(model, pairs, settings.link_threshold, groups)
     uncertain = _uncertain(

@@ -213,6 +213,18 @@ def canonical_key(name: str | None) -> str | None:
     return canons[0] if canons else None
 
 
+def front_clipped(a: str | None, b: str | None) -> bool:
+    """One forename is the other with its opening dropped, as English pet names are
+    often made: "Xander" for Alexander, "Topher" for Christopher, "Becca" for Rebecca,
+    "Drew" for Andrew. A rule, not a table, so it holds for names no table lists: the
+    short one has four letters or more and ends the long one, which is at least two
+    letters longer ("Anne" and "Joanne" pass too; only other evidence links them)."""
+    if not a or not b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and len(long_) >= len(short) + 2 and long_.endswith(short)
+
+
 def table_size() -> int:
     """Number of canonical names in the table (used by tests and docs)."""
     return len(_CANONICAL.keys() | _OTHER_LANGUAGES.keys())

@@ -51,6 +51,7 @@ from .engine import (
     _apply_parameters,
     _floor_m_probabilities,
     _swap_counted_once,
+    kept_from,
     train,
 )
 
@@ -185,8 +186,7 @@ def link_records_spark(records: Any, settings: LinkageSettings | None = None, *,
     `train_spark`), predict on Spark; cluster as ever."""
     settings = settings or LinkageSettings()
     model = train_spark(records, settings, spark=spark, parameters=parameters)
-    pairs = predict_pairs_spark(
-        model, threshold=min(settings.predict_threshold, settings.review_band[0]))
+    pairs = predict_pairs_spark(model, threshold=kept_from(settings))
     clusters, refused, prepared = _cluster(model, pairs, settings.link_threshold)
     uncertain = _uncertain(
         pairs, clusters, refused, settings, prepared, model.prepared["uid"].tolist())

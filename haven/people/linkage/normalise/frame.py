@@ -39,7 +39,7 @@ from .names import (
     metaphone,
     name_fields,
     name_tokens,
-    one_name_swapped,
+    one_persons_names,
     soundex,
     surname_holds_more,
     surname_set,
@@ -302,13 +302,15 @@ def _addresses(frame: pd.DataFrame) -> list[np.ndarray]:
 def _household_phones(out: pd.DataFrame) -> list[str | None]:
     """The phone again when several people give it (a household landline, a borrowed
     phone), else None: records carrying it have different forename initials (nicknames
-    made canonical) or years of birth more than two apart.
+    made canonical; not a name swapped or clipped, `names.one_persons_names`) or years
+    of birth more than two apart.
 
     Such a phone, and any landline, says "same household", not "same person"; the model
     scores it at its own level and clustering does not count it as corroboration.
     """
     frame = pd.DataFrame({"phone": out["phone"], "i": out["fn_key"].str[:1],
-                          "f": out["fn"].str[:1], "s": out["sn"].str[:1],
+                          "f": out["fn"].str[:1], "s": out["sn"].str[:1], "fn": out["fn"],
+                          "k": out["fn_key"],
                           "y": pd.to_numeric(out["dob_y"], errors="coerce")})
     frame = frame[frame["phone"].notna()]
     grouped = frame.groupby("phone")
@@ -316,10 +318,11 @@ def _household_phones(out: pd.DataFrame) -> list[str | None]:
     spread = grouped["y"].max() - grouped["y"].min()
     several = frame[frame["phone"].isin(initials[initials > 1].index)]
     names: dict[str, list[tuple]] = defaultdict(list)
-    for phone, *initials_of in zip(several["phone"], several["i"], several["f"], several["s"],
-                                   strict=True):
-        names[phone].append(tuple(initials_of))
-    shared = {phone for phone, rows in names.items() if not one_name_swapped(rows)}
+    for phone, i, f, s, forename, key in zip(several["phone"], several["i"], several["f"],
+                                             several["s"], several["fn"], several["k"],
+                                             strict=True):
+        names[phone].append((i, f, s, (forename, key)))
+    shared = {phone for phone, rows in names.items() if not one_persons_names(rows)}
     shared |= set(spread[spread > 2].index)
     # a UK landline (01, 02, 03 numbers) rings in a home, not in one person's pocket
     return [p if p in shared or (isinstance(p, str) and p.startswith(LANDLINE_PREFIXES)) else None

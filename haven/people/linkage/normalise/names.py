@@ -16,7 +16,7 @@ from typing import Any
 import jellyfish
 from anyascii import anyascii
 
-from ..nicknames import canonical_forenames
+from ..nicknames import canonical_forenames, front_clipped
 from .placeholders import PLACEHOLDER_NAMES
 
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "rev", "sir", "dame", "lady", "lord"})
@@ -219,12 +219,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def one_name_swapped(initials: list[tuple]) -> bool:
-    """The forename initials (canonical, as given; surname initial) of the records giving
-    one phone differ only where a record has forename and surname typed into each other's
-    fields ("Webb Kenneth" beside "Kenneth Webb"): one person, not a household. Read by
-    the model's household phones (`frame._household_phones`) and the incremental
-    linker's (`scoring.shared_phone`)."""
-    rows = [r for r in initials if isinstance(r[0], str)]
+def one_persons_names(names: list[tuple]) -> bool:
+    """The names on the records giving one phone, each as (canonical forename initial,
+    forename initial as given, surname initial, forenames: as given and canonical), could
+    all be one person's: every two agree in their canonical forename initials, or one
+    has forename and surname typed into each other's fields ("Webb Kenneth" beside
+    "Kenneth Webb"), or under one surname a forename is the other clipped at the front
+    ("Xander Mason" beside "Alexander Mason", "Topher" beside "Kit", canonically
+    Christopher: `nicknames.front_clipped`). Otherwise the phone is a household's. Every
+    two, not a chain: "Wilson Gordon" is Gordon Wilson, and shares an initial with Wendy
+    Wilson, who is not him. Read by the model's household phones
+    (`frame._household_phones`) and the incremental linker's (`scoring.shared_phone`)."""
+    rows = [r for r in names if isinstance(r[0], str)]
     return all(a[0] == b[0] or (a[1] == b[2] and a[2] == b[1])
+               or (a[2] == b[2] and any(front_clipped(x, y) for x in a[3] for y in b[3]))
                for k, a in enumerate(rows) for b in rows[k + 1:])

@@ -285,6 +285,39 @@ def test_a_phone_given_under_swapped_names_is_one_persons():
     assert frame.loc["a:3", "phone_hh"] == "+447700900004"
 
 
+def test_a_phone_given_under_a_clipped_forename_is_one_persons():
+    frame = prepare_records([
+        {"uid": "a:1", "forename": "Alexander", "surname": "Mason", "phone": "07700 900005"},
+        {"uid": "a:2", "forename": "Xander", "surname": "Mason", "phone": "07700 900005"},
+        # Kit is Christopher by the table, Topher by the clipping: one man, three names
+        {"uid": "a:3", "forename": "Kit", "surname": "Wright", "phone": "07700 900006"},
+        {"uid": "a:4", "forename": "Topher", "surname": "Wright", "phone": "07700 900006"},
+        {"uid": "a:5", "forename": "Christopher", "surname": "Wright", "phone": "07700 900006"},
+        # Sandra is not Xander clipped: a household
+        {"uid": "a:6", "forename": "Xander", "surname": "Hale", "phone": "07700 900007"},
+        {"uid": "a:7", "forename": "Sandra", "surname": "Hale", "phone": "07700 900007"},
+        # under another surname a clipped name is another person's
+        {"uid": "a:8", "forename": "Xander", "surname": "Hale", "phone": "07700 900008"},
+        {"uid": "a:9", "forename": "Alexander", "surname": "Cole", "phone": "07700 900008"},
+    ]).set_index("uid")
+    assert frame.loc[["a:1", "a:2", "a:3", "a:4", "a:5"], "phone_hh"].isna().all()
+    assert frame.loc["a:6", "phone_hh"] == "+447700900007"
+    assert frame.loc["a:8", "phone_hh"] == "+447700900008"
+
+
+def test_the_incremental_linker_reads_a_clipped_forename_as_the_model_does():
+    from haven.people.scoring import shared_phone
+
+    def holder(forename, surname="mason"):
+        return {"fn": forename, "sn": surname, "phone": "+447700900005", "dob": "1978-12-07"}
+
+    assert not shared_phone(holder("xander"), [holder("alexander")])
+    assert not shared_phone(holder("kit", "wright"), [holder("topher", "wright"),
+                                                      holder("christopher", "wright")])
+    assert shared_phone(holder("xander"), [holder("sandra")])
+    assert shared_phone(holder("xander"), [holder("alexander", "cole")])
+
+
 def test_an_unknown_diminutive_links_through_a_shared_incident(linked):
     linked = linked.clusters
     assert linked["crime:K1"] == linked["command_and_control:K2"]
