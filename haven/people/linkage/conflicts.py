@@ -74,9 +74,8 @@ def _forenames_alike(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     if a.get("fn_mp") and a.get("fn_mp") == b.get("fn_mp"):
         return True
     # nickname and typo together: "Rob" vs "Roert" (-> robert)
-    if any(_similar_names(x, y) for x in forms_a for y in forms_b):
-        return True
-    return front_clipped(fa, fb)
+    # or a pet name clipped at the front: "Xander" (Alexander), "Topher" (Kit -> christopher)
+    return any(_similar_names(x, y) or front_clipped(x, y) for x in forms_a for y in forms_b)
 
 
 def _middles_alike(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

@@ -113,12 +113,12 @@ class LinkageSettings:
     #: joined (`clustering._join_on_counterparts`; a force sets it as policy
     #: `linkage_counterpart_threshold`); one person's partner and the same person's family
     #: are not joined on an edge where a record lacks its date of birth and nothing else
-    #: ties the two records (`clustering._Groups.relationship_conflict`). Below the
-    #: threshold of 0.2 the other pairs are kept at, since that two records of one name
-    #: harmed one woman (or were harmed by one man) is evidence the model does not see:
-    #: at 0.05 the two harsher benchmark exports gained 4 and 4 serial perpetrators whole
-    #: for 0 and 1 false pairs more, 4-5 % more pairs kept (docs/benchmarks.md, "Met one
-    #: person, scored low").
+    #: ties the two records (`clustering._Groups.relationship_conflict`). It sits below
+    #: the 0.2 every other pair is kept from: that two records of one name harmed one
+    #: woman (or were harmed by one man) is evidence the model does not see. At 0.05 the
+    #: two harsher benchmark exports each kept 4 more serial perpetrators whole than at
+    #: 0.2, for 1 and 3 more false pairs among 90,000 records and 5 % more pairs kept
+    #: (docs/benchmarks.md, "Met one person, scored low").
     counterparts: pd.DataFrame | None = None
     counterpart_link_threshold: float | None = 0.05
     seed: int = 42

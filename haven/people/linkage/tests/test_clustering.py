@@ -111,10 +111,12 @@ def test_a_forename_clipped_at_the_front_is_not_another_man():
         _rec("a:4", forename="Christopher", surname="Wright"),
         _rec("a:5", forename="Topher", surname="Wright"),
         _rec("a:6", forename="Andrea", surname="Mason"),  # not "Drea"-ended: not Xander
+        _rec("a:7", forename="Kit", surname="Wright"),  # the nickname table's Christopher
     ]).to_dict("records")
-    alexander, xander, oliver, christopher, topher, andrea = prepared
+    alexander, xander, oliver, christopher, topher, andrea, kit = prepared
     assert hard_conflict(alexander, xander) is None
     assert hard_conflict(christopher, topher) is None
+    assert hard_conflict(kit, topher) is None
     assert hard_conflict(xander, oliver) == "forename"
     assert hard_conflict(xander, andrea) == "forename"
 
