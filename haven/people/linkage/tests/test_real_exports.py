@@ -272,34 +272,33 @@ def test_landlines_are_household_phones():
     assert frame.loc["a:4", "phone_hh"] is None
 
 
-def test_a_phone_given_under_swapped_names_is_one_persons():
-    frame = prepare_records([
-        {"uid": "a:1", "forename": "Kenneth", "surname": "Webb", "phone": "07700 900003"},
-        {"uid": "a:2", "forename": "Webb", "surname": "Kenneth", "phone": "07700 900003"},
-        {"uid": "a:3", "forename": "Gordon", "surname": "Wilson", "phone": "07700 900004"},
-        {"uid": "a:4", "forename": "Wilson", "surname": "Gordon", "phone": "07700 900004"},
-        {"uid": "a:5", "forename": "Wendy", "surname": "Wilson", "phone": "07700 900004"},
+def _on_phones(*names):
+    """Records "a:1", "a:2"... of (forename, surname, phone), prepared, by uid."""
+    return prepare_records([
+        {"uid": f"a:{k}", "forename": forename, "surname": surname, "phone": phone}
+        for k, (forename, surname, phone) in enumerate(names, start=1)
     ]).set_index("uid")
+
+
+def test_a_phone_given_under_swapped_names_is_one_persons():
+    frame = _on_phones(("Kenneth", "Webb", "07700 900003"), ("Webb", "Kenneth", "07700 900003"),
+                       ("Gordon", "Wilson", "07700 900004"), ("Wilson", "Gordon", "07700 900004"),
+                       ("Wendy", "Wilson", "07700 900004"))
     assert frame.loc["a:1", "phone_hh"] is None and frame.loc["a:2", "phone_hh"] is None
     # Wendy gives it too: a household's phone, swapped names or not
     assert frame.loc["a:3", "phone_hh"] == "+447700900004"
 
 
 def test_a_phone_given_under_a_clipped_forename_is_one_persons():
-    frame = prepare_records([
-        {"uid": "a:1", "forename": "Alexander", "surname": "Mason", "phone": "07700 900005"},
-        {"uid": "a:2", "forename": "Xander", "surname": "Mason", "phone": "07700 900005"},
+    frame = _on_phones(
+        ("Alexander", "Mason", "07700 900005"), ("Xander", "Mason", "07700 900005"),
         # Kit is Christopher by the table, Topher by the clipping: one man, three names
-        {"uid": "a:3", "forename": "Kit", "surname": "Wright", "phone": "07700 900006"},
-        {"uid": "a:4", "forename": "Topher", "surname": "Wright", "phone": "07700 900006"},
-        {"uid": "a:5", "forename": "Christopher", "surname": "Wright", "phone": "07700 900006"},
+        ("Kit", "Wright", "07700 900006"), ("Topher", "Wright", "07700 900006"),
+        ("Christopher", "Wright", "07700 900006"),
         # Sandra is not Xander clipped: a household
-        {"uid": "a:6", "forename": "Xander", "surname": "Hale", "phone": "07700 900007"},
-        {"uid": "a:7", "forename": "Sandra", "surname": "Hale", "phone": "07700 900007"},
+        ("Xander", "Hale", "07700 900007"), ("Sandra", "Hale", "07700 900007"),
         # under another surname a clipped name is another person's
-        {"uid": "a:8", "forename": "Xander", "surname": "Hale", "phone": "07700 900008"},
-        {"uid": "a:9", "forename": "Alexander", "surname": "Cole", "phone": "07700 900008"},
-    ]).set_index("uid")
+        ("Xander", "Hale", "07700 900008"), ("Alexander", "Cole", "07700 900008"))
     assert frame.loc[["a:1", "a:2", "a:3", "a:4", "a:5"], "phone_hh"].isna().all()
     assert frame.loc["a:6", "phone_hh"] == "+447700900007"
     assert frame.loc["a:8", "phone_hh"] == "+447700900008"
