@@ -175,6 +175,13 @@ DEFAULTS: dict[str, Setting] = {
         " (other pairs from 0.2); at or above the link threshold it adds nothing (measured:"
         " docs/benchmarks.md, \"Met one person, scored low\") [D]",
         "float", 0, 1),
+    "linkage_counterpart_names_alone": Setting(
+        "on", "Linkage: \"on\" joins two records of one surname and one forename (or"
+        " nickname) that met one person on the other side of an incident however low they"
+        " scored, with no conflict between the two persons; \"off\" leaves them to"
+        " linkage_counterpart_threshold (measured: docs/benchmarks.md, \"Met one person,"
+        " scored low\") [D]",
+        "choice", choices=("on", "off")),
     "linkage_review_band": Setting(
         [0.5, 0.98], "Linkage: clerical review band, up to the link threshold [D]", "band",
         item=PROBABILITY),

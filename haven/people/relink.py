@@ -494,7 +494,9 @@ def _link(force, evidence: Evidence, link, engine: str, stages):
                                    dated_link_threshold=policy(
                                        force, "linkage_dated_threshold"),
                                    counterpart_link_threshold=policy(
-                                       force, "linkage_counterpart_threshold"))
+                                       force, "linkage_counterpart_threshold"),
+                                   counterpart_names_alone=policy(
+                                       force, "linkage_counterpart_names_alone") == "on")
         prepared = prepare_records(rows[["uid", "system", "source_id", *RAW_FIELDS]])
         # How long the records took to prepare and how long the evidence read beside them
         # was then still awaited: the slower of the two sets the pace.

@@ -433,7 +433,8 @@ def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float
     `uncorroborated`: above-threshold edges (rows, strongest first) the clustering refused
     for want of corroboration. A sparse record and a person sharing only a household's
     phone are corroborated by having met one person across an incident, as a pair in the
-    band is: they are asked first.
+    band is: they are asked first. Last, with `counterpart_names_alone`, the pairs of one
+    name that met one person whether scored or not (`_named_alike_across`).
     """
     lowest = settings.counterpart_link_threshold
     if lowest is None or not groups.has_counterparts:
@@ -446,6 +447,8 @@ def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float
     edges = [(i, j) for i, j in uncorroborated if groups.met_by(i) and groups.met_by(j)]
     edges += [(index[a], index[b]) for a, b in zip(band["uid_l"], band["uid_r"], strict=True)
               if groups.met_by(index[a]) and groups.met_by(index[b])]
+    if settings.counterpart_names_alone and groups.records is not None:
+        edges += _named_alike_across(groups)
     joined = 0
     for _ in range(3):  # a join may give two other persons a counterpart in common
         candidates = []
@@ -476,6 +479,41 @@ def _join_on_counterparts(groups: _Groups, pairs: pd.DataFrame, threshold: float
         if joined == before:
             break
     return joined
+
+
+def _named_alike_across(groups: _Groups) -> list[tuple[int, int]]:
+    """Pairs of records in two persons, of one surname and one forename (or nickname), that
+    met one person on the other side of an incident: pairs no blocking rule need have
+    kept. The control room's "Carl Cooper", by name alone at another address with another
+    phone, scores too low beside the crime system's Carl Cooper with his date of birth to
+    be kept at all; that both were recorded against one woman is what ties them, and
+    `_join_on_counterparts` asks it with every refusal (a father and son of one name who
+    both harm her differ in their dates of birth or are her partner and her family, and a
+    record that fits both joins neither)."""
+    if not groups.has_counterparts:
+        return []
+    cols = groups.records.cols
+    n = len(groups.parent)
+    at = np.asarray(groups._met_at, dtype=np.int64)
+    source = np.repeat(np.arange(n), np.diff(at))
+    roots = np.fromiter((groups.find(i) for i in range(n)), np.int64, n)
+    surname = pd.Series(cols["sn"], dtype=object)
+    named = (surname.notna() & pd.Series(cols["fn"], dtype=object).notna()).to_numpy()
+    keep = named[source]
+    met = pd.DataFrame({"k": source[keep],
+                        "met": roots[np.asarray(groups._met_to, dtype=np.int64)[keep]]})
+    met = met.drop_duplicates()
+    met["sn"] = surname.to_numpy()[met["k"].to_numpy()]
+    # Only a person met by two records of one surname can pair them.
+    met = met[met.duplicated(["met", "sn"], keep=False)]
+    both = met.merge(met, on=["met", "sn"])
+    both = both[both["k_x"] < both["k_y"]]
+    both = both[roots[both["k_x"].to_numpy()] != roots[both["k_y"].to_numpy()]]
+    fn, fn_all = cols["fn"], cols["fn_all"]
+    pairs = dict.fromkeys(
+        (i, j) for i, j in zip(both["k_x"].tolist(), both["k_y"].tolist(), strict=True)
+        if fn[i] == fn[j] or set(fn_all[i] or ()) & set(fn_all[j] or ()))
+    return list(pairs)
 
 
 def counterparts_in_common(node: str, others: Sequence[str], counterparts: pd.DataFrame

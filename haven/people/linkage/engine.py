@@ -121,6 +121,11 @@ class LinkageSettings:
     #: (docs/benchmarks.md, "Met one person, scored low").
     counterparts: pd.DataFrame | None = None
     counterpart_link_threshold: float | None = 0.05
+    #: also ask, after the scored pairs, records of one surname and one forename (or
+    #: nickname) that met one person, however they scored or whether any blocking rule
+    #: kept them (`clustering._named_alike_across`; a force sets it as policy
+    #: `linkage_counterpart_names_alone`); off too with the threshold at None
+    counterpart_names_alone: bool = True
     seed: int = 42
     min_train_records: int = 100
     #: DuckDB's memory cap (beyond it DuckDB spills to a temporary directory); None:

@@ -296,16 +296,19 @@ def _export(tmp_path, system, people, incident, involvements):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("threshold, joined", [(0.001, True), (0.98, False)])
+@pytest.mark.parametrize("threshold, names_alone, joined", [
+    (0.001, "off", True), (0.98, "off", False), (0.98, None, True)])
 def test_the_records_of_the_man_who_harmed_one_victim_join_from_the_forces_threshold(
-        add_record, forces, tmp_path, threshold, joined):
+        add_record, forces, tmp_path, threshold, names_alone, joined):
     """The control room recorded him by name alone at his victim's home, the crime system
     months later with his date of birth and no address: only the name and the woman he
     harmed (one person: her phone and date of birth) tie his two records. A force this
     small links on the documented default weights, under which a name alone scores
     little, so its review band and `linkage_counterpart_threshold` start low here; set
-    to its link threshold, the two records stay apart."""
+    to its link threshold, the two records stay apart, unless the force leaves
+    `linkage_counterpart_names_alone` on (the default): his two records are of one name."""
     warks = _with_policy(forces["WARKS"], "linkage_counterpart_threshold", threshold)
+    _with_policy(warks, "linkage_counterpart_names_alone", names_alone)
     _with_policy(warks, "linkage_review_band", [0.001, 0.98])
     cc = _export(tmp_path, "command_and_control", [
         ["V1", "Sara", "Lane", "1991-03-08", "F", "07700900555", "CV34 4AA", "2 Mill Lane"],

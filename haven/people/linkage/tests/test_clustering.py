@@ -272,8 +272,9 @@ def test_two_records_of_the_man_who_harmed_one_victim_are_one_person():
     assert joined["cc:s"] == joined["crime:s"] != joined["cc:v"]
     # without the incidents, a name alone is not enough
     assert len(set(_one_victim(0.4, counterparts=None).values())) == 3
-    # a force that sets the threshold above the pair's score keeps them apart
-    kept = _one_victim(0.4, counterpart_link_threshold=0.5)
+    # a force that sets the threshold above the pair's score keeps them apart, unless his
+    # two records are of one name (`test_records_of_one_name_against_one_victim_join...`)
+    kept = _one_victim(0.4, counterpart_link_threshold=0.5, counterpart_names_alone=False)
     assert kept["cc:s"] != kept["crime:s"]
     off = _one_victim(0.4, counterpart_link_threshold=None)
     assert off["cc:s"] != off["crime:s"]
@@ -284,7 +285,7 @@ def test_the_lowest_score_joined_on_one_victim_is_the_policy_default():
     # kept beneath the usual 0.2 for it: `engine.kept_from`)
     joined = _one_victim(0.1)
     assert joined["cc:s"] == joined["crime:s"]
-    apart = _one_victim(0.03)
+    apart = _one_victim(0.03, counterpart_names_alone=False)
     assert apart["cc:s"] != apart["crime:s"]
 
 
@@ -322,6 +323,42 @@ def test_a_dateless_record_on_her_phone_joins_the_man_who_harmed_her_elsewhere()
     # as her partner in one record and her family in the other, nothing joins him
     family = run(counterparts=_met(("cc:v", "cc:s", "partner"), ("crime:v", "crime:s", "family")))
     assert family["cc:s"] != family["crime:s"]
+
+
+def test_records_of_one_name_against_one_victim_join_though_never_scored():
+    """The control room's John Smith by name alone, at another address with another phone,
+    and the crime system's with his date of birth: no pair of the two was kept, but both
+    harmed one woman (her own records are one person)."""
+    def run(crime_forename="John", crime_dob="1980-01-01", **settings):
+        records = [_rec("cc:v", forename="Sara", surname="Lane", dob="", phone="07700900555"),
+                   _rec("crime:v", forename="Sara", surname="Lane", phone="07700900555"),
+                   _rec("cc:s", dob="", phone="07700900777", postcode="CV34 4AA"),
+                   _rec("crime:s", forename=crime_forename, dob=crime_dob, phone="",
+                        postcode="B11 1AA")]
+        pairs = pd.DataFrame([_scored("cc:v", "crime:v", 0.9999)],
+                             columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+        met = _met(("cc:v", "cc:s", ""), ("crime:v", "crime:s", ""))
+        return cluster(_model(records, counterparts=met, **settings), pairs, 0.98)
+
+    joined = run()
+    assert joined["cc:s"] == joined["crime:s"] != joined["cc:v"]
+    assert run(crime_forename="Johnny")["cc:s"] == run(crime_forename="Johnny")["crime:s"]
+    # another forename, or the setting off: two men
+    assert run(crime_forename="James")["cc:s"] != run(crime_forename="James")["crime:s"]
+    off = run(counterpart_names_alone=False)
+    assert off["cc:s"] != off["crime:s"]
+
+
+def test_a_father_and_son_of_one_name_against_one_woman_are_not_joined_unscored():
+    """Both dated, a generation apart: one name and one woman are not enough."""
+    records = [_rec("cc:v", forename="Sara", surname="Lane", phone="07700900555"),
+               _rec("crime:v", forename="Sara", surname="Lane", phone="07700900555"),
+               _rec("cc:f", dob="1956-02-11", phone=""), _rec("crime:s", phone="")]
+    pairs = pd.DataFrame([_scored("cc:v", "crime:v", 0.9999)],
+                         columns=["uid_l", "uid_r", "match_probability", "match_weight"])
+    met = _met(("cc:v", "cc:f", ""), ("crime:v", "crime:s", ""))
+    clusters = cluster(_model(records, counterparts=met), pairs, 0.98)
+    assert clusters["cc:f"] != clusters["crime:s"]
 
 
 def test_two_persons_who_met_different_victims_stay_apart():
