@@ -277,7 +277,7 @@ def incremental_decision(force, scored: list[Candidate]
         if candidate.names_only:
             continue
         if lower <= candidate.probability or (
-                candidate.conflict and _name_and_dob_agree(candidate.explanation)):
+                candidate.conflict and _names_agree(candidate.explanation)):
             reviews.append(candidate)
     return None, reviews
 
@@ -287,7 +287,9 @@ def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
     """The person an arriving record joins, short of the link threshold, because both met
     one person on the other side of an incident: the full relink's counterpart rule
     (`clustering._join_on_counterparts`, policy `linkage_counterpart_threshold`) for a
-    record ingested with its incidents.
+    record ingested with its incidents. With policy `linkage_counterpart_names_alone` on,
+    a person of the record's surname and forename (or nickname) is asked however low it
+    scored, as the relink asks such records (`clustering._named_alike_across`).
 
     A man the control room records by name alone against a woman whose records are one
     person already is one with the man her other records name as her suspect, if their
@@ -305,12 +307,14 @@ def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
     from haven.people.linkage.clustering import counterparts_in_common
 
     lowest = policy(force, "linkage_counterpart_threshold")
-    near = [c for c in scored if c.probability >= lowest and not c.conflict
-            and not c.contradicted and c.person_id != record.person_id]
+    names_alone = policy(force, "linkage_counterpart_names_alone") == "on"
+    near = [c for c in scored if (c.probability >= lowest
+                                  or (names_alone and _names_agree(c.explanation)))
+            and not c.conflict and not c.contradicted and c.person_id != record.person_id]
     if not near or record.person_id is None:
         return None
     # Namesakes the record cannot be (another date of birth): the son of one name.
-    rivals = [c for c in scored if c.conflict and _name_and_dob_agree(c.explanation)]
+    rivals = [c for c in scored if c.conflict and _names_agree(c.explanation)]
     asked = [c.person_id for c in near + rivals]
     met = counterpart_persons(force, persons={record.person_id, *asked})
     if not met:
@@ -346,8 +350,9 @@ def link_record(record: SourceRecord) -> tuple[str, list[ReviewItem]]:
     return outcome, [i for i in items if i is not None]
 
 
-def _name_and_dob_agree(explanation: list) -> bool:
-    """A conflicting pair is worth a human look only if names agree (father and son?)."""
+def _names_agree(explanation: list) -> bool:
+    """Surname alike and forename alike or a nickname of it: a conflicting pair worth a
+    human look (father and son?), and a namesake the counterparts may join."""
     levels = {e["field"]: e["level"] for e in explanation}
     return levels.get("surname") == "exact" and levels.get("forename") in {
         "exact", "nickname or alias"}

@@ -123,3 +123,35 @@ def test_a_son_of_his_name_arriving_is_not_joined_to_a_record_that_may_be_father
                   progress=False)
     assert person_of("CR1") == person_of("P1")
     assert person_of("CR2") not in (undated, person_of("P2"))
+
+
+@pytest.mark.parametrize("names_alone, joined", [("on", True), ("off", False)])
+def test_his_name_alone_against_a_known_victim_joins_from_the_forces_policy(
+        known, tmp_path, names_alone, joined):
+    """A force that keeps counterpart joins to its link threshold keeps the control room's
+    "Mark Whitfield" apart from the Mark Whitfield who harmed her, unless its policy
+    `linkage_counterpart_names_alone` is on (the default), as the relink does."""
+    from haven.forces.models import PolicySetting
+
+    for key, value in (("linkage_counterpart_threshold", 0.98),
+                       ("linkage_counterpart_names_alone", names_alone)):
+        PolicySetting.objects.create(force=known, key=key, value=value,
+                                     effective_from="2000-01-01")
+    export = control_room(tmp_path, [DANIELLE, MARK],
+                          [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "partner"]])
+    ingest_export(known, "command_and_control", export, progress=False)
+    assert person_of("CC1") == person_of("P1")
+    assert (person_of("CC2") == person_of("P2")) is joined
+
+
+def test_his_name_alone_is_not_joined_to_a_man_of_another_forename(known, tmp_path):
+    """Names alone means both names: "Mike Whitfield" is not Mark, whoever she named."""
+    from haven.forces.models import PolicySetting
+
+    PolicySetting.objects.create(force=known, key="linkage_counterpart_threshold", value=0.98,
+                                 effective_from="2000-01-01")
+    mike = ["CC2", "Michael", "Whitfield", "", "", "CV34 6CD", "9 Other Road"]
+    export = control_room(tmp_path, [DANIELLE, mike],
+                          [["CI1", "CC1", "victim", ""], ["CI1", "CC2", "suspect", "partner"]])
+    ingest_export(known, "command_and_control", export, progress=False)
+    assert person_of("CC2") != person_of("P2")
