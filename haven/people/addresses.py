@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import IntegerField, Value
+from django.db.models import Exists, IntegerField, OuterRef, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,7 +33,7 @@ from haven.access.capabilities import can
 from haven.access.log import Action, Outcome, record_access
 from haven.chronology.services import Sensitivity, record_entry
 from haven.core.actions import action
-from haven.people.models import Address, ConfidentialityLift, SourceRecord
+from haven.people.models import Address, ConfidentialityLift, Person, SourceRecord
 
 ABBREVIATIONS = {
     "RD": "ROAD", "ST": "STREET", "STR": "STREET", "AVE": "AVENUE", "AV": "AVENUE",
@@ -181,10 +181,14 @@ def force_places(force_id) -> PlaceSet:
 
     if force_id is None:
         return PlaceSet()
+    # "Of a person of this force" asked of each flagged address and each lift, not as a
+    # join: SQLite drove a join from the force's persons, reading all of them (0.66 s of a
+    # 0.8 s call-time lookup at 200k people); the flagged rows are few.
+    of_force = Exists(Person.objects.filter(pk=OuterRef("person_id"), force_id=force_id))
     by_person = _flags_and_lifts(
-        Address.objects.filter(person__force_id=force_id, confidential=True),
+        Address.objects.filter(of_force, confidential=True),
         SourceRecord.objects.filter(force_id=force_id, confidential_address=True),
-        ConfidentialityLift.objects.filter(person__force_id=force_id))
+        ConfidentialityLift.objects.filter(of_force))
     return PlaceSet(p for places in by_person.values() for p in places)
 
 

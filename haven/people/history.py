@@ -20,7 +20,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import models
 from django.utils import timezone
 
 from haven.forces.policy import policy
@@ -167,10 +166,13 @@ def legacy_facts(ids, at, windows, context) -> dict[int, dict]:
             summary = facts(person_id)
             summary["highest_dash_grade_12m"] = higher_grade(summary["highest_dash_grade_12m"],
                                                              grade)
-    open_crimes = (LegacyRecord.objects.filter(kind=LegacyRecord.Kind.CRIME)
-                   .filter(models.Q(subject__person_id__in=ids)
-                           | models.Q(other_party__person_id__in=ids))
-                   .values_list("subject__person_id", "other_party__person_id", "data"))
+    # One query a side, each through its index: "subject's person in ... OR the other
+    # party's in ..." read every legacy record of the database (0.1 s a call-time lookup
+    # at 200k people). A crime both sides find is read twice and counted once.
+    crimes = LegacyRecord.objects.filter(kind=LegacyRecord.Kind.CRIME)
+    open_crimes = [row for side in ("subject__person_id__in", "other_party__person_id__in")
+                   for row in crimes.filter(**{side: ids}).values_list(
+                       "subject__person_id", "other_party__person_id", "data")]
     wanted = set(ids)
     for subject_id, other_id, data in open_crimes:
         if str(data.get("domestic_abuse", "")).strip() == "1" and not str(
