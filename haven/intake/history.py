@@ -8,6 +8,7 @@ is opened are intake's own.
 
 from __future__ import annotations
 
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from haven.intake.history_facts import event_key, keep_earliest
@@ -79,8 +80,9 @@ def address_history(force, *, address_line="", postcode="", excluding=None, at=N
     postcode = (postcode or "").strip()
     if not postcode:
         return {"incidents": [], "children": []}
-    incidents = Incident.objects.filter(force=force, postcode__iexact=postcode,
-                                        domestic_abuse=True)
+    # The postcode in any case, through the index on its upper case (`Incident.Meta`).
+    incidents = Incident.objects.alias(postcode_upper=Upper("postcode")).filter(
+        force=force, postcode_upper=postcode.upper(), domestic_abuse=True)
     if address_line.strip():
         incidents = incidents.filter(address_line__iexact=address_line.strip())
     if excluding is not None:

@@ -28,3 +28,14 @@ def test_the_address_history_counts_earlier_incidents_and_children(forces, make_
                                     postcode="cv34 4aa")
     assert found["incidents"] == [earlier]
     assert [p.forename for p in found["children"]] == ["Kid"]
+
+
+def test_an_incident_recorded_with_its_postcode_in_lower_case_is_found_at_the_address(
+        forces, make_incident):
+    """A system that exported "cv34 4aa" recorded the same address a handler types in
+    capitals."""
+    earlier = make_incident(postcode="cv34 4aa", address_line="1 Test Street")
+    make_incident(postcode="CV34 4AB", address_line="1 Test Street")
+    found = history.address_history(forces["WARKS"], address_line="1 Test Street",
+                                    postcode="CV34 4AA")
+    assert found["incidents"] == [earlier]
