@@ -206,6 +206,7 @@ def test_the_forces_and_a_persons_places_are_one_query_and_honour_a_lift(
     """force_places / confidential_places read the flagged addresses, the flagged source
     records and the lifts as one UNION ALL: one round trip on every person read and lookup,
     and the same places as reading the three tables one by one."""
+    from haven.forces.models import Force
     from haven.people.addresses import (
         _places,
         confidential_places,
@@ -226,6 +227,8 @@ def test_the_forces_and_a_persons_places_are_one_query_and_honour_a_lift(
         by_person = confidential_places([refuge.pk, other.pk])
     assert place(REFUGE_LINE, REFUGE_PC) in places
     assert place("3 Shelter Close", "CV21 2AA") not in places  # lifted
+    elsewhere = Force.objects.exclude(pk=refuge.force_id).first()
+    assert place(REFUGE_LINE, REFUGE_PC) not in force_places(elsewhere.pk)  # another force's
     ids = [refuge.pk, other.pk]
     assert by_person == _places(
         Address.objects.filter(person_id__in=ids, confidential=True).values_list(
