@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from tqdm import tqdm
 
 from haven.access.log import Action, record_access
+from haven.core.bulk import commit_without_waiting
 from haven.core.csvsafe import safe_row
 from haven.forces.policy import policy_snapshot
 from haven.people.ingest import pipeline, registry, validate
@@ -156,6 +157,7 @@ def _ingest_file(force, system, path, validator, saver, *, batch_size, progress,
             with pipeline.ahead(batches) if background else nullcontext(batches) as validated:
                 for batch in validated:
                     with transaction.atomic():
+                        commit_without_waiting()
                         saver(ctx, batch)
                     bar.update(len(batch))
         except FileProblem as error:
