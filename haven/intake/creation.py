@@ -27,6 +27,7 @@ from haven.people.services import (
     InvalidRecord,
     clean_fields,
     do_add_source_record,
+    do_join_on_an_incident,
     source_record_values,
 )
 from haven.tasks.services import do_create_task
@@ -169,6 +170,31 @@ def record_new_person(incident: Incident, details: dict, *, actor):
     return record.person, source_id
 
 
+def _who_met_whom(incident: Incident) -> list[tuple[int, int, str]]:
+    """(victim, suspect, the suspect's relationship to the victim) of each pair on the log."""
+    roles = list(incident.involvements.values_list("person_id", "role", "relationship"))
+    return [(victim, suspect, relationship)
+            for victim, victim_role, _ in roles if victim_role == Involvement.Role.VICTIM
+            for suspect, suspect_role, relationship in roles
+            if suspect_role == Involvement.Role.SUSPECT and suspect != victim]
+
+
+def _join_on_this_log(incident: Incident, haven_source_ids: list[str], *, actor) -> int:
+    """Each person recorded from what was said on this log whom the incremental linker left
+    on their own is asked once more, now that the log ties them to its victim or suspect:
+    the man named here by name alone joins the man her earlier logs name as her suspect
+    (people.do_join_on_an_incident, the rule an ingest applies to its own records). Before
+    the markers are worked out, so that his history gives them. -> how many joined."""
+    met = _who_met_whom(incident) if haven_source_ids else []
+    joined = 0
+    for source_id in haven_source_ids if met else []:
+        if do_join_on_an_incident(incident.force, system=HAVEN_SYSTEM, source_id=source_id,
+                                  met=met, actor=actor) is not None:
+            joined += 1
+            met = _who_met_whom(incident)  # the joined person is on the log in their place
+    return joined
+
+
 def _clean_checklist(checklist: dict) -> dict:
     return {
         code: {"answer": str((item or {}).get("answer") or "").strip(),
@@ -230,6 +256,8 @@ def do_create_incident(
                 incident=incident, person=person, role=item["role"],
                 relationship=item.get("relationship") or "", haven_source_id=haven_source_id))
         Involvement.objects.bulk_create(rows.values())
+        _join_on_this_log(incident, [row.haven_source_id for row in rows.values()
+                                     if row.haven_source_id], actor=actor)
         _after_people_saved(incident, progress, actor=actor, action=Action.COLLECTION)
     return incident
 
@@ -256,6 +284,9 @@ def do_add_involvement(incident: Incident, *, person=None, role: str, relationsh
             incident=incident, person=person, role=role,
             defaults={"relationship": relationship, "haven_source_id": haven_source_id},
         )
+        if haven_source_id and _join_on_this_log(incident, [haven_source_id], actor=actor):
+            involvement.refresh_from_db()
+            person = involvement.person
         progress = IncidentProgress.objects.select_for_update().get(incident=incident)
         _after_people_saved(incident, progress, actor=actor, action=Action.ALTERATION,
                             opened=False, person=person)

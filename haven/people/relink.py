@@ -72,21 +72,24 @@ def absorb_singleton(record: SourceRecord, score) -> bool:
     return False
 
 
-def absorb_on_counterparts(record: SourceRecord, score) -> bool:
+def absorb_on_counterparts(record: SourceRecord, score, *, also_met=()) -> Person | None:
     """After an ingest has stored the incidents too: join a just-ingested record that
     `absorb_singleton` left on a person of its own to the person it met one person with
-    on the other side of an incident (`services.join_on_counterparts`). The review pairs
-    the join settles (the record against the person it joined) leave the queue."""
+    on the other side of an incident (`services.join_on_counterparts`; `also_met`: who met
+    whom on an incident the rooms' providers do not read, Haven's own log). The review
+    pairs the join settles (the record against the person it joined) leave the queue.
+    Returns the person joined, or None."""
     # services and movers import this module: imported at call time to break the cycle.
     from haven.people.movers import delete_emptied, move_person_data
     from haven.people.services import join_on_counterparts, refresh_person
 
     own = record.person
     if own is None:
-        return False
-    join = join_on_counterparts(record.force, record, score(record, exclude_person=own.pk))
+        return None
+    join = join_on_counterparts(record.force, record, score(record, exclude_person=own.pk),
+                                also_met=also_met)
     if join is None:
-        return False
+        return None
     target = Person.objects.get(pk=join.person_id)
     mine = list(own.source_records.values_list("pk", flat=True))
     delete_emptied(own, move_person_data(own, target))
@@ -95,7 +98,7 @@ def absorb_on_counterparts(record: SourceRecord, score) -> bool:
     ReviewItem.objects.filter(decision="").filter(
         Q(record_a_id__in=mine, record_b_id__in=theirs)
         | Q(record_b_id__in=mine, record_a_id__in=theirs)).delete()
-    return True
+    return target
 
 
 #: Columns of the one read of a force's source records (`_records`).

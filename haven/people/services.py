@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from haven.access.log import Action, record_access
 from haven.chronology.services import record_entry
-from haven.core.actions import action
+from haven.core.actions import action, unchanged
 from haven.forces.policy import policy
 from haven.people.addresses import protect_addresses
 from haven.people.keys import blocking_keys, iso_date, profile
@@ -282,8 +282,8 @@ def incremental_decision(force, scored: list[Candidate]
     return None, reviews
 
 
-def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
-                         ) -> Candidate | None:
+def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate], *,
+                         also_met=()) -> Candidate | None:
     """The person an arriving record joins, short of the link threshold, because both met
     one person on the other side of an incident: the full relink's counterpart rule
     (`clustering._join_on_counterparts`, policy `linkage_counterpart_threshold`) for a
@@ -298,7 +298,9 @@ def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
     `scoring.corroborated`), one recorded as her partner and the other as her family. Where
     two persons fit, or where a namesake the record cannot be (another date of birth) met
     that person too (father or son?), it joins neither. Who met whom is read from the rooms
-    that registered a provider (`register_linkage_parties`), for these persons only.
+    that registered a provider (`register_linkage_parties`), for these persons only, and
+    from `also_met`, rows of the same shape (system, victim's person, suspect's person,
+    relationship): the log a handler is saving, which no provider reads.
     """
     # pandas is loaded by a relink or an ingest, not at start-up
     import pandas as pd
@@ -316,7 +318,7 @@ def join_on_counterparts(force, record: SourceRecord, scored: list[Candidate]
     # Namesakes the record cannot be (another date of birth): the son of one name.
     rivals = [c for c in scored if c.conflict and _names_agree(c.explanation)]
     asked = [c.person_id for c in near + rivals]
-    met = counterpart_persons(force, persons={record.person_id, *asked})
+    met = [*counterpart_persons(force, persons={record.person_id, *asked}), *also_met]
     if not met:
         return None
     pairs = pd.DataFrame([(str(victim), str(suspect), relationship)
@@ -407,6 +409,43 @@ def do_add_source_record(force, fields: dict, *, system: str, source_id: str, ac
     logger.info("people source record id=%s outcome=%s reviews=%d", record.pk, outcome,
                 len(reviews))
     return record
+
+
+@action("person.record", record_type="person", system=True)
+def do_join_on_an_incident(force, *, system: str, source_id: str, met, actor) -> Person | None:
+    """A person recorded from what was said on one of Haven's own logs, whom the incremental
+    linker left on a person of their own, joins the person who met the other side of that
+    log elsewhere: the rule an ingest asks of a record arriving with its incidents
+    (`relink.absorb_on_counterparts`), with the log's own victim and suspect added
+    (`met`: (victim's person id, suspect's person id, the suspect's relationship to the
+    victim)), which no export carries. The handler who typed "Mark Whitfield" without a
+    date of birth against a woman whose earlier logs name a Mark Whitfield as her suspect
+    gets that man, his history and markers, on the log. Returns the person joined, or None
+    (nothing changed)."""
+    # relink imports this module: imported at call time to break the cycle
+    from haven.people.relink import absorb_on_counterparts
+
+    record = SourceRecord.objects.select_related("force", "person").filter(
+        force=force, system=system, source_id=str(source_id)).first()
+    if (record is None or record.person_id is None or SourceRecord.objects.filter(
+            person_id=record.person_id).exclude(pk=record.pk).exists()):
+        unchanged()  # not recorded, or linked to a known person already
+        return None
+    rows = [(system, victim, suspect, relationship or "") for victim, suspect, relationship
+            in met if record.person_id in (victim, suspect) and victim != suspect]
+    target = absorb_on_counterparts(record, score_record, also_met=rows) if rows else None
+    if target is None:
+        unchanged()
+        return None
+    record_access(actor, Action.COMBINATION, record_type="person", record_id=target.pk,
+                  person_id=target.pk, detail={"source_record": record.pk,
+                                               "incremental": True, "counterparts": True})
+    record_entry(target, occurred_at=timezone.now(), kind="record_linked",
+                 source_room="people", source_type="source_record", source_id=record.pk,
+                 summary=f"Known to {system.replace('_', ' ')} (linked to this person: "
+                 "named against the same person on another log)", actor=actor)
+    logger.info("people source record id=%s joined on counterparts", record.pk)
+    return target
 
 
 @action("person.share", record_type="person")

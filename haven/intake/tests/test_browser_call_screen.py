@@ -187,3 +187,38 @@ def test_a_half_finished_call_comes_back_with_the_people_on_the_log(page_as, fin
            ).to_be_visible()
     expect(handler.locator("[data-testid=on-log-new]")).to_contain_text("Tom")
     assert handler.console_errors == []
+
+
+def test_a_suspect_added_by_name_alone_is_the_man_her_earlier_logs_name(
+        page_as, forces, tmp_path):
+    from haven.people.ingest import ingest_export
+    from haven.people.tests.export_files import FILES, write_export
+
+    # Danielle Whitfield, victim of her partner Mark Whitfield (born 1985, a weapons
+    # warning) on a public-protection log.
+    ingest_export(forces["WARKS"], "pvp", write_export(tmp_path / "pvp", FILES),
+                  progress=False)
+    danielle = SourceRecord.objects.get(source_id="P1").person
+    mark = SourceRecord.objects.get(source_id="P2").person
+    handler = page_as("call_handler")
+    handler.goto("/")
+    handler.click("text=New incident")
+    handler.fill("#forename", "Danielle")
+    handler.fill("#surname", "Whitfield")
+    handler.locator(f"[data-testid=candidate][data-person-id='{danielle.pk}']").wait_for()
+    handler.select_option(f"#role_{danielle.pk}", "victim")
+    handler.locator(f"[data-testid=on-log][data-person-id='{danielle.pk}']").wait_for()
+    # The caller gives only his name; the handler adds him rather than pick from the list.
+    handler.fill("#forename", "Mark")
+    handler.fill("#surname", "Whitfield")
+    handler.select_option("#new_role", "suspect")
+    handler.click("[data-testid=add-new-person]")
+    handler.locator("[data-testid=on-log-new]").wait_for()
+    handler.fill("#summary", "Her partner Mark came back and threatened her.")
+    answer_checklist(handler)
+    handler.click("text=Save the log")
+    handler.wait_for_selector("[data-testid=grade-form]")
+    incident = Incident.objects.get(source_system="")
+    assert incident.involvements.get(role="suspect").person == mark
+    expect(handler.locator("main")).to_contain_text("Weapons or firearms marker")
+    assert handler.console_errors == []

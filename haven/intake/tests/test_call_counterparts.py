@@ -1,0 +1,81 @@
+"""A man a handler adds by name alone against a victim whose earlier logs name a man of
+that name as her suspect is that man on the log, his markers with him (issue 10: the call
+screen's "Add as a new person" now asks what an ingest asks, `do_join_on_an_incident`)."""
+
+import pytest
+
+from haven.access.models import AccessLogEntry
+from haven.intake.creation import do_add_involvement, do_create_incident
+from haven.intake.tests.helpers import full_checklist
+from haven.people.ingest import ingest_export
+from haven.people.models import SourceRecord
+from haven.people.tests.export_files import FILES, write_export
+
+
+@pytest.fixture
+def force(forces, tmp_path):
+    """The pvp export: Danielle Whitfield (P1), victim of Mark Whitfield (P2, born 1985,
+    her partner, a weapons warning) in I1."""
+    ingest_export(forces["WARKS"], "pvp", write_export(tmp_path / "pvp", FILES),
+                  progress=False)
+    return forces["WARKS"]
+
+
+def person_of(source_id):
+    return SourceRecord.objects.get(source_id=source_id).person
+
+
+def open_log(force, persona, victim, suspect_details, relationship="partner"):
+    return do_create_incident(
+        force, reported_via="call", category="domestic", checklist=full_checklist(),
+        involvements=[{"person": victim, "role": "victim"},
+                      {"details": suspect_details, "role": "suspect",
+                       "relationship": relationship}],
+        actor=persona("call_handler"))
+
+
+def suspect_on(incident):
+    return incident.involvements.get(role="suspect").person
+
+
+def test_her_suspect_named_by_name_alone_is_the_man_her_records_name(force, persona):
+    danielle, mark = person_of("P1"), person_of("P2")
+    incident = open_log(force, persona, danielle, {"forename": "Mark", "surname": "Whitfield"})
+    assert suspect_on(incident) == mark
+    assert "weapons_marker" in incident.progress.risk_markers  # his warning, on this log
+    # The handler's words are kept as a record of his, and the join is in the access log.
+    assert mark.source_records.filter(system="haven").count() == 1
+    assert AccessLogEntry.objects.filter(action="combination", person_id=mark.pk,
+                                         detail__counterparts=True).exists()
+
+
+def test_another_forename_stays_a_new_person(force, persona):
+    incident = open_log(force, persona, person_of("P1"),
+                        {"forename": "Michael", "surname": "Whitfield"})
+    assert suspect_on(incident) != person_of("P2")
+    assert "weapons_marker" not in incident.progress.risk_markers
+
+
+def test_against_a_woman_he_never_met_he_stays_a_new_person(force, persona, make_person):
+    stranger = make_person(forename="Eve", surname="Stranger")
+    incident = open_log(force, persona, stranger, {"forename": "Mark", "surname": "Whitfield"})
+    assert suspect_on(incident) != person_of("P2")
+
+
+def test_her_son_of_his_name_is_not_joined_to_her_partner(force, persona):
+    incident = open_log(force, persona, person_of("P1"),
+                        {"forename": "Mark", "surname": "Whitfield"}, relationship="family")
+    assert suspect_on(incident) != person_of("P2")
+
+
+def test_named_on_a_log_already_open_he_joins_too(force, persona):
+    danielle, mark = person_of("P1"), person_of("P2")
+    incident = do_create_incident(
+        force, reported_via="call", category="domestic", checklist=full_checklist(),
+        involvements=[{"person": danielle, "role": "victim"}], actor=persona("call_handler"))
+    involvement = do_add_involvement(incident, role="suspect", relationship="partner",
+                                     details={"forename": "Mark", "surname": "Whitfield"},
+                                     actor=persona("call_handler"))
+    assert involvement.person == mark
+    incident.progress.refresh_from_db()
+    assert "weapons_marker" in incident.progress.risk_markers
