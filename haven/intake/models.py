@@ -49,8 +49,10 @@ class Incident(models.Model):
             models.Index(fields=["force", "postcode"]),
             # The call screen's "incidents at this address" asks for the postcode in any
             # case: an index on the upper-cased postcode answers it without reading every
-            # incident of the force (185 ms a question at 200k people).
-            models.Index(models.F("force"), Upper("postcode"), name="intake_inc_force_pc_upper"),
+            # incident of the force (185 ms a question at 200k people). The postcode first:
+            # led by the force, SQLite read a whole force's incidents in postcode order
+            # through it, not in the table's order (a 1 M relink's reads 24 s longer).
+            models.Index(Upper("postcode"), models.F("force"), name="intake_inc_pc_upper_force"),
         ]
 
     def __str__(self) -> str:
