@@ -60,6 +60,14 @@ def answer_checklist(page):
         page.check(f"#q_{code}" if first[code] == value else f"#q_{code}_{value}")
 
 
+def name_as_victim(page, person, surname):
+    """Type her surname, pick her from the possible matches as the victim."""
+    page.fill("#surname", surname)
+    page.locator(f"[data-testid=candidate][data-person-id='{person.pk}']").wait_for()
+    page.select_option(f"#role_{person.pk}", "victim")
+    page.locator(f"[data-testid=on-log][data-person-id='{person.pk}']").wait_for()
+
+
 def test_a_repeat_victims_da_call_is_logged_graded_and_dispatched_in_20_interactions(
         page_as, findable_person, make_incident, persona):
     victim = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
@@ -170,10 +178,7 @@ def test_a_half_finished_call_comes_back_with_the_people_on_the_log(page_as, fin
     victim = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
     handler = page_as("call_handler")
     handler.goto("/intake/new/")
-    handler.fill("#surname", "Kaur")
-    handler.locator(f"[data-testid=candidate][data-person-id='{victim.pk}']").wait_for()
-    handler.select_option(f"#role_{victim.pk}", "victim")
-    handler.locator(f"[data-testid=on-log][data-person-id='{victim.pk}']").wait_for()
+    name_as_victim(handler, victim, "Kaur")
     handler.fill("#forename", "Tom")
     handler.select_option("#new_role", "suspect")
     handler.click("[data-testid=add-new-person]")
@@ -204,10 +209,7 @@ def test_a_suspect_added_by_name_alone_is_the_man_her_earlier_logs_name(
     handler.goto("/")
     handler.click("text=New incident")
     handler.fill("#forename", "Danielle")
-    handler.fill("#surname", "Whitfield")
-    handler.locator(f"[data-testid=candidate][data-person-id='{danielle.pk}']").wait_for()
-    handler.select_option(f"#role_{danielle.pk}", "victim")
-    handler.locator(f"[data-testid=on-log][data-person-id='{danielle.pk}']").wait_for()
+    name_as_victim(handler, danielle, "Whitfield")
     # The caller gives only his name; the handler adds him rather than pick from the list.
     handler.fill("#forename", "Mark")
     handler.fill("#surname", "Whitfield")
