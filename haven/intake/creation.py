@@ -171,12 +171,29 @@ def record_new_person(incident: Incident, details: dict, *, actor):
 
 
 def _who_met_whom(incident: Incident) -> list[tuple[int, int, str]]:
-    """(victim, suspect, the suspect's relationship to the victim) of each pair on the log."""
-    roles = list(incident.involvements.values_list("person_id", "role", "relationship"))
-    return [(victim, suspect, relationship)
-            for victim, victim_role, _ in roles if victim_role == Involvement.Role.VICTIM
-            for suspect, suspect_role, relationship in roles
-            if suspect_role == Involvement.Role.SUSPECT and suspect != victim]
+    """(victim, suspect, the suspect's relationship to the victim) of each pair on this log
+    and on the force's other logs Haven itself holds of this log's victims and suspects:
+    the people room reads who met whom only from the source systems' incidents, and in a
+    force that runs Haven alone her earlier logs are Haven's (a handler picked both)."""
+    roles = (Involvement.Role.VICTIM, Involvement.Role.SUSPECT)
+    people = list(incident.involvements.filter(role__in=roles).values_list("person_id",
+                                                                            flat=True))
+    # Their logs through the involvements' person index first, then those logs by key:
+    # asked in one join, SQLite read every incident of the force (0.7 s at 1 M records).
+    theirs = set(Involvement.objects.filter(person_id__in=people, role__in=roles)
+                 .values_list("incident_id", flat=True))
+    logs = {incident.pk, *Incident.objects.filter(
+        pk__in=sorted(theirs), force_id=incident.force_id, source_system="").values_list(
+            "pk", flat=True)}
+    by_log: dict[int, list] = {}
+    for row in Involvement.objects.filter(incident_id__in=logs, role__in=roles).values_list(
+            "incident_id", "person_id", "role", "relationship"):
+        by_log.setdefault(row[0], []).append(row[1:])
+    return sorted({(victim, suspect, relationship)
+                   for rows in by_log.values()
+                   for victim, victim_role, _ in rows if victim_role == Involvement.Role.VICTIM
+                   for suspect, suspect_role, relationship in rows
+                   if suspect_role == Involvement.Role.SUSPECT and suspect != victim})
 
 
 def _join_on_this_log(incident: Incident, haven_source_ids: list[str], *, actor) -> int:

@@ -416,12 +416,12 @@ def do_join_on_an_incident(force, *, system: str, source_id: str, met, actor) ->
     """A person recorded from what was said on one of Haven's own logs, whom the incremental
     linker left on a person of their own, joins the person who met the other side of that
     log elsewhere: the rule an ingest asks of a record arriving with its incidents
-    (`relink.absorb_on_counterparts`), with the log's own victim and suspect added
-    (`met`: (victim's person id, suspect's person id, the suspect's relationship to the
-    victim)), which no export carries. The handler who typed "Mark Whitfield" without a
-    date of birth against a woman whose earlier logs name a Mark Whitfield as her suspect
-    gets that man, his history and markers, on the log. Returns the person joined, or None
-    (nothing changed)."""
+    (`relink.absorb_on_counterparts`), with who met whom on Haven's own logs added (`met`:
+    (victim's person id, suspect's person id, the suspect's relationship to the victim) of
+    this log and of Haven's other logs of its people), which no export carries. The handler
+    who typed "Mark Whitfield" without a date of birth against a woman whose earlier
+    records name a Mark Whitfield as her suspect gets that man, his history and markers, on
+    the log. Returns the person joined, or None (nothing changed)."""
     # relink imports this module: imported at call time to break the cycle
     from haven.people.relink import absorb_on_counterparts
 
@@ -432,8 +432,9 @@ def do_join_on_an_incident(force, *, system: str, source_id: str, met, actor) ->
         unchanged()  # not recorded, or linked to a known person already
         return None
     rows = [(system, victim, suspect, relationship or "") for victim, suspect, relationship
-            in met if record.person_id in (victim, suspect) and victim != suspect]
-    target = absorb_on_counterparts(record, score_record, also_met=rows) if rows else None
+            in met if victim != suspect]
+    mine = any(record.person_id in (victim, suspect) for _, victim, suspect, _ in rows)
+    target = absorb_on_counterparts(record, score_record, also_met=rows) if mine else None
     if target is None:
         unchanged()
         return None

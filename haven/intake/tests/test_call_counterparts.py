@@ -79,3 +79,27 @@ def test_named_on_a_log_already_open_he_joins_too(force, persona):
     assert involvement.person == mark
     incident.progress.refresh_from_db()
     assert "weapons_marker" in incident.progress.risk_markers
+
+
+def test_in_a_force_running_haven_alone_her_earlier_haven_log_ties_him(
+        forces, persona, findable_person, make_incident):
+    # No export: her earlier log is Haven's own, on which a handler picked both of them.
+    victim = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
+    suspect = findable_person(forename="Dev", surname="Sharma", date_of_birth="1983-01-09",
+                              postcode="B1 1AA", address_line="5 Far Road")
+    make_incident(victim=victim, suspect=suspect)
+    incident = open_log(forces["WARKS"], persona, victim,
+                        {"forename": "Dev", "surname": "Sharma"})
+    assert suspect_on(incident) == suspect
+
+
+def test_a_man_of_that_name_on_a_log_of_another_woman_is_not_him(
+        forces, persona, findable_person, make_incident):
+    victim = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
+    other = findable_person(forename="Ann", surname="Other", date_of_birth="1990-02-02")
+    suspect = findable_person(forename="Dev", surname="Sharma", date_of_birth="1983-01-09",
+                              postcode="B1 1AA", address_line="5 Far Road")
+    make_incident(victim=other, suspect=suspect)
+    incident = open_log(forces["WARKS"], persona, victim,
+                        {"forename": "Dev", "surname": "Sharma"})
+    assert suspect_on(incident) != suspect
