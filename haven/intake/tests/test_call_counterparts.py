@@ -81,25 +81,32 @@ def test_named_on_a_log_already_open_he_joins_too(force, persona):
     assert "weapons_marker" in incident.progress.risk_markers
 
 
-def test_in_a_force_running_haven_alone_her_earlier_haven_log_ties_him(
-        forces, persona, findable_person, make_incident):
-    # No export: her earlier log is Haven's own, on which a handler picked both of them.
-    victim = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
-    suspect = findable_person(forename="Dev", surname="Sharma", date_of_birth="1983-01-09",
+@pytest.fixture
+def dev_sharma(findable_person, make_incident):
+    """dev_sharma(victim_of_his_log=None) -> (Priya Kaur, Dev Sharma, who lives elsewhere),
+    Dev the suspect on a Haven log of `victim_of_his_log` (Priya if None)."""
+    priya = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
+
+    def make(victim_of_his_log=None):
+        dev = findable_person(forename="Dev", surname="Sharma", date_of_birth="1983-01-09",
                               postcode="B1 1AA", address_line="5 Far Road")
-    make_incident(victim=victim, suspect=suspect)
-    incident = open_log(forces["WARKS"], persona, victim,
-                        {"forename": "Dev", "surname": "Sharma"})
-    assert suspect_on(incident) == suspect
+        make_incident(victim=victim_of_his_log or priya, suspect=dev)
+        return priya, dev
+
+    return make
+
+
+def test_in_a_force_running_haven_alone_her_earlier_haven_log_ties_him(
+        forces, persona, dev_sharma):
+    # No export: her earlier log is Haven's own, on which a handler picked both of them.
+    priya, dev = dev_sharma()
+    incident = open_log(forces["WARKS"], persona, priya, {"forename": "Dev", "surname": "Sharma"})
+    assert suspect_on(incident) == dev
 
 
 def test_a_man_of_that_name_on_a_log_of_another_woman_is_not_him(
-        forces, persona, findable_person, make_incident):
-    victim = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
+        forces, persona, dev_sharma, findable_person):
     other = findable_person(forename="Ann", surname="Other", date_of_birth="1990-02-02")
-    suspect = findable_person(forename="Dev", surname="Sharma", date_of_birth="1983-01-09",
-                              postcode="B1 1AA", address_line="5 Far Road")
-    make_incident(victim=other, suspect=suspect)
-    incident = open_log(forces["WARKS"], persona, victim,
-                        {"forename": "Dev", "surname": "Sharma"})
-    assert suspect_on(incident) != suspect
+    priya, dev = dev_sharma(victim_of_his_log=other)
+    incident = open_log(forces["WARKS"], persona, priya, {"forename": "Dev", "surname": "Sharma"})
+    assert suspect_on(incident) != dev
