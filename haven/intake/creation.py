@@ -22,6 +22,7 @@ from haven.core.events import publish
 from haven.intake import history, rules
 from haven.intake.events import IncidentRecorded
 from haven.intake.models import Incident, IncidentProgress, Involvement, ReferenceCounter
+from haven.intake.movers import incident_parties
 from haven.intake.services import log_people, write_chronology
 from haven.people.services import (
     InvalidRecord,
@@ -175,25 +176,11 @@ def _who_met_whom(incident: Incident) -> list[tuple[int, int, str]]:
     and on the force's other logs Haven itself holds of this log's victims and suspects:
     the people room reads who met whom only from the source systems' incidents, and in a
     force that runs Haven alone her earlier logs are Haven's (a handler picked both)."""
-    roles = (Involvement.Role.VICTIM, Involvement.Role.SUSPECT)
-    people = list(incident.involvements.filter(role__in=roles).values_list("person_id",
-                                                                            flat=True))
-    # Their logs through the involvements' person index first, then those logs by key:
-    # asked in one join, SQLite read every incident of the force (0.7 s at 1 M records).
-    theirs = set(Involvement.objects.filter(person_id__in=people, role__in=roles)
-                 .values_list("incident_id", flat=True))
-    logs = {incident.pk, *Incident.objects.filter(
-        pk__in=sorted(theirs), force_id=incident.force_id, source_system="").values_list(
-            "pk", flat=True)}
-    by_log: dict[int, list] = {}
-    for row in Involvement.objects.filter(incident_id__in=logs, role__in=roles).values_list(
-            "incident_id", "person_id", "role", "relationship"):
-        by_log.setdefault(row[0], []).append(row[1:])
-    return sorted({(victim, suspect, relationship)
-                   for rows in by_log.values()
-                   for victim, victim_role, _ in rows if victim_role == Involvement.Role.VICTIM
-                   for suspect, suspect_role, relationship in rows
-                   if suspect_role == Involvement.Role.SUSPECT and suspect != victim})
+    people = incident.involvements.filter(
+        role__in=(Involvement.Role.VICTIM, Involvement.Role.SUSPECT)).values_list(
+            "person_id", flat=True)
+    return sorted({(victim, suspect, relationship or "") for _, victim, suspect, relationship
+                   in incident_parties(incident.force, persons=people, own_logs=True)})
 
 
 def _join_on_this_log(incident: Incident, haven_source_ids: list[str], *, actor) -> int:

@@ -136,14 +136,16 @@ def incident_evidence(force):
         yield person_id, system, incident_fingerprints(occurred_at, line, postcode, role)
 
 
-def incident_parties(force, persons=None):
+def incident_parties(force, persons=None, *, own_logs: bool = False):
     """(system, victim's person id, suspect's person id, the suspect's relationship to the
     victim) for each victim and suspect of one incident a source system recorded: within
     one system an incident ties a victim to their suspect, and a relink reads who met whom
     there, and as what (`LinkageSettings.counterparts`). One join in the database: at 1 M
     records, reading the involvements and pairing them here took 12.8 s. With `persons`
     (ids), only the incidents one of them was the victim or suspect of: what the
-    incremental linker asks about an arriving record and its candidates."""
+    incremental linker asks about an arriving record and its candidates. With `own_logs`,
+    Haven's own logs instead (system ""), on which a handler picked the people: what the
+    call screen adds to that question (`creation._who_met_whom`)."""
     quote = connection.ops.quote_name
     field = Involvement._meta.get_field
     table = quote(Involvement._meta.db_table)
@@ -156,7 +158,8 @@ def incident_parties(force, persons=None):
     select = (f"SELECT i.{system}, v.{person}, s.{person}, s.{relationship} "  # noqa: S608
               f"FROM {table} v JOIN {table} s ON s.{incident} = v.{incident} "
               f"JOIN {incidents} i ON i.{pk} = v.{incident} "
-              f"WHERE i.{force_column} = %s AND i.{system} <> '' AND v.{role} = 'victim' "
+              f"WHERE i.{force_column} = %s AND i.{system} {'=' if own_logs else '<>'} '' "
+              f"AND v.{role} = 'victim' "
               f"AND s.{role} = 'suspect' AND v.{person} <> s.{person}")
     with connection.cursor() as cursor:
         # Names come from model metadata (quoted); the force, persons and incidents are
