@@ -190,8 +190,10 @@ def _join_on_this_log(incident: Incident, haven_source_ids: list[str], *, actor)
     (people.do_join_on_an_incident, the rule an ingest applies to its own records). Before
     the markers are worked out, so that his history gives them. -> how many joined."""
     met = _who_met_whom(incident) if haven_source_ids else []
+    if not met:
+        return 0
     joined = 0
-    for source_id in haven_source_ids if met else []:
+    for source_id in haven_source_ids:
         if do_join_on_an_incident(incident.force, system=HAVEN_SYSTEM, source_id=source_id,
                                   met=met, actor=actor) is not None:
             joined += 1
