@@ -21,7 +21,13 @@ from haven.core.concurrency import update_if_unchanged
 from haven.core.events import publish
 from haven.intake import history, rules
 from haven.intake.events import IncidentRecorded
-from haven.intake.models import Incident, IncidentProgress, Involvement, ReferenceCounter
+from haven.intake.models import (
+    HAVEN_SYSTEM,
+    Incident,
+    IncidentProgress,
+    Involvement,
+    ReferenceCounter,
+)
 from haven.intake.movers import incident_parties
 from haven.intake.services import log_people, write_chronology
 from haven.people.services import (
@@ -33,9 +39,6 @@ from haven.people.services import (
 )
 from haven.tasks.services import do_create_task
 
-# Haven's own system: a person the caller or the officer tells us about is recorded as a
-# source record of this system and linked like any other (people.do_add_source_record).
-HAVEN_SYSTEM = "haven"
 DETAIL_FIELDS = ("forename", "surname", "date_of_birth", "phone", "address_line", "town",
                  "postcode")
 # At least one of these must be given for a new person (an address alone names nobody).

@@ -12,15 +12,42 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 
 from haven.intake.history_facts import event_key, keep_earliest
-from haven.intake.models import Incident, Involvement
+from haven.intake.models import HAVEN_SYSTEM, Incident, Involvement
 from haven.people.access import access_person, scoped_persons
-from haven.people.history import history_summaries, history_summary, repeat_victim, repeat_window
+from haven.people.history import (
+    history_summaries,
+    history_summary,
+    record_systems,
+    repeat_victim,
+    repeat_window,
+)
 from haven.people.lookup import find_candidates
 
 __all__ = [
     "address_history", "find_candidates", "history_summaries", "history_summary",
-    "is_repeat_victim", "markers_from_history",
+    "is_repeat_victim", "markers_from_history", "recognised_from",
 ]
+
+
+def recognised_from(involvements) -> dict[int, list[str]]:
+    """involvement id -> the systems that already knew the person, for each person added on
+    a log from what was said (not picked from the matches) whom Haven recognised: the
+    incremental linker, or the join on who met whom, put them on a known person. The
+    handler and the officer are told so in words, not left to infer it from a history they
+    did not expect. A person added new who is new is not in the answer."""
+    added = [i for i in involvements if i.haven_source_id]
+    systems = record_systems({i.person_id for i in added})
+    out = {}
+    for involvement in added:
+        held = dict(systems.get(involvement.person_id, {}))
+        held[HAVEN_SYSTEM] = held.get(HAVEN_SYSTEM, 0) - 1  # this log's own record of them
+        known = [system.replace("_", " ") for system, count in sorted(held.items())
+                 if count > 0 and system != HAVEN_SYSTEM]
+        if held[HAVEN_SYSTEM] > 0:
+            known.append("earlier Haven logs")
+        if known:
+            out[involvement.pk] = known
+    return out
 
 
 def is_repeat_victim(person, *, at=None, incident=None) -> bool:

@@ -4,6 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
+# Haven's own system: a person the caller or the officer tells us about is recorded as a
+# source record of this system and linked like any other (people.do_add_source_record).
+HAVEN_SYSTEM = "haven"
+
 
 class Incident(models.Model):
     class ReportedVia(models.TextChoices):

@@ -69,6 +69,7 @@ def people_rows(incident: Incident) -> list[dict]:
     # Their history apart from this log (so a first call shows no earlier incidents), now.
     summaries = history.history_summaries([i.person for i in involvements], excluding=incident)
     labels = marker_labels(incident.force_id)
+    recognised = history.recognised_from(involvements)
     for involvement in involvements:
         summary = summaries[involvement.person_id]
         if (involvement.role == "victim" and incident.domestic_abuse
@@ -79,6 +80,7 @@ def people_rows(incident: Incident) -> list[dict]:
             "involvement": involvement, "person": involvement.person, "history": summary,
             "markers": [labels[m] for m in history.markers_from_history(summary)
                         if m in labels],
+            "recognised_from": recognised.get(involvement.pk, []),
         })
     return rows
 

@@ -96,7 +96,11 @@ def incident_new(request):
     except IntakeInvalid as invalid:
         context = _call_form_context(request, request.POST, invalid.errors)
         return render(request, "intake/new.html", context, status=400)
-    messages.success(request, f"Incident {incident.reference} opened. Grade the call now.")
+    known = len(history.recognised_from(incident.involvements.all()))
+    messages.success(request, f"Incident {incident.reference} opened."
+                     + (f" {known} {'person' if known == 1 else 'people'} you added as new "
+                        f"{'was' if known == 1 else 'were'} already known to Haven: see "
+                        "\"recognised\" below." if known else "") + " Grade the call now.")
     return redirect("intake:detail", incident.pk)
 
 
@@ -246,14 +250,16 @@ def people(request, incident_id):
         return _people_page(request, incident)
     details = {name: request.POST.get(name, "") for name in forms.NEW_PERSON_FIELDS}
     try:
-        do_add_involvement(incident, role=request.POST.get("role", ""), details=details,
-                           relationship=request.POST.get("relationship", ""),
-                           actor=request.user)
+        involvement = do_add_involvement(
+            incident, role=request.POST.get("role", ""), details=details,
+            relationship=request.POST.get("relationship", ""), actor=request.user)
     except IntakeInvalid as invalid:
         errors = {("new_" + k if k in ("role", "relationship") else k): v
                   for k, v in invalid.errors.items()}
         return _people_page(request, incident, errors=errors, data=request.POST, status=400)
-    messages.success(request, "Person added to the log.")
+    messages.success(request, "Person added to the log." + (
+        " Haven already knew them: see \"recognised\" below."
+        if history.recognised_from([involvement]) else ""))
     return redirect("intake:people", incident.pk)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from haven.forces.policy import policy
-from haven.people.models import Address, LegacyRecord, WarningMarker
+from haven.people.models import Address, LegacyRecord, SourceRecord, WarningMarker
 
 GRADE_ORDER = {"standard": 1, "medium": 2, "high": 3}
 
@@ -198,6 +198,19 @@ def addresses_of(person_ids) -> list[tuple[int, str, str]]:
     depend on where a person lives (intake's children at the address)."""
     return list(Address.objects.filter(person_id__in=list(person_ids)).values_list(
         "person_id", "line", "postcode"))
+
+
+def record_systems(person_ids) -> dict[int, dict[str, int]]:
+    """person id -> {system: how many of its records that person holds}: for a room that
+    says where a person is known from (intake's "recognised" on a log) without reading
+    people's tables."""
+    out: dict[int, dict[str, int]] = {}
+    rows = (SourceRecord.objects.filter(person_id__in=list(person_ids))
+            .values_list("person_id", "system").order_by())
+    for person_id, system in rows:
+        systems = out.setdefault(person_id, {})
+        systems[system] = systems.get(system, 0) + 1
+    return out
 
 
 def register() -> None:

@@ -223,4 +223,8 @@ def test_a_suspect_added_by_name_alone_is_the_man_her_earlier_logs_name(
     incident = Incident.objects.get(source_system="")
     assert incident.involvements.get(role="suspect").person == mark
     expect(handler.locator("main")).to_contain_text("Weapons or firearms marker")
+    # And the handler is told so in words, not left to infer it from his history.
+    expect(handler.locator("main")).to_contain_text("1 person you added as new was already "
+                                                    "known to Haven")
+    expect(handler.get_by_test_id("recognised")).to_contain_text("from pvp records")
     assert handler.console_errors == []

@@ -3,10 +3,13 @@ that name as her suspect is that man on the log, his markers with him (issue 10:
 screen's "Add as a new person" now asks what an ingest asks, `do_join_on_an_incident`)."""
 
 import pytest
+from django.urls import reverse
 
 from haven.access.models import AccessLogEntry
 from haven.intake.creation import do_add_involvement, do_create_incident
+from haven.intake.models import Incident
 from haven.intake.tests.helpers import full_checklist
+from haven.intake.tests.test_views import call_post
 from haven.people.ingest import ingest_export
 from haven.people.models import SourceRecord
 from haven.people.tests.export_files import FILES, write_export
@@ -110,3 +113,58 @@ def test_a_man_of_that_name_on_a_log_of_another_woman_is_not_him(
     priya, dev = dev_sharma(victim_of_his_log=other)
     incident = open_log(forces["WARKS"], persona, priya, {"forename": "Dev", "surname": "Sharma"})
     assert suspect_on(incident) != dev
+
+
+# ---- The handler is told in words -----------------------------------------------------------
+
+def test_the_log_says_in_words_that_the_man_added_as_new_was_recognised(
+        force, client_as):
+    """Added by name alone and joined to the man her records name: the save message and his
+    card on the log say Haven already knew him and from where, not only his history."""
+    client = client_as("call_handler")
+    response = client.post(reverse("intake:new"), call_post(
+        full_checklist(), **{f"role_{person_of('P1').pk}": "victim", "new_role": "suspect",
+                             "forename": "Mark", "surname": "Whitfield"}), follow=True)
+    text = response.content.decode()
+    assert "1 person you added as new was already known to Haven" in text
+    assert 'data-testid="recognised"' in text
+    assert "already knew this person from pvp records" in text
+
+
+def test_a_new_person_who_is_new_is_not_called_recognised(force, client_as):
+    client = client_as("call_handler")
+    response = client.post(reverse("intake:new"), call_post(
+        full_checklist(), **{f"role_{person_of('P1').pk}": "victim", "new_role": "suspect",
+                             "forename": "Michael", "surname": "Whitfield"}), follow=True)
+    text = response.content.decode()
+    assert "already known to Haven" not in text
+    assert 'data-testid="recognised"' not in text
+
+
+def test_added_on_the_people_page_the_officer_is_told_too(force, client_as, persona):
+    incident = do_create_incident(
+        force, reported_via="call", category="domestic", checklist=full_checklist(),
+        involvements=[{"person": person_of("P1"), "role": "victim"}],
+        actor=persona("call_handler"))
+    response = client_as("response_officer").post(
+        reverse("intake:people", args=[incident.pk]),
+        {"role": "suspect", "relationship": "partner", "forename": "Mark",
+         "surname": "Whitfield"}, follow=True)
+    text = response.content.decode()
+    assert "Haven already knew them" in text
+    assert "already knew this person from pvp records" in text
+
+
+def test_recognised_from_earlier_haven_logs_in_a_force_running_haven_alone(
+        forces, persona, client_as, findable_person):
+    # Dev was first told to Haven on her earlier log, with his date of birth: Haven's own
+    # record is all there is of him.
+    priya = findable_person(forename="Priya", surname="Kaur", date_of_birth="1985-06-07")
+    first = open_log(forces["WARKS"], persona, priya, {
+        "forename": "Dev", "surname": "Sharma", "date_of_birth": "1983-01-09"})
+    dev = suspect_on(first)
+    response = client_as("call_handler").post(reverse("intake:new"), call_post(
+        full_checklist(), **{f"role_{priya.pk}": "victim", "new_role": "suspect",
+                             "forename": "Dev", "surname": "Sharma"}), follow=True)
+    assert suspect_on(Incident.objects.exclude(pk=first.pk).get()) == dev
+    assert "Haven already knew this person from earlier Haven logs" in response.content.decode()
