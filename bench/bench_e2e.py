@@ -15,6 +15,10 @@
 5. The call-time lookup against the same truth (`bench/bench_lookup_truth.py`, run on the
    database Haven left): callers drawn from the generator's world, known and "not known";
    true person first, bands shown (skip with --skip-lookup).
+6. The call screen's "Add as a new person" against the same truth
+   (`bench/bench_call_screen.py`, every log rolled back): a suspect typed by name alone
+   against his victim, right / new / wrong, and a man she never met (--call-screen N
+   trials, default 300; 0 skips).
 Prints a markdown table (and JSON with --json FILE).
 """
 
@@ -353,6 +357,23 @@ def run_lookup(args, work: Path) -> dict:
     return result
 
 
+def run_call_screen(args, work: Path) -> dict:
+    """bench_call_screen.py on the database Haven left (same tree as Haven ran from)."""
+    out = work / "call_screen.json"
+    env = dict(os.environ)
+    if args.haven_root is not None:
+        env["PYTHONPATH"] = str(args.haven_root)
+    subprocess.run([str(ROOT / ".venv/bin/python"), str(ROOT / "bench/bench_call_screen.py"),
+                    "--people", str(args.people), "--seed", str(args.seed), "--work", str(work),
+                    "--force", args.force, "--trials", str(args.call_screen),
+                    "--json", str(out), *(f"--knob={knob}" for knob in args.knob or [])],
+                   env=env, check=True, capture_output=True, text=True,
+                   cwd=args.haven_root or ROOT)
+    result = json.loads(out.read_text())
+    print("call screen", json.dumps(result), flush=True)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=20000)
@@ -364,6 +385,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--skip-lookup", action="store_true")
     parser.add_argument("--callers", type=int, default=1000)
+    parser.add_argument("--call-screen", type=int, default=300,
+                        help="call-screen trials (bench_call_screen.py); 0 skips")
     parser.add_argument("--reuse-ingest", action="store_true",
                         help="keep the export and the ingested database in --work and, when "
                              "they are there, reuse them: only `haven link` onwards runs")
@@ -412,6 +435,9 @@ def main() -> None:
         if not args.skip_lookup:
             info["lookup"] = run_lookup(args, work)
             load.append(os.getloadavg()[0])
+        if args.call_screen:
+            info["call_screen"] = run_call_screen(args, work)
+            load.append(os.getloadavg()[0])
     if not args.skip_baselines:
         t = time.perf_counter()
         pred = run_exact(people)
@@ -447,6 +473,16 @@ def main() -> None:
                   f"else 'Very likely' {lk['known_shown_someone_else_very_likely']:.2%}; "
                   f"not known shown 'Very likely' {lk['unknown_very_likely']:.2%}, top band "
                   f"{lk['unknown_top_band']}; latency p50 {lk['latency_ms']['p50']:.0f} ms")
+    for r in results:
+        cs = r.get("info", {}).get("call_screen")
+        if cs:
+            ways = cs["outcomes"]
+            print(f"\ncall screen ({cs['trials']} suspects typed by name alone against their "
+                  "victims; right / new / wrong): " + "; ".join(
+                      f"{way} {w.get('right', 0)} / {w.get('new', 0)} / {w.get('wrong', 0)}"
+                      for way, w in ways.items() if "|" not in way and "never" not in way)
+                  + f"; a man she never met joined {ways['a man she never met'].get('joined', 0)}"
+                  f" of {cs['trials']}")
     if args.json:
         args.json.write_text(json.dumps({"stats": stats, "load": load, "results": results},
                                         default=str, indent=1))
