@@ -106,6 +106,15 @@ def new_person_involvements(data) -> list[dict]:
     return involvements
 
 
+def with_suspect_relationship(people: list[dict], data) -> list[dict]:
+    """The call screen's one "the suspect is the victim's" answer on each suspect named
+    (picked or new): what the caller says, which the officer corrects on the log."""
+    relationship = (data.get("suspect_relationship") or "").strip()
+    return [{**item, "relationship": relationship}
+            if item.get("role") == Involvement.Role.SUSPECT and relationship
+            and not item.get("relationship") else item for item in people]
+
+
 def parse_call(data) -> dict:
     category = data.get("category", "") or Incident.Category.DOMESTIC
     question_set = rules.question_set_for(category)

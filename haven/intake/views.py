@@ -73,6 +73,7 @@ def _call_form_context(request, data, errors=None, *, add_new=False):
             .values_list("code", "wording"))),
         "question_set_label": rules.question_set_label(question_set),
         "reported_via": Incident.ReportedVia.choices, "categories": Incident.Category.choices,
+        "relationships": Involvement.Relationship.choices,
     }
 
 
@@ -90,11 +91,15 @@ def incident_new(request):
         person = history.scoped_person(request.user, person_id)
         people.append({"person": person, "role": role})
     people += forms.new_person_involvements(request.POST)
+    people = forms.with_suspect_relationship(people, request.POST)
     try:
         incident = do_create_incident(request.user.force, involvements=people,
                                       actor=request.user, **fields)
     except IntakeInvalid as invalid:
-        context = _call_form_context(request, request.POST, invalid.errors)
+        # The one relationship select stands for every suspect's relationship.
+        errors = {("suspect_relationship" if key.endswith(".relationship") else key): message
+                  for key, message in invalid.errors.items()}
+        context = _call_form_context(request, request.POST, errors)
         return render(request, "intake/new.html", context, status=400)
     known = len(history.recognised_from(incident.involvements.all()))
     messages.success(request, f"Incident {incident.reference} opened."

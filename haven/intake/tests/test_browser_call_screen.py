@@ -216,6 +216,7 @@ def test_a_suspect_added_by_name_alone_is_the_man_her_earlier_logs_name(
     handler.select_option("#new_role", "suspect")
     handler.click("[data-testid=add-new-person]")
     handler.locator("[data-testid=on-log-new]").wait_for()
+    handler.select_option("#suspect_relationship", "partner")
     handler.fill("#summary", "Her partner Mark came back and threatened her.")
     answer_checklist(handler)
     handler.click("text=Save the log")
@@ -227,4 +228,5 @@ def test_a_suspect_added_by_name_alone_is_the_man_her_earlier_logs_name(
     expect(handler.locator("main")).to_contain_text("1 person you added as new was already "
                                                     "known to Haven")
     expect(handler.get_by_test_id("recognised")).to_contain_text("from pvp records")
+    expect(handler.get_by_test_id("relationship")).to_have_text("Partner")
     assert handler.console_errors == []

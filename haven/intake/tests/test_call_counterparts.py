@@ -168,3 +168,48 @@ def test_recognised_from_earlier_haven_logs_in_a_force_running_haven_alone(
                              "forename": "Dev", "surname": "Sharma"}), follow=True)
     assert suspect_on(Incident.objects.exclude(pk=first.pk).get()) == dev
     assert "Haven already knew this person from earlier Haven logs" in response.content.decode()
+
+
+# ---- The suspect's relationship, said on the call --------------------------------------------
+
+def test_the_handler_records_the_suspects_relationship_and_the_log_shows_it(force, client_as):
+    response = client_as("call_handler").post(reverse("intake:new"), call_post(
+        full_checklist(), **{f"role_{person_of('P1').pk}": "victim", "new_role": "suspect",
+                             "forename": "Mark", "surname": "Whitfield",
+                             "suspect_relationship": "ex_partner"}), follow=True)
+    incident = Incident.objects.get(source_system="")
+    assert incident.involvements.get(role="suspect").relationship == "ex_partner"
+    assert 'data-testid="relationship">Ex-partner<' in response.content.decode()
+
+
+def test_said_to_be_her_family_a_man_of_her_partners_name_stays_new(force, client_as):
+    """Her son of his father's name: the relationship the handler records keeps him apart."""
+    client_as("call_handler").post(reverse("intake:new"), call_post(
+        full_checklist(), **{f"role_{person_of('P1').pk}": "victim", "new_role": "suspect",
+                             "forename": "Mark", "surname": "Whitfield",
+                             "suspect_relationship": "family"}))
+    incident = Incident.objects.get(source_system="")
+    assert suspect_on(incident) != person_of("P2")
+    assert incident.involvements.get(role="suspect").relationship == "family"
+
+
+def test_a_relationship_haven_does_not_know_is_refused_at_the_select(force, client_as):
+    response = client_as("call_handler").post(reverse("intake:new"), call_post(
+        full_checklist(), **{f"role_{person_of('P1').pk}": "victim", "new_role": "suspect",
+                             "forename": "Mark", "surname": "Whitfield",
+                             "suspect_relationship": "lodger"}))
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert 'href="#suspect_relationship"' in text
+    assert "Choose a relationship" in text
+    assert not Incident.objects.filter(source_system="").exists()
+
+
+def test_a_picked_suspect_gets_the_relationship_too(force, client_as):
+    client_as("call_handler").post(reverse("intake:new"), call_post(
+        full_checklist(), **{f"role_{person_of('P1').pk}": "victim",
+                             f"role_{person_of('P2').pk}": "suspect",
+                             "suspect_relationship": "partner"}))
+    incident = Incident.objects.get(source_system="")
+    assert incident.involvements.get(role="suspect").relationship == "partner"
+    assert incident.involvements.get(role="victim").relationship == ""
