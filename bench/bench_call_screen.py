@@ -16,10 +16,11 @@ she says it (this script's own model: forename as in life 75 %, a nickname or sp
 variant from the generator's tables 10 %, mistyped 10 %, an initial 5 %; surname as now
 95 %, mistyped 5 %), three ways:
 
-* call screen: `do_create_incident`, no relationship (the call screen records none for a
-  new person);
+* call screen: `do_create_incident`, with "the suspect is the victim's" as the world has
+  it (partner, ex-partner or family);
+* call screen, relationship not said (left "Not known or not said");
 * call screen with the counterpart join switched off (`creation._join_on_this_log`
-  answering 0): what the incremental linker alone does;
+  answering 0), relationship said: what the incremental linker alone does;
 * people page: `do_add_involvement` on a log of hers already open, with the relationship
   as the world has it.
 
@@ -133,7 +134,8 @@ def main() -> None:
         held = pids_of.get(person_id, set())
         return "new" if not held else "right" if pid in held else "wrong"
 
-    def call_screen(victim_id: int, details: dict, *, join: bool) -> int:
+    def call_screen(victim_id: int, details: dict, *, join: bool, relationship: str = ""
+                    ) -> int:
         from haven.people.models import Person
 
         creation._join_on_this_log = joiner if join else (lambda *a, **k: 0)
@@ -143,7 +145,8 @@ def main() -> None:
                     force, reported_via="call", category="domestic", checklist=checklist,
                     involvements=[{"person": Person.objects.get(pk=victim_id),
                                    "role": "victim"},
-                                  {"details": details, "role": "suspect"}], actor=user)
+                                  {"details": details, "role": "suspect",
+                                   "relationship": relationship}], actor=user)
                 suspect = incident.involvements.get(role="suspect").person_id
                 transaction.set_rollback(True)
         finally:
@@ -173,8 +176,12 @@ def main() -> None:
         group = ("namesake" if namesakes[(suspect.forename.lower(),
                                           suspect.surname.lower())] > 1 else "unique name")
         for way, person_id in (
-                ("call screen", call_screen(victim_id, details, join=True)),
-                ("call screen, join off", call_screen(victim_id, details, join=False)),
+                ("call screen", call_screen(victim_id, details, join=True,
+                                            relationship=event.relationship)),
+                ("call screen, relationship not said",
+                 call_screen(victim_id, details, join=True)),
+                ("call screen, join off", call_screen(victim_id, details, join=False,
+                                                      relationship=event.relationship)),
                 ("people page", people_page(victim_id, details, event.relationship))):
             result = outcome(person_id, suspect.pid)
             said = ("name as in life" if (details["forename"], details["surname"]) == (
