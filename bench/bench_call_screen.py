@@ -81,32 +81,22 @@ def main() -> None:
 
     add_knob_argument(parser)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = f"sqlite:///{args.work / 'haven.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
-    import django
+    from bench_lookup_truth import linked_world, setup_django
 
-    django.setup()
+    setup_django(args.work)
     from django.db import transaction
-    from linkage_data import _TRANSLIT_INDEX, NICKNAMES, Generator, knobs_from
+    from linkage_data import _TRANSLIT_INDEX, NICKNAMES
 
     from haven.access.models import User
-    from haven.forces.models import Force
     from haven.intake import creation, rules
-    from haven.people.models import SourceRecord
 
     load = [os.getloadavg()[0]]
-    gen = Generator(args.people, args.seed, knobs_from(args.knob)).generate()
-    record_pid = {(system, row["source_id"]): row["_pid"]
-                  for system, rows in gen.people_rows.items() for row in rows}
-    force = Force.objects.get(code=args.force)
+    gen, _record_pid, force, held = linked_world(args)
     pids_of: dict[int, set[int]] = defaultdict(set)
     records_held: dict[int, Counter] = defaultdict(Counter)  # true person -> Haven persons
-    for system, source_id, person_id in SourceRecord.objects.filter(force=force).values_list(
-            "system", "source_id", "person_id"):
-        pid = record_pid.get((system, source_id))
-        if pid is not None:
-            pids_of[person_id].add(pid)
-            records_held[pid][person_id] += 1
+    for person_id, pid in held:
+        pids_of[person_id].add(pid)
+        records_held[pid][person_id] += 1
     met: dict[int, set[int]] = defaultdict(set)
     names_met: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for event in gen.events:

@@ -95,6 +95,34 @@ def caller(rng: random.Random, person, now: datetime, tables) -> dict:
     return query
 
 
+def setup_django(work: Path) -> None:
+    """Django on the database `haven ingest` and `haven link` left in `work`."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'haven.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
+    import django
+
+    django.setup()
+
+
+def linked_world(args):
+    """The generator's world again (same --people, --seed, --knob) and the linked
+    database's records against it -> (generator, {(system, source id): true person id},
+    the force, [(Haven person id, true person id) of each record])."""
+    from linkage_data import Generator, knobs_from
+
+    from haven.forces.models import Force
+    from haven.people.models import SourceRecord
+
+    gen = Generator(args.people, args.seed, knobs_from(args.knob)).generate()
+    record_pid = {(system, row["source_id"]): row["_pid"]
+                  for system, rows in gen.people_rows.items() for row in rows}
+    force = Force.objects.get(code=args.force)
+    held = [(person_id, record_pid[(system, source_id)]) for system, source_id, person_id
+            in SourceRecord.objects.filter(force=force).values_list(
+                "system", "source_id", "person_id") if (system, source_id) in record_pid]
+    return gen, record_pid, force, held
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=20000)
@@ -117,30 +145,18 @@ def main() -> None:
 
     add_knob_argument(parser)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = f"sqlite:///{args.work / 'haven.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "haven.settings")
-    import django
-
-    django.setup()
-    from linkage_data import _TRANSLIT_INDEX, NICKNAMES, Generator, knobs_from
+    setup_django(args.work)
+    from linkage_data import _TRANSLIT_INDEX, NICKNAMES
 
     from haven.access.models import User
-    from haven.forces.models import Force
     from haven.forces.policy import policy
     from haven.people.lookup import distinguishes, find_candidates
-    from haven.people.models import SourceRecord
 
     load = [os.getloadavg()[0]]
-    gen = Generator(args.people, args.seed, knobs_from(args.knob)).generate()
-    record_pid = {(system, row["source_id"]): row["_pid"]
-                  for system, rows in gen.people_rows.items() for row in rows}
-    force = Force.objects.get(code=args.force)
+    gen, record_pid, force, held = linked_world(args)
     pids_of: dict[int, set[int]] = defaultdict(set)
-    for system, source_id, person_id in SourceRecord.objects.filter(force=force).values_list(
-            "system", "source_id", "person_id"):
-        pid = record_pid.get((system, source_id))
-        if pid is not None:
-            pids_of[person_id].add(pid)
+    for person_id, pid in held:
+        pids_of[person_id].add(pid)
     known_pids = set(record_pid.values())
     rng = random.Random(args.seed * 1000 + 17)
     known = rng.sample([p for p in gen.people if p.pid in known_pids],
