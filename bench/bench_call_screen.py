@@ -66,11 +66,10 @@ def said_name(rng: random.Random, person, tables) -> dict:
 
 
 def main() -> None:
+    from bench_lookup_truth import linked_world, setup_django, world_arguments
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--work", type=Path, required=True)
-    parser.add_argument("--force", default="WARKS")
+    world_arguments(parser)
     parser.add_argument("--trials", type=int, default=300)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--show-wrong", action="store_true",
@@ -81,8 +80,6 @@ def main() -> None:
 
     add_knob_argument(parser)
     args = parser.parse_args()
-    from bench_lookup_truth import linked_world, setup_django
-
     setup_django(args.work)
     from django.db import transaction
     from linkage_data import _TRANSLIT_INDEX, NICKNAMES

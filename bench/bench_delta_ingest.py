@@ -40,6 +40,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_e2e import HAVEN, ROOT, SYSTEMS, run_timed  # noqa: E402
+from bench_lookup_truth import world_arguments  # noqa: E402
 from linkage_data import (  # noqa: E402
     INCIDENT_COLUMNS,
     INVOLVEMENT_COLUMNS,
@@ -196,10 +197,7 @@ def judge(result: dict, truth: dict[str, int], new_uids: set[str]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--work", type=Path, required=True)
-    parser.add_argument("--force", default="WARKS")
+    world_arguments(parser)
     parser.add_argument("--new", type=int, default=1000,
                         help="at most this many new records per system in the delta")
     parser.add_argument("--haven-root", type=Path, action="append",

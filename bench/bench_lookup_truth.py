@@ -95,6 +95,15 @@ def caller(rng: random.Random, person, now: datetime, tables) -> dict:
     return query
 
 
+def world_arguments(parser: argparse.ArgumentParser) -> None:
+    """--people, --seed, --work and --force: the world a benchmark run made and where its
+    linked database is (the knobs are `linkage_data.add_knob_argument`'s)."""
+    parser.add_argument("--people", type=int, default=20000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--force", default="WARKS")
+
+
 def setup_django(work: Path) -> None:
     """Django on the database `haven ingest` and `haven link` left in `work`."""
     os.environ["DATABASE_URL"] = f"sqlite:///{work / 'haven.sqlite3'}"
@@ -125,10 +134,7 @@ def linked_world(args):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=20000)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--work", type=Path, required=True)
-    parser.add_argument("--force", default="WARKS")
+    world_arguments(parser)
     parser.add_argument("--callers", type=int, default=1000,
                         help="known callers, and as many 'not known' ones (fewer if fewer)")
     parser.add_argument("--records", type=int, default=500,
