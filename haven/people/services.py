@@ -22,7 +22,7 @@ from haven.forces.policy import policy
 from haven.people.addresses import protect_addresses
 from haven.people.keys import blocking_keys, iso_date, profile
 from haven.people.linkage import hard_conflict
-from haven.people.linkage.conflicts import contradicted
+from haven.people.linkage.conflicts import contradicted, forename_conflicts_held
 from haven.people.linkage.normalise import LANDLINE_PREFIXES, normalise_address
 from haven.people.models import Address, Person, PersonShare, ReviewItem, SourceRecord
 from haven.people.relink_evidence import counterpart_persons
@@ -218,14 +218,21 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
         other_profile = profiles[pk]
         score, explanation = compare(query, other_profile, weights=weights.weights,
                                      prior_weight=weights.prior)
-        conflict = hard_conflict(query_model, as_model_sees(other_profile))
+        other_model = as_model_sees(other_profile)
+        conflict = hard_conflict(query_model, other_model)
         per_person.setdefault(other.person_id, []).append(
-            (score, explanation, other, conflict, other_profile))
+            (score, explanation, other, conflict, other_profile, other_model))
     results = []
     for person_id, rows in per_person.items():
         conflict = next((row[3] for row in rows if row[3]), None)
+        if conflict == "forename" and {row[3] for row in rows} <= {None, "forename"} and \
+                forename_conflicts_held([(query_model, row[5]) for row in rows if row[3]],
+                                        [query_model], [row[5] for row in rows]):
+            # The person holds this record's given names beside the conflicting ones
+            # already, as the full relink asks (`clustering._edge_refusal`).
+            conflict = None
         rows.sort(key=lambda row: -row[0])
-        score, explanation, other, _, _ = rows[0]
+        score, explanation, other, _, _, _ = rows[0]
         others = [row[4] for row in rows]
         results.append(Candidate(
             person_id, 0.0 if conflict else score, explanation, other, conflict,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .conflicts import dates_alike, hard_conflict
+from .conflicts import dates_alike, forename_conflicts_held, hard_conflict
 from .normalise import combined_codes
 
 if TYPE_CHECKING:
@@ -280,6 +280,17 @@ class _Groups:
                 if reason:
                     reasons.add(reason)
         return reasons
+
+    def forename_conflicts_held(self, ra: int, rb: int) -> bool:
+        """Each forename conflict between the groups is one a group holds already
+        (`conflicts.forename_conflicts_held`): asked only where forenames are the one
+        conflict, which is rare."""
+        records = self.records
+        sigs_a, sigs_b = self.sigs(ra), self.sigs(rb)
+        conflicting = [(records.sig_profile(a), records.sig_profile(b))
+                       for a in sigs_a for b in sigs_b if records.sig_conflict(a, b)]
+        return forename_conflicts_held(conflicting, [records.sig_profile(a) for a in sigs_a],
+                                       [records.sig_profile(b) for b in sigs_b])
 
     def corroborated(self, ra: int, rb: int) -> bool:
         """Some member of each group shares a personal identifier (see `conflicts.corroborated`)."""
@@ -650,10 +661,12 @@ def _edge_refusal(
         return "cannot_link"
     reasons = groups.conflict_reasons(ra, rb)
     records = groups.records
-    if reasons and not (reasons == {"forename"} and records.corroborated(i, j)):
+    if reasons and not (reasons == {"forename"} and (
+            records.corroborated(i, j) or groups.forename_conflicts_held(ra, rb))):
         # Forenames no table relates (Kasia / Katarzyna, Shawn / Sean) are set aside only
         # when the two records themselves share an identifier a twin would not: their own
-        # phone, e-mail, PNC id, or the same role in the same real incident.
+        # phone, e-mail, PNC id, or the same role in the same real incident; or when a
+        # group already holds the two forenames side by side (set aside before).
         return "conflict"
     if (groups.has_counterparts and records is not None
             and (records.lacks_dob(i) or records.lacks_dob(j))

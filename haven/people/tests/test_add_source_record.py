@@ -172,3 +172,23 @@ def test_a_dated_record_at_the_home_of_a_person_known_without_one_waits_for_a_re
                         postcode="LE7 4LQ")
     assert father.person_id != son.person_id
     assert ReviewItem.objects.filter(record_a=son, record_b=father).exists()
+
+
+def test_a_forename_conflict_the_person_holds_already_does_not_keep_out_a_new_record(
+        add_record):
+    """The person holds "YURI HUSAIN" and "I Hussein" side by side (a relink set their
+    initial aside: one phone, one real incident). "Yuri Hussein" of YURI's date of birth
+    and phone conflicts with I only as YURI does: he joins, as the full relink would join him
+    (`clustering._edge_refusal`). "Omar Hussein" of that date of birth, a twin, does not."""
+    yuri = add_record("pvp", "P1", forename="YURI", surname="HUSAIN",
+                      date_of_birth="1961-06-26", phone="07738169651", postcode="NN14 7QU")
+    initial = add_record("command_and_control", "CC1", forename="I", surname="Hussein",
+                         phone="+44 7738 169651", postcode="NN14 7QU")
+    SourceRecord.objects.filter(pk=initial.pk).update(person=yuri.person)
+    omar = add_record("crime", "C2", forename="Omar", surname="Hussein",
+                      date_of_birth="1961-06-26")
+    assert omar.person_id != yuri.person_id
+    again = add_record("crime", "C1", forename="Yuri", surname="Hussein",
+                       date_of_birth="1961-06-26", phone="(07738) 169 651",
+                       postcode="NN30 9WZ")
+    assert again.person_id == yuri.person_id

@@ -412,3 +412,37 @@ def test_her_partner_and_her_son_of_one_name_are_two_men():
     # without the incidents, as before
     before = _one_home("partner", "family", counterparts=None)
     assert before["cc:f"] == before["pvp:s"]
+
+
+def test_a_forename_conflict_the_person_holds_already_does_not_keep_out_a_third_record():
+    """"I Hussein" (the initial of "Iouri", a spelling no table holds) joined "YURI HUSAIN"
+    on one phone and one real incident. "Yuri Hussein", of YURI's date of birth and phone,
+    conflicts with I only as YURI does: he joins, though nothing of his own (phone,
+    incident) ties him to I. A twin's forename the person does not hold ("Omar") is still
+    refused."""
+    def run(third_forename):
+        records = [
+            _rec("cc:1", forename="I", surname="Hussein", dob="", phone="07738169651",
+                 incident_keys="k1"),
+            _rec("pvp:1", forename="YURI", surname="HUSAIN", dob="1961-06-26",
+                 phone="07738169651", incident_keys="k1"),
+            _rec("crime:1", forename=third_forename, surname="Hussein", dob="1961-06-26",
+                 phone=""),
+        ]
+        # I and YURI join first (their shared incident); then the third arrives
+        return cluster(_model(records), _pairs(("cc:1", "pvp:1", 0.9999),
+                                               ("crime:1", "pvp:1", 0.9998)))
+
+    clusters = run("Yuri")
+    assert clusters["cc:1"] == clusters["pvp:1"] == clusters["crime:1"]
+    clusters = run("Omar")
+    assert clusters["cc:1"] == clusters["pvp:1"] != clusters["crime:1"]
+
+
+def test_forename_conflicts_held_asks_each_conflicting_pair():
+    from haven.people.linkage.conflicts import forename_conflicts_held
+
+    i, yuri, omar = ({"fn": name, "mn": None} for name in ("i", "yuri", "omar"))
+    assert forename_conflicts_held([(i, yuri)], [i, yuri], [yuri])
+    assert not forename_conflicts_held([(i, omar), (yuri, omar)], [i, yuri], [omar])
+    assert forename_conflicts_held([], [i], [yuri])  # nothing conflicts: nothing to hold
