@@ -305,10 +305,13 @@ def do_add_involvement(incident: Incident, *, person=None, role: str, relationsh
 @action("incident.create", record_type="involvement")
 def do_correct_involvement(incident: Incident, involvement: Involvement, *, role: str,
                            reason: str, details: dict | None = None, actor,
-                           version: int | None = None) -> Involvement | None:
+                           version: int | None = None,
+                           relationship: str | None = None) -> Involvement | None:
     """The officer at the scene corrects who is on the log: a different role (e.g. a
-    witness who is a child), off the log (`role` "") with a reason, or, for a person Haven
-    recorded from this log, corrected details (the same Haven source record, updated).
+    witness who is a child), off the log (`role` "") with a reason, the suspect's
+    relationship to the victim (`relationship`, "" for not known; None leaves it), or, for
+    a person Haven recorded from this log, corrected details (the same Haven source
+    record, updated).
     Returns the involvement, or None when it was removed. `version` is the log's version
     the page was read at: a correction made meanwhile refuses this one (StaleEdit)."""
     require(actor, "incident.create")
@@ -329,6 +332,10 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
     if role and changed_role and incident.involvements.filter(
             person_id=involvement.person_id, role=role).exists():
         errors["role"] = "They are already on the log in that role."
+    if relationship and relationship not in Involvement.Relationship.values:
+        errors["relationship"] = "Choose a relationship: " + ", ".join(
+            Involvement.Relationship.values) + "."
+    changed_relationship = relationship is not None and relationship != involvement.relationship
     if errors:
         raise IntakeInvalid(errors)
     person = involvement.person
@@ -351,9 +358,13 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
         if not role:
             involvement.delete()
             involvement = None
-        elif changed_role:
-            involvement.role = role
-            involvement.save(update_fields=["role"])
+        else:
+            if changed_role:
+                involvement.role = role
+            if changed_relationship:
+                involvement.relationship = relationship
+            if changed_role or changed_relationship:
+                involvement.save(update_fields=["role", "relationship"])
         if changed_role:
 
             record_entry(person, occurred_at=timezone.now(), kind="incident_named",
@@ -365,7 +376,8 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
         record_access(actor, Action.ALTERATION, record_type="incident", record_id=incident.pk,
                       person_id=person.pk, reason="correction on the log",
                       detail={"incident": incident.pk, "role": role or "removed",
-                              "details_corrected": details is not None})
+                              "details_corrected": details is not None,
+                              "relationship_corrected": changed_relationship})
         _after_people_saved(incident, progress, actor=actor, action=Action.ALTERATION,
                             opened=False, person=None)
     return involvement

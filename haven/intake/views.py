@@ -283,7 +283,8 @@ def correct_person(request, incident_id, involvement_id):
     try:
         do_correct_involvement(incident, involvement, role=request.POST.get("role", ""),
                                reason=request.POST.get("reason", ""), details=details,
-                               actor=request.user, version=forms.version_of(request.POST))
+                               actor=request.user, version=forms.version_of(request.POST),
+                               relationship=request.POST.get("relationship"))
     except IntakeInvalid as invalid:
         return _people_page(request, incident, errors=invalid.errors, data=request.POST,
                             status=400, correcting=involvement.pk)

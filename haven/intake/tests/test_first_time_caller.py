@@ -195,3 +195,25 @@ def test_a_first_time_callers_log_is_assessed_endorsed_and_closed(client_as, per
     sergeant.post(reverse("intake:step", args=[incident.pk, "closed"]))
     incident.refresh_from_db()
     assert incident.state == "closed"
+
+
+def test_the_officer_corrects_the_suspects_relationship_on_the_people_page(
+        client_as, make_incident):
+    """What the caller said ("partner") is corrected at the scene ("ex-partner"); a value
+    Haven does not know is refused at that select, and nothing changes."""
+    incident = make_incident(state="attended")
+    suspect = incident.involvements.get(role="suspect")
+    client = client_as("response_officer")
+    page = client.get(reverse("intake:people", args=[incident.pk])).content.decode()
+    assert f'id="relationship_{suspect.pk}"' in page
+    url = reverse("intake:correct_person", args=[incident.pk, suspect.pk])
+    refused = client.post(url, {"role": "suspect", "relationship": "lodger",
+                                "version": incident.version})
+    assert refused.status_code == 400
+    assert f'href="#relationship_{suspect.pk}"'.encode() in refused.content
+    client.post(url, {"role": "suspect", "relationship": "ex_partner",
+                      "version": incident.version})
+    suspect.refresh_from_db()
+    assert suspect.relationship == "ex_partner"
+    detail = client.get(reverse("intake:detail", args=[incident.pk])).content.decode()
+    assert 'data-testid="relationship">Ex-partner<' in detail
