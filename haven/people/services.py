@@ -224,13 +224,7 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
             (score, explanation, other, conflict, other_profile, other_model))
     results = []
     for person_id, rows in per_person.items():
-        conflict = next((row[3] for row in rows if row[3]), None)
-        if conflict == "forename" and {row[3] for row in rows} <= {None, "forename"} and \
-                forename_conflicts_held([(query_model, row[5]) for row in rows if row[3]],
-                                        [query_model], [row[5] for row in rows]):
-            # The person holds this record's given names beside the conflicting ones
-            # already, as the full relink asks (`clustering._edge_refusal`).
-            conflict = None
+        conflict = _conflict_with_person(query_model, [(row[5], row[3]) for row in rows])
         rows.sort(key=lambda row: -row[0])
         score, explanation, other, _, _, _ = rows[0]
         others = [row[4] for row in rows]
@@ -240,6 +234,22 @@ def score_record(record: SourceRecord, *, exclude_person: int | None = None
             names_only(explanation, query, others[0]),
             any(contradicted(query, o) for o in others)))
     return sorted(results, key=lambda r: (-r.probability, r.person_id))
+
+
+def _conflict_with_person(query_model: dict, records: list[tuple[dict, str | None]]
+                          ) -> str | None:
+    """The record's first hard conflict with a person's records ((profile as the model
+    sees it, conflict) each), or None. Forenames alone do not count where the person holds
+    this record's given names beside the conflicting ones already, as the full relink asks
+    (`clustering._edge_refusal`)."""
+    found = [(model, conflict) for model, conflict in records if conflict]
+    if not found:
+        return None
+    if all(conflict == "forename" for _, conflict in found) and forename_conflicts_held(
+            [(query_model, model) for model, _ in found], [query_model],
+            [model for model, _ in records]):
+        return None
+    return found[0][1]
 
 
 def queue_review(record_a: SourceRecord, record_b: SourceRecord, probability: float,
