@@ -41,6 +41,8 @@ from haven.tasks.services import do_create_task
 
 DETAIL_FIELDS = ("forename", "surname", "date_of_birth", "phone", "address_line", "town",
                  "postcode")
+ROLE_ERROR = "Choose a role: " + ", ".join(Involvement.Role.values) + "."
+RELATIONSHIP_ERROR = "Choose a relationship: " + ", ".join(Involvement.Relationship.values) + "."
 # At least one of these must be given for a new person (an address alone names nobody).
 NAMING_FIELDS = ("forename", "surname", "date_of_birth", "phone")
 
@@ -133,12 +135,10 @@ def _validate(force, *, reported_via, category, checklist, involvements, domesti
         elif person is None or person.force_id != force.pk:
             errors[f"involvements.{index}.person"] = "No such person in this force."
         if item.get("role") not in Involvement.Role.values:
-            errors[f"involvements.{index}.role"] = "Choose a role: " + ", ".join(
-                Involvement.Role.values) + "."
+            errors[f"involvements.{index}.role"] = ROLE_ERROR
         relationship = item.get("relationship") or ""
         if relationship and relationship not in Involvement.Relationship.values:
-            errors[f"involvements.{index}.relationship"] = "Choose a relationship: " + ", ".join(
-                Involvement.Relationship.values) + "."
+            errors[f"involvements.{index}.relationship"] = RELATIONSHIP_ERROR
     return errors
 
 
@@ -319,7 +319,7 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
         raise IntakeInvalid({"involvement": "That person is not on this log."})
     errors = {}
     if role and role not in Involvement.Role.values:
-        errors["role"] = "Choose a role: " + ", ".join(Involvement.Role.values) + "."
+        errors["role"] = ROLE_ERROR
     changed_role = role != involvement.role
     if changed_role and not (reason or "").strip():
         errors["reason"] = "Say why the role is changed or the person taken off the log."
@@ -333,8 +333,7 @@ def do_correct_involvement(incident: Incident, involvement: Involvement, *, role
             person_id=involvement.person_id, role=role).exists():
         errors["role"] = "They are already on the log in that role."
     if relationship and relationship not in Involvement.Relationship.values:
-        errors["relationship"] = "Choose a relationship: " + ", ".join(
-            Involvement.Relationship.values) + "."
+        errors["relationship"] = RELATIONSHIP_ERROR
     changed_relationship = relationship is not None and relationship != involvement.relationship
     if errors:
         raise IntakeInvalid(errors)
