@@ -194,7 +194,7 @@ def test_a_half_finished_call_comes_back_with_the_people_on_the_log(page_as, fin
     assert handler.console_errors == []
 
 
-def test_a_suspect_added_by_name_alone_is_the_man_her_earlier_logs_name(
+def test_a_suspect_added_by_name_alone_is_the_man_her_earlier_logs_name_then_corrected(
         page_as, forces, tmp_path):
     from haven.people.ingest import ingest_export
     from haven.people.tests.export_files import FILES, write_export
@@ -229,4 +229,15 @@ def test_a_suspect_added_by_name_alone_is_the_man_her_earlier_logs_name(
                                                     "known to Haven")
     expect(handler.get_by_test_id("recognised")).to_contain_text("from pvp records")
     expect(handler.get_by_test_id("relationship")).to_have_text("Partner")
+    # Later she says he is her ex-partner: corrected from the log's own page, by the card
+    # that names him, without knowing an id.
+    handler.click("[data-testid=people-link]")
+    card = handler.get_by_test_id("log-person").filter(has_text="Suspect:")
+    card.get_by_label("The suspect is the victim's").select_option("ex_partner")
+    card.get_by_role("button", name="Save this correction").click()
+    expect(handler.locator("main")).to_contain_text("The log is corrected.")
+    expect(card.get_by_label("The suspect is the victim's")).to_have_value("ex_partner")
+    handler.click("text=Full log")
+    expect(handler.get_by_test_id("relationship")).to_have_text("Ex-partner")
+    assert incident.involvements.get(role="suspect").relationship == "ex_partner"
     assert handler.console_errors == []
