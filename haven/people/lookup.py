@@ -76,18 +76,22 @@ _NAMES_DISAGREE = {("forename", "different"), ("forename", "forename is the othe
 _SURNAME_NEAR = {("surname", "jaro-winkler >= 0.92"), ("surname", "jaro-winkler >= 0.88"),
                  ("surname", "sounds alike")}
 _DOB_DISAGREES = {("date_of_birth", "different"), ("date_of_birth", "year only")}
+# A person whose records give only the initial of the caller's first name is as often a
+# twin or brother of that initial (one surname, one date of birth, one home) as the caller.
+_FORENAME_INITIAL = {("forename", "initial only")}
 
 
 def distinguishes(explanation: list[dict]) -> bool:
     """Whether the evidence singles the person out from a relative at the same address, or
     from another family: the names agree (the surname as given, not one spelt nearly
-    alike), the date of birth does not disagree, and a date of birth, PNC id, e-mail or
-    phone agrees. Name and postcode alone also fit a father and son of one name
-    (the benchmark's "not known" callers who were shown "Very likely" were mostly such
-    relatives), a household phone with another first name fits a relative."""
+    alike; the first name more than by its initial), the date of birth does not disagree,
+    and a date of birth, PNC id, e-mail or phone agrees. Name and postcode alone also fit a
+    father and son of one name (the benchmark's "not known" callers who were shown "Very
+    likely" were mostly such relatives), a household phone with another first name fits a
+    relative, and an initial, surname and date of birth fit a twin."""
     levels = {(e["field"], e["level"]) for e in explanation}
     return bool(levels & _DISTINGUISHING) and not levels & (
-        _NAMES_DISAGREE | _SURNAME_NEAR | _DOB_DISAGREES)
+        _NAMES_DISAGREE | _SURNAME_NEAR | _DOB_DISAGREES | _FORENAME_INITIAL)
 
 
 def match_band(score: float, thresholds: dict, explanation: list[dict] | None = None) -> str:

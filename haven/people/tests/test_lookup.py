@@ -429,6 +429,22 @@ def test_a_surname_spelt_nearly_alike_is_possible_never_very_likely(add_record, 
     assert exact[0].band == "very likely"
 
 
+def test_a_first_name_known_only_by_its_initial_is_possible_never_very_likely(add_record,
+                                                                              persona):
+    # "R Dawson", born 6 August 1981, is Robert or his twin Richard: the handler asks more.
+    dawson = add_record("crime", "TW1", forename="R", surname="Dawson",
+                        date_of_birth="1981-08-06").person
+    initial = find_candidates(persona("call_handler"), forename="Richard", surname="Dawson",
+                              date_of_birth="06/08/1981")
+    assert initial[0].person == dawson and initial[0].band == "possible"
+    assert levels_of(initial[0])["forename"] == "initial only"
+    # Once a record gives his first name, the same call finds him "Very likely".
+    add_record("pvp", "TW2", forename="Richard", surname="Dawson", date_of_birth="1981-08-06")
+    named = find_candidates(persona("call_handler"), forename="Richard", surname="Dawson",
+                            date_of_birth="06/08/1981")
+    assert named[0].band == "very likely"
+
+
 def test_a_relative_at_the_callers_postcode_does_not_outrank_the_caller(add_record, persona,
                                                                        forces):
     # Timothy gives his mother's postcode; his own record holds none. Ruth shares the
