@@ -76,9 +76,6 @@ def main() -> None:
                         help="print what was typed and who it joined, for each wrong join")
     parser.add_argument("--show-new", action="store_true",
                         help="print what was typed for each man the call screen left new")
-    from linkage_data import add_knob_argument
-
-    add_knob_argument(parser)
     args = parser.parse_args()
     setup_django(args.work)
     from django.db import transaction
@@ -88,11 +85,9 @@ def main() -> None:
     from haven.intake import creation, rules
 
     load = [os.getloadavg()[0]]
-    gen, _record_pid, force, held = linked_world(args)
-    pids_of: dict[int, set[int]] = defaultdict(set)
+    gen, _record_pid, force, held, pids_of = linked_world(args)
     records_held: dict[int, Counter] = defaultdict(Counter)  # true person -> Haven persons
     for person_id, pid in held:
-        pids_of[person_id].add(pid)
         records_held[pid][person_id] += 1
     met: dict[int, set[int]] = defaultdict(set)
     names_met: dict[int, set[tuple[str, str]]] = defaultdict(set)

@@ -47,7 +47,6 @@ from linkage_data import (  # noqa: E402
     PEOPLE_COLUMNS,
     Generator,
     _write_csv,
-    add_knob_argument,
     knobs_from,
 )
 
@@ -203,7 +202,6 @@ def main() -> None:
     parser.add_argument("--haven-root", type=Path, action="append",
                         help="a tree to ingest the delta with (repeatable; default this one)")
     parser.add_argument("--json", type=Path)
-    add_knob_argument(parser)
     args = parser.parse_args()
     work = args.work
     work.mkdir(parents=True, exist_ok=True)

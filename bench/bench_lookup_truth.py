@@ -96,12 +96,16 @@ def caller(rng: random.Random, person, now: datetime, tables) -> dict:
 
 
 def world_arguments(parser: argparse.ArgumentParser) -> None:
-    """--people, --seed, --work and --force: the world a benchmark run made and where its
-    linked database is (the knobs are `linkage_data.add_knob_argument`'s)."""
+    """--people, --seed, --work, --force and the generator's --knob: the world a benchmark
+    run made and where its linked database is (the knobs the export was made with: the
+    truth is the same generator's, draw for draw)."""
+    from linkage_data import add_knob_argument
+
     parser.add_argument("--people", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--force", default="WARKS")
+    add_knob_argument(parser)
 
 
 def setup_django(work: Path) -> None:
@@ -116,7 +120,8 @@ def setup_django(work: Path) -> None:
 def linked_world(args):
     """The generator's world again (same --people, --seed, --knob) and the linked
     database's records against it -> (generator, {(system, source id): true person id},
-    the force, [(Haven person id, true person id) of each record])."""
+    the force, [(Haven person id, true person id) of each record], {Haven person id: the
+    true persons whose records it holds})."""
     from linkage_data import Generator, knobs_from
 
     from haven.forces.models import Force
@@ -129,7 +134,10 @@ def linked_world(args):
     held = [(person_id, record_pid[(system, source_id)]) for system, source_id, person_id
             in SourceRecord.objects.filter(force=force).values_list(
                 "system", "source_id", "person_id") if (system, source_id) in record_pid]
-    return gen, record_pid, force, held
+    pids_of: dict[int, set[int]] = defaultdict(set)
+    for person_id, pid in held:
+        pids_of[person_id].add(pid)
+    return gen, record_pid, force, held, pids_of
 
 
 def main() -> None:
@@ -145,11 +153,6 @@ def main() -> None:
                         help="print the evidence of known callers not ranked first")
     parser.add_argument("--show", type=float, default=0.0,
                         help="print the evidence of wrong top candidates scoring at least this")
-    # the knobs the export was made with: the truth is the same generator's, draw for draw
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from linkage_data import add_knob_argument
-
-    add_knob_argument(parser)
     args = parser.parse_args()
     setup_django(args.work)
     from linkage_data import _TRANSLIT_INDEX, NICKNAMES
@@ -159,10 +162,7 @@ def main() -> None:
     from haven.people.lookup import distinguishes, find_candidates
 
     load = [os.getloadavg()[0]]
-    gen, record_pid, force, held = linked_world(args)
-    pids_of: dict[int, set[int]] = defaultdict(set)
-    for person_id, pid in held:
-        pids_of[person_id].add(pid)
+    gen, record_pid, force, _held, pids_of = linked_world(args)
     known_pids = set(record_pid.values())
     rng = random.Random(args.seed * 1000 + 17)
     known = rng.sample([p for p in gen.people if p.pid in known_pids],
